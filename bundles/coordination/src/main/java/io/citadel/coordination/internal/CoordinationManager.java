@@ -1,0 +1,231 @@
+package io.citadel.coordination.internal;
+
+import io.citadel.coordination.Coordination;
+import io.citadel.coordination.CoordinationState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the node's ZooKeeper client (and the embedded server when there is one) for PID {@code
+ * io.citadel.coordination}, and registers the {@link Coordination} service for it.
+ *
+ * <p>Every configuration is validated before anything is touched. A rejected one is logged with
+ * its key and value and shown by {@code zk:stat}; the configuration in force stays. A valid
+ * one that changes the connection replaces the client: the old {@link Coordination} registration
+ * goes, a new one comes, so consumers rebind to the new session.
+ */
+@Component(
+    service = CoordinationRuntime.class,
+    configurationPid = CoordinationSettings.PID,
+    configurationPolicy = ConfigurationPolicy.OPTIONAL,
+    immediate = true)
+@Designate(ocd = CoordinationConfig.class)
+public final class CoordinationManager implements CoordinationRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinationManager.class);
+
+  private final BundleContext bundleContext;
+  private final Path defaultDataDir;
+
+  // Written with this locked; the volatile ones are also read by the Curator event thread,
+  // which must never wait for this lock (it may be held while that client closes).
+  private CoordinationSettings active;
+  private EmbeddedZooKeeper embedded;
+  private volatile CuratorCoordination coordination;
+  private volatile ServiceRegistration<Coordination> registration;
+
+  private volatile Problem lastProblem;
+
+  @Activate
+  public CoordinationManager(BundleContext bundleContext, Map<String, Object> properties) {
+    this.bundleContext = bundleContext;
+    String karafData = bundleContext.getProperty("karaf.data");
+    this.defaultDataDir = karafData == null ? null : Path.of(karafData, "zookeeper");
+    configure(properties);
+  }
+
+  @Modified
+  void modified(Map<String, Object> properties) {
+    configure(properties);
+  }
+
+  @Deactivate
+  synchronized void deactivate() {
+    stopCurrent(true);
+    active = null;
+  }
+
+  private void configure(Map<String, Object> properties) {
+    Set<String> unknown = CoordinationSettings.unknownKeys(properties);
+    if (!unknown.isEmpty()) {
+      LOG.warn("{}: ignoring unknown keys {} (misspelt?)", CoordinationSettings.PID, unknown);
+    }
+    CoordinationSettings next;
+    try {
+      next = CoordinationSettings.parse(properties, defaultDataDir);
+    } catch (InvalidSettingException e) {
+      reject(e.key(), e.value(), e.getMessage());
+      return;
+    }
+    synchronized (this) {
+      if (next.equals(active)) {
+        lastProblem = null;
+        return;
+      }
+      CoordinationSettings previous = active;
+      try {
+        apply(next);
+        lastProblem = null;
+      } catch (IOException e) {
+        reject("", "", "could not apply the configuration: " + e.getMessage());
+        if (previous != null) {
+          restore(previous);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        reject("", "", "interrupted while applying the configuration");
+      }
+    }
+  }
+
+  private void reject(String key, String value, String message) {
+    lastProblem = new Problem(key, value, message, Instant.now());
+    CoordinationSettings inForce;
+    synchronized (this) {
+      inForce = active;
+    }
+    if (inForce == null) {
+      LOG.error(
+          "{}: {}. Coordination stays down until the configuration is fixed.",
+          CoordinationSettings.PID,
+          message);
+    } else {
+      LOG.error(
+          "{}: {}. Keeping the configuration in force (connect={}, session.timeout.ms={},"
+              + " cluster.name={}).",
+          CoordinationSettings.PID,
+          message,
+          inForce.effectiveConnect(),
+          inForce.sessionTimeoutMs(),
+          inForce.clusterName());
+    }
+  }
+
+  private void restore(CoordinationSettings previous) {
+    try {
+      apply(previous);
+      LOG.info("{}: restored the previous configuration", CoordinationSettings.PID);
+    } catch (IOException e) {
+      LOG.error("{}: could not restore the previous configuration", CoordinationSettings.PID, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // Called with this locked.
+  private void apply(CoordinationSettings next) throws IOException, InterruptedException {
+    boolean serverChanges = active == null || active.embeddedServerDiffers(next);
+    stopCurrent(serverChanges);
+    active = null;
+    if (next.embedded() && embedded == null) {
+      EmbeddedZooKeeper server =
+          new EmbeddedZooKeeper(next.embeddedHost(), next.embeddedPort(), next.embeddedDataDir());
+      server.start();
+      embedded = server;
+    }
+    CuratorCoordination created = new CuratorCoordination(next, this::publishState);
+    coordination = created;
+    registration =
+        bundleContext.registerService(Coordination.class, created, serviceProperties(created));
+    created.start();
+    active = next;
+    LOG.info(
+        "Coordination for cluster {} connecting to {}{}",
+        next.clusterName(),
+        next.effectiveConnect(),
+        next.embedded() ? " (embedded server)" : "");
+  }
+
+  // Called with this locked.
+  private void stopCurrent(boolean stopServer) {
+    if (registration != null) {
+      try {
+        registration.unregister();
+      } catch (IllegalStateException alreadyGone) {
+        // The framework unregisters everything when the bundle stops.
+      }
+      registration = null;
+    }
+    if (coordination != null) {
+      coordination.close();
+      coordination = null;
+    }
+    if (stopServer && embedded != null) {
+      try {
+        embedded.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      embedded = null;
+    }
+  }
+
+  private void publishState(CuratorCoordination source, CoordinationState state) {
+    ServiceRegistration<Coordination> current = registration;
+    if (current == null || source != coordination || state == CoordinationState.CLOSED) {
+      return;
+    }
+    try {
+      current.setProperties(serviceProperties(source));
+    } catch (IllegalStateException unregistered) {
+      // Replaced or stopping: the new registration carries its own state.
+    }
+  }
+
+  private static Dictionary<String, Object> serviceProperties(CuratorCoordination coordination) {
+    Dictionary<String, Object> properties = new Hashtable<>();
+    properties.put(Coordination.PROPERTY_CLUSTER_NAME, coordination.clusterName());
+    properties.put(Coordination.PROPERTY_CONNECT, coordination.connectString());
+    properties.put(Coordination.PROPERTY_EMBEDDED, coordination.embeddedServer());
+    properties.put(Coordination.PROPERTY_STATE, coordination.state().name());
+    return properties;
+  }
+
+  @Override
+  public synchronized Optional<CoordinationSettings> settings() {
+    return Optional.ofNullable(active);
+  }
+
+  @Override
+  public Optional<CuratorCoordination> coordination() {
+    return Optional.ofNullable(coordination);
+  }
+
+  @Override
+  public synchronized Optional<String> embeddedServer() {
+    return embedded == null
+        ? Optional.empty()
+        : Optional.of(embedded.describe() + " data " + embedded.dataDir());
+  }
+
+  @Override
+  public Optional<Problem> lastProblem() {
+    return Optional.ofNullable(lastProblem);
+  }
+}

@@ -1,0 +1,128 @@
+package io.citadel.coordination.internal.shell;
+
+import io.citadel.coordination.internal.CuratorCoordination;
+import io.citadel.coordination.internal.CoordinationSettings;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.apache.zookeeper.client.FourLetterWordMain;
+
+/** Where the node's session is: which server, its mode, the session, the latency. */
+@Service
+@Command(
+    scope = "zk",
+    name = "stat",
+    description =
+        "Shows the ZooKeeper session: the server it is connected to, the server's mode, the"
+            + " session id, and latency.")
+public class ZkStat extends ZkAction {
+
+  private static final int PROBE_TIMEOUT_MS = 2_000;
+
+  @Override
+  protected Object run() throws Exception {
+    ShellTable table = new ShellTable();
+    table.column("Property");
+    table.column("Value");
+    Optional<CoordinationSettings> settings = runtime.settings();
+    settings.ifPresent(
+        s -> {
+          table.addRow().addContent("Cluster", s.clusterName());
+          table.addRow().addContent("Connect string", s.effectiveConnect());
+          table.addRow().addContent("Session timeout (asked)", s.sessionTimeoutMs() + " ms");
+        });
+    table.addRow().addContent("Embedded server", runtime.embeddedServer().orElse("no"));
+    runtime
+        .coordination()
+        .ifPresent(
+            c -> {
+              table.addRow().addContent("State", c.state() + " since " + c.stateSince());
+              c.session()
+                  .ifPresent(
+                      s -> {
+                        table.addRow().addContent("Session id", "0x" + Long.toHexString(s.id()));
+                        table.addRow().addContent("Session timeout (negotiated)", s.timeoutMs() + " ms");
+                      });
+              c.connectedServer()
+                  .ifPresent(
+                      server -> {
+                        table.addRow().addContent("Connected to", describe(server));
+                        probe(server).forEach((k, v) -> table.addRow().addContent(k, v));
+                      });
+              if (c.state().isConnected()) {
+                table.addRow().addContent("Round trip (exists /)", roundTrip(c));
+              }
+            });
+    if (runtime.coordination().isEmpty()) {
+      table.addRow().addContent("State", "not running");
+    }
+    runtime
+        .lastProblem()
+        .ifPresent(
+            p ->
+                table
+                    .addRow()
+                    .addContent("Configuration problem", p.message() + " (at " + p.at() + ")"));
+    table.print(System.out);
+    return null;
+  }
+
+  private static String roundTrip(CuratorCoordination c) {
+    try {
+      long start = System.nanoTime();
+      c.curator().checkExists().forPath("/");
+      return String.format("%.2f ms", (System.nanoTime() - start) / 1e6);
+    } catch (Exception e) {
+      return "failed: " + e.getMessage();
+    }
+  }
+
+  private static String describe(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getHostString() + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
+  }
+
+  /** Asks the server itself, with ZooKeeper's {@code srvr} command (allowed by default). */
+  private static Map<String, String> probe(SocketAddress address) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    if (!(address instanceof InetSocketAddress inet)) {
+      return rows;
+    }
+    String answer;
+    try {
+      answer =
+          FourLetterWordMain.send4LetterWord(
+              inet.getHostString(), inet.getPort(), "srvr", false, PROBE_TIMEOUT_MS);
+    } catch (Exception e) {
+      rows.put("Server mode", "unknown (srvr failed: " + e.getMessage() + ")");
+      return rows;
+    }
+    for (String line : answer.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String key = line.substring(0, colon).trim();
+      String value = line.substring(colon + 1).trim();
+      switch (key) {
+        case "Mode" -> rows.put("Server mode", value);
+        case "Zookeeper version" -> rows.put("Server version", value.split(",")[0]);
+        case "Latency min/avg/max" -> rows.put("Server latency min/avg/max", value + " ms");
+        case "Node count" -> rows.put("Znodes", value);
+        case "Outstanding" -> rows.put("Outstanding requests", value);
+        default -> {}
+      }
+    }
+    if (rows.isEmpty()) {
+      rows.put("Server mode", "unknown (" + answer.trim() + ")");
+    }
+    return rows;
+  }
+}
