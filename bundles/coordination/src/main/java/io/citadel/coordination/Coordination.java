@@ -8,15 +8,14 @@ import org.osgi.annotation.versioning.ProviderType;
  * The node's connection to the cluster's ZooKeeper ensemble.
  *
  * <p>One instance is registered as an OSGi service while a ZooKeeper client exists. When the
- * configuration names another ensemble, another session timeout or another cluster, the service
- * is unregistered and a new one registered: consumers holding a static reference are
- * deactivated and activated again with the new client, so nothing keeps writing through a
- * closed one.
+ * configuration names another ensemble, another session timeout or another cluster, the service is
+ * unregistered and a new one registered: consumers holding a static reference are deactivated and
+ * activated again with the new client, so nothing keeps writing through a closed one.
  *
  * <p>The registration carries the properties {@value #PROPERTY_CLUSTER_NAME}, {@value
  * #PROPERTY_CONNECT}, {@value #PROPERTY_EMBEDDED} and {@value #PROPERTY_STATE}; the last follows
- * the session state, so a component may require {@code (coordination.state=CONNECTED)} or
- * {@code RECONNECTED} through a target filter when it must not exist without a session.
+ * the session state, so a component may require {@code (coordination.state=CONNECTED)} or {@code
+ * RECONNECTED} through a target filter when it must not exist without a session.
  */
 @ProviderType
 public interface Coordination {
@@ -37,8 +36,8 @@ public interface Coordination {
   String PROPERTY_STATE = "coordination.state";
 
   /**
-   * The Curator client. Its connection-state error policy is Curator's standard one, so
-   * recipes such as {@code LeaderLatch} give up leadership on {@code SUSPENDED}.
+   * The Curator client. Its connection-state error policy is Curator's standard one, so recipes
+   * such as {@code LeaderLatch} give up leadership on {@code SUSPENDED}.
    */
   CuratorFramework curator();
 

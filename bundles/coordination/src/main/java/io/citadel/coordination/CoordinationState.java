@@ -3,10 +3,10 @@ package io.citadel.coordination;
 /**
  * Where the node's ZooKeeper session stands.
  *
- * <p>A service that acts for the cluster (a leader, the holder of a singleton's master znode)
- * must stop acting as such when the state is {@link #SUSPENDED}: the session may already have
- * expired on the ensemble, and another node may have taken over. After {@link #LOST} the session
- * is gone and every ephemeral node it owned has been deleted.
+ * <p>A service that acts for the cluster (a leader, the holder of a singleton's master znode) must
+ * stop acting as such when the state is {@link #SUSPENDED}: the session may already have expired on
+ * the ensemble, and another node may have taken over. After {@link #LOST} the session is gone and
+ * every ephemeral node it owned has been deleted.
  */
 public enum CoordinationState {
   /** The client was started and has not yet reached any server. */

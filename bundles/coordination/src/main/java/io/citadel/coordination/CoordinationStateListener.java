@@ -3,8 +3,8 @@ package io.citadel.coordination;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Told of every change of the {@link Coordination} session state. Called on a single
- * notification thread, in order; implementations must not block it.
+ * Told of every change of the {@link Coordination} session state. Called on a single notification
+ * thread, in order; implementations must not block it.
  */
 @ConsumerType
 @FunctionalInterface

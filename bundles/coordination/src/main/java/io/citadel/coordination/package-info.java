@@ -1,8 +1,7 @@
 /**
- * The coordination API of Citadel: one {@link io.citadel.coordination.Coordination} service
- * gives every bundle the node's ZooKeeper session (through Apache Curator), the cluster name
- * and the paths under {@code /citadel/<cluster>}, and tells it when the session is suspended or
- * lost.
+ * The coordination API of Citadel: one {@link io.citadel.coordination.Coordination} service gives
+ * every bundle the node's ZooKeeper session (through Apache Curator), the cluster name and the
+ * paths under {@code /citadel/<cluster>}, and tells it when the session is suspended or lost.
  */
 @Export
 @Version("1.0.0")

@@ -2,13 +2,19 @@ package io.citadel.coordination.internal;
 
 import io.citadel.coordination.Coordination;
 import io.citadel.coordination.CoordinationState;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -25,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * Owns the node's ZooKeeper client (and the embedded server when there is one) for PID {@code
  * io.citadel.coordination}, and registers the {@link Coordination} service for it.
  *
- * <p>Every configuration is validated before anything is touched. A rejected one is logged with
- * its key and value and shown by {@code zk:stat}; the configuration in force stays. A valid
- * one that changes the connection replaces the client: the old {@link Coordination} registration
- * goes, a new one comes, so consumers rebind to the new session.
+ * <p>Every configuration is validated before anything is touched. A rejected one is logged with its
+ * key and value and shown by {@code zk:stat}; the configuration in force stays. A valid one that
+ * changes the connection replaces the client: the old {@link Coordination} registration goes, a new
+ * one comes, so consumers rebind to the new session.
+ *
+ * <p>The last configuration that applied is saved in the bundle's data area. When the node starts
+ * with a configuration that cannot be used, it runs on that saved one and says so, rather than
+ * leaving the node without coordination because of one mistyped value.
  */
 @Component(
     service = CoordinationRuntime.class,
@@ -39,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class CoordinationManager implements CoordinationRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinationManager.class);
+
+  private static final String LAST_GOOD = "last-good.properties";
 
   private final BundleContext bundleContext;
   private final Path defaultDataDir;
@@ -81,6 +93,7 @@ public final class CoordinationManager implements CoordinationRuntime {
       next = CoordinationSettings.parse(properties, defaultDataDir);
     } catch (InvalidSettingException e) {
       reject(e.key(), e.value(), e.getMessage());
+      startOnLastGood(e);
       return;
     }
     synchronized (this) {
@@ -92,6 +105,7 @@ public final class CoordinationManager implements CoordinationRuntime {
       try {
         apply(next);
         lastProblem = null;
+        saveLastGood(next);
       } catch (IOException e) {
         reject("", "", "could not apply the configuration: " + e.getMessage());
         if (previous != null) {
@@ -124,6 +138,66 @@ public final class CoordinationManager implements CoordinationRuntime {
           inForce.effectiveConnect(),
           inForce.sessionTimeoutMs(),
           inForce.clusterName());
+    }
+  }
+
+  /** At start, with an unusable configuration: run on the one that last applied, if any. */
+  private synchronized void startOnLastGood(InvalidSettingException problem) {
+    if (active != null) {
+      return;
+    }
+    File file = bundleContext.getDataFile(LAST_GOOD);
+    if (file == null || !file.isFile()) {
+      return;
+    }
+    Properties saved = new Properties();
+    try (InputStream in = Files.newInputStream(file.toPath())) {
+      saved.load(in);
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      Map<String, ?> map = (Map) saved;
+      apply(CoordinationSettings.parse(map, defaultDataDir));
+      lastProblem =
+          new Problem(
+              problem.key(),
+              problem.value(),
+              problem.getMessage()
+                  + "; running on the last good configuration, saved "
+                  + Files.getLastModifiedTime(file.toPath()),
+              Instant.now());
+      LOG.warn(
+          "{}: running on the last configuration that applied ({}) until {} is fixed",
+          CoordinationSettings.PID,
+          file,
+          problem.key());
+    } catch (IOException | InvalidSettingException e) {
+      LOG.error("{}: cannot use the saved configuration {}", CoordinationSettings.PID, file, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void saveLastGood(CoordinationSettings settings) {
+    File file = bundleContext.getDataFile(LAST_GOOD);
+    if (file == null) {
+      return;
+    }
+    Properties properties = new Properties();
+    properties.putAll(settings.toProperties());
+    Path target = file.toPath();
+    Path temporary = target.resolveSibling(LAST_GOOD + ".tmp");
+    try (OutputStream out = Files.newOutputStream(temporary)) {
+      properties.store(out, "The last " + CoordinationSettings.PID + " configuration that applied");
+    } catch (IOException e) {
+      LOG.warn(
+          "{}: cannot save the configuration in force to {}", CoordinationSettings.PID, file, e);
+      return;
+    }
+    try {
+      Files.move(
+          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn(
+          "{}: cannot save the configuration in force to {}", CoordinationSettings.PID, file, e);
     }
   }
 

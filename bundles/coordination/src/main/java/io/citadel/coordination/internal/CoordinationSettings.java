@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 /**
  * The validated configuration of PID {@value #PID}.
  *
- * <p>Values arrive from ConfigAdmin as strings (a {@code .cfg} file) or as typed values
- * ({@code config:property-set}, metatype-aware tools); both are parsed here, by hand, so that a
- * bad value is reported with its key and the component keeps its last good configuration. Typed
- * DS configuration would instead fail the whole activation on a non-numeric value.
+ * <p>Values arrive from ConfigAdmin as strings (a {@code .cfg} file) or as typed values ({@code
+ * config:property-set}, metatype-aware tools); both are parsed here, by hand, so that a bad value
+ * is reported with its key and the component keeps its last good configuration. Typed DS
+ * configuration would instead fail the whole activation on a non-numeric value.
  *
  * @param connect the ensemble connect string, empty for the embedded server
  * @param sessionTimeoutMs the ZooKeeper session timeout asked for
@@ -122,6 +122,27 @@ public record CoordinationSettings(
         data.toAbsolutePath().normalize());
   }
 
+  /** The settings as configuration properties, which {@link #parse} reads back unchanged. */
+  public Map<String, String> toProperties() {
+    return Map.of(
+        CONNECT,
+        connect,
+        SESSION_TIMEOUT_MS,
+        Integer.toString(sessionTimeoutMs),
+        CONNECTION_TIMEOUT_MS,
+        Integer.toString(connectionTimeoutMs),
+        CLUSTER_NAME,
+        clusterName,
+        EMBEDDED,
+        embedded == connect.isEmpty() ? "auto" : Boolean.toString(embedded),
+        EMBEDDED_HOST,
+        embeddedHost,
+        EMBEDDED_PORT,
+        Integer.toString(embeddedPort),
+        EMBEDDED_DATA_DIR,
+        embeddedDataDir.toString());
+  }
+
   /** Keys of {@code properties} that this PID does not know: most likely misspelt. */
   public static Set<String> unknownKeys(Map<String, ?> properties) {
     return properties.keySet().stream()
@@ -179,7 +200,8 @@ public record CoordinationSettings(
       String chroot = connect.substring(slash);
       if (chroot.length() > 1) {
         for (String segment : chroot.substring(1).split("/", -1)) {
-          if (!CHROOT_SEGMENT.matcher(segment).matches() || ".".equals(segment)
+          if (!CHROOT_SEGMENT.matcher(segment).matches()
+              || ".".equals(segment)
               || "..".equals(segment)) {
             throw new InvalidSettingException(
                 CONNECT, connect, "the chroot '" + chroot + "' is not a valid ZooKeeper path");

@@ -36,8 +36,8 @@ public final class CuratorCoordination implements Coordination, AutoCloseable {
 
   /**
    * @param settings the validated configuration
-   * @param stateSink told of every state change after the listeners, e.g. to update the
-   *     service registration's properties
+   * @param stateSink told of every state change after the listeners, e.g. to update the service
+   *     registration's properties
    */
   CuratorCoordination(
       CoordinationSettings settings, BiConsumer<CuratorCoordination, CoordinationState> stateSink) {
@@ -221,7 +221,12 @@ public final class CuratorCoordination implements Coordination, AutoCloseable {
 
   @Override
   public String toString() {
-    return "Coordination[cluster=" + clusterName() + ", connect=" + connectString() + ", state="
-        + state + "]";
+    return "Coordination[cluster="
+        + clusterName()
+        + ", connect="
+        + connectString()
+        + ", state="
+        + state
+        + "]";
   }
 }

@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real, standalone ZooKeeper server inside the node's JVM: the single-machine default. It runs
  * ZooKeeper's own server main loop (so container nodes are reaped as on any ensemble) on a thread
- * of its own, and keeps its snapshots and transaction logs in a data folder that survives
- * restarts.
+ * of its own, and keeps its snapshots and transaction logs in a data folder that survives restarts.
  */
 final class EmbeddedZooKeeper implements AutoCloseable {
 

@@ -115,4 +115,16 @@ class CoordinationSettingsTest {
                 "session.timeout.ms", "5000"));
     assertEquals(Set.of("zookeeper.conect"), unknown);
   }
+
+  @Test
+  void savedPropertiesReadBackToTheSameSettings() throws Exception {
+    for (Map<String, ?> config :
+        java.util.List.<Map<String, ?>>of(
+            Map.of(),
+            Map.of("zookeeper.connect", "zk1:2181/c", "cluster.name", "prod"),
+            Map.of("zookeeper.connect", "127.0.0.1:2181", "embedded", "true"))) {
+      CoordinationSettings s = CoordinationSettings.parse(config, DATA);
+      assertEquals(s, CoordinationSettings.parse(s.toProperties(), DATA));
+    }
+  }
 }

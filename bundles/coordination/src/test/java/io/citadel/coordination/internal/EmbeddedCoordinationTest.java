@@ -46,8 +46,7 @@ class EmbeddedCoordinationTest {
     try (CuratorCoordination coordination = new CuratorCoordination(settings, (c, s) -> {})) {
       coordination.start();
       assertTrue(coordination.awaitConnected(WAIT));
-      byte[] data =
-          coordination.curator().getData().forPath("/citadel/test-cluster/volumes/v1");
+      byte[] data = coordination.curator().getData().forPath("/citadel/test-cluster/volumes/v1");
       assertArrayEquals("quota=10G".getBytes(StandardCharsets.UTF_8), data);
     } finally {
       again.close();
@@ -133,10 +132,14 @@ class EmbeddedCoordinationTest {
   private CoordinationSettings settings(int port, int sessionTimeoutMs) throws Exception {
     return CoordinationSettings.parse(
         Map.of(
-            "embedded.port", port,
-            "session.timeout.ms", sessionTimeoutMs,
-            "connection.timeout.ms", 2_000,
-            "cluster.name", "test-cluster"),
+            "embedded.port",
+            port,
+            "session.timeout.ms",
+            sessionTimeoutMs,
+            "connection.timeout.ms",
+            2_000,
+            "cluster.name",
+            "test-cluster"),
         dataDir.resolve("zk"));
   }
 

@@ -22,8 +22,7 @@ abstract class ZkAction implements Action {
       throw new IllegalArgumentException("No such znode: " + e.getPath(), e);
     } catch (KeeperException e) {
       throw new IllegalStateException(
-          "ZooKeeper answered " + e.code() + (e.getPath() == null ? "" : " for " + e.getPath()),
-          e);
+          "ZooKeeper answered " + e.code() + (e.getPath() == null ? "" : " for " + e.getPath()), e);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.citadel.coordination.internal.shell;
 
-import io.citadel.coordination.internal.CuratorCoordination;
 import io.citadel.coordination.internal.CoordinationSettings;
+import io.citadel.coordination.internal.CuratorCoordination;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
@@ -46,7 +46,9 @@ public class ZkStat extends ZkAction {
                   .ifPresent(
                       s -> {
                         table.addRow().addContent("Session id", "0x" + Long.toHexString(s.id()));
-                        table.addRow().addContent("Session timeout (negotiated)", s.timeoutMs() + " ms");
+                        table
+                            .addRow()
+                            .addContent("Session timeout (negotiated)", s.timeoutMs() + " ms");
                       });
               c.connectedServer()
                   .ifPresent(
