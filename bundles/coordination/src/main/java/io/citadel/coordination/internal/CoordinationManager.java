@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * with a configuration that cannot be used, it runs on that saved one and says so, rather than
  * leaving the node without coordination because of one mistyped value.
  */
+// The Coordination service is registered by code, not by DS, so the bundle must say in its
+// manifest that it provides it: the resolver checks DS consumers' service requirements.
+@Capability(
+    namespace = "osgi.service",
+    attribute = "objectClass:List<String>=\"io.citadel.coordination.Coordination\"",
+    uses = Coordination.class)
 @Component(
     service = CoordinationRuntime.class,
     configurationPid = CoordinationSettings.PID,
