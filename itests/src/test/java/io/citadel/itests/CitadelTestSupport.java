@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
 import org.apache.karaf.features.BootFinished;
@@ -244,23 +242,7 @@ public abstract class CitadelTestSupport {
    * place, comments and other keys kept, and FileInstall hands it to ConfigAdmin.
    */
   protected static void editCfg(String file, Map<String, String> values) throws IOException {
-    Path path = etc(file);
-    List<String> lines = new ArrayList<>(Files.readAllLines(path, StandardCharsets.UTF_8));
-    for (Map.Entry<String, String> entry : values.entrySet()) {
-      Pattern key = Pattern.compile("^\\s*" + Pattern.quote(entry.getKey()) + "\\s*[=:].*$");
-      String line = entry.getKey() + " = " + entry.getValue();
-      boolean replaced = false;
-      for (int i = 0; i < lines.size(); i++) {
-        if (key.matcher(lines.get(i)).matches()) {
-          lines.set(i, line);
-          replaced = true;
-        }
-      }
-      if (!replaced) {
-        lines.add(line);
-      }
-    }
-    Files.write(path, lines, StandardCharsets.UTF_8);
+    CfgFiles.set(etc(file), values);
   }
 
   /** A port free on loopback now. */

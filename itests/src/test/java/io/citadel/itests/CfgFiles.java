@@ -1,0 +1,35 @@
+package io.citadel.itests;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Edits {@code .cfg} files as an operator's editor would: keys set in place, the rest kept. */
+final class CfgFiles {
+
+  private CfgFiles() {}
+
+  static void set(Path file, Map<String, String> values) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      Pattern key = Pattern.compile("^\\s*" + Pattern.quote(entry.getKey()) + "\\s*[=:].*$");
+      String line = entry.getKey() + " = " + entry.getValue();
+      boolean replaced = false;
+      for (int i = 0; i < lines.size(); i++) {
+        if (key.matcher(lines.get(i)).matches()) {
+          lines.set(i, line);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        lines.add(line);
+      }
+    }
+    Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+}
