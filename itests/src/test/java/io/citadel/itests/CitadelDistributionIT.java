@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooKeeper;
@@ -397,19 +395,7 @@ public class CitadelDistributionIT extends CitadelTestSupport {
     }
 
     ZooKeeper client() throws Exception {
-      CountDownLatch connected = new CountDownLatch(1);
-      ZooKeeper zk =
-          new ZooKeeper(
-              "127.0.0.1:" + port,
-              10_000,
-              event -> {
-                if (event.getState()
-                    == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                  connected.countDown();
-                }
-              });
-      assertTrue(connected.await(WAIT.toSeconds(), TimeUnit.SECONDS));
-      return zk;
+      return Loopback.zooKeeper(port, WAIT);
     }
 
     @Override

@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
@@ -245,11 +243,9 @@ public abstract class CitadelTestSupport {
     CfgFiles.set(etc(file), values);
   }
 
-  /** A port free on loopback now. */
+  /** A port free on loopback now, as configuration text. */
   protected static String freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return Integer.toString(socket.getLocalPort());
-    }
+    return Integer.toString(Loopback.freePort());
   }
 
   private static String requiredProperty(String name) {

@@ -4,18 +4,14 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.After;
@@ -43,7 +39,7 @@ public class NodeRestartIT {
     try (var entries = Files.list(dir)) {
       home = entries.filter(Files::isDirectory).findFirst().orElseThrow();
     }
-    zkPort = freePort();
+    zkPort = Loopback.freePort();
     CfgFiles.set(etc("org.apache.karaf.shell.cfg"), Map.of("sshPort", port()));
     CfgFiles.set(
         etc("org.apache.karaf.management.cfg"),
@@ -129,18 +125,7 @@ public class NodeRestartIT {
   }
 
   private ZooKeeper connect() throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper zk =
-        new ZooKeeper(
-            "127.0.0.1:" + zkPort,
-            10_000,
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            });
-    assertTrue("connected to the embedded ZooKeeper", connected.await(30, TimeUnit.SECONDS));
-    return zk;
+    return Loopback.zooKeeper(zkPort, Duration.ofSeconds(30));
   }
 
   private Path etc(String name) {
@@ -171,12 +156,6 @@ public class NodeRestartIT {
   }
 
   private static String port() throws IOException {
-    return Integer.toString(freePort());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return Integer.toString(Loopback.freePort());
   }
 }
