@@ -1,0 +1,75 @@
+package io.citadel.warden.internal.conf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class MemoryPlanTest {
+
+  private static ServiceDefinition service(String name, double percent, long min, long max) {
+    return new ServiceDefinition(
+        Path.of("warden." + name + ".conf"),
+        new Triplet(name, Triplet.ALL, List.of()),
+        Optional.of("io.citadel." + name),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        new ServiceDefinition.HeapSize(percent, min, max),
+        3,
+        30,
+        OptionalInt.empty(),
+        false,
+        Map.of());
+  }
+
+  @Test
+  void theFormulaClampsTheShareBetweenMinAndMax() {
+    ServiceDefinition.HeapSize heap = new ServiceDefinition.HeapSize(10, 256, 1024);
+    assertEquals(512, heap.budgetMb(5120)); // 10 % of 5120
+    assertEquals(256, heap.budgetMb(1000)); // 100 is under min
+    assertEquals(1024, heap.budgetMb(100_000)); // 10 000 is over max
+  }
+
+  @Test
+  void theOsIsReservedFirst() {
+    // 32 GiB: the OS takes max(256, min(4000, 3276)) = 3276; 29492 is left.
+    MemoryPlan plan =
+        MemoryPlan.compute(
+            32_768,
+            WardenSettings.DEFAULTS,
+            List.of(service("cldb", 8, 256, 4096), service("engine", 50, 1024, 1_000_000)));
+    assertEquals(3276, plan.osReservationMb());
+    assertEquals(29_492, plan.availableMb());
+    assertEquals(2359, plan.budgetOf("cldb")); // floor(29492 * 0.08)
+    assertEquals(14_746, plan.budgetOf("engine"));
+    assertEquals(2359 + 14_746, plan.allocatedMb());
+    assertFalse(plan.overThreshold());
+  }
+
+  @Test
+  void overAllocationRaisesTheAlarm() {
+    MemoryPlan plan =
+        MemoryPlan.compute(
+            4096,
+            WardenSettings.DEFAULTS,
+            List.of(service("a", 60, 0, 100_000), service("b", 40, 1024, 100_000)));
+    // OS 409 (10 %, between 256 and 4000); 3687 left; a = 2212, b = 1474: 100 % > 97 %.
+    assertEquals(409, plan.osReservationMb());
+    assertEquals(3686, plan.allocatedMb());
+    assertTrue(plan.overThreshold());
+  }
+
+  @Test
+  void aServiceWithoutSizingGetsNothing() {
+    MemoryPlan plan =
+        MemoryPlan.compute(8192, WardenSettings.DEFAULTS, List.of(service("x", 0, 0, 0)));
+    assertEquals(0, plan.budgetOf("x"));
+  }
+}
