@@ -224,7 +224,7 @@ public record ServiceCatalog(
   }
 
   /** Kahn's algorithm, taking names in alphabetical order among those ready, for stability. */
-  static List<String> order(Map<String, ServiceDefinition> services) {
+  public static List<String> order(Map<String, ServiceDefinition> services) {
     Map<String, Integer> waiting = new LinkedHashMap<>();
     Map<String, List<String>> dependents = new HashMap<>();
     for (ServiceDefinition definition : services.values()) {

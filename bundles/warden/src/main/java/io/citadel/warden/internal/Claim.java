@@ -1,0 +1,100 @@
+package io.citadel.warden.internal;
+
+import io.citadel.coordination.Coordination;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The right to run one of a counted service's instances: for a singleton the ephemeral znode {@code
+ * /citadel/<cluster>/masters/<service>}; for a count N > 1 one of the ephemeral znodes {@code
+ * /citadel/<cluster>/slots/<service>/<0..N-1>}. Whoever creates the znode holds it until its
+ * session ends, so no two nodes can hold the same one.
+ */
+final class Claim {
+
+  private final Coordination coordination;
+  private final List<String> paths;
+  private final String host;
+
+  Claim(Coordination coordination, String service, int count, String host) {
+    this.coordination = coordination;
+    this.host = host;
+    List<String> slots = new ArrayList<>();
+    if (count == 1) {
+      slots.add(coordination.clusterPath("masters", service));
+    } else {
+      for (int i = 0; i < count; i++) {
+        slots.add(coordination.clusterPath("slots", service, Integer.toString(i)));
+      }
+    }
+    this.paths = List.copyOf(slots);
+  }
+
+  /**
+   * Holds a slot after this call if one is free or already ours.
+   *
+   * @param onRelease called (on a ZooKeeper thread) when a slot held by another node goes away
+   */
+  boolean acquire(Watcher onRelease) throws Exception {
+    CuratorFramework curator = coordination.curator();
+    long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+    for (String path : paths) {
+      Stat stat = curator.checkExists().forPath(path);
+      if (stat != null && stat.getEphemeralOwner() == session) {
+        return true;
+      }
+    }
+    for (String path : paths) {
+      try {
+        curator
+            .create()
+            .creatingParentContainersIfNeeded()
+            .withMode(CreateMode.EPHEMERAL)
+            .forPath(path, host.getBytes(StandardCharsets.UTF_8));
+        return true;
+      } catch (KeeperException.NodeExistsException taken) {
+        // Held by another node: try the next slot.
+      }
+    }
+    for (String path : paths) {
+      curator.checkExists().usingWatcher(onRelease).forPath(path);
+    }
+    return false;
+  }
+
+  /** The hosts holding the slots now. */
+  List<String> holders() {
+    List<String> holders = new ArrayList<>();
+    for (String path : paths) {
+      try {
+        holders.add(
+            new String(coordination.curator().getData().forPath(path), StandardCharsets.UTF_8));
+      } catch (Exception free) {
+        // A free slot, or not readable now.
+      }
+    }
+    return holders;
+  }
+
+  /** Gives up the slot this node holds, if any. */
+  void release() {
+    try {
+      CuratorFramework curator = coordination.curator();
+      long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+      for (String path : paths) {
+        Stat stat = curator.checkExists().forPath(path);
+        if (stat != null && stat.getEphemeralOwner() == session) {
+          curator.delete().withVersion(stat.getVersion()).forPath(path);
+        }
+      }
+    } catch (Exception e) {
+      // The session's end releases it anyway.
+    }
+  }
+}

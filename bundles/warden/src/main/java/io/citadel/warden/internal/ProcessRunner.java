@@ -1,0 +1,192 @@
+package io.citadel.warden.internal;
+
+import io.citadel.warden.internal.conf.ServiceDefinition;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a service that is a child process. The process gets its memory budget as {@code -Xmx}
+ * (through {@code JAVA_TOOL_OPTIONS}, and as {@code CITADEL_HEAP_OPTS} / {@code CITADEL_HEAP_MB}
+ * for scripts that pass their own options), its output goes to {@code data/log/<service>.out}, and
+ * its pid to {@code data/warden/<service>.pid} so that a Warden restarted after a crash stops the
+ * orphan before starting a new one.
+ */
+final class ProcessRunner implements ServiceRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessRunner.class);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(15);
+  private static final Duration MONITOR_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ServiceDefinition definition;
+  private final Path workDir;
+  private final Path logFile;
+  private final Path pidFile;
+  private final Duration monitorInterval;
+  private Process process;
+  private Instant lastMonitor = Instant.EPOCH;
+  private Health lastMonitorResult = Health.running();
+
+  ProcessRunner(ServiceDefinition definition, Path home, Path data, Duration monitorInterval) {
+    this.definition = definition;
+    this.workDir = home;
+    this.logFile = data.resolve("log").resolve(definition.name() + ".out");
+    this.pidFile = data.resolve("warden").resolve(definition.name() + ".pid");
+    this.monitorInterval = monitorInterval;
+  }
+
+  @Override
+  public void start(long memoryMb, int port) throws IOException {
+    stopOrphan();
+    Files.createDirectories(logFile.getParent());
+    Files.createDirectories(pidFile.getParent());
+    ProcessBuilder builder =
+        new ProcessBuilder("/bin/sh", "-c", definition.startCommand().orElseThrow())
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    Map<String, String> env = builder.environment();
+    env.putAll(definition.env());
+    env.put("CITADEL_SERVICE", definition.name());
+    if (memoryMb > 0) {
+      String heap = "-Xmx" + memoryMb + "m";
+      env.put("CITADEL_HEAP_MB", Long.toString(memoryMb));
+      env.put("CITADEL_HEAP_OPTS", heap);
+      String tool = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
+      env.put("JAVA_TOOL_OPTIONS", (tool + " " + heap).strip());
+    }
+    if (port > 0) {
+      env.put("CITADEL_PORT", Integer.toString(port));
+    }
+    process = builder.start();
+    Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
+    lastMonitor = Instant.now();
+    lastMonitorResult = Health.running();
+  }
+
+  @Override
+  public Health health() {
+    if (process == null) {
+      return Health.failed("not started");
+    }
+    if (!process.isAlive()) {
+      return Health.failed("process " + process.pid() + " exited with " + process.exitValue());
+    }
+    Optional<String> monitor = definition.monitorCommand();
+    if (monitor.isPresent() && Instant.now().isAfter(lastMonitor.plus(monitorInterval))) {
+      lastMonitor = Instant.now();
+      lastMonitorResult = runMonitor(monitor.get());
+    }
+    return lastMonitorResult;
+  }
+
+  private Health runMonitor(String command) {
+    try {
+      Process check =
+          new ProcessBuilder("/bin/sh", "-c", command)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+      if (!check.waitFor(MONITOR_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        check.destroyForcibly();
+        return Health.failed(
+            "monitor command timed out after " + MONITOR_TIMEOUT.toSeconds() + " s");
+      }
+      return check.exitValue() == 0
+          ? Health.running()
+          : Health.failed("monitor command exited with " + check.exitValue());
+    } catch (IOException e) {
+      return Health.failed("monitor command cannot run: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return lastMonitorResult;
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (process == null) {
+      return;
+    }
+    ProcessHandle handle = process.toHandle();
+    definition
+        .stopCommand()
+        .ifPresent(
+            command -> {
+              try {
+                Process stop =
+                    new ProcessBuilder("/bin/sh", "-c", command)
+                        .directory(workDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .start();
+                if (!stop.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                  stop.destroyForcibly();
+                }
+              } catch (IOException e) {
+                LOG.warn("{}: stop command failed: {}", definition.name(), e.getMessage());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    terminate(handle);
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      LOG.debug("cannot delete {}", pidFile, e);
+    }
+    process = null;
+  }
+
+  /** SIGTERM the process and its descendants, SIGKILL what is left after a bound. */
+  private static void terminate(ProcessHandle handle) {
+    handle.descendants().forEach(ProcessHandle::destroy);
+    handle.destroy();
+    try {
+      handle.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception timeout) {
+      handle.descendants().forEach(ProcessHandle::destroyForcibly);
+      handle.destroyForcibly();
+    }
+  }
+
+  /** A pid file left by a Warden that died: stop that process if it still runs. */
+  private void stopOrphan() {
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(
+              p -> p.info().command().map(c -> new File(c).getName().equals("sh")).orElse(false))
+          .ifPresent(
+              orphan -> {
+                LOG.warn(
+                    "{}: stopping orphan process {} left by a previous run",
+                    definition.name(),
+                    pid);
+                terminate(orphan);
+              });
+      Files.deleteIfExists(pidFile);
+    } catch (IOException | NumberFormatException e) {
+      LOG.debug("{}: unreadable pid file {}", definition.name(), pidFile, e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return process == null ? "process (not running)" : "pid " + process.pid();
+  }
+}

@@ -1,0 +1,800 @@
+package io.citadel.warden.internal;
+
+import io.citadel.coordination.Coordination;
+import io.citadel.coordination.CoordinationState;
+import io.citadel.coordination.CoordinationStateListener;
+import io.citadel.warden.internal.conf.ConfFile;
+import io.citadel.warden.internal.conf.ConfProblem;
+import io.citadel.warden.internal.conf.MemoryPlan;
+import io.citadel.warden.internal.conf.ServiceCatalog;
+import io.citadel.warden.internal.conf.ServiceDefinition;
+import io.citadel.warden.internal.conf.Triplet;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.zookeeper.CreateMode;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's Warden. One thread owns every service's lifecycle: it reads {@code warden.conf},
+ * {@code conf.d/} and {@code roles} each pass, applies what changed (a new file starts its service,
+ * a removed one stops it and its dependents first, a changed one restarts it, a bad one leaves the
+ * last good definition in force), starts services whose dependencies run (here or, unless {@code
+ * service.depends.local}, anywhere in the cluster), watches their health, restarts them within
+ * their retry budget, and makes counted services race for their slots in ZooKeeper.
+ */
+@Component(service = WardenRuntime.class, configurationPid = WardenOptions.PID, immediate = true)
+@Designate(ocd = WardenConfig.class)
+public final class Warden implements WardenRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
+  private static final Set<String> BUILT_IN = Set.of("coordination");
+  private static final Duration COMMAND_WAIT = Duration.ofSeconds(120);
+
+  private final BundleContext context;
+  private final Coordination coordination;
+  private final ConfigurationAdmin configurationAdmin;
+  private final ServiceComponentRuntime scr;
+  private final Path etc;
+  private final Path home;
+  private final Path data;
+  private final ScheduledExecutorService thread;
+  private final CoordinationStateListener stateListener = this::onCoordinationState;
+  private volatile WardenOptions options;
+  private ScheduledFuture<?> scan;
+
+  // Owned by the Warden's thread.
+  private final Map<Path, String> lastContent = new HashMap<>();
+  private final Map<String, ServiceInstance> instances = new LinkedHashMap<>();
+  private final Map<String, PersistentNode> statusNodes = new HashMap<>();
+  private final Set<String> loggedProblems = new HashSet<>();
+  private ServiceCatalog catalog =
+      new ServiceCatalog(
+          io.citadel.warden.internal.conf.WardenSettings.DEFAULTS, Map.of(), List.of(), List.of());
+  private List<String> order = List.of();
+  private Set<String> roles;
+  private boolean memoryAlarm;
+  private int lastSessionTimeoutMs = 20_000;
+
+  // Read by the console.
+  private volatile List<ServiceView> views = List.of();
+  private volatile List<ConfProblem> problems = List.of();
+  private volatile MemoryPlan memory;
+  private volatile Instant suspendedSince;
+
+  @Activate
+  public Warden(
+      BundleContext context,
+      @Reference Coordination coordination,
+      @Reference ConfigurationAdmin configurationAdmin,
+      @Reference ServiceComponentRuntime scr,
+      Map<String, Object> properties) {
+    this.context = context;
+    this.coordination = coordination;
+    this.configurationAdmin = configurationAdmin;
+    this.scr = scr;
+    this.etc = Path.of(property("karaf.etc", "etc"));
+    this.home = Path.of(property("karaf.home", "."));
+    this.data = Path.of(property("karaf.data", "data"));
+    WardenOptions parsed;
+    try {
+      parsed = WardenOptions.parse(properties);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}: {}; using the defaults until it is fixed", WardenOptions.PID, e.getMessage());
+      parsed = WardenOptions.parse(Map.of());
+    }
+    this.options = parsed;
+    this.memory = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), List.of());
+    this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "citadel-warden"));
+    coordination.addStateListener(stateListener);
+    if (!coordination.state().isConnected()) {
+      suspendedSince = Instant.now();
+    }
+    schedule();
+    LOG.info(
+        "Warden of {} watching {} and {}",
+        options.hostName(),
+        etc.resolve("warden.conf"),
+        etc.resolve("conf.d"));
+  }
+
+  @Modified
+  void modified(Map<String, Object> properties) {
+    try {
+      WardenOptions next = WardenOptions.parse(properties);
+      boolean reschedule = next.scanIntervalMs() != options.scanIntervalMs();
+      options = next;
+      if (reschedule) {
+        schedule();
+      }
+      wake();
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}: {}; keeping the settings in force", WardenOptions.PID, e.getMessage());
+    }
+  }
+
+  @Deactivate
+  void deactivate() {
+    coordination.removeStateListener(stateListener);
+    try {
+      thread.submit(this::stopAll).get(COMMAND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.error("Warden: stopping the services did not finish", e);
+    }
+    thread.shutdownNow();
+  }
+
+  private synchronized void schedule() {
+    if (scan != null) {
+      scan.cancel(false);
+    }
+    scan =
+        thread.scheduleWithFixedDelay(
+            this::pass, 0, options.scanIntervalMs(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs a pass soon, e.g. because a slot was freed or the session changed. */
+  private void wake() {
+    if (!thread.isShutdown()) {
+      thread.execute(this::pass);
+    }
+  }
+
+  private void onCoordinationState(Coordination source, CoordinationState state) {
+    switch (state) {
+      case SUSPENDED, LOST -> {
+        if (suspendedSince == null) {
+          suspendedSince = Instant.now();
+        }
+      }
+      case CONNECTED, RECONNECTED -> suspendedSince = null;
+      default -> {}
+    }
+    wake();
+  }
+
+  // ---------------------------------------------------------------- the pass
+
+  private void pass() {
+    try {
+      rememberSessionTimeout();
+      if (readFiles()) {
+        applyCatalog();
+      }
+      reconcileAll();
+    } catch (RuntimeException e) {
+      LOG.error("Warden pass failed", e);
+    }
+  }
+
+  /** Reads the files; returns whether any changed since the last pass. */
+  private boolean readFiles() {
+    Map<Path, String> now = new TreeMap<>();
+    read(etc.resolve("warden.conf"), now);
+    read(etc.resolve("roles"), now);
+    Path confD = etc.resolve("conf.d");
+    if (Files.isDirectory(confD)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(confD, "warden.*.conf")) {
+        for (Path file : files) {
+          read(file, now);
+        }
+      } catch (IOException e) {
+        LOG.warn("Warden cannot list {}: {}", confD, e.getMessage());
+      }
+    }
+    if (now.equals(lastContent)) {
+      return false;
+    }
+    lastContent.clear();
+    lastContent.putAll(now);
+    return true;
+  }
+
+  private static void read(Path file, Map<Path, String> into) {
+    if (Files.isRegularFile(file)) {
+      try {
+        into.put(file, Files.readString(file, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        into.put(file, "\u0000unreadable: " + e.getMessage());
+      }
+    }
+  }
+
+  private void applyCatalog() {
+    Path wardenConf = etc.resolve("warden.conf");
+    List<ConfFile> serviceFiles = new ArrayList<>();
+    for (Map.Entry<Path, String> file : lastContent.entrySet()) {
+      if (file.getKey().getParent() != null && file.getKey().getParent().endsWith("conf.d")) {
+        serviceFiles.add(ConfFile.parse(file.getKey(), file.getValue()));
+      }
+    }
+    ConfFile warden =
+        lastContent.containsKey(wardenConf)
+            ? ConfFile.parse(wardenConf, lastContent.get(wardenConf))
+            : null;
+    catalog = ServiceCatalog.build(warden, serviceFiles, this::bundleInstalled, BUILT_IN);
+    roles = readRoles(lastContent.get(etc.resolve("roles")));
+    reportProblems();
+
+    Map<String, ServiceDefinition> next = new HashMap<>(catalog.services());
+    // A file that went bad leaves its service on the last good definition.
+    for (ServiceInstance instance : instances.values()) {
+      Path file = instance.definition.file();
+      if (!next.containsKey(instance.name())
+          && lastContent.containsKey(file)
+          && !catalog.problemsOf(file).isEmpty()) {
+        next.put(instance.name(), instance.definition);
+      }
+    }
+    List<String> previousOrder = order;
+    order = ServiceCatalog.order(next);
+
+    // Removed: stop in reverse start order, so dependents go first.
+    List<String> reverse = new ArrayList<>(previousOrder);
+    java.util.Collections.reverse(reverse);
+    for (String name : reverse) {
+      if (!next.containsKey(name) && instances.containsKey(name)) {
+        ServiceInstance instance = instances.remove(name);
+        LOG.info(
+            "Warden: {} no longer described ({}): stopping it",
+            name,
+            instance.definition.file().getFileName());
+        stopInstance(instance, InstanceState.STOPPED, "its file was removed");
+        closeStatus(name);
+      }
+    }
+    for (String name : order) {
+      ServiceDefinition definition = next.get(name);
+      ServiceInstance instance = instances.get(name);
+      if (instance == null) {
+        instances.put(name, new ServiceInstance(definition));
+        LOG.info(
+            "Warden: {} ({}) described by {}",
+            name,
+            definition.triplet(),
+            definition.file().getFileName());
+      } else if (!Objects.equals(instance.definition, definition)) {
+        LOG.info("Warden: {} changed: restarting it", name);
+        stopInstance(instance, InstanceState.WAITING, "its file changed");
+        instance.definition = definition;
+        instance.claim = null;
+      }
+    }
+    // Keep the start order in the map, for the console.
+    Map<String, ServiceInstance> ordered = new LinkedHashMap<>();
+    for (String name : order) {
+      ordered.put(name, instances.get(name));
+    }
+    instances.clear();
+    instances.putAll(ordered);
+  }
+
+  private void reportProblems() {
+    List<ConfProblem> current = catalog.problems();
+    problems = current;
+    Set<String> now = new HashSet<>();
+    for (ConfProblem problem : current) {
+      String text = problem.toString();
+      now.add(text);
+      if (!loggedProblems.contains(text)) {
+        LOG.error("Warden configuration: {}", text);
+      }
+    }
+    loggedProblems.clear();
+    loggedProblems.addAll(now);
+  }
+
+  private static Set<String> readRoles(String text) {
+    if (text == null) {
+      return null; // no roles file: every role
+    }
+    Set<String> roles = new HashSet<>();
+    for (String line : text.split("\r?\n")) {
+      String role = line.strip();
+      if (role.isEmpty() || role.startsWith("#")) {
+        continue;
+      }
+      if (role.equals("*")) {
+        return null;
+      }
+      roles.add(role);
+    }
+    return roles;
+  }
+
+  private boolean hasRole(String service) {
+    return roles == null || roles.contains(service);
+  }
+
+  private void reconcileAll() {
+    List<ServiceDefinition> here = new ArrayList<>();
+    for (ServiceInstance instance : instances.values()) {
+      if (hasRole(instance.name())) {
+        here.add(instance.definition);
+      }
+    }
+    MemoryPlan plan = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), here);
+    memory = plan;
+    if (plan.overThreshold() != memoryAlarm) {
+      memoryAlarm = plan.overThreshold();
+      if (memoryAlarm) {
+        LOG.error(
+            "ALARM memory: services are given {} MiB, {}% of the {} MiB left after the OS, above the"
+                + " {}% threshold",
+            plan.allocatedMb(),
+            Math.round(plan.allocatedPercent()),
+            plan.availableMb(),
+            plan.thresholdPercent());
+      } else {
+        LOG.info(
+            "Memory alarm cleared: {} MiB allocated of {} MiB",
+            plan.allocatedMb(),
+            plan.availableMb());
+      }
+    }
+    for (ServiceInstance instance : instances.values()) {
+      instance.memoryMb = plan.budgetOf(instance.name());
+      if (!hasRole(instance.name())) {
+        stopInstance(
+            instance, InstanceState.STOPPED, "this node has no '" + instance.name() + "' role");
+      } else {
+        try {
+          reconcile(instance);
+        } catch (Exception e) {
+          fail(instance, "Warden error: " + e.getMessage());
+        }
+      }
+      instance.publishView();
+      publishStatus(instance);
+    }
+    views = instances.values().stream().map(ServiceInstance::view).toList();
+  }
+
+  private void reconcile(ServiceInstance instance) throws Exception {
+    Instant now = Instant.now();
+    if (instance.stoppedByOperator) {
+      stopInstance(instance, InstanceState.STOPPED, "stopped by warden:stop");
+      return;
+    }
+    if (instance.state == InstanceState.FAILED
+        && instance.retryAt != null
+        && now.isBefore(instance.retryAt)) {
+      return;
+    }
+    if (!instance.isStarted()) {
+      String missing = unmetDependency(instance.definition);
+      if (missing != null) {
+        instance.moveTo(InstanceState.WAITING, "waiting for " + missing);
+        return;
+      }
+    }
+    if (instance.definition.triplet().count() != Triplet.ALL) {
+      if (suspendedTooLong()) {
+        stopInstance(
+            instance,
+            InstanceState.STANDBY,
+            "ZooKeeper session suspended for "
+                + Duration.between(suspendedSince, now).toMillis()
+                + " ms: stopped before another node can take over");
+        return;
+      }
+      if (!coordination.state().isConnected()) {
+        return; // suspended, within the bound: change nothing until it is known
+      }
+      if (instance.claim == null) {
+        instance.claim =
+            new Claim(
+                coordination,
+                instance.name(),
+                instance.definition.triplet().count(),
+                options.hostName());
+      }
+      if (!instance.claim.acquire(event -> wake())) {
+        stopInstance(
+            instance,
+            InstanceState.STANDBY,
+            "standby; running on " + String.join(", ", instance.claim.holders()));
+        return;
+      }
+    }
+    if (!instance.isStarted()) {
+      start(instance);
+      return;
+    }
+    ServiceRunner.Health health = instance.runner.health();
+    switch (health.state()) {
+      case RUNNING -> instance.moveTo(InstanceState.RUNNING, health.detail());
+      case STARTING -> {
+        Duration limit = Duration.ofSeconds(options.startTimeoutSec());
+        if (instance.startedAt.plus(limit).isBefore(now)) {
+          fail(instance, "not healthy within " + limit.toSeconds() + " s: " + health.detail());
+        } else {
+          instance.moveTo(InstanceState.STARTING, health.detail());
+        }
+      }
+      case STOPPING -> instance.moveTo(InstanceState.STOPPING, health.detail());
+      default -> fail(instance, health.detail());
+    }
+  }
+
+  private void start(ServiceInstance instance) {
+    ServiceDefinition definition = instance.definition;
+    ServiceRunner runner =
+        definition.isProcess()
+            ? new ProcessRunner(
+                definition, home, data, Duration.ofSeconds(options.monitorIntervalSec()))
+            : new BundleRunner(definition, context, configurationAdmin, scr);
+    instance.runner = runner;
+    instance.startedAt = Instant.now();
+    try {
+      runner.start(instance.memoryMb, definition.port().orElse(0));
+      instance.moveTo(InstanceState.STARTING, "started " + runner.describe());
+      LOG.info(
+          "Warden: started {} ({}, {} MiB)", instance.name(), runner.describe(), instance.memoryMb);
+    } catch (Exception e) {
+      fail(instance, "cannot start: " + e.getMessage());
+    }
+  }
+
+  private void fail(ServiceInstance instance, String why) {
+    if (instance.runner != null) {
+      instance.runner.stop();
+      instance.runner = null;
+    }
+    if (instance.recordFailure(Instant.now())) {
+      if (instance.claim != null) {
+        instance.claim.release();
+      }
+      instance.moveTo(
+          InstanceState.FAILED,
+          why
+              + " (failed "
+              + (instance.definition.retries() + 1)
+              + " times within "
+              + instance.definition.retryIntervalSec()
+              + " s; next try at "
+              + instance.retryAt
+              + ")");
+      LOG.error("ALARM service {} failed: {}", instance.name(), instance.detail);
+    } else {
+      LOG.warn("Warden: {} failed ({}); restarting it", instance.name(), why);
+      instance.moveTo(InstanceState.STARTING, "restarting after: " + why);
+      start(instance);
+    }
+  }
+
+  private void stopInstance(ServiceInstance instance, InstanceState state, String why) {
+    if (instance.runner != null) {
+      instance.moveTo(InstanceState.STOPPING, why);
+      publishStatus(instance);
+      instance.runner.stop();
+      instance.runner = null;
+      LOG.info("Warden: stopped {} ({})", instance.name(), why);
+    }
+    if (instance.claim != null && state != InstanceState.STANDBY) {
+      instance.claim.release();
+    }
+    instance.moveTo(state, why);
+  }
+
+  private void stopAll() {
+    List<String> reverse = new ArrayList<>(order);
+    java.util.Collections.reverse(reverse);
+    for (String name : reverse) {
+      ServiceInstance instance = instances.get(name);
+      if (instance != null) {
+        stopInstance(instance, InstanceState.STOPPED, "the Warden stopped");
+      }
+    }
+    statusNodes.keySet().stream().toList().forEach(this::closeStatus);
+  }
+
+  /** The first dependency that runs neither here nor (where allowed) elsewhere, or null. */
+  private String unmetDependency(ServiceDefinition definition) {
+    for (String dependency : definition.dependencies()) {
+      if (BUILT_IN.contains(dependency)) {
+        if (!coordination.state().isConnected()) {
+          return dependency;
+        }
+        continue;
+      }
+      ServiceInstance local = instances.get(dependency);
+      if (local != null && local.state == InstanceState.RUNNING) {
+        continue;
+      }
+      if (!definition.dependsLocal() && runsElsewhere(dependency)) {
+        continue;
+      }
+      return dependency;
+    }
+    return null;
+  }
+
+  private boolean runsElsewhere(String service) {
+    if (!coordination.state().isConnected()) {
+      return false;
+    }
+    try {
+      String path = coordination.clusterPath("services", service);
+      if (coordination.curator().checkExists().forPath(path) == null) {
+        return false;
+      }
+      for (String host : coordination.curator().getChildren().forPath(path)) {
+        if (host.equals(options.hostName())) {
+          continue;
+        }
+        byte[] status = coordination.curator().getData().forPath(path + "/" + host);
+        if ("running"
+            .equals(StatusJson.read(new String(status, StandardCharsets.UTF_8)).get("state"))) {
+          return true;
+        }
+      }
+    } catch (Exception e) {
+      LOG.debug("cannot read where {} runs", service, e);
+    }
+    return false;
+  }
+
+  private boolean suspendedTooLong() {
+    Instant since = suspendedSince;
+    if (since == null) {
+      return false;
+    }
+    long bound =
+        options.suspendedStopMs() > 0 ? options.suspendedStopMs() : lastSessionTimeoutMs / 6;
+    return Duration.between(since, Instant.now()).toMillis() > bound;
+  }
+
+  private void rememberSessionTimeout() {
+    try {
+      if (coordination.state().isConnected()) {
+        int timeout =
+            coordination.curator().getZookeeperClient().getZooKeeper().getSessionTimeout();
+        if (timeout > 0) {
+          lastSessionTimeoutMs = timeout;
+        }
+      }
+    } catch (Exception e) {
+      // Keep the last one known.
+    }
+  }
+
+  // ---------------------------------------------------------------- ZooKeeper status
+
+  private void publishStatus(ServiceInstance instance) {
+    if (instance.state == InstanceState.STOPPED) {
+      closeStatus(instance.name());
+      return;
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("service", instance.name());
+    fields.put("host", options.hostName());
+    fields.put("state", instance.state.label());
+    fields.put("port", instance.definition.port().orElse(0));
+    fields.put("memoryMb", instance.memoryMb);
+    fields.put("restarts", instance.restarts);
+    fields.put("since", instance.since.toString());
+    fields.put("detail", instance.detail);
+    byte[] json = StatusJson.write(fields).getBytes(StandardCharsets.UTF_8);
+    PersistentNode node = statusNodes.get(instance.name());
+    try {
+      if (node == null) {
+        node =
+            new PersistentNode(
+                coordination.curator(),
+                CreateMode.EPHEMERAL,
+                false,
+                coordination.clusterPath("services", instance.name(), options.hostName()),
+                json);
+        node.start();
+        statusNodes.put(instance.name(), node);
+      } else {
+        node.setData(json);
+      }
+    } catch (Exception e) {
+      LOG.debug("cannot publish the status of {} yet", instance.name(), e);
+    }
+  }
+
+  private void closeStatus(String service) {
+    PersistentNode node = statusNodes.remove(service);
+    if (node != null) {
+      try {
+        node.close();
+      } catch (IOException e) {
+        LOG.debug("closing the status node of {}", service, e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- console
+
+  @Override
+  public List<ServiceView> services() {
+    return views;
+  }
+
+  @Override
+  public List<ConfProblem> problems() {
+    return problems;
+  }
+
+  @Override
+  public MemoryPlan memory() {
+    return memory;
+  }
+
+  @Override
+  public List<String> serviceNames() {
+    return views.stream().map(ServiceView::service).toList();
+  }
+
+  @Override
+  public List<ClusterEntry> cluster() throws Exception {
+    List<ClusterEntry> entries = new ArrayList<>();
+    String root = coordination.clusterPath("services");
+    if (coordination.curator().checkExists().forPath(root) == null) {
+      return entries;
+    }
+    for (String service : coordination.curator().getChildren().forPath(root)) {
+      for (String host : coordination.curator().getChildren().forPath(root + "/" + service)) {
+        try {
+          byte[] json = coordination.curator().getData().forPath(root + "/" + service + "/" + host);
+          entries.add(
+              new ClusterEntry(
+                  host, service, StatusJson.read(new String(json, StandardCharsets.UTF_8))));
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+          // Went away while listing.
+        }
+      }
+    }
+    entries.sort(
+        java.util.Comparator.comparing(ClusterEntry::host).thenComparing(ClusterEntry::service));
+    return entries;
+  }
+
+  @Override
+  public String start(String service) throws Exception {
+    return onWardenThread(
+        () -> {
+          ServiceInstance instance = known(service);
+          instance.stoppedByOperator = false;
+          instance.retryAt = null;
+          if (instance.state == InstanceState.FAILED) {
+            instance.moveTo(InstanceState.WAITING, "retry asked by warden:start");
+          }
+          reconcileAll();
+          return service + " is " + instance.state.label() + detail(instance);
+        });
+  }
+
+  @Override
+  public String stop(String service) throws Exception {
+    return onWardenThread(
+        () -> {
+          known(service);
+          List<String> stopped = new ArrayList<>();
+          for (String dependent : catalog.dependentsOf(service)) {
+            ServiceInstance instance = instances.get(dependent);
+            if (instance != null && instance.isStarted()) {
+              instance.stoppedByOperator = true;
+              stopInstance(instance, InstanceState.STOPPED, "stopped with " + service);
+              stopped.add(dependent);
+            }
+          }
+          ServiceInstance instance = instances.get(service);
+          instance.stoppedByOperator = true;
+          stopInstance(instance, InstanceState.STOPPED, "stopped by warden:stop");
+          stopped.add(service);
+          reconcileAll();
+          return "stopped " + String.join(", ", stopped);
+        });
+  }
+
+  @Override
+  public String restart(String service) throws Exception {
+    return onWardenThread(
+        () -> {
+          ServiceInstance instance = known(service);
+          instance.stoppedByOperator = false;
+          instance.retryAt = null;
+          stopInstance(instance, InstanceState.WAITING, "restart asked by warden:restart");
+          reconcileAll();
+          return service + " is " + instance.state.label() + detail(instance);
+        });
+  }
+
+  private ServiceInstance known(String service) {
+    ServiceInstance instance = instances.get(service);
+    if (instance == null) {
+      throw new IllegalArgumentException(
+          "No service '"
+              + service
+              + "' on this node; known: "
+              + String.join(", ", instances.keySet()));
+    }
+    return instance;
+  }
+
+  private static String detail(ServiceInstance instance) {
+    return instance.detail.isEmpty() ? "" : " (" + instance.detail + ")";
+  }
+
+  private <T> T onWardenThread(Callable<T> action) throws Exception {
+    try {
+      return thread.submit(action).get(COMMAND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- node facts
+
+  private boolean bundleInstalled(String symbolicName) {
+    for (Bundle bundle : context.getBundles()) {
+      if (symbolicName.equals(bundle.getSymbolicName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long totalMemoryMb() {
+    if (options.memoryTotalMb() > 0) {
+      return options.memoryTotalMb();
+    }
+    try {
+      Object bytes =
+          ManagementFactory.getPlatformMBeanServer()
+              .getAttribute(
+                  new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME),
+                  "TotalMemorySize");
+      return ((Number) bytes).longValue() / (1024 * 1024);
+    } catch (Exception e) {
+      return Runtime.getRuntime().maxMemory() / (1024 * 1024);
+    }
+  }
+
+  private String property(String name, String fallback) {
+    String value = context.getProperty(name);
+    return value == null ? fallback : value;
+  }
+}
