@@ -46,6 +46,12 @@ public class CitadelDistributionIT extends CitadelTestSupport {
 
   @Inject private ServiceComponentRuntime scr;
 
+  /** The deploy/ and feature tests install hoststats by hand: the Warden must not run it. */
+  @Override
+  protected String rolesFile() {
+    return "roles-without-hoststats";
+  }
+
   private static final String COORDINATION_CFG = "io.citadel.coordination.cfg";
   private static final String HOSTSTATS = "io.citadel.example.hoststats";
 

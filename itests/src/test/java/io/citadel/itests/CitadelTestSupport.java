@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -96,9 +97,23 @@ public abstract class CitadelTestSupport {
                     "etc/org.apache.karaf.features.cfg", "updateSnapshots", "none"),
                 systemProperty("citadel.hoststats.jar")
                     .value(requiredProperty("citadel.hoststats.jar")),
-                systemProperty("citadel.version").value(requiredProperty("citadel.version"))));
+                systemProperty("citadel.version").value(requiredProperty("citadel.version")),
+                replaceConfigurationFile("etc/roles", testResource("etc/" + rolesFile()))));
     options.addAll(jdk17Options(karafVersion));
     return options.toArray(new Option[0]);
+  }
+
+  /** The roles file the node boots with, from {@code src/test/resources/etc}. */
+  protected String rolesFile() {
+    return "roles-all";
+  }
+
+  private static File testResource(String name) {
+    File file = new File("src/test/resources/" + name);
+    if (!file.isFile()) {
+      throw new IllegalStateException("missing test resource " + file.getAbsolutePath());
+    }
+    return file;
   }
 
   /**

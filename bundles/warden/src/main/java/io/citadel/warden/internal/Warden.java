@@ -252,10 +252,25 @@ public final class Warden implements WardenRuntime {
     reportProblems();
 
     Map<String, ServiceDefinition> next = new HashMap<>(catalog.services());
-    // A file that went bad leaves its service on the last good definition.
+    // Services whose file is gone, and every service that depends on one of them: these stop.
+    Set<String> removed = new HashSet<>();
+    for (ServiceInstance instance : instances.values()) {
+      if (!lastContent.containsKey(instance.definition.file())) {
+        removed.add(instance.name());
+      }
+    }
+    for (String name : order) {
+      ServiceInstance instance = instances.get(name);
+      if (instance != null
+          && instance.definition.dependencies().stream().anyMatch(removed::contains)) {
+        removed.add(name);
+      }
+    }
+    // A file that went bad on its own leaves its service on the last good definition.
     for (ServiceInstance instance : instances.values()) {
       Path file = instance.definition.file();
       if (!next.containsKey(instance.name())
+          && !removed.contains(instance.name())
           && lastContent.containsKey(file)
           && !catalog.problemsOf(file).isEmpty()) {
         next.put(instance.name(), instance.definition);
@@ -467,8 +482,19 @@ public final class Warden implements WardenRuntime {
       LOG.info(
           "Warden: started {} ({}, {} MiB)", instance.name(), runner.describe(), instance.memoryMb);
     } catch (Exception e) {
-      fail(instance, "cannot start: " + e.getMessage());
+      fail(instance, "cannot start: " + rootCause(e));
     }
+  }
+
+  /** The message an operator needs: the innermost cause, not the framework's wrapper. */
+  private static String rootCause(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return cause == error ? message : error.getMessage() + ": " + message;
   }
 
   private void fail(ServiceInstance instance, String why) {

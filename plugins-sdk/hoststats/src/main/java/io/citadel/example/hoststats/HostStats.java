@@ -88,11 +88,15 @@ public final class HostStats implements CitadelService {
   private byte[] firstSample(Map<String, Object> configuration) {
     String diskPath = text(configuration.get("disk.path"), "");
     try {
-      return HostSample.take(host, diskPath.isEmpty() ? defaultDisk : Path.of(diskPath))
-          .toJson()
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] json =
+          HostSample.take(host, diskPath.isEmpty() ? defaultDisk : Path.of(diskPath))
+              .toJson()
+              .getBytes(StandardCharsets.UTF_8);
+      health = ServiceHealth.running();
+      return json;
     } catch (IOException | RuntimeException e) {
       LOG.warn("hoststats: first sample failed", e);
+      health = ServiceHealth.failed("cannot sample: " + e.getMessage());
       return new byte[0];
     }
   }

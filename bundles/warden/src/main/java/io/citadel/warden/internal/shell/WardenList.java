@@ -23,7 +23,9 @@ public class WardenList implements Action {
 
   @Reference WardenRuntime warden;
 
-  @Option(name = "--no-format", description = "Prints the tables without borders.")
+  @Option(
+      name = "--no-format",
+      description = "Prints the tables without borders, and every detail in full.")
   boolean noFormat;
 
   @Override
@@ -36,7 +38,11 @@ public class WardenList implements Action {
     table.column("Restarts").alignRight();
     table.column("For");
     table.column("Triplet");
-    table.column("Last error / detail").maxSize(80);
+    // Bordered for people, width-limited; --no-format for scripts, never cut.
+    var detailColumn = table.column("Last error / detail");
+    if (!noFormat) {
+      detailColumn.maxSize(80);
+    }
     Instant now = Instant.now();
     for (var view : warden.services()) {
       table
@@ -58,7 +64,10 @@ public class WardenList implements Action {
       problems.column("File");
       problems.column("Line").alignRight();
       problems.column("Key");
-      problems.column("Problem").maxSize(100);
+      var problemColumn = problems.column("Problem");
+      if (!noFormat) {
+        problemColumn.maxSize(100);
+      }
       for (ConfProblem problem : warden.problems()) {
         problems
             .addRow()
