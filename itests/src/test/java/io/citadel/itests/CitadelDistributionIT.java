@@ -15,18 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import javax.inject.Inject;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.server.ServerConfig;
-import org.apache.zookeeper.server.ZooKeeperServerMain;
-import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -231,7 +225,7 @@ public class CitadelDistributionIT extends CitadelTestSupport {
     int embeddedPort = Integer.parseInt(embedded.connectString().split(":")[1]);
     String port = freePort();
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "zk-other");
-    try (OtherZooKeeper other = OtherZooKeeper.start(Integer.parseInt(port), dir)) {
+    try (StandaloneZooKeeper other = StandaloneZooKeeper.start(Integer.parseInt(port), dir)) {
       String connect = "127.0.0.1:" + port;
       editCfg(COORDINATION_CFG, Map.of("zookeeper.connect", connect));
       Coordination moved = awaitService(Coordination.class, "(zookeeper.connect=" + connect + ")");
@@ -243,7 +237,7 @@ public class CitadelDistributionIT extends CitadelTestSupport {
           .creatingParentsIfNeeded()
           .forPath(moved.clusterPath("itest", "moved"), "there".getBytes());
       // Seen by a plain client of the other server: the node really wrote there.
-      ZooKeeper plain = other.client();
+      ZooKeeper plain = other.client(WAIT);
       try {
         assertNotNull(plain.exists("/citadel/citadel/itest/moved", false));
       } finally {
@@ -345,76 +339,6 @@ public class CitadelDistributionIT extends CitadelTestSupport {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /** A second real ZooKeeper server on loopback, for the connect-string change. */
-  private static final class OtherZooKeeper implements AutoCloseable {
-    private final ZooKeeperServerMain main = new Served();
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final Thread thread;
-    private final int port;
-
-    private OtherZooKeeper(int port, Path dir) throws Exception {
-      this.port = port;
-      Properties properties = new Properties();
-      properties.setProperty("dataDir", dir.toString());
-      properties.setProperty("clientPort", Integer.toString(port));
-      properties.setProperty("clientPortAddress", "127.0.0.1");
-      properties.setProperty("tickTime", "2000");
-      QuorumPeerConfig quorum = new QuorumPeerConfig();
-      // ZooKeeper loads its metrics provider through the context class loader.
-      Thread current = Thread.currentThread();
-      ClassLoader previous = current.getContextClassLoader();
-      current.setContextClassLoader(ZooKeeperServerMain.class.getClassLoader());
-      try {
-        quorum.parseProperties(properties);
-      } finally {
-        current.setContextClassLoader(previous);
-      }
-      ServerConfig config = new ServerConfig();
-      config.readFrom(quorum);
-      thread =
-          new Thread(
-              () -> {
-                try {
-                  main.runFromConfig(config);
-                } catch (Exception e) {
-                  started.completeExceptionally(e);
-                }
-              },
-              "itest-other-zookeeper");
-      thread.setContextClassLoader(ZooKeeperServerMain.class.getClassLoader());
-      thread.setDaemon(true);
-    }
-
-    static OtherZooKeeper start(int port, Path dir) throws Exception {
-      OtherZooKeeper server = new OtherZooKeeper(port, dir);
-      server.thread.start();
-      await(
-          "other ZooKeeper serving",
-          () -> listening(port) || server.started.isCompletedExceptionally());
-      if (server.started.isCompletedExceptionally()) {
-        server.started.get();
-      }
-      return server;
-    }
-
-    ZooKeeper client() throws Exception {
-      return Loopback.zooKeeper(port, WAIT);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      main.close();
-      thread.join(Duration.ofSeconds(15).toMillis());
-    }
-
-    private final class Served extends ZooKeeperServerMain {
-      @Override
-      protected void serverStarted() {
-        started.complete(null);
-      }
     }
   }
 }

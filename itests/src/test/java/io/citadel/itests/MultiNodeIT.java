@@ -1,0 +1,74 @@
+package io.citadel.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * Three Citadel nodes (three JVMs, separate data folders, loopback) on one ZooKeeper server. A
+ * singleton service runs on exactly one; killing that node with kill -9 moves it to another; at no
+ * sampled instant do two nodes report it running.
+ */
+public class MultiNodeIT {
+
+  private static final int SESSION_TIMEOUT_MS = 6_000;
+
+  private SingletonCluster cluster;
+
+  @Before
+  public void startCluster() throws Exception {
+    Path base =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target", "cluster-it")).toAbsolutePath(), "cluster");
+    cluster =
+        SingletonCluster.start(
+            Path.of(System.getProperty("citadel.distribution")), base, 3, SESSION_TIMEOUT_MS);
+  }
+
+  @After
+  public void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  public void aSingletonRunsOnOneNodeAndMovesWhenThatNodeIsKilled() throws Exception {
+    String first = cluster.awaitSingleRunner(Duration.ofSeconds(120));
+    try (SingletonCluster.Sampler sampler = cluster.sample(Duration.ofMillis(20))) {
+      // The others stand by.
+      for (CitadelNode node : cluster.nodes()) {
+        String list = node.client("warden:list --no-format");
+        String expected = node.name().equals(first) ? "running" : "standby";
+        assertTrue(
+            node.name() + ": " + list, list.matches("(?s).*single\\s*\t" + expected + "\\s*\t.*"));
+      }
+
+      long killedAt = cluster.node(first).kill9();
+      String second = cluster.awaitRunnerOtherThan(first, Duration.ofSeconds(60));
+      long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      assertNotEquals(first, second);
+      System.out.printf(
+          "singleton failover %s -> %s in %d ms (session timeout %d ms)%n",
+          first, second, failoverMs, SESSION_TIMEOUT_MS);
+      assertTrue("failover took " + failoverMs + " ms", failoverMs < SESSION_TIMEOUT_MS + 5_000);
+
+      // The killed node comes back as standby, not as a second runner.
+      cluster.node(first).start(Duration.ofSeconds(120));
+      cluster.awaitState(first, "standby", Duration.ofSeconds(60));
+      assertEquals(List.of(second), cluster.runners());
+
+      sampler.assertNeverMoreThanOne();
+      assertTrue("sampled " + sampler.samples() + " times", sampler.samples() > 100);
+    }
+  }
+}
