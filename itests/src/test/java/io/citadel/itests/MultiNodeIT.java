@@ -71,4 +71,32 @@ public class MultiNodeIT {
       assertTrue("sampled " + sampler.samples() + " times", sampler.samples() > 100);
     }
   }
+
+  @Test
+  public void aSingletonWhoseSessionIsSuspendedStopsBeforeTheSessionCanExpire() throws Exception {
+    String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));
+    long pid = cluster.node(runner).servicePid(SingletonCluster.SERVICE).orElseThrow();
+    ProcessHandle instance = ProcessHandle.of(pid).orElseThrow();
+
+    // ZooKeeper goes away: every node is suspended and nobody can know who holds the slot.
+    long outage = System.nanoTime();
+    cluster.stopZooKeeper();
+    instance.onExit().get(SESSION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    long stoppedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outage);
+    System.out.printf(
+        "suspended singleton stopped %d ms after ZooKeeper went away (session timeout %d ms)%n",
+        stoppedMs, SESSION_TIMEOUT_MS);
+    assertTrue("stopped after " + stoppedMs + " ms", stoppedMs < SESSION_TIMEOUT_MS);
+
+    // ZooKeeper is back within the session timeout: the sessions survive and the holder of
+    // the master znode runs the service again; nobody else does.
+    cluster.startZooKeeper();
+    try (SingletonCluster.Sampler sampler = cluster.sample(Duration.ofMillis(20))) {
+      String again = cluster.awaitSingleRunner(Duration.ofSeconds(60));
+      assertEquals(runner, again);
+      Thread.sleep(2_000);
+      assertEquals(List.of(runner), cluster.runners());
+      sampler.assertNeverMoreThanOne();
+    }
+  }
 }

@@ -23,22 +23,38 @@ public final class SingletonCluster implements AutoCloseable {
   public static final String SERVICE = "single";
   public static final String CLUSTER = "itest";
 
-  private final StandaloneZooKeeper zooKeeper;
+  private final Path zooKeeperDir;
+  private final int zooKeeperPort;
   private final List<CitadelNode> nodes;
-  private final ZooKeeper observer;
+  private StandaloneZooKeeper zooKeeper;
+  private ZooKeeper observer;
 
-  private SingletonCluster(StandaloneZooKeeper zooKeeper, List<CitadelNode> nodes)
-      throws Exception {
+  private SingletonCluster(
+      StandaloneZooKeeper zooKeeper, Path zooKeeperDir, List<CitadelNode> nodes) throws Exception {
     this.zooKeeper = zooKeeper;
+    this.zooKeeperDir = zooKeeperDir;
+    this.zooKeeperPort = zooKeeper.port();
     this.nodes = nodes;
     this.observer = zooKeeper.client(Duration.ofSeconds(30));
+  }
+
+  /** Stops the ZooKeeper server (its data stays), as an outage would. */
+  public synchronized void stopZooKeeper() throws Exception {
+    observer.close();
+    zooKeeper.close();
+  }
+
+  /** Starts the ZooKeeper server again on the same port and data. */
+  public synchronized void startZooKeeper() throws Exception {
+    zooKeeper = StandaloneZooKeeper.start(zooKeeperPort, zooKeeperDir);
+    observer = zooKeeper.client(Duration.ofSeconds(30));
   }
 
   /** Starts a ZooKeeper server and {@code count} nodes on it, and waits until all are up. */
   public static SingletonCluster start(
       Path distribution, Path base, int count, int sessionTimeoutMs) throws Exception {
-    StandaloneZooKeeper zk =
-        StandaloneZooKeeper.start(Loopback.freePort(), Files.createDirectories(base.resolve("zk")));
+    Path zkDir = Files.createDirectories(base.resolve("zk"));
+    StandaloneZooKeeper zk = StandaloneZooKeeper.start(Loopback.freePort(), zkDir);
     List<CitadelNode> nodes = new ArrayList<>();
     try {
       for (int i = 1; i <= count; i++) {
@@ -63,7 +79,7 @@ public final class SingletonCluster implements AutoCloseable {
       for (CitadelNode node : nodes) {
         node.start(Duration.ofSeconds(180));
       }
-      return new SingletonCluster(zk, nodes);
+      return new SingletonCluster(zk, zkDir, nodes);
     } catch (Exception | AssertionError e) {
       for (CitadelNode node : nodes) {
         node.close();
@@ -86,7 +102,7 @@ public final class SingletonCluster implements AutoCloseable {
     return hostsIn("running");
   }
 
-  private List<String> hostsIn(String state) throws Exception {
+  private synchronized List<String> hostsIn(String state) throws Exception {
     String path = "/citadel/" + CLUSTER + "/services/" + SERVICE;
     List<String> hosts = new ArrayList<>();
     List<String> children;

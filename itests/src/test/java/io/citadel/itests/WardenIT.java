@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.citadel.coordination.Coordination;
 import io.citadel.itests.failing.ThrowingActivator;
+import io.citadel.itests.failing.ThrowingComponent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -109,6 +110,31 @@ public class WardenIT extends CitadelTestSupport {
   }
 
   @Test
+  public void aComponentThatThrowsInActivateIsRetriedThenMarkedFailed() throws Exception {
+    Bundle failing =
+        bundleContext.installBundle(
+            "itest:failing-component",
+            failingComponentBundle("io.citadel.itests.failingcomponent"));
+    try {
+      dropConf(
+          "failingcomponent",
+          "services=failingcomponent:all:",
+          "service.bundle=io.citadel.itests.failingcomponent",
+          "service.retries=2",
+          "service.retryinterval.time.sec=300");
+      await("failingcomponent marked failed", () -> "failed".equals(stateOf("failingcomponent")));
+      Row row = row("failingcomponent");
+      assertEquals(3, row.restarts());
+      assertTrue(row.detail(), row.detail().contains("failed to activate"));
+      assertTrue(row.detail(), row.detail().contains("failed 3 times within 300 s"));
+    } finally {
+      removeConf("failingcomponent");
+      await("failingcomponent gone", () -> row("failingcomponent") == null);
+      failing.uninstall();
+    }
+  }
+
+  @Test
   public void aChildProcessKilledWithKill9IsRestarted() throws Exception {
     try {
       dropConf("sleeper", "services=sleeper:all:", "service.command.start=exec sleep 600");
@@ -200,21 +226,60 @@ public class WardenIT extends CitadelTestSupport {
 
   /** A bundle whose activator throws, assembled from the probe's own copy of the class. */
   private static InputStream failingBundle(String symbolicName) throws IOException {
+    Manifest manifest = manifest(symbolicName);
+    manifest.getMainAttributes().putValue("Bundle-Activator", ThrowingActivator.class.getName());
+    manifest.getMainAttributes().putValue("Import-Package", "org.osgi.framework");
+    return jar(
+        manifest, Map.of(classEntry(ThrowingActivator.class), classBytes(ThrowingActivator.class)));
+  }
+
+  /** A bundle with one DS component whose activate method throws. */
+  private static InputStream failingComponentBundle(String symbolicName) throws IOException {
+    Manifest manifest = manifest(symbolicName);
+    manifest.getMainAttributes().putValue("Service-Component", "OSGI-INF/throwing.xml");
+    String component =
+        "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"throwing\""
+            + " immediate=\"true\" activate=\"activate\"><implementation class=\""
+            + ThrowingComponent.class.getName()
+            + "\"/></scr:component>";
+    return jar(
+        manifest,
+        Map.of(
+            classEntry(ThrowingComponent.class),
+            classBytes(ThrowingComponent.class),
+            "OSGI-INF/throwing.xml",
+            component.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Manifest manifest(String symbolicName) {
     Manifest manifest = new Manifest();
     Attributes main = manifest.getMainAttributes();
     main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
     main.putValue("Bundle-ManifestVersion", "2");
     main.putValue("Bundle-SymbolicName", symbolicName);
     main.putValue("Bundle-Version", "1.0.0");
-    main.putValue("Bundle-Activator", ThrowingActivator.class.getName());
-    main.putValue("Import-Package", "org.osgi.framework");
+    return manifest;
+  }
+
+  private static String classEntry(Class<?> type) {
+    return type.getName().replace('.', '/') + ".class";
+  }
+
+  private static byte[] classBytes(Class<?> type) throws IOException {
+    try (InputStream in = type.getClassLoader().getResourceAsStream(classEntry(type))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static InputStream jar(Manifest manifest, Map<String, byte[]> entries)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String entry = ThrowingActivator.class.getName().replace('.', '/') + ".class";
-    try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
-        InputStream clazz = ThrowingActivator.class.getClassLoader().getResourceAsStream(entry)) {
-      jar.putNextEntry(new JarEntry(entry));
-      clazz.transferTo(jar);
-      jar.closeEntry();
+    try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        jar.putNextEntry(new JarEntry(entry.getKey()));
+        jar.write(entry.getValue());
+        jar.closeEntry();
+      }
     }
     return new ByteArrayInputStream(bytes.toByteArray());
   }

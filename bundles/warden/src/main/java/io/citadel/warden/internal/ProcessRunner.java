@@ -91,12 +91,7 @@ final class ProcessRunner implements ServiceRunner {
 
   private Health runMonitor(String command) {
     try {
-      Process check =
-          new ProcessBuilder("/bin/sh", "-c", command)
-              .directory(workDir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
+      Process check = shell(command);
       if (!check.waitFor(MONITOR_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         check.destroyForcibly();
         return Health.failed(
@@ -124,12 +119,7 @@ final class ProcessRunner implements ServiceRunner {
         .ifPresent(
             command -> {
               try {
-                Process stop =
-                    new ProcessBuilder("/bin/sh", "-c", command)
-                        .directory(workDir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                        .start();
+                Process stop = shell(command);
                 if (!stop.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                   stop.destroyForcibly();
                 }
@@ -146,6 +136,15 @@ final class ProcessRunner implements ServiceRunner {
       LOG.debug("cannot delete {}", pidFile, e);
     }
     process = null;
+  }
+
+  /** Runs a short command of the service (monitor, stop) with its output in the service's log. */
+  private Process shell(String command) throws IOException {
+    return new ProcessBuilder("/bin/sh", "-c", command)
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .start();
   }
 
   /** SIGTERM the process and its descendants, SIGKILL what is left after a bound. */

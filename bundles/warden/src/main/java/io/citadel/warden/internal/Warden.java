@@ -718,9 +718,7 @@ public final class Warden implements WardenRuntime {
   public String start(String service) throws Exception {
     return onWardenThread(
         () -> {
-          ServiceInstance instance = known(service);
-          instance.stoppedByOperator = false;
-          instance.retryAt = null;
+          ServiceInstance instance = released(service);
           if (instance.state == InstanceState.FAILED) {
             instance.moveTo(InstanceState.WAITING, "retry asked by warden:start");
           }
@@ -756,13 +754,19 @@ public final class Warden implements WardenRuntime {
   public String restart(String service) throws Exception {
     return onWardenThread(
         () -> {
-          ServiceInstance instance = known(service);
-          instance.stoppedByOperator = false;
-          instance.retryAt = null;
+          ServiceInstance instance = released(service);
           stopInstance(instance, InstanceState.WAITING, "restart asked by warden:restart");
           reconcileAll();
           return service + " is " + instance.state.label() + detail(instance);
         });
+  }
+
+  /** The instance, freed of an operator's stop and of a failed service's wait. */
+  private ServiceInstance released(String service) {
+    ServiceInstance instance = known(service);
+    instance.stoppedByOperator = false;
+    instance.retryAt = null;
+    return instance;
   }
 
   private ServiceInstance known(String service) {

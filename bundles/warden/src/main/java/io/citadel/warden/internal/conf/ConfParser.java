@@ -57,7 +57,14 @@ public final class ConfParser {
           DEPENDS_LOCAL,
           ENV);
   private static final Set<String> WARDEN_KEYS =
-      Set.of(OS_PERCENT, OS_MIN, OS_MAX, ALARM_THRESHOLD, DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL);
+      Set.of(
+          SERVICES,
+          OS_PERCENT,
+          OS_MIN,
+          OS_MAX,
+          ALARM_THRESHOLD,
+          DEFAULT_RETRIES,
+          DEFAULT_RETRY_INTERVAL);
 
   private static final Pattern SYMBOLIC_NAME =
       Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -77,14 +84,28 @@ public final class ConfParser {
     double threshold = r.percent(ALARM_THRESHOLD, d.alarmThresholdPercent());
     int retries = (int) r.number(DEFAULT_RETRIES, d.defaultRetries(), 0, 1000);
     int interval = (int) r.number(DEFAULT_RETRY_INTERVAL, d.defaultRetryIntervalSec(), 1, 86_400);
-    return r.result(new WardenSettings(os, threshold, retries, interval));
+    Map<String, Triplet> triplets = new LinkedHashMap<>();
+    file.get(SERVICES)
+        .ifPresent(
+            entry -> {
+              try {
+                for (Triplet triplet : Triplet.parseAll(entry.value())) {
+                  if (triplets.put(triplet.service(), triplet) != null) {
+                    r.problem(entry.line(), SERVICES, "names '" + triplet.service() + "' twice");
+                  }
+                }
+              } catch (IllegalArgumentException e) {
+                r.problem(entry.line(), SERVICES, e.getMessage());
+              }
+            });
+    return r.result(new WardenSettings(os, threshold, retries, interval, triplets));
   }
 
   /** Parses {@code conf.d/warden.<name>.conf}, using {@code defaults} for what it leaves out. */
   public static Parsed<ServiceDefinition> service(ConfFile file, WardenSettings defaults) {
     Reader r = new Reader(file);
     r.unknownKeys(SERVICE_KEYS, "is not a service key");
-    Triplet triplet = r.triplet();
+    Triplet triplet = r.triplet(defaults.triplets());
     String bundle = r.text(BUNDLE);
     String start = r.text(START);
     if (bundle.isEmpty() && start.isEmpty()) {
@@ -200,10 +221,21 @@ public final class ConfParser {
       return file.get(key).map(ConfFile.Entry::value).orElse("").trim();
     }
 
-    Triplet triplet() {
+    /** The file's triplet, or warden.conf's for the service the file is named after. */
+    Triplet triplet(Map<String, Triplet> central) {
       Optional<ConfFile.Entry> entry = file.get(SERVICES);
+      Path name = file.path().getFileName();
+      Optional<Triplet> fromWardenConf =
+          name == null ? Optional.empty() : serviceOfFileName(name.toString()).map(central::get);
       if (entry.isEmpty()) {
-        problem(0, SERVICES, "is missing: the file must hold the triplet <service>:<count>:<deps>");
+        if (fromWardenConf.isPresent()) {
+          return fromWardenConf.get();
+        }
+        problem(
+            0,
+            SERVICES,
+            "is missing: neither this file nor warden.conf's services= holds its triplet"
+                + " <service>:<count>:<deps>");
         return null;
       }
       try {
@@ -215,7 +247,15 @@ public final class ConfParser {
               "holds " + triplets.size() + " triplets; a conf.d file describes one service");
           return null;
         }
-        return triplets.get(0);
+        Triplet own = triplets.get(0);
+        if (fromWardenConf.isPresent() && !fromWardenConf.get().equals(own)) {
+          problem(
+              entry.get().line(),
+              SERVICES,
+              "'" + own + "' disagrees with warden.conf's '" + fromWardenConf.get() + "'");
+          return null;
+        }
+        return own;
       } catch (IllegalArgumentException e) {
         problem(entry.get().line(), SERVICES, e.getMessage());
         return null;

@@ -107,6 +107,22 @@ public record ServiceCatalog(
       defined.put(name, definition);
     }
 
+    // warden.conf may list triplets; each needs a conf.d file to say what runs.
+    if (wardenConf != null) {
+      int line = wardenConf.get(ConfParser.SERVICES).map(ConfFile.Entry::line).orElse(0);
+      for (String listed : settings.triplets().keySet()) {
+        if (!firstFile.containsKey(listed)
+            && serviceFiles.stream().noneMatch(f -> named(f, listed))) {
+          problems.add(
+              new ConfProblem(
+                  wardenConf.path(),
+                  line,
+                  ConfParser.SERVICES,
+                  "lists '" + listed + "' but no conf.d/warden." + listed + ".conf describes it"));
+        }
+      }
+    }
+
     // All names that a dependency may refer to, good or not: a dependency on a service whose
     // own file has problems is not "unknown", it waits until that file is fixed.
     Set<String> known = new HashSet<>(builtIn);
@@ -137,6 +153,11 @@ public record ServiceCatalog(
       cycle.forEach(defined::remove);
     }
     return new ServiceCatalog(settings, defined, order(defined), problems);
+  }
+
+  private static boolean named(ConfFile file, String service) {
+    Path name = file.path().getFileName();
+    return name != null && name.toString().equals("warden." + service + ".conf");
   }
 
   /** The problems reported for one file. */

@@ -8,13 +8,21 @@ package io.citadel.warden.internal.conf;
  *     services may be given before an alarm is raised
  * @param defaultRetries restarts allowed for services whose file does not say
  * @param defaultRetryIntervalSec the retry window for services whose file does not say
+ * @param triplets the triplets of warden.conf's own {@code services=} list, by service; a conf.d
+ *     file may then leave its {@code services=} out
  */
 public record WardenSettings(
     ServiceDefinition.HeapSize osHeap,
     double alarmThresholdPercent,
     int defaultRetries,
-    int defaultRetryIntervalSec) {
+    int defaultRetryIntervalSec,
+    java.util.Map<String, Triplet> triplets) {
 
   public static final WardenSettings DEFAULTS =
-      new WardenSettings(new ServiceDefinition.HeapSize(10, 256, 4000), 97, 3, 30);
+      new WardenSettings(
+          new ServiceDefinition.HeapSize(10, 256, 4000), 97, 3, 30, java.util.Map.of());
+
+  public WardenSettings {
+    triplets = java.util.Map.copyOf(triplets);
+  }
 }

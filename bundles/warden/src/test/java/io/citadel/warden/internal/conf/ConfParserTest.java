@@ -78,6 +78,7 @@ class ConfParserTest {
             .value()
             .orElseThrow();
     assertEquals(new ServiceDefinition.HeapSize(5, 512, 2048), settings.osHeap());
+    assertEquals(Map.of(), settings.triplets());
     assertEquals(90, settings.alarmThresholdPercent());
   }
 

@@ -197,4 +197,44 @@ class ServiceCatalogTest {
     assertEquals(1, catalog.problems().size());
     assertEquals(List.of("good", "dependent"), catalog.startOrder());
   }
+
+  @Test
+  void wardenConfMayHoldTheTriplets() {
+    ServiceCatalog catalog =
+        ServiceCatalog.build(
+            warden("services=cldb:1:coordination;fileserver:all:cldb"),
+            List.of(
+                service("cldb", "service.bundle=io.citadel.cldb"),
+                service("fileserver", "service.bundle=io.citadel.fileserver")),
+            bsn -> true,
+            BUILT_IN);
+    assertEquals(List.of(), catalog.problems());
+    assertEquals(List.of("cldb", "fileserver"), catalog.startOrder());
+    assertTrue(catalog.services().get("cldb").triplet().singleton());
+  }
+
+  @Test
+  void aTripletInBothPlacesMustAgree() {
+    ServiceCatalog catalog =
+        ServiceCatalog.build(
+            warden("services=cldb:1:coordination"),
+            List.of(service("cldb", "services=cldb:3:coordination", "service.bundle=a.b")),
+            bsn -> true,
+            BUILT_IN);
+    ConfProblem problem = onlyProblem(catalog);
+    assertEquals("services", problem.key());
+    assertEquals(1, problem.line());
+    assertTrue(problem.message().contains("disagrees with warden.conf's 'cldb:1:coordination'"));
+  }
+
+  @Test
+  void aWardenConfTripletWithoutAFileIsReported() {
+    ServiceCatalog catalog =
+        ServiceCatalog.build(
+            warden("# services", "services=cldb:1:coordination"), List.of(), bsn -> true, BUILT_IN);
+    ConfProblem problem = onlyProblem(catalog);
+    assertEquals(Path.of("etc/warden.conf"), problem.file());
+    assertEquals(2, problem.line());
+    assertTrue(problem.message().contains("no conf.d/warden.cldb.conf describes it"));
+  }
 }
