@@ -24,7 +24,9 @@ public final class StandaloneZooKeeper implements AutoCloseable {
     properties.setProperty("dataDir", dir.toString());
     properties.setProperty("clientPort", Integer.toString(port));
     properties.setProperty("clientPortAddress", "127.0.0.1");
-    properties.setProperty("tickTime", "2000");
+    // Sessions expire in buckets of one tick: 500 ms keeps failover near the session timeout.
+    properties.setProperty("tickTime", "500");
+    properties.setProperty("maxSessionTimeout", "60000");
     properties.setProperty("maxClientCnxns", "0");
     QuorumPeerConfig quorum = new QuorumPeerConfig();
     // ZooKeeper loads its metrics provider through the context class loader.

@@ -26,8 +26,16 @@ final class EmbeddedZooKeeper implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
-  /** ZooKeeper's usual tick: sessions may last from 4 s to 40 s. */
-  static final int TICK_MS = 2_000;
+  /**
+   * The server expires sessions in buckets of one tick, so a dead node's ephemeral znodes (its
+   * singleton's master znode among them) go between the session timeout and the timeout plus a tick
+   * after it was last heard. ZooKeeper's usual 2 s tick adds up to 2 s to every failover; 500 ms
+   * keeps failover within half a second of the session timeout.
+   */
+  static final int TICK_MS = 500;
+
+  /** Sessions may last up to a minute (by default the server allows only 20 ticks). */
+  static final int MAX_SESSION_TIMEOUT_MS = 60_000;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -154,8 +162,8 @@ final class EmbeddedZooKeeper implements AutoCloseable {
       tickTime = TICK_MS;
       // Every local service connects from loopback: do not cap connections per address.
       maxClientCnxns = 0;
-      minSessionTimeout = -1;
-      maxSessionTimeout = -1;
+      minSessionTimeout = -1; // two ticks
+      maxSessionTimeout = MAX_SESSION_TIMEOUT_MS;
       listenBacklog = -1;
       jvmPauseMonitorToRun = false;
       metricsProviderClassName = DefaultMetricsProvider.class.getName();

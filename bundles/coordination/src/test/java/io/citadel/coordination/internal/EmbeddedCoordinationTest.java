@@ -56,7 +56,7 @@ class EmbeddedCoordinationTest {
   @Test
   void aKilledServerSuspendsThenLosesTheSessionAndARestartReconnects() throws Exception {
     int port = freePort();
-    // The shortest session the server grants (2 ticks), so that LOST comes quickly.
+    // A short session, so that LOST comes quickly.
     CoordinationSettings settings = settings(port, 4_000);
     EmbeddedZooKeeper server = startServer(port);
     List<CoordinationState> seen = new CopyOnWriteArrayList<>();
