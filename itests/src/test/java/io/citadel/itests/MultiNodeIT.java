@@ -73,6 +73,35 @@ public class MultiNodeIT {
   }
 
   @Test
+  public void aServiceCountedTwoRunsOnTwoNodesAndTheThirdTakesOverAKilledOne() throws Exception {
+    List<String> pair = cluster.awaitRunners(SingletonCluster.PAIR, 2, Duration.ofSeconds(120));
+    String spare =
+        cluster.nodes().stream()
+            .map(CitadelNode::name)
+            .filter(name -> !pair.contains(name))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(List.of(spare), cluster.hostsIn(SingletonCluster.PAIR, "standby"));
+
+    cluster.node(pair.get(0)).kill9();
+    // The dead node's status znode says running until its session expires; then the spare
+    // takes the freed slot.
+    java.util.Set<String> expected = java.util.Set.of(pair.get(1), spare);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!expected.equals(
+        java.util.Set.copyOf(cluster.hostsIn(SingletonCluster.PAIR, "running")))) {
+      assertTrue(
+          "the spare did not take the freed slot: "
+              + cluster.hostsIn(SingletonCluster.PAIR, "running"),
+          System.nanoTime() < deadline);
+      assertTrue(
+          "more than two ran at once",
+          cluster.hostsIn(SingletonCluster.PAIR, "running").size() <= 2);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   public void aSingletonWhoseSessionIsSuspendedStopsBeforeTheSessionCanExpire() throws Exception {
     String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));
     long pid = cluster.node(runner).servicePid(SingletonCluster.SERVICE).orElseThrow();

@@ -21,6 +21,10 @@ import org.apache.zookeeper.ZooKeeper;
 public final class SingletonCluster implements AutoCloseable {
 
   public static final String SERVICE = "single";
+
+  /** A service the cluster runs on exactly two nodes. */
+  public static final String PAIR = "pair";
+
   public static final String CLUSTER = "itest";
 
   private final Path zooKeeperDir;
@@ -74,6 +78,10 @@ public final class SingletonCluster implements AutoCloseable {
             node.etc("conf.d/warden." + SERVICE + ".conf"),
             "services=" + SERVICE + ":1:coordination\nservice.command.start=exec sleep 3600\n",
             StandardCharsets.UTF_8);
+        Files.writeString(
+            node.etc("conf.d/warden." + PAIR + ".conf"),
+            "services=" + PAIR + ":2:coordination\nservice.command.start=exec sleep 3600\n",
+            StandardCharsets.UTF_8);
         nodes.add(node);
       }
       for (CitadelNode node : nodes) {
@@ -99,11 +107,12 @@ public final class SingletonCluster implements AutoCloseable {
 
   /** The nodes whose status znode says the service is running, now. */
   public List<String> runners() throws Exception {
-    return hostsIn("running");
+    return hostsIn(SERVICE, "running");
   }
 
-  private synchronized List<String> hostsIn(String state) throws Exception {
-    String path = "/citadel/" + CLUSTER + "/services/" + SERVICE;
+  /** The nodes whose status znode says {@code service} is in {@code state}, now. */
+  public synchronized List<String> hostsIn(String service, String state) throws Exception {
+    String path = "/citadel/" + CLUSTER + "/services/" + service;
     List<String> hosts = new ArrayList<>();
     List<String> children;
     try {
@@ -146,11 +155,20 @@ public final class SingletonCluster implements AutoCloseable {
   }
 
   public void awaitState(String host, String state, Duration timeout) throws Exception {
-    await(timeout, () -> hostsIn(state).contains(host) ? host : null, host + " " + state);
+    await(timeout, () -> hostsIn(SERVICE, state).contains(host) ? host : null, host + " " + state);
   }
 
   private interface Probe {
     String get() throws Exception;
+  }
+
+  /** Waits until exactly {@code count} nodes run {@code service}; returns them. */
+  public List<String> awaitRunners(String service, int count, Duration timeout) throws Exception {
+    await(
+        timeout,
+        () -> hostsIn(service, "running").size() == count ? "yes" : null,
+        count + " nodes running " + service);
+    return hostsIn(service, "running");
   }
 
   private static String await(Duration timeout, Probe probe, String what) throws Exception {
