@@ -123,8 +123,10 @@ public class MultiNodeIT {
     try (SingletonCluster.Sampler sampler = cluster.sample(Duration.ofMillis(20))) {
       String again = cluster.awaitSingleRunner(Duration.ofSeconds(60));
       assertEquals(runner, again);
-      Thread.sleep(2_000);
-      assertEquals(List.of(runner), cluster.runners());
+      Conditions.holdsFor(
+          "only " + runner + " runs " + SingletonCluster.SERVICE,
+          Duration.ofSeconds(2),
+          () -> List.of(runner).equals(cluster.runners()));
       sampler.assertNeverMoreThanOne();
     }
   }
