@@ -2,6 +2,7 @@ package io.citadel.itests;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /** Negative checks: a condition that must keep holding for a while, checked all along. */
 final class Conditions {
@@ -9,16 +10,35 @@ final class Conditions {
   private Conditions() {}
 
   /**
-   * Checks {@code condition} every 50 ms for {@code window}, failing at the first sample where it
-   * does not hold: "nothing happens" stated as an assertion, not as a sleep.
+   * Observes a value every 50 ms for {@code window}, failing at the first observation that is not
+   * acceptable, and naming it: "nothing happens" stated as an assertion, not as a sleep.
    */
-  static void holdsFor(String what, Duration window, Callable<Boolean> condition) throws Exception {
-    long end = System.nanoTime() + window.toNanos();
+  static <T> void holdsFor(
+      String what, Duration window, Callable<T> observe, Predicate<T> acceptable) throws Exception {
+    long start = System.nanoTime();
+    long end = start + window.toNanos();
     do {
-      if (!Boolean.TRUE.equals(condition.call())) {
-        throw new AssertionError("stopped holding within " + window + ": " + what);
+      T seen = observe.call();
+      if (!acceptable.test(seen)) {
+        throw new AssertionError(
+            what
+                + " stopped holding after "
+                + (System.nanoTime() - start) / 1_000_000
+                + " ms: saw "
+                + seen);
       }
       Thread.sleep(50);
     } while (System.nanoTime() < end);
+  }
+
+  /** Polls every 50 ms until {@code condition} holds, failing after {@code timeout}. */
+  static void within(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!Boolean.TRUE.equals(condition.call())) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + timeout + ": " + what);
+      }
+      Thread.sleep(50);
+    }
   }
 }

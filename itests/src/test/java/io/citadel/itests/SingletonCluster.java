@@ -162,6 +162,22 @@ public final class SingletonCluster implements AutoCloseable {
     String get() throws Exception;
   }
 
+  /** Every node's status document of {@code service}, by node. */
+  public synchronized java.util.Map<String, String> statuses(String service) throws Exception {
+    String path = "/citadel/" + CLUSTER + "/services/" + service;
+    java.util.Map<String, String> statuses = new java.util.TreeMap<>();
+    for (String host : observer.getChildren(path, false)) {
+      try {
+        statuses.put(
+            host,
+            new String(observer.getData(path + "/" + host, false, null), StandardCharsets.UTF_8));
+      } catch (KeeperException.NoNodeException gone) {
+        // Its session ended while we looked.
+      }
+    }
+    return statuses;
+  }
+
   /** Waits until exactly {@code count} nodes run {@code service}; returns them. */
   public List<String> awaitRunners(String service, int count, Duration timeout) throws Exception {
     await(

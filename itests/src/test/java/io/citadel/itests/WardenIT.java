@@ -104,7 +104,8 @@ public class WardenIT extends CitadelTestSupport {
       Conditions.holdsFor(
           "failing stays failed with 3 restarts",
           Duration.ofSeconds(2),
-          () -> "failed".equals(stateOf("failing")) && row("failing").restarts() == 3);
+          () -> row("failing"),
+          seen -> seen != null && "failed".equals(seen.state()) && seen.restarts() == 3);
     } finally {
       removeConf("failing");
       await("failing gone", () -> row("failing") == null);
