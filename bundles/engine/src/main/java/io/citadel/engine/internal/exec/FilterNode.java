@@ -1,0 +1,68 @@
+package io.citadel.engine.internal.exec;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Keeps the rows for which a condition is true (not false, not NULL). */
+public final class FilterNode extends PhysicalNode {
+  private final PhysicalNode input;
+  private final Expr condition;
+
+  public FilterNode(PhysicalNode input, Expr condition) {
+    super(input.types());
+    this.input = input;
+    this.condition = condition;
+  }
+
+  @Override
+  public Source open(ExecContext ctx) {
+    Source in = input.open(ctx);
+    return new Source() {
+      @Override
+      public int morsels() {
+        return in.morsels();
+      }
+
+      @Override
+      public void run(int m, Consumer<Batch> out) {
+        in.run(
+            m,
+            b -> {
+              Batch f = filter(condition, b);
+              if (f.size > 0) {
+                out.accept(f);
+              }
+            });
+      }
+    };
+  }
+
+  static Batch filter(Expr condition, Batch b) {
+    Vec v = condition.eval(b);
+    int[] sel = new int[b.size];
+    int n = 0;
+    long[] l = v.longs;
+    boolean[] nn = v.nulls;
+    for (int i = 0; i < b.size; i++) {
+      if (l[i] != 0 && (nn == null || !nn[i])) {
+        sel[n++] = i;
+      }
+    }
+    return n == b.size ? b : b.gather(sel, n);
+  }
+
+  @Override
+  public double estimate() {
+    return Math.max(1, input.estimate() * 0.5);
+  }
+
+  @Override
+  public String describe() {
+    return "Filter";
+  }
+
+  @Override
+  public List<PhysicalNode> children() {
+    return List.of(input);
+  }
+}

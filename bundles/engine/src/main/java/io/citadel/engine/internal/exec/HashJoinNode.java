@@ -1,0 +1,297 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Equi-join by hashing: one side is read completely into a hash table on its key columns, the other
+ * streams through it in parallel. Inner joins build on the side expected to be smaller; outer, semi
+ * and anti joins build on the right. A condition that is not an equality between the sides is
+ * applied to candidate pairs.
+ */
+public final class HashJoinNode extends PhysicalNode {
+  /** The join types the executor runs. */
+  public enum Kind {
+    INNER,
+    LEFT,
+    SEMI,
+    ANTI
+  }
+
+  private final PhysicalNode left;
+  private final PhysicalNode right;
+  private final Kind kind;
+  private final int[] leftKeys;
+  private final int[] rightKeys;
+  private final Expr residual;
+  private final boolean buildLeft;
+
+  public HashJoinNode(
+      PhysicalNode left,
+      PhysicalNode right,
+      Kind kind,
+      int[] leftKeys,
+      int[] rightKeys,
+      Expr residual) {
+    super(outputTypes(left, right, kind));
+    this.left = left;
+    this.right = right;
+    this.kind = kind;
+    this.leftKeys = leftKeys;
+    this.rightKeys = rightKeys;
+    this.residual = residual;
+    this.buildLeft = kind == Kind.INNER && left.estimate() < right.estimate();
+  }
+
+  private static ColumnType[] outputTypes(PhysicalNode l, PhysicalNode r, Kind kind) {
+    if (kind == Kind.SEMI || kind == Kind.ANTI) {
+      return l.types();
+    }
+    ColumnType[] t = Arrays.copyOf(l.types(), l.types().length + r.types().length);
+    System.arraycopy(r.types(), 0, t, l.types().length, r.types().length);
+    return t;
+  }
+
+  /** The build side in memory. */
+  private static final class Built {
+    Vec[] cols;
+    int size;
+    long[][] keys;
+    int[] heads;
+    int[] next;
+    int mask;
+  }
+
+  @Override
+  public Source open(ExecContext ctx) {
+    PhysicalNode buildNode = buildLeft ? left : right;
+    PhysicalNode probeNode = buildLeft ? right : left;
+    int[] buildKeys = buildLeft ? leftKeys : rightKeys;
+    int[] probeKeys = buildLeft ? rightKeys : leftKeys;
+    Keys keys = new Keys();
+    Built b = build(ctx, buildNode, buildKeys, keys);
+    Source probe = probeNode.open(ctx);
+    return new Source() {
+      @Override
+      public int morsels() {
+        return probe.morsels();
+      }
+
+      @Override
+      public void run(int m, Consumer<Batch> out) {
+        probe.run(
+            m,
+            p -> {
+              Batch r = probe(p, b, probeKeys, keys);
+              if (r.size > 0) {
+                out.accept(r);
+              }
+            });
+      }
+    };
+  }
+
+  private static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
+    List<Batch> batches = ctx.collect(node.open(ctx));
+    Built b = new Built();
+    ColumnType[] t = node.types();
+    b.cols = new Vec[t.length];
+    int n = 0;
+    for (Batch x : batches) {
+      n += x.size;
+    }
+    b.size = n;
+    for (int c = 0; c < t.length; c++) {
+      List<Vec> parts = new ArrayList<>();
+      for (Batch x : batches) {
+        parts.add(x.cols[c] == null ? Vec.nulls(t[c], x.size) : x.cols[c]);
+      }
+      b.cols[c] = Vec.concat(t[c], parts);
+    }
+    b.keys = new long[keyCols.length][];
+    boolean[] nullKey = new boolean[n];
+    for (int k = 0; k < keyCols.length; k++) {
+      Vec v = b.cols[keyCols[k]];
+      b.keys[k] = keys.keys(v, true);
+      if (v.nulls != null) {
+        for (int i = 0; i < n; i++) nullKey[i] |= v.nulls[i];
+      }
+    }
+    int cap = Integer.highestOneBit(Math.max(2, n) * 2 - 1) << 1;
+    if (cap < 0 || n > (1 << 29)) {
+      throw new SqlException(
+          SqlException.PROGRAM_LIMIT, "join build side too large: " + n + " rows");
+    }
+    b.heads = new int[cap];
+    Arrays.fill(b.heads, -1);
+    b.next = new int[n];
+    b.mask = cap - 1;
+    for (int i = n - 1; i >= 0; i--) {
+      if (nullKey[i]) {
+        continue;
+      }
+      int h = (int) hash(b.keys, i) & b.mask;
+      b.next[i] = b.heads[h];
+      b.heads[h] = i;
+    }
+    return b;
+  }
+
+  private static long hash(long[][] keys, int i) {
+    long h = 0;
+    for (long[] k : keys) {
+      h = Keys.hash(h, k[i]);
+    }
+    return h;
+  }
+
+  private Batch probe(Batch p, Built b, int[] probeKeyCols, Keys keys) {
+    int n = p.size;
+    int width = probeKeyCols.length;
+    long[][] pk = new long[width][];
+    boolean[] nullKey = null;
+    for (int k = 0; k < width; k++) {
+      Vec v = p.cols[probeKeyCols[k]];
+      pk[k] = keys.keys(v, false);
+      if (v.nulls != null) {
+        if (nullKey == null) nullKey = new boolean[n];
+        for (int i = 0; i < n; i++) nullKey[i] |= v.nulls[i];
+      }
+    }
+    int cap = Math.max(16, n);
+    int[] pi = new int[cap];
+    int[] bi = new int[cap];
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      if (nullKey != null && nullKey[i]) {
+        continue;
+      }
+      if (width == 0) {
+        for (int j = 0; j < b.size; j++) {
+          if (count == pi.length) {
+            pi = Arrays.copyOf(pi, count * 2);
+            bi = Arrays.copyOf(bi, count * 2);
+          }
+          pi[count] = i;
+          bi[count++] = j;
+        }
+        continue;
+      }
+      long h = 0;
+      for (int k = 0; k < width; k++) {
+        h = Keys.hash(h, pk[k][i]);
+      }
+      for (int j = b.heads[(int) h & b.mask]; j >= 0; j = b.next[j]) {
+        boolean eq = true;
+        for (int k = 0; k < width && eq; k++) {
+          eq = b.keys[k][j] == pk[k][i];
+        }
+        if (eq) {
+          if (count == pi.length) {
+            pi = Arrays.copyOf(pi, count * 2);
+            bi = Arrays.copyOf(bi, count * 2);
+          }
+          pi[count] = i;
+          bi[count++] = j;
+          if (kind == Kind.SEMI && residual == null) {
+            break;
+          }
+        }
+      }
+    }
+    if (residual != null && count > 0) {
+      Batch pairs = pairs(p, b, pi, bi, count);
+      Vec ok = residual.eval(pairs);
+      int c2 = 0;
+      for (int i = 0; i < count; i++) {
+        if (ok.longs[i] != 0 && !ok.isNull(i)) {
+          pi[c2] = pi[i];
+          bi[c2++] = bi[i];
+        }
+      }
+      count = c2;
+    }
+    switch (kind) {
+      case INNER:
+        return pairs(p, b, pi, bi, count);
+      case LEFT:
+        {
+          boolean[] matched = new boolean[n];
+          for (int i = 0; i < count; i++) matched[pi[i]] = true;
+          int total = count;
+          for (int i = 0; i < n; i++) if (!matched[i]) total++;
+          if (total > pi.length) {
+            pi = Arrays.copyOf(pi, total);
+            bi = Arrays.copyOf(bi, total);
+          }
+          for (int i = 0; i < n; i++) {
+            if (!matched[i]) {
+              pi[count] = i;
+              bi[count++] = -1;
+            }
+          }
+          return pairs(p, b, pi, bi, count);
+        }
+      default:
+        {
+          boolean[] matched = new boolean[n];
+          for (int i = 0; i < count; i++) matched[pi[i]] = true;
+          int[] sel = new int[n];
+          int k = 0;
+          boolean want = kind == Kind.SEMI;
+          for (int i = 0; i < n; i++) if (matched[i] == want) sel[k++] = i;
+          return k == n ? p : p.gather(sel, k);
+        }
+    }
+  }
+
+  /** Output rows for (probe row, build row) pairs; build row -1 means no match (NULLs). */
+  private Batch pairs(Batch p, Built b, int[] pi, int[] bi, int count) {
+    Vec[] probeCols = new Vec[p.cols.length];
+    for (int c = 0; c < probeCols.length; c++) {
+      probeCols[c] = p.cols[c] == null ? null : p.cols[c].gather(pi, count);
+    }
+    Vec[] buildCols = new Vec[b.cols.length];
+    for (int c = 0; c < buildCols.length; c++) {
+      buildCols[c] = b.cols[c].gatherOrNull(bi, count);
+    }
+    Vec[] out = new Vec[probeCols.length + buildCols.length];
+    Vec[] first = buildLeft ? buildCols : probeCols;
+    Vec[] second = buildLeft ? probeCols : buildCols;
+    System.arraycopy(first, 0, out, 0, first.length);
+    System.arraycopy(second, 0, out, first.length, second.length);
+    long[] ids = null;
+    if (p.rowIds != null && !buildLeft) {
+      ids = new long[count];
+      for (int i = 0; i < count; i++) ids[i] = p.rowIds[pi[i]];
+    }
+    return new Batch(out, count, ids);
+  }
+
+  @Override
+  public double estimate() {
+    return kind == Kind.SEMI || kind == Kind.ANTI
+        ? left.estimate()
+        : Math.max(left.estimate(), right.estimate());
+  }
+
+  @Override
+  public String describe() {
+    return "HashJoin "
+        + kind
+        + " keys="
+        + leftKeys.length
+        + (residual == null ? "" : " +condition")
+        + " build="
+        + (buildLeft ? "left" : "right");
+  }
+
+  @Override
+  public List<PhysicalNode> children() {
+    return List.of(left, right);
+  }
+}

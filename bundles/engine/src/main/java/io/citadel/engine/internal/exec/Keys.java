@@ -1,0 +1,110 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.storage.Dictionary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns key columns into {@code long}s for hashing: numbers as themselves (doubles by their bits),
+ * text as ids shared by every worker of one operator, so text keys from different tables'
+ * dictionaries compare correctly. Dictionary-coded text is mapped code by code, once per dictionary
+ * entry.
+ */
+final class Keys {
+  private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+  private final List<String> strings = new ArrayList<>();
+  private final Map<Dictionary, int[]> codeMaps = new ConcurrentHashMap<>();
+
+  /** The string a text key id stands for. */
+  synchronized String string(long id) {
+    return strings.get((int) id);
+  }
+
+  private int id(String s, boolean insert) {
+    Integer id = ids.get(s);
+    if (id != null || !insert) {
+      return id == null ? -1 : id;
+    }
+    synchronized (this) {
+      id = ids.get(s);
+      if (id == null) {
+        id = strings.size();
+        strings.add(s);
+        ids.put(s, id);
+      }
+      return id;
+    }
+  }
+
+  private int[] codeMap(Dictionary d, int maxCode, boolean insert) {
+    int[] m = codeMaps.get(d);
+    if (m != null && m.length > maxCode) {
+      return m;
+    }
+    synchronized (d) {
+      m = codeMaps.get(d);
+      if (m != null && m.length > maxCode) {
+        return m;
+      }
+      int size = d.size();
+      int[] n = new int[size];
+      for (int c = 0; c < size; c++) {
+        n[c] = id(d.decode(c), insert);
+      }
+      codeMaps.put(d, n);
+      return n;
+    }
+  }
+
+  /**
+   * The key values of {@code v}. With {@code insert} false (a join's probe side), text never seen
+   * on the build side becomes -1, which no build key equals... unless the build side also had none
+   * (-1 is never an id), so it never matches.
+   */
+  long[] keys(Vec v, boolean insert) {
+    int n = v.size;
+    switch (v.form) {
+      case LONG:
+        return v.longs;
+      case DOUBLE:
+        {
+          long[] k = new long[n];
+          for (int i = 0; i < n; i++) {
+            double d = v.doubles[i];
+            k[i] = d == 0.0 ? 0L : Double.doubleToLongBits(d);
+          }
+          return k;
+        }
+      case DICT:
+        {
+          int max = -1;
+          for (int i = 0; i < n; i++) {
+            max = Math.max(max, v.codes[i]);
+          }
+          int[] map = max < 0 ? new int[0] : codeMap(v.dict, max, insert);
+          long[] k = new long[n];
+          for (int i = 0; i < n; i++) {
+            int c = v.codes[i];
+            k[i] = c < 0 ? -1 : map[c];
+          }
+          return k;
+        }
+      default:
+        {
+          long[] k = new long[n];
+          for (int i = 0; i < n; i++) {
+            String s = v.strings[i];
+            k[i] = s == null ? -1 : id(s, insert);
+          }
+          return k;
+        }
+    }
+  }
+
+  static long hash(long h, long k) {
+    long x = (h ^ k) * 0x9E3779B97F4A7C15L;
+    return x ^ (x >>> 29);
+  }
+}

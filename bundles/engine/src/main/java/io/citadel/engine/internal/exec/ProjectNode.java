@@ -1,0 +1,56 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.types.ColumnType;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Computes output columns from each input row. */
+public final class ProjectNode extends PhysicalNode {
+  private final PhysicalNode input;
+  private final List<Expr> exprs;
+
+  public ProjectNode(PhysicalNode input, List<Expr> exprs) {
+    super(exprs.stream().map(Expr::type).toArray(ColumnType[]::new));
+    this.input = input;
+    this.exprs = exprs;
+  }
+
+  @Override
+  public Source open(ExecContext ctx) {
+    Source in = input.open(ctx);
+    return new Source() {
+      @Override
+      public int morsels() {
+        return in.morsels();
+      }
+
+      @Override
+      public void run(int m, Consumer<Batch> out) {
+        in.run(m, b -> out.accept(project(b)));
+      }
+    };
+  }
+
+  private Batch project(Batch b) {
+    Vec[] cols = new Vec[exprs.size()];
+    for (int i = 0; i < cols.length; i++) {
+      cols[i] = exprs.get(i).eval(b);
+    }
+    return new Batch(cols, b.size, b.rowIds);
+  }
+
+  @Override
+  public double estimate() {
+    return input.estimate();
+  }
+
+  @Override
+  public String describe() {
+    return "Project " + exprs.size() + " columns";
+  }
+
+  @Override
+  public List<PhysicalNode> children() {
+    return List.of(input);
+  }
+}

@@ -1,0 +1,26 @@
+package io.citadel.engine.internal.exec;
+
+import java.util.function.Consumer;
+
+/** A pipeline's input split into morsels that workers process independently. */
+public interface Source {
+  int morsels();
+
+  /** Produces the batches of morsel {@code m}. */
+  void run(int m, Consumer<Batch> out);
+
+  /** A source over batches already in memory, one morsel each. */
+  static Source of(java.util.List<Batch> batches) {
+    return new Source() {
+      @Override
+      public int morsels() {
+        return batches.size();
+      }
+
+      @Override
+      public void run(int m, Consumer<Batch> out) {
+        out.accept(batches.get(m));
+      }
+    };
+  }
+}

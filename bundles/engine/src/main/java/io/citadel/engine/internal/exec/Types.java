@@ -1,0 +1,45 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import org.apache.calcite.rel.type.RelDataType;
+
+/** Calcite's types mapped to Citadel's. */
+public final class Types {
+  private Types() {}
+
+  public static ColumnType of(RelDataType t) {
+    return switch (t.getSqlTypeName()) {
+      case BOOLEAN -> ColumnType.BOOLEAN;
+      case TINYINT, SMALLINT -> ColumnType.SMALLINT;
+      case INTEGER -> ColumnType.INTEGER;
+      case BIGINT -> ColumnType.BIGINT;
+      case REAL -> ColumnType.FLOAT;
+      case FLOAT, DOUBLE -> ColumnType.DOUBLE;
+      case DECIMAL -> {
+        int p = Math.min(t.getPrecision(), ColumnType.MAX_DECIMAL_PRECISION);
+        int s = Math.min(Math.max(t.getScale(), 0), p);
+        yield ColumnType.decimal(Math.max(p, 1), s);
+      }
+      case CHAR, VARCHAR, NULL, SYMBOL -> ColumnType.TEXT;
+      case DATE -> ColumnType.DATE;
+      case TIMESTAMP -> ColumnType.TIMESTAMP;
+      case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.BIGINT;
+      case INTERVAL_DAY,
+          INTERVAL_DAY_HOUR,
+          INTERVAL_DAY_MINUTE,
+          INTERVAL_DAY_SECOND,
+          INTERVAL_HOUR,
+          INTERVAL_HOUR_MINUTE,
+          INTERVAL_HOUR_SECOND,
+          INTERVAL_MINUTE,
+          INTERVAL_MINUTE_SECOND,
+          INTERVAL_SECOND ->
+          ColumnType.BIGINT;
+      default ->
+          throw new SqlException(
+              SqlException.FEATURE_NOT_SUPPORTED,
+              "type " + t.getFullTypeString() + " is not supported");
+    };
+  }
+}

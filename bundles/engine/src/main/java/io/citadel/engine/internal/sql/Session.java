@@ -1,0 +1,521 @@
+package io.citadel.engine.internal.sql;
+
+import io.citadel.engine.internal.exec.Batch;
+import io.citadel.engine.internal.exec.ExecContext;
+import io.citadel.engine.internal.exec.PhysicalNode;
+import io.citadel.engine.internal.exec.Types;
+import io.citadel.engine.internal.exec.Vec;
+import io.citadel.engine.internal.storage.BulkLoad;
+import io.citadel.engine.internal.storage.ColumnDef;
+import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.storage.Table;
+import io.citadel.engine.internal.storage.TableDef;
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's connection to the engine: runs one statement at a time, keeps the client's settings
+ * (SET), and can be cancelled from another thread.
+ */
+public final class Session implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+  private final Engine engine;
+  private final long id;
+  private final String user;
+  private final Map<String, String> settings = new LinkedHashMap<>();
+  private volatile ExecContext running;
+  private volatile String runningSql;
+  private volatile long runningSince;
+
+  Session(Engine engine, long id, String user) {
+    this.engine = engine;
+    this.id = id;
+    this.user = user;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public String runningSql() {
+    return runningSql;
+  }
+
+  public long runningSince() {
+    return runningSince;
+  }
+
+  public Map<String, String> settings() {
+    return settings;
+  }
+
+  /** Cancels the statement running now, if any. */
+  public void cancel() {
+    ExecContext c = running;
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  @Override
+  public void close() {
+    cancel();
+    engine.closed(this);
+  }
+
+  /** Runs one statement (a trailing semicolon is allowed). */
+  public QueryResult execute(String sql) {
+    String s = stripTrailingSemicolon(sql);
+    engine.countStatement();
+    long now = System.currentTimeMillis();
+    runningSql = s;
+    runningSince = now;
+    try {
+      return dispatch(s, now);
+    } catch (StackOverflowError e) {
+      throw new SqlException(SqlException.PROGRAM_LIMIT, "statement too deeply nested");
+    } finally {
+      running = null;
+      runningSql = null;
+    }
+  }
+
+  static String stripTrailingSemicolon(String sql) {
+    String s = sql.strip();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    return s;
+  }
+
+  /** The first word, lower-cased, skipping comments. */
+  static String firstWord(String sql) {
+    Tokens t = new Tokens(sql);
+    Tokens.Token tok = t.peek();
+    return tok.kind() == Tokens.Kind.WORD ? tok.text() : tok.text();
+  }
+
+  private QueryResult dispatch(String sql, long now) {
+    if (sql.isEmpty()) {
+      return QueryResult.command("", List.of());
+    }
+    Tokens t = new Tokens(sql);
+    String w = t.peek().text();
+    switch (w) {
+      case "create":
+        return Ddl.create(engine, t);
+      case "drop":
+        return Ddl.drop(engine, t);
+      case "alter":
+        return Ddl.alter(engine, t);
+      case "copy":
+        return copy(t);
+      case "show":
+        return show(t);
+      case "describe", "desc":
+        t.next();
+        t.accept("table");
+        return describe(t.identifier("a table name"));
+      case "set":
+        return set(t);
+      case "reset":
+        t.next();
+        settings.remove(t.identifier("a setting"));
+        return QueryResult.command("RESET", List.of());
+      case "begin", "start":
+        return QueryResult.command("BEGIN", List.of());
+      case "commit", "end":
+        return QueryResult.command("COMMIT", List.of());
+      case "rollback", "abort":
+        return QueryResult.command(
+            "ROLLBACK",
+            List.of("every statement commits on its own; there was nothing to roll back"));
+      case "explain":
+        t.next();
+        return explain(sql.substring(t.peek().pos() - 1), now);
+      default:
+        return sqlStatement(sql, now);
+    }
+  }
+
+  // --------------------------------------------------------------------------- Calcite statements
+
+  private QueryResult sqlStatement(String sql, long now) {
+    SqlNode node = SqlPlanner.parse(sql);
+    if (node instanceof SqlExplain ex) {
+      return explain(sql.substring(sql.toLowerCase(Locale.ROOT).indexOf("for") + 3), now);
+    }
+    switch (node.getKind()) {
+      case INSERT, UPDATE, DELETE:
+        engine.writeLock().lock();
+        try {
+          return modify(new SqlPlanner(engine.store()), node, sql, now);
+        } finally {
+          engine.writeLock().unlock();
+        }
+      default:
+        if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
+          throw new SqlException(
+              SqlException.FEATURE_NOT_SUPPORTED, node.getKind() + " statements are not supported");
+        }
+        return query(new SqlPlanner(engine.store()), node, sql, now);
+    }
+  }
+
+  private ExecContext context(long now, boolean rowIds) {
+    ExecContext ctx = new ExecContext(engine.pool(), engine.options().threads(), now, rowIds);
+    running = ctx;
+    return ctx;
+  }
+
+  private QueryResult query(SqlPlanner planner, SqlNode node, String sql, long now) {
+    RelRoot root = planner.plan(node, sql);
+    PhysicalNode plan = new Translator(planner, now).translate(root.rel);
+    ExecContext ctx = context(now, false);
+    List<Batch> batches = ctx.collect(plan.open(ctx));
+    List<String> names = new ArrayList<>();
+    List<Integer> idx = new ArrayList<>();
+    for (Map.Entry<Integer, String> f : root.fields) {
+      idx.add(f.getKey());
+      names.add(f.getValue());
+    }
+    ColumnType[] types = new ColumnType[idx.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
+    }
+    List<Batch> out = new ArrayList<>();
+    for (Batch b : batches) {
+      Vec[] cols = new Vec[idx.size()];
+      for (int i = 0; i < cols.length; i++) {
+        Vec v = b.cols[idx.get(i)];
+        cols[i] =
+            v.type.equals(types[i])
+                ? v
+                : io.citadel.engine.internal.exec.ExprCompilerAccess.cast(v, types[i]);
+      }
+      out.add(new Batch(cols, b.size));
+    }
+    return new QueryResult(null, names, types, out, List.of());
+  }
+
+  private QueryResult explain(String inner, long now) {
+    SqlNode node = SqlPlanner.parse(inner);
+    SqlPlanner planner = new SqlPlanner(engine.store());
+    RelRoot root = planner.plan(node, inner);
+    RelNode rel = root.rel instanceof TableModify m ? m.getInput() : root.rel;
+    PhysicalNode plan = new Translator(planner, now).translate(rel);
+    List<List<Object>> rows = new ArrayList<>();
+    if (root.rel instanceof TableModify m) {
+      rows.add(List.of(m.getOperation() + " " + String.join(".", m.getTable().getQualifiedName())));
+    }
+    for (String line : plan.explain().split("\n")) {
+      rows.add(List.of("  " + line + "  [cpu]"));
+    }
+    rows.add(List.of("Calcite plan:"));
+    for (String line : SqlPlanner.explain(rel).split("\n")) {
+      rows.add(List.of("  " + line));
+    }
+    return QueryResult.rows(List.of("QUERY PLAN"), new ColumnType[] {ColumnType.TEXT}, rows);
+  }
+
+  private QueryResult modify(SqlPlanner planner, SqlNode node, String sql, long now) {
+    RelRoot root = planner.plan(node, sql);
+    if (!(root.rel instanceof TableModify m)) {
+      throw new SqlException(SqlException.INTERNAL, "expected a table modification plan");
+    }
+    List<String> qn = m.getTable().getQualifiedName();
+    String table = qn.get(qn.size() - 1);
+    Store store = engine.store();
+    TableDef def = store.require(table).def();
+    boolean insert = m.getOperation() == TableModify.Operation.INSERT;
+    PhysicalNode plan = new Translator(planner, now).translate(m.getInput());
+    ExecContext ctx = context(now, !insert);
+    List<Batch> batches = ctx.collect(plan.open(ctx));
+    int n = 0;
+    for (Batch b : batches) n += b.size;
+    int width = def.columns().size();
+    switch (m.getOperation()) {
+      case INSERT:
+        {
+          Object[][] cols = columns(batches, def, n, null, null);
+          store.insert(table, cols, n);
+          return QueryResult.command("INSERT 0 " + n, List.of());
+        }
+      case DELETE:
+        {
+          long[] ids = rowIds(batches, n);
+          int deleted = store.delete(table, ids);
+          return QueryResult.command("DELETE " + deleted, List.of());
+        }
+      case UPDATE:
+        {
+          long[] ids = rowIds(batches, n);
+          List<String> targets = m.getUpdateColumnList();
+          int[] source = new int[width];
+          for (int c = 0; c < width; c++) source[c] = c;
+          for (int k = 0; k < targets.size(); k++) {
+            int c = def.indexOf(targets.get(k));
+            source[c] = width + k;
+          }
+          Object[][] cols = columns(batches, def, n, source, plan.types());
+          store.write(table, ids, cols, n, null);
+          return QueryResult.command("UPDATE " + n, List.of());
+        }
+      default:
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED, m.getOperation() + " is not supported");
+    }
+  }
+
+  private static long[] rowIds(List<Batch> batches, int n) {
+    long[] ids = new long[n];
+    int at = 0;
+    for (Batch b : batches) {
+      if (b.rowIds == null) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "this WHERE clause cannot be used in UPDATE or DELETE");
+      }
+      System.arraycopy(b.rowIds, 0, ids, at, b.size);
+      at += b.size;
+    }
+    return ids;
+  }
+
+  /** The rows as table columns, each value converted to its column's type. */
+  private static Object[][] columns(
+      List<Batch> batches, TableDef def, int n, int[] source, ColumnType[] srcTypes) {
+    int width = def.columns().size();
+    Object[][] cols = new Object[width][n];
+    int at = 0;
+    for (Batch b : batches) {
+      for (int c = 0; c < width; c++) {
+        int s = source == null ? c : source[c];
+        Vec v = b.cols[s];
+        ColumnType target = def.columns().get(c).type();
+        for (int i = 0; i < b.size; i++) {
+          cols[c][at + i] = target.assign(v.get(i), v.type);
+        }
+      }
+      at += b.size;
+    }
+    return cols;
+  }
+
+  // --------------------------------------------------------------------------- utility statements
+
+  private QueryResult copy(Tokens t) {
+    t.expect("copy");
+    String table = t.identifier("a table name");
+    if (t.accept("to")) {
+      throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, "COPY ... TO is not supported");
+    }
+    t.expect("from");
+    if (t.peek().text().equals("stdin")) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED, "COPY FROM STDIN is not supported; give a file path");
+    }
+    String file = t.string("the file path");
+    byte delimiter = ',';
+    boolean header = false;
+    byte quote = '"';
+    String nullString = "";
+    long maxReject = engine.options().maxReject();
+    t.accept("with");
+    boolean paren = t.accept("(");
+    while (!t.atEnd() && !t.peek().text().equals(")")) {
+      String opt = t.identifier("a COPY option");
+      switch (opt) {
+        case "delimiter" -> delimiter = singleByte(t.string("the delimiter"), "DELIMITER");
+        case "quote" -> quote = singleByte(t.string("the quote character"), "QUOTE");
+        case "null" -> nullString = t.string("the NULL string");
+        case "header" ->
+            header = !t.peek().text().equals("false") && !t.peek().text().equals("off") || bool(t);
+        case "format" -> {
+          String f = t.identifier("a format");
+          if (!f.equals("csv")) {
+            throw new SqlException(
+                SqlException.FEATURE_NOT_SUPPORTED, "COPY format " + f + " is not supported");
+          }
+        }
+        case "max_reject" -> maxReject = t.integer("max_reject");
+        default ->
+            throw new SqlException(
+                SqlException.SYNTAX_ERROR, "COPY option \"" + opt + "\" not recognized");
+      }
+      if (opt.equals("header")
+          && (t.peek().text().equals("true")
+              || t.peek().text().equals("on")
+              || t.peek().text().equals("false")
+              || t.peek().text().equals("off"))) {
+        header = bool(t);
+      }
+      t.accept(",");
+    }
+    if (paren) {
+      t.expect(")");
+    }
+    t.expectEnd();
+    return copyFrom(
+        table,
+        Path.of(file),
+        new CsvLoader.Options(delimiter, header, quote, nullString, maxReject));
+  }
+
+  private static boolean bool(Tokens t) {
+    String v = t.next().text();
+    return v.equals("true") || v.equals("on") || v.equals("1");
+  }
+
+  private static byte singleByte(String s, String what) {
+    if (s.length() != 1 || s.charAt(0) > 127 || s.charAt(0) == '\n' || s.charAt(0) == '\r') {
+      throw new SqlException(
+          SqlException.INVALID_PARAMETER, "COPY " + what + " must be a single one-byte character");
+    }
+    return (byte) s.charAt(0);
+  }
+
+  /** Loads a CSV file; the table gets all its good rows or, on failure, none. */
+  public QueryResult copyFrom(String table, Path file, CsvLoader.Options options) {
+    Store store = engine.store();
+    store.require(table);
+    if (!file.isAbsolute()) {
+      throw new SqlException(
+          SqlException.INVALID_PARAMETER, "COPY needs an absolute file path, got " + file);
+    }
+    if (Files.isDirectory(file)) {
+      throw new SqlException(SqlException.UNDEFINED_FILE, "\"" + file + "\" is a directory");
+    }
+    long start = System.nanoTime();
+    ExecContext ctx = context(System.currentTimeMillis(), false);
+    CsvLoader.Result r;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        BulkLoad load = store.beginLoad(table)) {
+      r =
+          new CsvLoader(load, options)
+              .run(
+                  in,
+                  ctx::isCancelled,
+                  rows -> LOG.info("COPY {} from {}: {} rows so far", table, file, rows));
+      load.commit();
+    } catch (NoSuchFileException e) {
+      throw new SqlException(
+          SqlException.UNDEFINED_FILE,
+          "could not open file \"" + file + "\" for reading: No such file");
+    } catch (IOException e) {
+      throw new SqlException(
+          SqlException.IO_ERROR, "could not read file \"" + file + "\": " + e.getMessage(), 0, e);
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    List<String> notices = new ArrayList<>();
+    notices.add(
+        String.format(
+            Locale.ROOT,
+            "Loaded: %d recs, Rejected: %d recs in %.3f secs",
+            r.loaded(),
+            r.rejected(),
+            secs));
+    for (String rej : r.firstRejections()) {
+      notices.add("Rejected " + rej);
+    }
+    return QueryResult.command("COPY " + r.loaded(), notices);
+  }
+
+  private QueryResult show(Tokens t) {
+    t.expect("show");
+    if (t.accept("tables")) {
+      t.expectEnd();
+      List<List<Object>> rows = new ArrayList<>();
+      List<Table> tables = new ArrayList<>(engine.store().tables());
+      tables.sort(Comparator.comparing(x -> x.def().name()));
+      for (Table tb : tables) {
+        rows.add(
+            List.of(tb.def().name(), (long) tb.def().columns().size(), tb.version().liveRows()));
+      }
+      return QueryResult.rows(
+          List.of("table_name", "columns", "rows"),
+          new ColumnType[] {ColumnType.TEXT, ColumnType.BIGINT, ColumnType.BIGINT},
+          rows);
+    }
+    String name = t.identifier("a setting name");
+    String v = settings.get(name);
+    if (v == null) {
+      v =
+          switch (name) {
+            case "server_version" -> "14.0";
+            case "client_encoding", "server_encoding" -> "UTF8";
+            case "datestyle" -> "ISO, MDY";
+            case "timezone" -> "UTC";
+            case "standard_conforming_strings" -> "on";
+            case "transaction_isolation" -> "read committed";
+            default ->
+                throw new SqlException(
+                    SqlException.UNDEFINED_COLUMN.equals("") ? "" : "42704",
+                    "unrecognized configuration parameter \"" + name + "\"");
+          };
+    }
+    return QueryResult.rows(List.of(name), new ColumnType[] {ColumnType.TEXT}, List.of(List.of(v)));
+  }
+
+  private QueryResult describe(String table) {
+    TableDef def = engine.store().require(table).def();
+    List<List<Object>> rows = new ArrayList<>();
+    for (ColumnDef c : def.columns()) {
+      rows.add(List.of(c.name(), c.type().sqlName(), c.notNull() ? "NO" : "YES"));
+    }
+    return QueryResult.rows(
+        List.of("column_name", "data_type", "is_nullable"),
+        new ColumnType[] {ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT},
+        rows);
+  }
+
+  private QueryResult set(Tokens t) {
+    t.expect("set");
+    t.accept("session");
+    t.accept("local");
+    String name = t.identifier("a setting name");
+    if (!t.accept("=")) {
+      t.expect("to");
+    }
+    StringBuilder v = new StringBuilder();
+    while (!t.atEnd()) {
+      Tokens.Token tok = t.next();
+      if (v.length() > 0 && !tok.text().equals(","))
+        v.append(tok.kind() == Tokens.Kind.SYMBOL ? "" : " ");
+      v.append(tok.text());
+    }
+    String value = v.toString().strip();
+    if (name.equals("execution_mode")
+        && !List.of("auto", "gpu", "cpu", "default").contains(value.toLowerCase(Locale.ROOT))) {
+      throw new SqlException(
+          SqlException.INVALID_PARAMETER,
+          "execution_mode must be auto, gpu or cpu, got \"" + value + "\"");
+    }
+    settings.put(name, value);
+    return QueryResult.command("SET", List.of());
+  }
+}

@@ -1,0 +1,236 @@
+package io.citadel.engine.internal.sql;
+
+import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.storage.Table;
+import io.citadel.engine.internal.types.SqlException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.metadata.ProxyingMetadataHandlerProvider;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Parses, validates and optimises one statement with Calcite, against a snapshot of every table
+ * taken when the statement starts. Optimisation is rule-based: sub-queries become joins, filters
+ * move into joins and scans, unused columns are trimmed so scans read only what the query uses.
+ */
+public final class SqlPlanner {
+  private static final HepProgram SUBQUERIES =
+      new HepProgramBuilder()
+          .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+          .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+          .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+          .build();
+
+  private static final HepProgram PUSH_DOWN =
+      new HepProgramBuilder()
+          .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+          // a safety net: rule sets that undo each other must not spin forever
+          .addMatchLimit(5_000)
+          .addRuleCollection(
+              List.of(
+                  CoreRules.FILTER_INTO_JOIN,
+                  CoreRules.JOIN_CONDITION_PUSH,
+                  CoreRules.FILTER_PROJECT_TRANSPOSE,
+                  CoreRules.FILTER_AGGREGATE_TRANSPOSE,
+                  CoreRules.FILTER_MERGE,
+                  CoreRules.PROJECT_MERGE,
+                  CoreRules.PROJECT_REMOVE,
+                  CoreRules.AGGREGATE_PROJECT_MERGE))
+          .build();
+
+  private final RelDataTypeFactory typeFactory =
+      new JavaTypeFactoryImpl(CitadelTypeSystem.INSTANCE);
+  private final Map<String, CitadelTable> tables = new HashMap<>();
+  private final CalciteCatalogReader catalog;
+  private final SqlValidator validator;
+  private final RelOptCluster cluster;
+
+  public SqlPlanner(Store store) {
+    for (Table t : store.tables()) {
+      tables.put(t.def().name(), new CitadelTable(t.version()));
+    }
+    CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+    Map<String, org.apache.calcite.schema.Table> map = new HashMap<>(tables);
+    root.add(
+        "citadel",
+        new AbstractSchema() {
+          @Override
+          protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
+            return map;
+          }
+        });
+    Properties props = new Properties();
+    props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+    CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
+    catalog = new CalciteCatalogReader(root, List.of("citadel"), typeFactory, config);
+    validator =
+        SqlValidatorUtil.newValidator(
+            SqlOperatorTables.chain(
+                SqlStdOperatorTable.instance(),
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)),
+            catalog,
+            typeFactory,
+            SqlValidator.Config.DEFAULT
+                .withConformance(SqlConformanceEnum.LENIENT)
+                .withDefaultNullCollation(NullCollation.HIGH)
+                .withIdentifierExpansion(true));
+    HepPlanner hep = new HepPlanner(HepProgram.builder().build());
+    cluster = RelOptCluster.create(hep, new RexBuilder(typeFactory));
+    cluster.setMetadataQuerySupplier(
+        () ->
+            new RelMetadataQuery(
+                new ProxyingMetadataHandlerProvider(DefaultRelMetadataProvider.INSTANCE)));
+  }
+
+  public static SqlParser.Config parserConfig() {
+    return SqlParser.config()
+        .withQuoting(Quoting.DOUBLE_QUOTE)
+        .withUnquotedCasing(Casing.TO_LOWER)
+        .withQuotedCasing(Casing.UNCHANGED)
+        .withCaseSensitive(false)
+        .withConformance(SqlConformanceEnum.LENIENT);
+  }
+
+  public RexBuilder rexBuilder() {
+    return cluster.getRexBuilder();
+  }
+
+  public CitadelTable table(String name) {
+    return tables.get(name);
+  }
+
+  /** Parses one statement. */
+  public static SqlNode parse(String sql) {
+    try {
+      return SqlParser.create(sql, parserConfig()).parseStmt();
+    } catch (SqlParseException e) {
+      int pos = 0;
+      if (e.getPos() != null) {
+        pos = offset(sql, e.getPos().getLineNum(), e.getPos().getColumnNum());
+      }
+      String msg = e.getMessage();
+      int nl = msg == null ? -1 : msg.indexOf('\n');
+      String first = nl > 0 ? msg.substring(0, nl) : msg;
+      throw new SqlException(SqlException.SYNTAX_ERROR, "syntax error: " + first, pos, e);
+    }
+  }
+
+  /** 1-based character offset of a 1-based line and column. */
+  static int offset(String sql, int line, int column) {
+    if (line <= 0) {
+      return 0;
+    }
+    int at = 0;
+    for (int l = 1; l < line; l++) {
+      int nl = sql.indexOf('\n', at);
+      if (nl < 0) {
+        break;
+      }
+      at = nl + 1;
+    }
+    return at + column;
+  }
+
+  /** Validates and converts to an optimised relational plan. */
+  public RelRoot plan(SqlNode parsed, String sql) {
+    SqlNode valid;
+    try {
+      valid = validator.validate(parsed);
+    } catch (CalciteContextException e) {
+      throw validationError(e, sql);
+    } catch (RuntimeException e) {
+      if (e instanceof SqlException s) {
+        throw s;
+      }
+      throw new SqlException(SqlException.SYNTAX_ERROR, String.valueOf(e.getMessage()), 0, e);
+    }
+    SqlToRelConverter converter =
+        new SqlToRelConverter(
+            null,
+            validator,
+            catalog,
+            cluster,
+            StandardConvertletTable.INSTANCE,
+            SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(true));
+    RelRoot root = converter.convertQuery(valid, false, true);
+    RelNode rel = root.rel;
+    rel = run(SUBQUERIES, rel);
+    RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
+    rel = RelDecorrelator.decorrelateQuery(rel, builder);
+    rel = converter.trimUnusedFields(true, rel);
+    rel = run(PUSH_DOWN, rel);
+    return root.withRel(rel);
+  }
+
+  private static RelNode run(HepProgram program, RelNode rel) {
+    HepPlanner p = new HepPlanner(program);
+    p.setRoot(rel);
+    return p.findBestExp();
+  }
+
+  private static SqlException validationError(CalciteContextException e, String sql) {
+    String msg =
+        e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause().getMessage()
+            : e.getMessage();
+    int pos = offset(sql, e.getPosLine(), e.getPosColumn());
+    String state = SqlException.SYNTAX_ERROR;
+    if (msg.startsWith("Object '") || msg.startsWith("Table '")) {
+      state = SqlException.UNDEFINED_TABLE;
+    } else if (msg.startsWith("Column '") && msg.contains("not found")) {
+      state = SqlException.UNDEFINED_COLUMN;
+    } else if (msg.startsWith("Cannot apply")
+        || msg.contains("type")
+        || msg.startsWith("Cannot assign")) {
+      state = SqlException.DATATYPE_MISMATCH;
+    } else if (msg.startsWith("No match found for function")) {
+      state = "42883";
+    }
+    return new SqlException(state, msg, pos, e);
+  }
+
+  /** Calcite's logical plan as text, for EXPLAIN. */
+  public static String explain(RelNode rel) {
+    return RelOptUtil.toString(rel);
+  }
+}

@@ -1,0 +1,360 @@
+package io.citadel.engine.internal.sql;
+
+import io.citadel.engine.internal.exec.AggSpec;
+import io.citadel.engine.internal.exec.AggregateNode;
+import io.citadel.engine.internal.exec.Expr;
+import io.citadel.engine.internal.exec.ExprCompiler;
+import io.citadel.engine.internal.exec.FilterNode;
+import io.citadel.engine.internal.exec.HashJoinNode;
+import io.citadel.engine.internal.exec.PhysicalNode;
+import io.citadel.engine.internal.exec.ProjectNode;
+import io.citadel.engine.internal.exec.ScanNode;
+import io.citadel.engine.internal.exec.SortNode;
+import io.citadel.engine.internal.exec.Types;
+import io.citadel.engine.internal.exec.UnionNode;
+import io.citadel.engine.internal.exec.ValuesNode;
+import io.citadel.engine.internal.storage.TableVersion;
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinInfo;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+
+/** Turns Calcite's optimised logical plan into Citadel's physical operators. */
+public final class Translator {
+  private final SqlPlanner planner;
+  private final ExprCompiler compiler;
+
+  public Translator(SqlPlanner planner, long statementMillis) {
+    this.planner = planner;
+    this.compiler = new ExprCompiler(planner.rexBuilder(), statementMillis);
+  }
+
+  public Expr compile(RexNode n) {
+    if (RexOver.containsOver(n)) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED, "window functions are not supported");
+    }
+    return compiler.compile(n);
+  }
+
+  public PhysicalNode translate(RelNode rel) {
+    if (rel instanceof TableScan scan) {
+      return scan(scan, null, null);
+    }
+    if (rel instanceof Filter f) {
+      if (f.getInput() instanceof TableScan scan) {
+        return scan(scan, f.getCondition(), null);
+      }
+      return new FilterNode(translate(f.getInput()), compile(f.getCondition()));
+    }
+    if (rel instanceof Project p) {
+      PhysicalNode input;
+      if (p.getInput() instanceof TableScan scan) {
+        input = scan(scan, null, p.getProjects());
+      } else if (p.getInput() instanceof Filter f && f.getInput() instanceof TableScan scan) {
+        input = scan(scan, f.getCondition(), p.getProjects());
+      } else {
+        input = translate(p.getInput());
+      }
+      List<Expr> exprs = new ArrayList<>();
+      for (RexNode e : p.getProjects()) {
+        exprs.add(compile(e));
+      }
+      return new ProjectNode(input, exprs);
+    }
+    if (rel instanceof Join j) {
+      return join(j);
+    }
+    if (rel instanceof Aggregate a) {
+      return aggregate(a);
+    }
+    if (rel instanceof Sort s) {
+      List<SortNode.Key> keys = new ArrayList<>();
+      for (RelFieldCollation fc : s.getCollation().getFieldCollations()) {
+        boolean desc = fc.getDirection().isDescending();
+        boolean nullsFirst =
+            fc.nullDirection == RelFieldCollation.NullDirection.FIRST
+                || (fc.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED && desc);
+        keys.add(new SortNode.Key(fc.getFieldIndex(), desc, nullsFirst));
+      }
+      long offset = s.offset == null ? 0 : constantLong(s.offset, "OFFSET");
+      long fetch = s.fetch == null ? -1 : constantLong(s.fetch, "LIMIT");
+      return new SortNode(translate(s.getInput()), keys, offset, fetch);
+    }
+    if (rel instanceof Values v) {
+      ColumnType[] types = rowTypes(v);
+      List<List<Object>> rows = new ArrayList<>();
+      for (List<RexLiteral> tuple : v.getTuples()) {
+        List<Object> row = new ArrayList<>();
+        for (int c = 0; c < tuple.size(); c++) {
+          ExprCompiler.Literal lit = (ExprCompiler.Literal) compiler.compile(tuple.get(c));
+          row.add(types[c].assign(lit.value(), lit.type()));
+        }
+        rows.add(row);
+      }
+      return new ValuesNode(types, rows);
+    }
+    if (rel instanceof Union u) {
+      List<PhysicalNode> inputs = new ArrayList<>();
+      for (RelNode in : u.getInputs()) {
+        inputs.add(translate(in));
+      }
+      PhysicalNode all = new UnionNode(inputs);
+      if (u.all) {
+        return all;
+      }
+      int[] keys = new int[all.types().length];
+      for (int i = 0; i < keys.length; i++) keys[i] = i;
+      return new AggregateNode(all, keys, List.of());
+    }
+    throw new SqlException(
+        SqlException.FEATURE_NOT_SUPPORTED,
+        "this query needs a "
+            + rel.getRelTypeName().replace("Logical", "").toLowerCase(Locale.ROOT)
+            + " operator, which Citadel does not execute");
+  }
+
+  private static ColumnType[] rowTypes(RelNode r) {
+    return r.getRowType().getFieldList().stream()
+        .map(f -> Types.of(f.getType()))
+        .toArray(ColumnType[]::new);
+  }
+
+  private static long constantLong(RexNode n, String what) {
+    if (n instanceof RexLiteral l) {
+      Long v = l.getValueAs(Long.class);
+      if (v != null && v >= 0) {
+        return v;
+      }
+    }
+    throw new SqlException(
+        SqlException.INVALID_PARAMETER, what + " must be a non-negative constant");
+  }
+
+  private PhysicalNode scan(TableScan scan, RexNode condition, List<RexNode> projects) {
+    List<String> name = scan.getTable().getQualifiedName();
+    CitadelTable table = planner.table(name.get(name.size() - 1));
+    if (table == null) {
+      throw new SqlException(
+          SqlException.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
+    }
+    TableVersion version = table.version();
+    int width = version.def().columns().size();
+    BitSet needed = new BitSet(width);
+    if (projects == null) {
+      needed.set(0, width);
+    } else {
+      for (RexNode p : projects) {
+        for (int i : RelOptUtil.InputFinder.bits(p)) needed.set(i);
+      }
+    }
+    List<Expr> conjuncts = new ArrayList<>();
+    List<ScanNode.ZoneCheck> zones = new ArrayList<>();
+    BitSet filterCols = new BitSet(width);
+    double selectivity = 1;
+    if (condition != null) {
+      RexNode expanded = RexUtil.expandSearch(planner.rexBuilder(), null, condition);
+      for (RexNode c : RelOptUtil.conjunctions(expanded)) {
+        BitSet refs = new BitSet();
+        for (int i : RelOptUtil.InputFinder.bits(c)) refs.set(i);
+        filterCols.or(refs);
+        Expr e = compile(c);
+        if (refs.cardinality() == 1) {
+          int col = refs.nextSetBit(0);
+          if (version.def().columns().get(col).type().kind() == TypeKind.TEXT) {
+            e = new ScanNode.DictPredicate(e, col);
+          }
+        }
+        conjuncts.add(e);
+        ScanNode.ZoneCheck z = zoneCheck(c, version);
+        if (z != null) {
+          zones.add(z);
+        }
+        selectivity *= c.getKind() == SqlKind.EQUALS ? 0.1 : 0.5;
+      }
+    }
+    return new ScanNode(version, needed, conjuncts, zones, filterCols, selectivity);
+  }
+
+  private static ScanNode.ZoneCheck zoneCheck(RexNode c, TableVersion version) {
+    if (!(c instanceof RexCall call) || call.getOperands().size() != 2) {
+      return null;
+    }
+    String op =
+        switch (c.getKind()) {
+          case EQUALS -> "=";
+          case LESS_THAN -> "<";
+          case LESS_THAN_OR_EQUAL -> "<=";
+          case GREATER_THAN -> ">";
+          case GREATER_THAN_OR_EQUAL -> ">=";
+          default -> null;
+        };
+    if (op == null) {
+      return null;
+    }
+    RexNode a = call.getOperands().get(0);
+    RexNode b = call.getOperands().get(1);
+    if (a instanceof RexLiteral && b instanceof RexInputRef) {
+      RexNode t = a;
+      a = b;
+      b = t;
+      op =
+          switch (op) {
+            case "<" -> ">";
+            case "<=" -> ">=";
+            case ">" -> "<";
+            case ">=" -> "<=";
+            default -> op;
+          };
+    }
+    if (!(a instanceof RexInputRef ref) || !(b instanceof RexLiteral lit) || lit.isNull()) {
+      return null;
+    }
+    ColumnType colType = version.def().columns().get(ref.getIndex()).type();
+    ColumnType litType = Types.of(lit.getType());
+    if (!colType.equals(litType) && !(colType.kind().isIntegral() && litType.kind().isIntegral())) {
+      return null;
+    }
+    if (colType.kind() == TypeKind.TEXT || colType.kind() == TypeKind.BOOLEAN) {
+      return null;
+    }
+    Object v = ExprCompilerAccess.literalValue(lit);
+    return v == null ? null : new ScanNode.ZoneCheck(ref.getIndex(), op, v);
+  }
+
+  private PhysicalNode join(Join j) {
+    JoinRelType type = j.getJoinType();
+    if (type == JoinRelType.RIGHT) {
+      // a RIGHT join is a LEFT join with the sides swapped, then the columns put back in order
+      int l = j.getLeft().getRowType().getFieldCount();
+      int r = j.getRight().getRowType().getFieldCount();
+      RexNode cond = RexUtil.shift(j.getCondition(), 0, 0); // unchanged; re-mapped below
+      PhysicalNode swapped =
+          hashJoin(j.getRight(), j.getLeft(), HashJoinNode.Kind.LEFT, swapCondition(j, l, r));
+      List<Expr> order = new ArrayList<>();
+      ColumnType[] t = swapped.types();
+      for (int i = 0; i < l; i++) order.add(new ExprCompiler.InputRef(r + i, t[r + i]));
+      for (int i = 0; i < r; i++) order.add(new ExprCompiler.InputRef(i, t[i]));
+      assert cond != null;
+      return new ProjectNode(swapped, order);
+    }
+    HashJoinNode.Kind kind =
+        switch (type) {
+          case INNER -> HashJoinNode.Kind.INNER;
+          case LEFT -> HashJoinNode.Kind.LEFT;
+          case SEMI -> HashJoinNode.Kind.SEMI;
+          case ANTI -> HashJoinNode.Kind.ANTI;
+          default ->
+              throw new SqlException(
+                  SqlException.FEATURE_NOT_SUPPORTED, type + " JOIN is not supported");
+        };
+    return hashJoin(j.getLeft(), j.getRight(), kind, j.getCondition());
+  }
+
+  private RexNode swapCondition(Join j, int l, int r) {
+    int[] map = new int[l + r];
+    for (int i = 0; i < l; i++) map[i] = r + i;
+    for (int i = 0; i < r; i++) map[l + i] = i;
+    return j.getCondition()
+        .accept(
+            new org.apache.calcite.rex.RexShuttle() {
+              @Override
+              public RexNode visitInputRef(RexInputRef ref) {
+                return new RexInputRef(map[ref.getIndex()], ref.getType());
+              }
+            });
+  }
+
+  private PhysicalNode hashJoin(
+      RelNode left, RelNode right, HashJoinNode.Kind kind, RexNode condition) {
+    JoinInfo info = JoinInfo.of(left, right, condition);
+    int[] lk = info.leftKeys.toIntArray();
+    int[] rk = info.rightKeys.toIntArray();
+    PhysicalNode l = translate(left);
+    PhysicalNode r = translate(right);
+    for (int i = 0; i < lk.length; i++) {
+      ColumnType a = l.types()[lk[i]];
+      ColumnType b = r.types()[rk[i]];
+      if (!a.equals(b)
+          && !(a.kind().isIntegral() && b.kind().isIntegral())
+          && !(a.kind() == TypeKind.TEXT && b.kind() == TypeKind.TEXT)) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "joining " + a + " with " + b + " needs an explicit CAST");
+      }
+    }
+    Expr residual = null;
+    if (!info.nonEquiConditions.isEmpty()) {
+      residual = compile(info.getRemaining(planner.rexBuilder()));
+    }
+    return new HashJoinNode(l, r, kind, lk, rk, residual);
+  }
+
+  private PhysicalNode aggregate(Aggregate a) {
+    if (a.getGroupSets().size() != 1) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported");
+    }
+    PhysicalNode input = translate(a.getInput());
+    int[] keys = a.getGroupSet().toArray();
+    List<AggSpec> aggs = new ArrayList<>();
+    for (AggregateCall call : a.getAggCallList()) {
+      if (call.getArgList().size() > 1) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            call.getAggregation().getName() + " with several arguments");
+      }
+      int arg = call.getArgList().isEmpty() ? -1 : call.getArgList().get(0);
+      String fn =
+          call.getAggregation().getKind() == SqlKind.SUM0
+              ? "$SUM0"
+              : call.getAggregation().getName().toUpperCase(Locale.ROOT);
+      Object constant = null;
+      if (call.getAggregation().getKind() == SqlKind.LITERAL_AGG) {
+        fn = "LITERAL_AGG";
+        ExprCompiler.Literal lit = (ExprCompiler.Literal) compiler.compile(call.rexList.get(0));
+        constant = Types.of(call.getType()).assign(lit.value(), lit.type());
+      }
+      aggs.add(
+          new AggSpec(
+              fn, arg, call.isDistinct(), call.filterArg, Types.of(call.getType()), constant));
+    }
+    return new AggregateNode(input, keys, aggs);
+  }
+
+  /** Access to literal conversion for zone checks. */
+  static final class ExprCompilerAccess {
+    static Object literalValue(RexLiteral lit) {
+      try {
+        ExprCompiler.Literal l = (ExprCompiler.Literal) new ExprCompiler(null, 0).compile(lit);
+        return l.value();
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,1071 @@
+package io.citadel.engine.internal.storage;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's durable storage: the tables of one data folder.
+ *
+ * <p>Layout of the folder:
+ *
+ * <pre>
+ * MANIFEST                 the last checkpoint: tables, their fragment files, dictionaries, deletes
+ * wal/wal-&lt;n&gt;.log         writes since that checkpoint
+ * t&lt;table&gt;/f&lt;seq&gt;.frag     a full fragment, immutable
+ * t&lt;table&gt;/load-*.frag      a fragment written by COPY
+ * t&lt;table&gt;/tail-&lt;gen&gt;.frag  the table's partial last fragment as of checkpoint gen
+ * t&lt;table&gt;/c&lt;col&gt;.dict      a text column's dictionary, append-only
+ * t&lt;table&gt;/deletes-&lt;gen&gt;.bin deleted rows as of checkpoint gen
+ * </pre>
+ *
+ * <p>Durability: a write is logged and forced before it is applied and acknowledged. A checkpoint
+ * writes what the log covers into files, forces them, replaces MANIFEST atomically, and only then
+ * drops the old log. COPY writes its fragments first and makes them part of the table with a
+ * checkpoint, so a load is all or nothing. Recovery loads MANIFEST, replays the log, and removes
+ * files no manifest names.
+ *
+ * <p>One writer at a time (the store's lock); readers take {@link Table#version()} and never block.
+ */
+public final class Store implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+  private static final int MANIFEST_MAGIC = 0x4D544443; // "CDTM"
+  private static final int MANIFEST_VERSION = 1;
+
+  private static final byte OP_CREATE = 1;
+  private static final byte OP_DROP = 2;
+  private static final byte OP_ADD_COLUMN = 3;
+  private static final byte OP_INSERT = 4;
+  private static final byte OP_DELETE = 5;
+  private static final byte OP_META = 6;
+
+  private final Path dir;
+  private final Path walDir;
+  private final ColumnCache cache;
+  private final long checkpointBytes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, Table> tables = new ConcurrentHashMap<>();
+  private final Map<String, String> meta = new ConcurrentHashMap<>();
+  private int nextTableId = 1;
+  private long generation;
+  private Wal wal;
+  private volatile boolean closed;
+
+  private Store(Path dir, ColumnCache cache, long checkpointBytes) {
+    this.dir = dir;
+    this.walDir = dir.resolve("wal");
+    this.cache = cache;
+    this.checkpointBytes = checkpointBytes;
+  }
+
+  /**
+   * Opens the store in {@code dir}, creating it when empty, and recovers: the last checkpoint, then
+   * every logged write after it.
+   *
+   * @param checkpointBytes the log size after which a write triggers a checkpoint
+   */
+  public static Store open(Path dir, ColumnCache cache, long checkpointBytes) throws IOException {
+    Store s = new Store(dir, cache, checkpointBytes);
+    s.recover();
+    return s;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public ColumnCache cache() {
+    return cache;
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  public Collection<Table> tables() {
+    return tables.values();
+  }
+
+  /** The table, or {@code null}. Names are case-insensitive. */
+  public Table table(String name) {
+    return tables.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public Table require(String name) {
+    Table t = table(name);
+    if (t == null) {
+      throw new SqlException(
+          SqlException.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
+    }
+    return t;
+  }
+
+  /** A value written with {@link #putMeta} in the same write as data (e.g. an applied offset). */
+  public String meta(String key) {
+    return meta.get(key);
+  }
+
+  // ------------------------------------------------------------------------------ writing
+
+  /** A column of a table being created. */
+  public record NewColumn(String name, ColumnType type, boolean notNull) {}
+
+  public TableDef createTable(
+      String name, List<NewColumn> columns, int fragmentSize, boolean ifNotExists) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (columns.isEmpty()) {
+      throw new SqlException(SqlException.SYNTAX_ERROR, "a table needs at least one column");
+    }
+    if (fragmentSize < 1) {
+      throw new SqlException(
+          SqlException.INVALID_PARAMETER, "fragment_size must be positive, got " + fragmentSize);
+    }
+    Set<String> seen = new HashSet<>();
+    List<ColumnDef> defs = new ArrayList<>();
+    for (NewColumn c : columns) {
+      String cn = c.name().toLowerCase(Locale.ROOT);
+      if (!seen.add(cn)) {
+        throw new SqlException(
+            SqlException.DUPLICATE_COLUMN, "column \"" + cn + "\" specified more than once");
+      }
+      defs.add(new ColumnDef(defs.size(), cn, c.type(), c.notNull()));
+    }
+    lock.lock();
+    try {
+      checkOpen();
+      if (tables.containsKey(n)) {
+        if (ifNotExists) {
+          return tables.get(n).def();
+        }
+        throw new SqlException(
+            SqlException.DUPLICATE_TABLE, "relation \"" + n + "\" already exists");
+      }
+      TableDef def = new TableDef(nextTableId, n, fragmentSize, defs.size(), defs);
+      Op op =
+          out -> {
+            out.writeByte(OP_CREATE);
+            writeDef(out, def);
+          };
+      commit(List.of(op));
+      return def;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean dropTable(String name, boolean ifExists) {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = table(name);
+      if (t == null) {
+        if (ifExists) {
+          return false;
+        }
+        require(name);
+      }
+      int id = t.def().id();
+      commit(
+          List.of(
+              out -> {
+                out.writeByte(OP_DROP);
+                out.writeInt(id);
+              }));
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public TableDef addColumn(String table, String column, ColumnType type) {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = require(table);
+      if (t.def().indexOf(column) >= 0) {
+        throw new SqlException(
+            SqlException.DUPLICATE_COLUMN,
+            "column \""
+                + column.toLowerCase(Locale.ROOT)
+                + "\" of relation \""
+                + t.def().name()
+                + "\" already exists");
+      }
+      int id = t.def().id();
+      ColumnDef c =
+          new ColumnDef(t.def().nextColumnId(), column.toLowerCase(Locale.ROOT), type, false);
+      commit(
+          List.of(
+              out -> {
+                out.writeByte(OP_ADD_COLUMN);
+                out.writeInt(id);
+                writeColumn(out, c);
+              }));
+      return t.def();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Appends rows. {@code columns[c][r]} is row r's boxed physical value of the table's column c,
+   * already of the column's type (see {@link ColumnType#assign}).
+   */
+  public int insert(String table, Object[][] columns, int n) {
+    return write(table, null, columns, n, null);
+  }
+
+  /** Deletes rows by row id (see {@link Fragment#rowId}); answers how many were live. */
+  public int delete(String table, long[] rowIds) {
+    return write(table, rowIds, null, 0, null);
+  }
+
+  /**
+   * One atomic write: deletes {@code rowIds} (may be null), appends {@code columns} (may be null)
+   * and records {@code metaEntry} (may be null) — an UPDATE is a delete plus an append.
+   */
+  public int write(
+      String table, long[] rowIds, Object[][] columns, int n, Map.Entry<String, String> metaEntry) {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = require(table);
+      TableDef def = t.def();
+      if (columns != null) {
+        checkRows(def, columns, n);
+      }
+      int[] deleted = new int[1];
+      List<Op> ops = new ArrayList<>();
+      if (rowIds != null && rowIds.length > 0) {
+        ops.add(
+            out -> {
+              out.writeByte(OP_DELETE);
+              out.writeInt(def.id());
+              out.writeInt(rowIds.length);
+              for (long id : rowIds) {
+                out.writeLong(id);
+              }
+            });
+      }
+      if (columns != null && n > 0) {
+        ops.add(out -> writeInsert(out, def, columns, n));
+      }
+      if (metaEntry != null) {
+        ops.add(metaOp(metaEntry.getKey(), metaEntry.getValue()));
+      }
+      if (ops.isEmpty()) {
+        return 0;
+      }
+      deleted[0] = commit(ops);
+      return rowIds != null && columns == null ? deleted[0] : n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records a key and value durably, e.g. the replication offset applied so far. */
+  public void putMeta(String key, String value) {
+    lock.lock();
+    try {
+      checkOpen();
+      commit(List.of(metaOp(key, value)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Op metaOp(String key, String value) {
+    return out -> {
+      out.writeByte(OP_META);
+      out.writeUTF(key);
+      out.writeUTF(value);
+    };
+  }
+
+  private static void checkRows(TableDef def, Object[][] columns, int n) {
+    if (columns.length != def.columns().size()) {
+      throw new IllegalArgumentException(
+          "expected " + def.columns().size() + " columns, got " + columns.length);
+    }
+    for (int c = 0; c < columns.length; c++) {
+      ColumnDef cd = def.columns().get(c);
+      if (cd.notNull()) {
+        for (int r = 0; r < n; r++) {
+          if (columns[c][r] == null) {
+            throw new SqlException(
+                SqlException.NOT_NULL_VIOLATION,
+                "null value in column \""
+                    + cd.name()
+                    + "\" of relation \""
+                    + def.name()
+                    + "\" violates not-null constraint");
+          }
+        }
+      }
+    }
+  }
+
+  /** Serialises ops into one log record, forces it, then applies it. Caller holds the lock. */
+  private int commit(List<Op> ops) {
+    byte[] payload;
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(ops.size());
+      for (Op op : ops) {
+        op.write(out);
+      }
+      out.flush();
+      payload = bytes.toByteArray();
+      wal.append(payload);
+    } catch (IOException e) {
+      throw new SqlException(
+          SqlException.IO_ERROR, "could not write the write-ahead log: " + e.getMessage(), 0, e);
+    }
+    int affected;
+    try {
+      affected = apply(payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (wal.size() > checkpointBytes) {
+      checkpoint();
+    }
+    return affected;
+  }
+
+  @FunctionalInterface
+  private interface Op {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  // ---------------------------------------------------------------- encoding of log records
+
+  private static void writeDef(DataOutputStream out, TableDef def) throws IOException {
+    out.writeInt(def.id());
+    out.writeUTF(def.name());
+    out.writeInt(def.fragmentSize());
+    out.writeInt(def.nextColumnId());
+    out.writeInt(def.columns().size());
+    for (ColumnDef c : def.columns()) {
+      writeColumn(out, c);
+    }
+  }
+
+  private static TableDef readDef(DataInputStream in) throws IOException {
+    int id = in.readInt();
+    String name = in.readUTF();
+    int fragmentSize = in.readInt();
+    int nextColumnId = in.readInt();
+    int n = in.readInt();
+    List<ColumnDef> cols = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      cols.add(readColumn(in));
+    }
+    return new TableDef(id, name, fragmentSize, nextColumnId, cols);
+  }
+
+  private static void writeColumn(DataOutputStream out, ColumnDef c) throws IOException {
+    out.writeInt(c.id());
+    out.writeUTF(c.name());
+    out.writeByte(c.type().kind().ordinal());
+    out.writeInt(c.type().precision());
+    out.writeInt(c.type().scale());
+    out.writeBoolean(c.notNull());
+  }
+
+  private static ColumnDef readColumn(DataInputStream in) throws IOException {
+    int id = in.readInt();
+    String name = in.readUTF();
+    TypeKind kind = TypeKind.values()[in.readByte()];
+    int p = in.readInt();
+    int s = in.readInt();
+    boolean notNull = in.readBoolean();
+    return new ColumnDef(id, name, new ColumnType(kind, p, s), notNull);
+  }
+
+  private static void writeInsert(DataOutputStream out, TableDef def, Object[][] columns, int n)
+      throws IOException {
+    out.writeByte(OP_INSERT);
+    out.writeInt(def.id());
+    out.writeInt(n);
+    out.writeInt(columns.length);
+    for (int c = 0; c < columns.length; c++) {
+      ColumnDef cd = def.columns().get(c);
+      out.writeInt(cd.id());
+      Object[] vals = columns[c];
+      for (int r = 0; r < n; r++) {
+        Object v = vals[r];
+        if (v == null) {
+          out.writeByte(0);
+          continue;
+        }
+        out.writeByte(1);
+        switch (cd.type().kind()) {
+          case TEXT -> writeString(out, (String) v);
+          case FLOAT, DOUBLE -> out.writeDouble(((Number) v).doubleValue());
+          default -> out.writeLong(((Number) v).longValue());
+        }
+      }
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private Table tableById(int id) {
+    for (Table t : tables.values()) {
+      if (t.def().id() == id) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("log names table id " + id + ", which does not exist");
+  }
+
+  /** Applies one log record to memory; answers the rows it deleted. */
+  private int apply(byte[] payload) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    int ops = in.readInt();
+    int deleted = 0;
+    Set<Table> touched = new HashSet<>();
+    for (int i = 0; i < ops; i++) {
+      byte type = in.readByte();
+      switch (type) {
+        case OP_CREATE -> {
+          TableDef def = readDef(in);
+          Table t = new Table(def);
+          tables.put(def.name(), t);
+          nextTableId = Math.max(nextTableId, def.id() + 1);
+          touched.add(t);
+        }
+        case OP_DROP -> {
+          Table t = tableById(in.readInt());
+          tables.remove(t.def().name());
+          for (Fragment f : t.sealed) {
+            if (f instanceof StoredFragment sf) {
+              sf.forget();
+            }
+          }
+        }
+        case OP_ADD_COLUMN -> {
+          Table t = tableById(in.readInt());
+          t.addColumn(readColumn(in));
+          touched.add(t);
+        }
+        case OP_INSERT -> {
+          Table t = tableById(in.readInt());
+          int n = in.readInt();
+          int ncols = in.readInt();
+          TableDef def = t.def();
+          Object[][] cols = new Object[def.columns().size()][];
+          for (int c = 0; c < ncols; c++) {
+            int colId = in.readInt();
+            int idx = -1;
+            for (int k = 0; k < def.columns().size(); k++) {
+              if (def.columns().get(k).id() == colId) {
+                idx = k;
+              }
+            }
+            ColumnType type0 = def.columns().get(idx).type();
+            Object[] vals = new Object[n];
+            for (int r = 0; r < n; r++) {
+              if (in.readByte() == 0) {
+                continue;
+              }
+              vals[r] =
+                  switch (type0.kind()) {
+                    case TEXT -> readString(in);
+                    case FLOAT, DOUBLE -> in.readDouble();
+                    default -> in.readLong();
+                  };
+            }
+            cols[idx] = vals;
+          }
+          for (int c = 0; c < cols.length; c++) {
+            if (cols[c] == null) {
+              cols[c] = new Object[n];
+            }
+          }
+          t.append(cols, n);
+          touched.add(t);
+        }
+        case OP_DELETE -> {
+          Table t = tableById(in.readInt());
+          int n = in.readInt();
+          long[] ids = new long[n];
+          for (int k = 0; k < n; k++) {
+            ids[k] = in.readLong();
+          }
+          deleted += t.delete(ids);
+          touched.add(t);
+        }
+        case OP_META -> meta.put(in.readUTF(), in.readUTF());
+        default -> throw new IOException("unknown log operation " + type);
+      }
+    }
+    for (Table t : touched) {
+      if (tables.get(t.def().name()) == t) {
+        t.publish();
+      }
+    }
+    return deleted;
+  }
+
+  // ------------------------------------------------------------------------------ bulk load
+
+  /**
+   * Starts a bulk load into {@code table}: rows go into fragments written straight to files, and
+   * {@link BulkLoad#commit()} makes them part of the table in one step.
+   */
+  public BulkLoad beginLoad(String table) {
+    Table t = require(table);
+    return new BulkLoad(this, t, t.def(), dir.resolve("t" + t.def().id()));
+  }
+
+  /** Called by {@link BulkLoad#commit()}: attaches the load's fragment files and checkpoints. */
+  void attach(BulkLoad load, List<Path> files) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = tables.get(load.def().name());
+      if (t != load.table()) {
+        throw new SqlException(
+            SqlException.UNDEFINED_TABLE,
+            "relation \"" + load.def().name() + "\" was dropped during the load");
+      }
+      t.sealTail();
+      int seq = t.tailSeq;
+      for (Path f : files) {
+        t.sealed.add(StoredFragment.open(seq++, f, cache));
+      }
+      t.newTail(seq);
+      t.publish();
+      checkpoint();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------------------ checkpoint
+
+  /** Writes everything the log covers into files and starts a new, empty log segment. */
+  public void checkpoint() {
+    lock.lock();
+    try {
+      checkOpen();
+      doCheckpoint();
+    } catch (IOException e) {
+      throw new SqlException(SqlException.IO_ERROR, "checkpoint failed: " + e.getMessage(), 0, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void doCheckpoint() throws IOException {
+    long gen = generation + 1;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream m = new DataOutputStream(bytes);
+    m.writeInt(MANIFEST_MAGIC);
+    m.writeInt(MANIFEST_VERSION);
+    m.writeLong(gen);
+    m.writeLong(wal.segment() + 1);
+    m.writeInt(nextTableId);
+    m.writeInt(meta.size());
+    for (Map.Entry<String, String> e : new TreeMap<>(meta).entrySet()) {
+      m.writeUTF(e.getKey());
+      m.writeUTF(e.getValue());
+    }
+    List<Table> all = new ArrayList<>(tables.values());
+    m.writeInt(all.size());
+    Set<Path> keep = new HashSet<>();
+    for (Table t : all) {
+      Path tdir = dir.resolve("t" + t.def().id());
+      Files.createDirectories(tdir);
+      writeDef(m, t.def());
+      // full fragments still in memory become files
+      for (int i = 0; i < t.sealed.size(); i++) {
+        Fragment f = t.sealed.get(i);
+        if (f instanceof MemoryFragment mf) {
+          Path file = tdir.resolve("f" + f.seq() + ".frag");
+          Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
+          writeFragment(file, t.def(), mf);
+          t.sealed.set(i, StoredFragment.open(f.seq(), file, cache));
+        }
+      }
+      m.writeInt(t.sealed.size());
+      for (Fragment f : t.sealed) {
+        Path file = ((StoredFragment) f).file();
+        keep.add(file);
+        m.writeInt(f.seq());
+        m.writeUTF(file.getFileName().toString());
+      }
+      m.writeInt(t.tailSeq);
+      MemoryFragment tail = t.tailView();
+      if (tail == null) {
+        m.writeUTF("");
+      } else {
+        Path file = tdir.resolve("tail-" + gen + ".frag");
+        Files.deleteIfExists(file);
+        writeFragment(file, t.def(), tail);
+        keep.add(file);
+        m.writeUTF(file.getFileName().toString());
+      }
+      // dictionaries: append what is new
+      m.writeInt(t.dictionaries.size());
+      for (Map.Entry<Integer, Dictionary> e : new TreeMap<>(t.dictionaries).entrySet()) {
+        Path file = tdir.resolve("c" + e.getKey() + ".dict");
+        long[] persisted = t.dictionaryPersisted.get(e.getKey());
+        long[] now = appendDictionary(file, e.getValue(), persisted);
+        t.dictionaryPersisted.put(e.getKey(), now);
+        keep.add(file);
+        m.writeInt(e.getKey());
+        m.writeLong(now[0]);
+        m.writeLong(now[1]);
+      }
+      // deleted rows
+      if (t.deleted.isEmpty()) {
+        m.writeUTF("");
+      } else {
+        Path file = tdir.resolve("deletes-" + gen + ".bin");
+        Files.deleteIfExists(file);
+        writeDeletes(file, t.deleted);
+        keep.add(file);
+        m.writeUTF(file.getFileName().toString());
+      }
+    }
+    m.flush();
+    byte[] body = bytes.toByteArray();
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    ByteBuffer file = ByteBuffer.allocate(body.length + 4);
+    file.put(body).putInt((int) crc.getValue()).flip();
+    // the next log segment exists before the manifest that points at it
+    Wal next = Wal.open(walDir, wal.segment() + 1);
+    forceDir(walDir);
+    Path tmp = dir.resolve("MANIFEST.tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (file.hasRemaining()) {
+        ch.write(file);
+      }
+      ch.force(true);
+    }
+    for (Table t : all) {
+      forceDir(dir.resolve("t" + t.def().id()));
+    }
+    try {
+      Files.move(
+          tmp,
+          dir.resolve("MANIFEST"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the data folder's file system cannot rename atomically: " + dir, e);
+    }
+    forceDir(dir);
+    Wal old = wal;
+    wal = next;
+    generation = gen;
+    old.close();
+    for (long s : Wal.segments(walDir)) {
+      if (s < next.segment()) {
+        Files.deleteIfExists(Wal.segmentFile(walDir, s));
+      }
+    }
+    for (Table t : all) {
+      t.deletesDirty = false;
+    }
+    removeOrphans(keep, all);
+  }
+
+  private static void writeFragment(Path file, TableDef def, MemoryFragment f) throws IOException {
+    List<FragmentFile.ColumnToWrite> cols = new ArrayList<>();
+    for (ColumnDef c : def.columns()) {
+      ColumnData d = f.column(c.id());
+      if (d != null) {
+        cols.add(
+            new FragmentFile.ColumnToWrite(
+                c.id(), ColumnData.storageOf(c.type()), d, f.stats(c.id())));
+      }
+    }
+    FragmentFile.write(file, f.rows(), cols);
+  }
+
+  private static long[] appendDictionary(Path file, Dictionary d, long[] persisted)
+      throws IOException {
+    int from = (int) persisted[0];
+    int to = d.size();
+    if (from == to && Files.exists(file)) {
+      return persisted;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    for (String s : d.slice(from, to)) {
+      writeString(out, s);
+    }
+    out.flush();
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ch.truncate(
+          persisted[1]); // drop whatever an interrupted checkpoint left past the last good end
+      ch.position(persisted[1]);
+      ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    return new long[] {to, persisted[1] + bytes.size()};
+  }
+
+  private static void writeDeletes(Path file, Map<Integer, long[]> deleted) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(deleted.size());
+    for (Map.Entry<Integer, long[]> e : new TreeMap<>(deleted).entrySet()) {
+      out.writeInt(e.getKey());
+      out.writeInt(e.getValue().length);
+      for (long w : e.getValue()) {
+        out.writeLong(w);
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.toByteArray());
+    out.writeInt((int) crc.getValue());
+    out.flush();
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+  }
+
+  private static Map<Integer, long[]> readDeletes(Path file) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    if (all.length < 8) {
+      throw new IOException(file + ": truncated");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, all.length - 4);
+    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
+      throw new IOException(file + ": checksum mismatch");
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
+    Map<Integer, long[]> out = new java.util.HashMap<>();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      int seq = in.readInt();
+      long[] bits = new long[in.readInt()];
+      for (int k = 0; k < bits.length; k++) {
+        bits[k] = in.readLong();
+      }
+      out.put(seq, bits);
+    }
+    return out;
+  }
+
+  private void removeOrphans(Set<Path> keep, List<Table> live) throws IOException {
+    Set<String> liveDirs = new HashSet<>();
+    for (Table t : live) {
+      liveDirs.add("t" + t.def().id());
+    }
+    try (var entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        String name = p.getFileName().toString();
+        if (!Files.isDirectory(p) || !name.matches("t\\d+")) {
+          continue;
+        }
+        if (!liveDirs.contains(name)) {
+          deleteTree(p);
+          continue;
+        }
+        try (var files = Files.list(p)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            if (!keep.contains(f) && !isLoadInProgress(f)) {
+              Files.deleteIfExists(f);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private final Set<Path> loadsInProgress = ConcurrentHashMap.newKeySet();
+
+  void loadStarted(Path file) {
+    loadsInProgress.add(file);
+  }
+
+  void loadEnded(Path file) {
+    loadsInProgress.remove(file);
+  }
+
+  private boolean isLoadInProgress(Path f) {
+    return loadsInProgress.contains(f);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (var walk = Files.walk(p)) {
+      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  static void forceDir(Path d) {
+    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // some file systems do not allow opening a directory; the rename is still ordered there
+      LOG.debug("cannot force directory {}: {}", d, e.toString());
+    }
+  }
+
+  // ------------------------------------------------------------------------------ recovery
+
+  private void recover() throws IOException {
+    Files.createDirectories(walDir);
+    Path manifest = dir.resolve("MANIFEST");
+    long firstSegment = 0;
+    if (Files.exists(manifest)) {
+      firstSegment = readManifest(manifest);
+    }
+    List<Long> segments = Wal.segments(walDir);
+    long replayed = 0;
+    long last = firstSegment;
+    for (int i = 0; i < segments.size(); i++) {
+      long s = segments.get(i);
+      if (s < firstSegment) {
+        Files.deleteIfExists(Wal.segmentFile(walDir, s));
+        continue;
+      }
+      Path file = Wal.segmentFile(walDir, s);
+      Wal.Contents c = Wal.read(file);
+      for (byte[] r : c.records()) {
+        apply(r);
+        replayed++;
+      }
+      if (c.torn()) {
+        if (i != segments.size() - 1) {
+          throw new IOException(
+              file
+                  + " is damaged at byte "
+                  + c.validLength()
+                  + " and is not the last log segment;"
+                  + " refusing to start rather than skip acknowledged writes");
+        }
+        LOG.warn(
+            "{}: cutting off {} bytes of an incomplete last record",
+            file,
+            c.fileLength() - c.validLength());
+        Wal.truncate(file, c.validLength());
+      }
+      last = s;
+    }
+    for (Table t : tables.values()) {
+      t.publish();
+    }
+    wal = Wal.open(walDir, last);
+    if (replayed > 0) {
+      LOG.info("replayed {} log records from {}", replayed, walDir);
+    }
+    // clean up files of interrupted checkpoints and loads
+    Set<Path> keep = new HashSet<>();
+    for (Table t : tables.values()) {
+      Path tdir = dir.resolve("t" + t.def().id());
+      for (Fragment f : t.sealed) {
+        if (f instanceof StoredFragment sf) {
+          keep.add(sf.file());
+        }
+      }
+      if (Files.isDirectory(tdir)) {
+        keep.addAll(manifestFiles.getOrDefault(t.def().id(), Set.of()));
+        for (Integer col : t.dictionaries.keySet()) {
+          keep.add(tdir.resolve("c" + col + ".dict"));
+        }
+      }
+    }
+    removeOrphans(keep, new ArrayList<>(tables.values()));
+    manifestFiles.clear();
+  }
+
+  private final Map<Integer, Set<Path>> manifestFiles = new java.util.HashMap<>();
+
+  private long readManifest(Path manifest) throws IOException {
+    byte[] all = Files.readAllBytes(manifest);
+    if (all.length < 4) {
+      throw new IOException(manifest + " is truncated");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, all.length - 4);
+    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
+      throw new IOException(
+          manifest + " fails its checksum; refusing to start on a damaged catalog");
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 4));
+    try {
+      if (in.readInt() != MANIFEST_MAGIC || in.readInt() != MANIFEST_VERSION) {
+        throw new IOException(
+            manifest + " is not a Citadel manifest of a version this engine reads");
+      }
+      generation = in.readLong();
+      long segment = in.readLong();
+      nextTableId = in.readInt();
+      int metas = in.readInt();
+      for (int i = 0; i < metas; i++) {
+        meta.put(in.readUTF(), in.readUTF());
+      }
+      int ntables = in.readInt();
+      for (int i = 0; i < ntables; i++) {
+        TableDef def = readDef(in);
+        Table t = new Table(def);
+        Path tdir = dir.resolve("t" + def.id());
+        Set<Path> files = new HashSet<>();
+        int nfrag = in.readInt();
+        for (int k = 0; k < nfrag; k++) {
+          int seq = in.readInt();
+          Path f = tdir.resolve(in.readUTF());
+          t.sealed.add(StoredFragment.open(seq, f, cache));
+          files.add(f);
+        }
+        int tailSeq = in.readInt();
+        String tailFile = in.readUTF();
+        int ndict = in.readInt();
+        for (int k = 0; k < ndict; k++) {
+          int col = in.readInt();
+          long count = in.readLong();
+          long length = in.readLong();
+          Path f = tdir.resolve("c" + col + ".dict");
+          loadDictionary(f, t.dictionaries.get(col), count, length);
+          t.dictionaryPersisted.put(col, new long[] {count, length});
+          files.add(f);
+        }
+        t.newTail(tailSeq);
+        if (!tailFile.isEmpty()) {
+          Path f = tdir.resolve(tailFile);
+          loadTail(t, StoredFragment.open(tailSeq, f, cache));
+          files.add(f);
+        }
+        String deletes = in.readUTF();
+        if (!deletes.isEmpty()) {
+          Path f = tdir.resolve(deletes);
+          t.deleted.putAll(readDeletes(f));
+          files.add(f);
+        }
+        tables.put(def.name(), t);
+        manifestFiles.put(def.id(), files);
+      }
+      return segment;
+    } catch (EOFException e) {
+      throw new IOException(manifest + " ends early", e);
+    }
+  }
+
+  private static void loadDictionary(Path file, Dictionary d, long count, long length)
+      throws IOException {
+    if (count == 0) {
+      return;
+    }
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (ch.size() < length) {
+        throw new IOException(
+            file + " is shorter than the manifest says (" + ch.size() + " < " + length + ")");
+      }
+      ch.truncate(length);
+    }
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      for (long i = 0; i < count; i++) {
+        d.encode(readString(in));
+      }
+    }
+  }
+
+  private void loadTail(Table t, StoredFragment f) {
+    for (ColumnDef c : t.def().columns()) {
+      ColumnBuilder b = t.tail.get(c.id());
+      ColumnData d = f.column(c.id());
+      boolean floating = c.type().kind().isFloating();
+      for (int r = 0; r < f.rows(); r++) {
+        if (d == null || d.isNull(r)) {
+          b.appendNull();
+        } else if (floating) {
+          b.appendDouble(d.doubleAt(r));
+        } else {
+          b.appendLong(d.longAt(r));
+        }
+      }
+    }
+    t.tailRows = f.rows();
+    f.forget();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new SqlException(SqlException.INSUFFICIENT_RESOURCES, "the storage is closed");
+    }
+  }
+
+  /** Checkpoints and closes the log. */
+  @Override
+  public void close() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      try {
+        doCheckpoint();
+      } finally {
+        closed = true;
+        wal.close();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.citadel.engine.internal.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The write-ahead log: one segment file at a time, {@code wal-<n>.log}. A record is {@code
+ * length:int crc:int payload}, little-endian, and is forced to the device before the write it
+ * carries is acknowledged. A torn record at the end of the last segment (the crash came while
+ * writing it) is cut off when the log is read back.
+ */
+final class Wal implements Closeable {
+  private static final int HEADER = 8;
+  private static final int MAX_RECORD = 1 << 30;
+
+  private final Path dir;
+  private final long segment;
+  private final FileChannel channel;
+  private long size;
+
+  private Wal(Path dir, long segment, FileChannel channel) throws IOException {
+    this.dir = dir;
+    this.segment = segment;
+    this.channel = channel;
+    this.size = channel.size();
+  }
+
+  static Path segmentFile(Path dir, long segment) {
+    return dir.resolve(String.format("wal-%012d.log", segment));
+  }
+
+  /** Opens segment {@code n} for appending, creating it if needed. */
+  static Wal open(Path dir, long segment) throws IOException {
+    FileChannel ch =
+        FileChannel.open(
+            segmentFile(dir, segment), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    ch.position(ch.size());
+    return new Wal(dir, segment, ch);
+  }
+
+  long segment() {
+    return segment;
+  }
+
+  long size() {
+    return size;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Appends one record and forces it to the device. */
+  void append(byte[] payload) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+    CRC32C crc = new CRC32C();
+    crc.update(payload);
+    b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
+    channel.force(false);
+    size += HEADER + payload.length;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  /** Segments present in {@code dir}, in order. */
+  static List<Long> segments(Path dir) throws IOException {
+    List<Long> out = new ArrayList<>();
+    try (var s = Files.list(dir)) {
+      s.map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("wal-\\d{12}\\.log"))
+          .forEach(n -> out.add(Long.parseLong(n.substring(4, 16))));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** What reading a segment found. */
+  record Contents(List<byte[]> records, long validLength, long fileLength) {
+    boolean torn() {
+      return validLength < fileLength;
+    }
+  }
+
+  /** Reads every whole, intact record of a segment, stopping at the first that is not. */
+  static Contents read(Path file) throws IOException {
+    byte[] all = Files.readAllBytes(file);
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    List<byte[]> records = new ArrayList<>();
+    long valid = 0;
+    while (b.remaining() >= HEADER) {
+      int len = b.getInt();
+      int crc = b.getInt();
+      if (len < 0 || len > MAX_RECORD || len > b.remaining()) {
+        break;
+      }
+      byte[] payload = new byte[len];
+      b.get(payload);
+      CRC32C c = new CRC32C();
+      c.update(payload);
+      if ((int) c.getValue() != crc) {
+        break;
+      }
+      records.add(payload);
+      valid = b.position();
+    }
+    return new Contents(records, valid, all.length);
+  }
+
+  /** Cuts a segment back to its intact records. */
+  static void truncate(Path file, long length) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.truncate(length);
+      ch.force(true);
+    }
+  }
+}

@@ -1,0 +1,420 @@
+package io.citadel.engine.internal.types;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+
+/**
+ * A column's SQL type, and the one place that knows how its values look as text and as the
+ * executor's physical values.
+ *
+ * <p>Physical values: BOOLEAN (0/1), the integer types, DATE (days since 1970-01-01), TIMESTAMP
+ * (milliseconds since 1970-01-01T00:00, no time zone) and DECIMAL (the unscaled value, at most 18
+ * digits) are {@code long}s; FLOAT and DOUBLE are {@code double}s; TEXT is a {@code String}. Boxed,
+ * a value is a {@link Long}, a {@link Double} or a {@link String}; SQL NULL is {@code null}.
+ */
+public record ColumnType(TypeKind kind, int precision, int scale) {
+
+  public static final int MAX_DECIMAL_PRECISION = 18;
+
+  public static final ColumnType BOOLEAN = new ColumnType(TypeKind.BOOLEAN, 0, 0);
+  public static final ColumnType SMALLINT = new ColumnType(TypeKind.SMALLINT, 0, 0);
+  public static final ColumnType INTEGER = new ColumnType(TypeKind.INTEGER, 0, 0);
+  public static final ColumnType BIGINT = new ColumnType(TypeKind.BIGINT, 0, 0);
+  public static final ColumnType FLOAT = new ColumnType(TypeKind.FLOAT, 0, 0);
+  public static final ColumnType DOUBLE = new ColumnType(TypeKind.DOUBLE, 0, 0);
+  public static final ColumnType TEXT = new ColumnType(TypeKind.TEXT, 0, 0);
+  public static final ColumnType DATE = new ColumnType(TypeKind.DATE, 0, 0);
+  public static final ColumnType TIMESTAMP = new ColumnType(TypeKind.TIMESTAMP, 0, 0);
+
+  private static final DateTimeFormatter TIMESTAMP_IN =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .optionalStart()
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .optionalStart()
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .optionalEnd()
+          .optionalEnd()
+          .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+          .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+          .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+          .toFormatter(Locale.ROOT);
+
+  private static final long[] POW10 = new long[19];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
+  }
+
+  public ColumnType {
+    if (kind == TypeKind.DECIMAL) {
+      if (precision < 1 || precision > MAX_DECIMAL_PRECISION) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "DECIMAL precision must be between 1 and "
+                + MAX_DECIMAL_PRECISION
+                + ", got "
+                + precision);
+      }
+      if (scale < 0 || scale > precision) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER,
+            "DECIMAL scale must be between 0 and the precision " + precision + ", got " + scale);
+      }
+    }
+  }
+
+  public static ColumnType decimal(int precision, int scale) {
+    return new ColumnType(TypeKind.DECIMAL, precision, scale);
+  }
+
+  public static long pow10(int n) {
+    return POW10[n];
+  }
+
+  /**
+   * The type a type name in DDL stands for: PostgreSQL's names and their common aliases.
+   *
+   * @param precision the first type argument, or -1
+   * @param scale the second type argument, or -1
+   */
+  public static ColumnType named(String name, int precision, int scale) {
+    String n = name.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+    switch (n) {
+      case "BOOLEAN", "BOOL":
+        return BOOLEAN;
+      case "SMALLINT", "INT2", "TINYINT":
+        return SMALLINT;
+      case "INTEGER", "INT", "INT4":
+        return INTEGER;
+      case "BIGINT", "INT8":
+        return BIGINT;
+      case "REAL", "FLOAT4":
+        return FLOAT;
+      case "FLOAT":
+        return precision > 0 && precision <= 24 ? FLOAT : DOUBLE;
+      case "DOUBLE", "DOUBLE PRECISION", "FLOAT8":
+        return DOUBLE;
+      case "DECIMAL", "NUMERIC", "DEC":
+        return decimal(precision < 0 ? MAX_DECIMAL_PRECISION : precision, Math.max(scale, 0));
+      case "TEXT", "VARCHAR", "CHAR", "CHARACTER", "CHARACTER VARYING", "STRING":
+        return TEXT;
+      case "DATE":
+        return DATE;
+      case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME":
+        return TIMESTAMP;
+      default:
+        throw new SqlException(
+            SqlException.UNDEFINED_COLUMN, "type \"" + name + "\" does not exist");
+    }
+  }
+
+  /** The PostgreSQL type OID clients see for this type. */
+  public int pgOid() {
+    return switch (kind) {
+      case BOOLEAN -> 16;
+      case SMALLINT -> 21;
+      case INTEGER -> 23;
+      case BIGINT -> 20;
+      case FLOAT -> 700;
+      case DOUBLE -> 701;
+      case DECIMAL -> 1700;
+      case TEXT -> 25;
+      case DATE -> 1082;
+      case TIMESTAMP -> 1114;
+    };
+  }
+
+  /** The PostgreSQL type length ({@code -1} for variable-length types). */
+  public int pgLength() {
+    return switch (kind) {
+      case BOOLEAN -> 1;
+      case SMALLINT -> 2;
+      case INTEGER, FLOAT, DATE -> 4;
+      case BIGINT, DOUBLE, TIMESTAMP -> 8;
+      case DECIMAL, TEXT -> -1;
+    };
+  }
+
+  /** The type modifier PostgreSQL reports for this type, -1 when it has none. */
+  public int pgTypeModifier() {
+    return kind == TypeKind.DECIMAL ? ((precision << 16) | scale) + 4 : -1;
+  }
+
+  /** How the type is written in SQL. */
+  public String sqlName() {
+    return kind == TypeKind.DECIMAL ? "DECIMAL(" + precision + "," + scale + ")" : kind.name();
+  }
+
+  @Override
+  public String toString() {
+    return sqlName();
+  }
+
+  // ---------------------------------------------------------------- text -> physical value
+
+  /**
+   * Parses a value written as text (a CSV field, a bound parameter) into its boxed physical value.
+   *
+   * @throws SqlException naming the value and the type when the text is not such a value
+   */
+  public Object parse(String text) {
+    String s = kind == TypeKind.TEXT ? text : text.trim();
+    try {
+      return switch (kind) {
+        case TEXT -> s;
+        case FLOAT, DOUBLE -> parseDouble(s);
+        default -> parseLong(s);
+      };
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw new SqlException(
+          SqlException.INVALID_TEXT,
+          "invalid input syntax for type " + sqlName() + ": \"" + text + "\"");
+    }
+  }
+
+  private double parseDouble(String s) {
+    String l = s.toLowerCase(Locale.ROOT);
+    double d =
+        switch (l) {
+          case "nan" -> Double.NaN;
+          case "infinity", "inf", "+infinity" -> Double.POSITIVE_INFINITY;
+          case "-infinity", "-inf" -> Double.NEGATIVE_INFINITY;
+          default -> Double.parseDouble(s);
+        };
+    if (kind == TypeKind.FLOAT) {
+      float f = (float) d;
+      if (Float.isInfinite(f) && !Double.isInfinite(d)) {
+        throw outOfRange(s);
+      }
+      return f;
+    }
+    return d;
+  }
+
+  private long parseLong(String s) {
+    switch (kind) {
+      case BOOLEAN:
+        return switch (s.toLowerCase(Locale.ROOT)) {
+          case "t", "true", "1", "yes", "y", "on" -> 1L;
+          case "f", "false", "0", "no", "n", "off" -> 0L;
+          default -> throw new NumberFormatException(s);
+        };
+      case SMALLINT:
+        return checkRange(Long.parseLong(s), Short.MIN_VALUE, Short.MAX_VALUE, s);
+      case INTEGER:
+        return checkRange(Long.parseLong(s), Integer.MIN_VALUE, Integer.MAX_VALUE, s);
+      case BIGINT:
+        try {
+          return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+          if (s.matches("[+-]?\\d+")) {
+            throw outOfRange(s);
+          }
+          throw e;
+        }
+      case DECIMAL:
+        return decimalToUnscaled(new BigDecimal(s));
+      case DATE:
+        return LocalDate.parse(s).toEpochDay();
+      case TIMESTAMP:
+        return LocalDateTime.parse(s, TIMESTAMP_IN).toInstant(ZoneOffset.UTC).toEpochMilli();
+      default:
+        throw new IllegalStateException(kind.name());
+    }
+  }
+
+  private long checkRange(long v, long min, long max, String text) {
+    if (v < min || v > max) {
+      throw outOfRange(text);
+    }
+    return v;
+  }
+
+  private SqlException outOfRange(String text) {
+    return new SqlException(
+        SqlException.NUMERIC_OUT_OF_RANGE,
+        "value \"" + text + "\" is out of range for type " + sqlName());
+  }
+
+  /** The unscaled value of {@code d} at this DECIMAL's scale, rounding half up. */
+  public long decimalToUnscaled(BigDecimal d) {
+    BigDecimal scaled = d.setScale(scale, RoundingMode.HALF_UP);
+    BigInteger unscaled = scaled.unscaledValue();
+    if (unscaled.abs().compareTo(BigInteger.valueOf(pow10(precision))) >= 0) {
+      throw new SqlException(
+          SqlException.NUMERIC_OUT_OF_RANGE,
+          "numeric field overflow: " + d.toPlainString() + " does not fit " + sqlName());
+    }
+    return unscaled.longValue();
+  }
+
+  // ---------------------------------------------------------------- physical value -> text
+
+  /** The PostgreSQL text form of a boxed physical value of this type; null stays null. */
+  public String format(Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (kind) {
+      case TEXT -> (String) value;
+      case FLOAT -> formatFloat(((Number) value).floatValue());
+      case DOUBLE -> formatDouble(((Number) value).doubleValue());
+      default -> formatLong(((Number) value).longValue());
+    };
+  }
+
+  public String formatLong(long v) {
+    return switch (kind) {
+      case BOOLEAN -> v != 0 ? "t" : "f";
+      case DECIMAL -> BigDecimal.valueOf(v, scale).toPlainString();
+      case DATE -> LocalDate.ofEpochDay(v).toString();
+      case TIMESTAMP -> formatTimestamp(v);
+      case FLOAT, DOUBLE -> formatDouble(v);
+      default -> Long.toString(v);
+    };
+  }
+
+  private static String formatTimestamp(long millis) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.UTC);
+    String base = t.toLocalDate() + " " + t.toLocalTime().withNano(0);
+    if (t.getSecond() == 0 && base.length() == 16) {
+      base += ":00";
+    }
+    int ms = (int) Math.floorMod(millis, 1000);
+    if (ms == 0) {
+      return base;
+    }
+    String frac = String.format(Locale.ROOT, "%03d", ms).replaceAll("0+$", "");
+    return base + "." + frac;
+  }
+
+  public static String formatDouble(double d) {
+    if (Double.isNaN(d)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "Infinity" : "-Infinity";
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString((long) d);
+    }
+    return Double.toString(d);
+  }
+
+  public static String formatFloat(float f) {
+    if (Float.isNaN(f) || Float.isInfinite(f) || (f == Math.rint(f) && Math.abs(f) < 1e7)) {
+      return formatDouble(f);
+    }
+    return Float.toString(f);
+  }
+
+  /** A boxed physical value as a {@link BigDecimal}, for exact numeric conversions. */
+  public BigDecimal toBigDecimal(Object value) {
+    return switch (kind) {
+      case DECIMAL -> BigDecimal.valueOf((Long) value, scale);
+      case FLOAT, DOUBLE -> new BigDecimal(((Number) value).doubleValue());
+      case TEXT -> new BigDecimal(((String) value).trim());
+      default -> BigDecimal.valueOf(((Number) value).longValue());
+    };
+  }
+
+  /**
+   * Converts a boxed physical value of type {@code from} to this type, as an assignment (INSERT,
+   * UPDATE) does: numbers are range-checked and rounded, text is parsed.
+   */
+  public Object assign(Object value, ColumnType from) {
+    if (value == null || from.equals(this)) {
+      return value;
+    }
+    if (from.kind == TypeKind.TEXT) {
+      return parse((String) value);
+    }
+    switch (kind) {
+      case TEXT:
+        return from.format(value);
+      case FLOAT:
+      case DOUBLE:
+        {
+          double d =
+              from.kind == TypeKind.DECIMAL
+                  ? BigDecimal.valueOf((Long) value, from.scale).doubleValue()
+                  : ((Number) value).doubleValue();
+          return kind == TypeKind.FLOAT ? (double) (float) d : d;
+        }
+      case DECIMAL:
+        if (from.kind.isFloating() && !Double.isFinite(((Number) value).doubleValue())) {
+          throw outOfRange(value.toString());
+        }
+        return decimalToUnscaled(from.toBigDecimal(value));
+      case BOOLEAN:
+        if (from.kind == TypeKind.BOOLEAN) {
+          return value;
+        }
+        throw new SqlException(
+            SqlException.DATATYPE_MISMATCH,
+            "cannot assign a " + from.sqlName() + " value to BOOLEAN");
+      case DATE:
+        if (from.kind == TypeKind.TIMESTAMP) {
+          return Math.floorDiv((Long) value, 86_400_000L);
+        }
+        break;
+      case TIMESTAMP:
+        if (from.kind == TypeKind.DATE) {
+          return (Long) value * 86_400_000L;
+        }
+        break;
+      default:
+        break;
+    }
+    if (kind.isIntegral()) {
+      if (from.kind.isIntegral() || from.kind == TypeKind.BOOLEAN) {
+        return checkIntegral((Long) value, value);
+      }
+      if (from.kind.isNumeric()) {
+        BigDecimal d = from.toBigDecimal(value).setScale(0, RoundingMode.HALF_EVEN);
+        try {
+          return checkIntegral(d.longValueExact(), value);
+        } catch (ArithmeticException e) {
+          throw outOfRange(value.toString());
+        }
+      }
+    }
+    throw new SqlException(
+        SqlException.DATATYPE_MISMATCH,
+        "column of type " + sqlName() + " cannot take a value of type " + from.sqlName());
+  }
+
+  private long checkIntegral(long v, Object original) {
+    return switch (kind) {
+      case SMALLINT -> checkRange(v, Short.MIN_VALUE, Short.MAX_VALUE, String.valueOf(original));
+      case INTEGER -> checkRange(v, Integer.MIN_VALUE, Integer.MAX_VALUE, String.valueOf(original));
+      default -> v;
+    };
+  }
+}
