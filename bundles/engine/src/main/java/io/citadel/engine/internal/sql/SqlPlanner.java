@@ -223,6 +223,8 @@ public final class SqlPlanner {
         || msg.contains("type")
         || msg.startsWith("Cannot assign")) {
       state = SqlException.DATATYPE_MISMATCH;
+    } else if (msg.contains("does not allow NULLs")) {
+      state = SqlException.NOT_NULL_VIOLATION;
     } else if (msg.startsWith("No match found for function")) {
       state = "42883";
     }

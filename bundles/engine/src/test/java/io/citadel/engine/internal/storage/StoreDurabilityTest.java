@@ -1,0 +1,192 @@
+package io.citadel.engine.internal.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The storage format and recovery: what was acknowledged survives a crash (the store is abandoned
+ * without closing, as after kill -9), a torn last log record is cut off, checkpoints and the log
+ * together rebuild every table, and text, NULLs and deletes come back as they were.
+ */
+class StoreDurabilityTest {
+  @TempDir Path dir;
+
+  private Store open() throws IOException {
+    return Store.open(dir, new ColumnCache(1 << 20), 1 << 20);
+  }
+
+  private static void create(Store s) {
+    s.createTable(
+        "t",
+        List.of(
+            new Store.NewColumn("id", ColumnType.BIGINT, true),
+            new Store.NewColumn("name", ColumnType.TEXT, false),
+            new Store.NewColumn("price", ColumnType.decimal(10, 2), false),
+            new Store.NewColumn("x", ColumnType.DOUBLE, false)),
+        4,
+        false);
+  }
+
+  private static void insert(Store s, int from, int n) {
+    Object[][] cols = new Object[4][n];
+    for (int i = 0; i < n; i++) {
+      cols[0][i] = (long) (from + i);
+      cols[1][i] = (from + i) % 3 == 0 ? null : "name-" + ((from + i) % 5);
+      cols[2][i] = (long) (from + i) * 100 + 1;
+      cols[3][i] = (from + i) / 2.0;
+    }
+    s.insert("t", cols, n);
+  }
+
+  private static void assertRows(Store s, int expected) {
+    TableVersion v = s.require("t").version();
+    assertEquals(expected, v.liveRows());
+    long seen = 0;
+    for (Fragment f : v.fragments()) {
+      ColumnDef idCol = v.def().columns().get(0);
+      ColumnDef nameCol = v.def().columns().get(1);
+      ColumnDef priceCol = v.def().columns().get(2);
+      ColumnData ids = f.column(idCol.id());
+      ColumnData names = f.column(nameCol.id());
+      ColumnData prices = f.column(priceCol.id());
+      long[] deleted = v.deletedIn(f);
+      for (int r = 0; r < f.rows(); r++) {
+        if (deleted != null && (deleted[r >>> 6] & (1L << r)) != 0) {
+          continue;
+        }
+        long id = ids.longAt(r);
+        assertEquals(id * 100 + 1, prices.longAt(r));
+        if (id % 3 == 0) {
+          assertEquals(true, names.isNull(r));
+        } else {
+          assertEquals(
+              "name-" + (id % 5), v.dictionary(nameCol.id()).decode((int) names.longAt(r)));
+        }
+        seen++;
+      }
+    }
+    assertEquals(expected, seen);
+  }
+
+  @Test
+  void acknowledgedWritesSurviveACrash() throws IOException {
+    Store s = open();
+    create(s);
+    insert(s, 0, 10);
+    insert(s, 10, 3);
+    // no close(): the process died
+    Store again = open();
+    assertRows(again, 13);
+    again.close();
+  }
+
+  @Test
+  void aTornLastRecordIsCutOffAndEverythingBeforeItKept() throws IOException {
+    Store s = open();
+    create(s);
+    insert(s, 0, 7);
+    Path wal = Files.list(dir.resolve("wal")).sorted().reduce((a, b) -> b).orElseThrow();
+    // half of a record: a length, a checksum, and too few bytes
+    Files.write(wal, new byte[] {40, 0, 0, 0, 1, 2, 3, 4, 9, 9}, StandardOpenOption.APPEND);
+    Store again = open();
+    assertRows(again, 7);
+    insert(again, 7, 2); // the log is writable after the cut
+    Store third = open();
+    assertRows(third, 9);
+    third.close();
+  }
+
+  @Test
+  void checkpointsLogAndDeletesRebuildTheTable() throws IOException {
+    Store s = open();
+    create(s);
+    insert(s, 0, 9); // fragments of 4: two full, one partial
+    s.checkpoint();
+    insert(s, 9, 5);
+    long[] ids = {Fragment.rowId(0, 1), Fragment.rowId(2, 0)};
+    assertEquals(2, s.delete("t", ids));
+    s.addColumn("t", "extra", ColumnType.INTEGER);
+    Store again = open();
+    assertRows(again, 12);
+    assertEquals(5, again.require("t").def().columns().size());
+    again.checkpoint();
+    again.close();
+    Store third = open();
+    assertRows(third, 12);
+    third.close();
+  }
+
+  @Test
+  void aBulkLoadIsAllOrNothing() throws IOException {
+    Store s = open();
+    create(s);
+    insert(s, 0, 2);
+    BulkLoad load = s.beginLoad("t");
+    for (int i = 2; i < 12; i++) {
+      load.builder(0).appendLong(i);
+      load.builder(1).appendText("name-" + (i % 5));
+      load.builder(2).appendLong(i * 100L + 1);
+      load.builder(3).appendDouble(i / 2.0);
+      load.endRow();
+    }
+    load.abort();
+    assertRows(s, 2);
+    BulkLoad ok = s.beginLoad("t");
+    for (int i = 2; i < 12; i++) {
+      ok.builder(0).appendLong(i);
+      if (i % 3 == 0) {
+        ok.builder(1).appendNull();
+      } else {
+        ok.builder(1).appendText("name-" + (i % 5));
+      }
+      ok.builder(2).appendLong(i * 100L + 1);
+      ok.builder(3).appendDouble(i / 2.0);
+      ok.endRow();
+    }
+    ok.commit();
+    assertRows(s, 12);
+    Store again = open();
+    assertRows(again, 12);
+    again.close();
+  }
+
+  @Test
+  void constraintsAreCheckedBeforeAnythingIsLogged() throws IOException {
+    Store s = open();
+    create(s);
+    Object[][] cols = {{null}, {"a"}, {1L}, {1.0}};
+    SqlException e = assertThrows(SqlException.class, () -> s.insert("t", cols, 1));
+    assertEquals(SqlException.NOT_NULL_VIOLATION, e.sqlState());
+    assertThrows(SqlException.class, () -> s.insert("nope", cols, 1));
+    Store again = open();
+    assertRows(again, 0);
+    assertNull(again.table("nope"));
+    again.close();
+  }
+
+  @Test
+  void aDamagedManifestStopsStartupWithAClearError() throws IOException {
+    Store s = open();
+    create(s);
+    insert(s, 0, 3);
+    s.close();
+    Path manifest = dir.resolve("MANIFEST");
+    byte[] b = Files.readAllBytes(manifest);
+    b[b.length / 2] ^= 0x55;
+    Files.write(manifest, b);
+    IOException e = assertThrows(IOException.class, this::open);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("MANIFEST"), e.getMessage());
+  }
+}
