@@ -252,14 +252,12 @@ public final class Translator {
       // a RIGHT join is a LEFT join with the sides swapped, then the columns put back in order
       int l = j.getLeft().getRowType().getFieldCount();
       int r = j.getRight().getRowType().getFieldCount();
-      RexNode cond = RexUtil.shift(j.getCondition(), 0, 0); // unchanged; re-mapped below
       PhysicalNode swapped =
           hashJoin(j.getRight(), j.getLeft(), HashJoinNode.Kind.LEFT, swapCondition(j, l, r));
       List<Expr> order = new ArrayList<>();
       ColumnType[] t = swapped.types();
       for (int i = 0; i < l; i++) order.add(new ExprCompiler.InputRef(r + i, t[r + i]));
       for (int i = 0; i < r; i++) order.add(new ExprCompiler.InputRef(i, t[i]));
-      assert cond != null;
       return new ProjectNode(swapped, order);
     }
     HashJoinNode.Kind kind =
