@@ -15,6 +15,7 @@ final class CfgFiles {
   private CfgFiles() {}
 
   static void set(Path file, Map<String, String> values) throws IOException {
+    long before = Files.getLastModifiedTime(file).toMillis();
     List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     for (Map.Entry<String, String> entry : values.entrySet()) {
       Pattern key = Pattern.compile("^\\s*" + Pattern.quote(entry.getKey()) + "\\s*[=:].*$");
@@ -31,5 +32,10 @@ final class CfgFiles {
       }
     }
     Files.write(file, lines, StandardCharsets.UTF_8);
+    // FileInstall notices a change by modification time and length only: two edits of equal
+    // length within one millisecond tick would look like none. Make every edit visible.
+    if (Files.getLastModifiedTime(file).toMillis() <= before) {
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(before + 1000));
+    }
   }
 }
