@@ -1,7 +1,6 @@
 package io.citadel.engine.internal.exec;
 
 import java.util.List;
-import java.util.function.Consumer;
 
 /** Keeps the rows for which a condition is true (not false, not NULL). */
 public final class FilterNode extends PhysicalNode {
@@ -16,25 +15,7 @@ public final class FilterNode extends PhysicalNode {
 
   @Override
   public Source open(ExecContext ctx) {
-    Source in = input.open(ctx);
-    return new Source() {
-      @Override
-      public int morsels() {
-        return in.morsels();
-      }
-
-      @Override
-      public void run(int m, Consumer<Batch> out) {
-        in.run(
-            m,
-            b -> {
-              Batch f = filter(condition, b);
-              if (f.size > 0) {
-                out.accept(f);
-              }
-            });
-      }
-    };
+    return input.open(ctx).map(b -> filter(condition, b));
   }
 
   static Batch filter(Expr condition, Batch b) {

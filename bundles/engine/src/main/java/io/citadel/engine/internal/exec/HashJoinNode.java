@@ -5,7 +5,6 @@ import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Equi-join by hashing: one side is read completely into a hash table on its key columns, the other
@@ -74,25 +73,7 @@ public final class HashJoinNode extends PhysicalNode {
     int[] probeKeys = buildLeft ? rightKeys : leftKeys;
     Keys keys = new Keys();
     Built b = build(ctx, buildNode, buildKeys, keys);
-    Source probe = probeNode.open(ctx);
-    return new Source() {
-      @Override
-      public int morsels() {
-        return probe.morsels();
-      }
-
-      @Override
-      public void run(int m, Consumer<Batch> out) {
-        probe.run(
-            m,
-            p -> {
-              Batch r = probe(p, b, probeKeys, keys);
-              if (r.size > 0) {
-                out.accept(r);
-              }
-            });
-      }
-    };
+    return probeNode.open(ctx).map(p -> probe(p, b, probeKeys, keys));
   }
 
   private static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {

@@ -2,7 +2,6 @@ package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
 import java.util.List;
-import java.util.function.Consumer;
 
 /** Computes output columns from each input row. */
 public final class ProjectNode extends PhysicalNode {
@@ -17,18 +16,7 @@ public final class ProjectNode extends PhysicalNode {
 
   @Override
   public Source open(ExecContext ctx) {
-    Source in = input.open(ctx);
-    return new Source() {
-      @Override
-      public int morsels() {
-        return in.morsels();
-      }
-
-      @Override
-      public void run(int m, Consumer<Batch> out) {
-        in.run(m, b -> out.accept(project(b)));
-      }
-    };
+    return input.open(ctx).map(this::project);
   }
 
   private Batch project(Batch b) {

@@ -9,6 +9,29 @@ public interface Source {
   /** Produces the batches of morsel {@code m}. */
   void run(int m, Consumer<Batch> out);
 
+  /** The same morsels, each batch passed through {@code f}; an empty result is dropped. */
+  default Source map(java.util.function.UnaryOperator<Batch> f) {
+    Source in = this;
+    return new Source() {
+      @Override
+      public int morsels() {
+        return in.morsels();
+      }
+
+      @Override
+      public void run(int m, Consumer<Batch> out) {
+        in.run(
+            m,
+            b -> {
+              Batch r = f.apply(b);
+              if (r.size > 0) {
+                out.accept(r);
+              }
+            });
+      }
+    };
+  }
+
   /** A source over batches already in memory, one morsel each. */
   static Source of(java.util.List<Batch> batches) {
     return new Source() {
