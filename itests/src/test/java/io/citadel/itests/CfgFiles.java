@@ -1,12 +1,15 @@
 package io.citadel.itests;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /** Edits {@code .cfg} files as an operator's editor would: keys set in place, the rest kept. */
@@ -37,5 +40,16 @@ final class CfgFiles {
     if (Files.getLastModifiedTime(file).toMillis() <= before) {
       Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(before + 1000));
     }
+  }
+
+  /** The keys and values of a {@code .cfg} file, comments left out. */
+  static Map<String, String> read(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.forEach((key, value) -> values.put((String) key, (String) value));
+    return values;
   }
 }

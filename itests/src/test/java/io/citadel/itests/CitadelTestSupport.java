@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,6 +45,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -54,6 +56,9 @@ import org.osgi.util.tracker.ServiceTracker;
 public abstract class CitadelTestSupport {
 
   protected static final Duration WAIT = Duration.ofSeconds(60);
+
+  /** How long an edited cfg file gets to reach ConfigAdmin, and then to stay there. */
+  private static final Duration EDIT_SETTLE = Duration.ofSeconds(3);
 
   @Inject protected BundleContext bundleContext;
 
@@ -254,8 +259,41 @@ public abstract class CitadelTestSupport {
    * Sets keys in a {@code .cfg} file the way an operator's editor would: the file is rewritten in
    * place, comments and other keys kept, and FileInstall hands it to ConfigAdmin.
    */
-  protected static void editCfg(String file, Map<String, String> values) throws IOException {
-    CfgFiles.set(etc(file), values);
+  protected void editCfg(String file, Map<String, String> values) throws Exception {
+    String pid = file.substring(0, file.length() - ".cfg".length());
+    ConfigurationAdmin configAdmin = awaitService(ConfigurationAdmin.class, null);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      CfgFiles.set(etc(file), values);
+      // FileInstall writes ConfigAdmin's view back to the file after each update. A write-back
+      // still in flight from an earlier edit can overwrite this one, so an edit counts only once
+      // ConfigAdmin and the file both show it and keep showing it.
+      if (Conditions.becomesTrue(EDIT_SETTLE, () -> applied(configAdmin, pid, file, values))
+          && Conditions.staysTrue(EDIT_SETTLE, () -> applied(configAdmin, pid, file, values))) {
+        return;
+      }
+    }
+    throw new AssertionError("ConfigAdmin did not take " + values + " from " + file);
+  }
+
+  private static boolean applied(
+      ConfigurationAdmin configAdmin, String pid, String file, Map<String, String> values)
+      throws IOException, InvalidSyntaxException {
+    org.osgi.service.cm.Configuration[] configurations =
+        configAdmin.listConfigurations("(service.pid=" + pid + ")");
+    if (configurations == null || configurations.length == 0) {
+      return false;
+    }
+    Dictionary<String, Object> properties = configurations[0].getProperties();
+    Map<String, String> onDisk = CfgFiles.read(etc(file));
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      Object value = properties == null ? null : properties.get(entry.getKey());
+      if (!entry.getValue().equals(value == null ? "" : String.valueOf(value))
+          || !entry.getValue().equals(onDisk.getOrDefault(entry.getKey(), ""))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A port free on loopback now, as configuration text. */

@@ -33,12 +33,32 @@ final class Conditions {
 
   /** Polls every 50 ms until {@code condition} holds, failing after {@code timeout}. */
   static void within(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+    if (!becomesTrue(timeout, condition)) {
+      throw new AssertionError("not within " + timeout + ": " + what);
+    }
+  }
+
+  /** Polls every 50 ms until {@code condition} holds; false if it does not within the timeout. */
+  static boolean becomesTrue(Duration timeout, Callable<Boolean> condition) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (!Boolean.TRUE.equals(condition.call())) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + timeout + ": " + what);
+        return false;
       }
       Thread.sleep(50);
     }
+    return true;
+  }
+
+  /** Checks every 50 ms for {@code window}; false at the first check that fails. */
+  static boolean staysTrue(Duration window, Callable<Boolean> condition) throws Exception {
+    long end = System.nanoTime() + window.toNanos();
+    do {
+      if (!Boolean.TRUE.equals(condition.call())) {
+        return false;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < end);
+    return true;
   }
 }
