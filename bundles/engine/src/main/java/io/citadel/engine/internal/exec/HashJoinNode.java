@@ -5,6 +5,7 @@ import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Equi-join by hashing: one side is read completely into a hash table on its key columns, the other
@@ -13,6 +14,9 @@ import java.util.List;
  * applied to candidate pairs.
  */
 public final class HashJoinNode extends PhysicalNode {
+  /** The most rows one output batch holds. */
+  static final int OUTPUT_BATCH = 1 << 16;
+
   /** The join types the executor runs. */
   public enum Kind {
     INNER,
@@ -73,7 +77,7 @@ public final class HashJoinNode extends PhysicalNode {
     int[] probeKeys = buildLeft ? rightKeys : leftKeys;
     Keys keys = new Keys();
     Built b = build(ctx, buildNode, buildKeys, keys);
-    return probeNode.open(ctx).map(p -> probe(p, b, probeKeys, keys));
+    return probeNode.open(ctx).flatMap((p, out) -> probe(ctx, p, b, probeKeys, keys, out));
   }
 
   private static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
@@ -130,7 +134,20 @@ public final class HashJoinNode extends PhysicalNode {
     return h;
   }
 
-  private Batch probe(Batch p, Built b, int[] probeKeyCols, Keys keys) {
+  /** Matching (probe row, build row) pairs collected for one output batch. */
+  private static final class Pairs {
+    final int[] probe = new int[OUTPUT_BATCH];
+    final int[] build = new int[OUTPUT_BATCH];
+    int count;
+  }
+
+  /**
+   * Joins one probe batch, emitting at most {@link #OUTPUT_BATCH} rows at a time: a key that
+   * matches many build rows (or a join with no keys at all) multiplies the rows, and memory must
+   * not grow with that product.
+   */
+  private void probe(
+      ExecContext ctx, Batch p, Built b, int[] probeKeyCols, Keys keys, Consumer<Batch> out) {
     int n = p.size;
     int width = probeKeyCols.length;
     long[][] pk = new long[width][];
@@ -143,22 +160,20 @@ public final class HashJoinNode extends PhysicalNode {
         for (int i = 0; i < n; i++) nullKey[i] |= v.nulls[i];
       }
     }
-    int cap = Math.max(16, n);
-    int[] pi = new int[cap];
-    int[] bi = new int[cap];
-    int count = 0;
+    boolean[] matched = kind == Kind.INNER ? null : new boolean[n];
+    boolean firstMatchDecides = (kind == Kind.SEMI || kind == Kind.ANTI) && residual == null;
+    Pairs pairs = new Pairs();
     for (int i = 0; i < n; i++) {
       if (nullKey != null && nullKey[i]) {
         continue;
       }
       if (width == 0) {
         for (int j = 0; j < b.size; j++) {
-          if (count == pi.length) {
-            pi = Arrays.copyOf(pi, count * 2);
-            bi = Arrays.copyOf(bi, count * 2);
+          if (firstMatchDecides) {
+            matched[i] = true;
+            break;
           }
-          pi[count] = i;
-          bi[count++] = j;
+          add(ctx, p, b, pairs, i, j, matched, out);
         }
         continue;
       }
@@ -172,61 +187,81 @@ public final class HashJoinNode extends PhysicalNode {
           eq = b.keys[k][j] == pk[k][i];
         }
         if (eq) {
-          if (count == pi.length) {
-            pi = Arrays.copyOf(pi, count * 2);
-            bi = Arrays.copyOf(bi, count * 2);
-          }
-          pi[count] = i;
-          bi[count++] = j;
-          if (kind == Kind.SEMI && residual == null) {
+          if (firstMatchDecides) {
+            matched[i] = true;
             break;
           }
+          add(ctx, p, b, pairs, i, j, matched, out);
         }
       }
     }
-    if (residual != null && count > 0) {
-      Batch pairs = pairs(p, b, pi, bi, count);
-      Vec ok = residual.eval(pairs);
-      int c2 = 0;
-      for (int i = 0; i < count; i++) {
-        if (ok.longs[i] != 0 && !ok.isNull(i)) {
-          pi[c2] = pi[i];
-          bi[c2++] = bi[i];
-        }
-      }
-      count = c2;
-    }
+    flush(ctx, p, b, pairs, matched, out);
     switch (kind) {
       case INNER:
-        return pairs(p, b, pi, bi, count);
+        return;
       case LEFT:
-        {
-          boolean[] matched = new boolean[n];
-          for (int i = 0; i < count; i++) matched[pi[i]] = true;
-          int total = count;
-          for (int i = 0; i < n; i++) if (!matched[i]) total++;
-          if (total > pi.length) {
-            pi = Arrays.copyOf(pi, total);
-            bi = Arrays.copyOf(bi, total);
+        for (int i = 0; i < n; i++) {
+          if (!matched[i]) {
+            add(ctx, p, b, pairs, i, -1, null, out);
           }
-          for (int i = 0; i < n; i++) {
-            if (!matched[i]) {
-              pi[count] = i;
-              bi[count++] = -1;
-            }
-          }
-          return pairs(p, b, pi, bi, count);
         }
+        flush(ctx, p, b, pairs, null, out);
+        return;
       default:
-        {
-          boolean[] matched = new boolean[n];
-          for (int i = 0; i < count; i++) matched[pi[i]] = true;
-          int[] sel = new int[n];
-          int k = 0;
-          boolean want = kind == Kind.SEMI;
-          for (int i = 0; i < n; i++) if (matched[i] == want) sel[k++] = i;
-          return k == n ? p : p.gather(sel, k);
+        int[] sel = new int[n];
+        int k = 0;
+        boolean want = kind == Kind.SEMI;
+        for (int i = 0; i < n; i++) if (matched[i] == want) sel[k++] = i;
+        out.accept(k == n ? p : p.gather(sel, k));
+    }
+  }
+
+  private void add(
+      ExecContext ctx,
+      Batch p,
+      Built b,
+      Pairs pairs,
+      int probeRow,
+      int buildRow,
+      boolean[] matched,
+      Consumer<Batch> out) {
+    pairs.probe[pairs.count] = probeRow;
+    pairs.build[pairs.count++] = buildRow;
+    if (pairs.count == OUTPUT_BATCH) {
+      flush(ctx, p, b, pairs, matched, out);
+    }
+  }
+
+  /**
+   * Applies the residual condition to the collected pairs, records which probe rows matched, and
+   * emits the pairs as rows for inner and left joins.
+   */
+  private void flush(
+      ExecContext ctx, Batch p, Built b, Pairs pairs, boolean[] matched, Consumer<Batch> out) {
+    ctx.checkCancelled();
+    int count = pairs.count;
+    pairs.count = 0;
+    if (count == 0) {
+      return;
+    }
+    int[] pi = pairs.probe;
+    int[] bi = pairs.build;
+    if (residual != null && bi[0] >= 0) {
+      Vec ok = residual.eval(pairs(p, b, pi, bi, count));
+      int kept = 0;
+      for (int i = 0; i < count; i++) {
+        if (ok.longs[i] != 0 && !ok.isNull(i)) {
+          pi[kept] = pi[i];
+          bi[kept++] = bi[i];
         }
+      }
+      count = kept;
+    }
+    if (matched != null) {
+      for (int i = 0; i < count; i++) matched[pi[i]] = true;
+    }
+    if ((kind == Kind.INNER || kind == Kind.LEFT) && count > 0) {
+      out.accept(pairs(p, b, pi, bi, count));
     }
   }
 

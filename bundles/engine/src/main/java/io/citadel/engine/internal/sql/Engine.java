@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.storage.ColumnCache;
 import io.citadel.engine.internal.storage.Store;
 import java.io.Closeable;
@@ -30,6 +31,7 @@ public final class Engine implements Closeable {
   }
 
   private final Store store;
+  private final UserStore users;
   private final ExecutorService pool;
   private volatile Options options;
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -37,8 +39,9 @@ public final class Engine implements Closeable {
   private final AtomicLong sessionIds = new AtomicLong();
   private final AtomicLong statements = new AtomicLong();
 
-  private Engine(Store store, Options options) {
+  private Engine(Store store, UserStore users, Options options) {
     this.store = store;
+    this.users = users;
     this.options = options;
     AtomicInteger n = new AtomicInteger();
     ThreadFactory tf =
@@ -54,11 +57,21 @@ public final class Engine implements Closeable {
   public static Engine open(Path dataDir, Options options) throws IOException {
     Store store =
         Store.open(dataDir, new ColumnCache(options.cacheBytes()), options.checkpointBytes());
-    return new Engine(store, options);
+    try {
+      return new Engine(store, UserStore.open(dataDir), options);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   public Store store() {
     return store;
+  }
+
+  /** The users that may connect, with their SCRAM verifiers. */
+  public UserStore users() {
+    return users;
   }
 
   public Options options() {

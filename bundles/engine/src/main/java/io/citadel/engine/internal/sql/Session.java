@@ -89,7 +89,7 @@ public final class Session implements AutoCloseable {
 
   /** Runs one statement (a trailing semicolon is allowed). */
   public QueryResult execute(String sql) {
-    String s = stripTrailingSemicolon(sql);
+    String s = withCastsRewritten(stripTrailingSemicolon(sql));
     engine.countStatement();
     long now = System.currentTimeMillis();
     runningSql = s;
@@ -102,6 +102,10 @@ public final class Session implements AutoCloseable {
       running = null;
       runningSql = null;
     }
+  }
+
+  private static String withCastsRewritten(String sql) {
+    return PgCasts.present(sql) ? PgCasts.rewrite(sql) : sql;
   }
 
   static String stripTrailingSemicolon(String sql) {
@@ -124,6 +128,9 @@ public final class Session implements AutoCloseable {
       return QueryResult.command("", List.of());
     }
     Tokens t = new Tokens(sql);
+    if (UserStatements.matches(t)) {
+      return UserStatements.run(engine.users(), user, t);
+    }
     String w = t.peek().text();
     switch (w) {
       case "create":
@@ -192,21 +199,60 @@ public final class Session implements AutoCloseable {
     return ctx;
   }
 
+  /** The names and types of the columns a statement returns, without running it. */
+  public record Shape(List<String> names, ColumnType[] types) {}
+
+  /**
+   * What {@code sql} would return, planned but not run: null for a statement that returns no rows.
+   * SHOW, DESCRIBE and EXPLAIN only read, so they are run to find out.
+   */
+  public Shape shapeOf(String sql) {
+    String s = withCastsRewritten(stripTrailingSemicolon(sql));
+    if (s.isEmpty()) {
+      return null;
+    }
+    Tokens t = new Tokens(s);
+    switch (t.peek().text()) {
+      case "show", "describe", "desc", "explain":
+        QueryResult r = execute(s);
+        return r.hasRows() ? new Shape(r.names(), r.types()) : null;
+      case "select", "with", "values", "table", "(":
+        break;
+      default:
+        return null;
+    }
+    SqlNode node = SqlPlanner.parse(s);
+    if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
+      return null;
+    }
+    RelRoot root = new SqlPlanner(engine.store()).plan(node, s);
+    return shape(root);
+  }
+
+  private static Shape shape(RelRoot root) {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<Integer, String> f : root.fields) {
+      names.add(f.getValue());
+    }
+    ColumnType[] types = new ColumnType[names.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
+    }
+    return new Shape(names, types);
+  }
+
   private QueryResult query(SqlPlanner planner, SqlNode node, String sql, long now) {
     RelRoot root = planner.plan(node, sql);
     PhysicalNode plan = new Translator(planner, now).translate(root.rel);
     ExecContext ctx = context(now, false);
     List<Batch> batches = ctx.collect(plan.open(ctx));
-    List<String> names = new ArrayList<>();
     List<Integer> idx = new ArrayList<>();
     for (Map.Entry<Integer, String> f : root.fields) {
       idx.add(f.getKey());
-      names.add(f.getValue());
     }
-    ColumnType[] types = new ColumnType[idx.size()];
-    for (int i = 0; i < types.length; i++) {
-      types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
-    }
+    Shape shape = shape(root);
+    List<String> names = shape.names();
+    ColumnType[] types = shape.types();
     List<Batch> out = new ArrayList<>();
     for (Batch b : batches) {
       Vec[] cols = new Vec[idx.size()];
@@ -474,7 +520,7 @@ public final class Session implements AutoCloseable {
             case "transaction_isolation" -> "read committed";
             default ->
                 throw new SqlException(
-                    SqlException.UNDEFINED_COLUMN.equals("") ? "" : "42704",
+                    SqlException.UNDEFINED_OBJECT,
                     "unrecognized configuration parameter \"" + name + "\"");
           };
     }

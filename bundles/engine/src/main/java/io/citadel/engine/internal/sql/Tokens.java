@@ -87,6 +87,11 @@ final class Tokens {
     return tokens.get(at);
   }
 
+  /** The token {@code ahead} places after the next one (0 is the next one). */
+  Token peek(int ahead) {
+    return tokens.get(Math.min(at + ahead, tokens.size() - 1));
+  }
+
   Token next() {
     Token t = tokens.get(at);
     if (t.kind() != Kind.END) at++;

@@ -241,13 +241,26 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case DECIMAL:
         return decimalToUnscaled(new BigDecimal(s));
       case DATE:
-        return LocalDate.parse(s).toEpochDay();
+        return LocalDate.parse(withoutZone(s)).toEpochDay();
       case TIMESTAMP:
-        return LocalDateTime.parse(s, TIMESTAMP_IN).toInstant(ZoneOffset.UTC).toEpochMilli();
+        return LocalDateTime.parse(withoutZone(s), TIMESTAMP_IN)
+            .toInstant(ZoneOffset.UTC)
+            .toEpochMilli();
       default:
         throw new IllegalStateException(kind.name());
     }
   }
+
+  /**
+   * The text without a trailing zone offset ({@code "2024-02-20 10:00:00+01"}, {@code "2024-02-20
+   * +00"}): DATE and TIMESTAMP have no zone, and like PostgreSQL's they ignore one when given.
+   */
+  private static String withoutZone(String s) {
+    return s.length() > 10 ? ZONE_SUFFIX.matcher(s).replaceFirst("") : s;
+  }
+
+  private static final java.util.regex.Pattern ZONE_SUFFIX =
+      java.util.regex.Pattern.compile("\\s*(?:[+-]\\d{2}(?::?\\d{2})?|Z|UTC)$");
 
   private long checkRange(long v, long min, long max, String text) {
     if (v < min || v > max) {

@@ -28,6 +28,11 @@ public class SqlException extends RuntimeException {
   public static final String INTERNAL = "XX000";
   public static final String INVALID_AUTHORIZATION = "28000";
   public static final String CARDINALITY = "21000";
+  public static final String UNDEFINED_OBJECT = "42704";
+  public static final String DUPLICATE_OBJECT = "42710";
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
+  public static final String PROTOCOL_VIOLATION = "08P01";
+  public static final String TOO_MANY_CONNECTIONS = "53300";
 
   private final String sqlState;
   private final int position;

@@ -1,0 +1,214 @@
+package io.citadel.engine.internal.sql;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * PostgreSQL's {@code value::type} cast, rewritten as {@code CAST(value AS type)} for Calcite's
+ * parser, with PostgreSQL's type names ({@code int4}, {@code float8}, {@code double precision},
+ * {@code timestamp with time zone}, ...) mapped to the engine's. Clients write it by habit, and the
+ * JDBC driver writes it when it inlines parameters. The operand is what precedes {@code ::}: a
+ * literal, a (qualified) name, a parenthesised expression or a function call.
+ */
+final class PgCasts {
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("int2", "SMALLINT"),
+          Map.entry("smallint", "SMALLINT"),
+          Map.entry("int4", "INTEGER"),
+          Map.entry("int", "INTEGER"),
+          Map.entry("integer", "INTEGER"),
+          Map.entry("int8", "BIGINT"),
+          Map.entry("bigint", "BIGINT"),
+          Map.entry("float4", "REAL"),
+          Map.entry("real", "REAL"),
+          Map.entry("float8", "DOUBLE"),
+          Map.entry("float", "DOUBLE"),
+          Map.entry("double precision", "DOUBLE"),
+          Map.entry("bool", "BOOLEAN"),
+          Map.entry("boolean", "BOOLEAN"),
+          Map.entry("text", "VARCHAR"),
+          Map.entry("varchar", "VARCHAR"),
+          Map.entry("character varying", "VARCHAR"),
+          Map.entry("char", "VARCHAR"),
+          Map.entry("bpchar", "VARCHAR"),
+          Map.entry("name", "VARCHAR"),
+          Map.entry("date", "DATE"),
+          Map.entry("timestamp", "TIMESTAMP"),
+          Map.entry("timestamptz", "TIMESTAMP"),
+          Map.entry("timestamp with time zone", "TIMESTAMP"),
+          Map.entry("timestamp without time zone", "TIMESTAMP"));
+
+  private PgCasts() {}
+
+  static boolean present(String sql) {
+    return sql.contains("::");
+  }
+
+  static String rewrite(String sql) {
+    StringBuilder out = new StringBuilder(sql.length() + 16);
+    Deque<Integer> open = new ArrayDeque<>();
+    int operand = -1;
+    boolean lastWasWord = false;
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = quoted(sql, i);
+        boolean qualified = c == '"' && endsWithDot(out);
+        if (!qualified) {
+          operand = out.length();
+        }
+        out.append(sql, i, end);
+        i = end;
+        lastWasWord = c == '"';
+      } else if (sql.startsWith("--", i) || sql.startsWith("/*", i)) {
+        int end = sql.startsWith("--", i) ? lineEnd(sql, i) : commentEnd(sql, i);
+        out.append(sql, i, end);
+        i = end;
+      } else if (Character.isWhitespace(c)) {
+        out.append(c);
+        i++;
+      } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
+        int end = i;
+        while (end < n
+            && (Character.isLetterOrDigit(sql.charAt(end))
+                || sql.charAt(end) == '_'
+                || sql.charAt(end) == '$'
+                || (sql.charAt(end) == '.' && Character.isDigit(c)))) {
+          end++;
+        }
+        if (!endsWithDot(out)) {
+          operand = out.length();
+        }
+        out.append(sql, i, end);
+        i = end;
+        lastWasWord = true;
+      } else if (c == '(') {
+        open.push(lastWasWord && operand >= 0 ? operand : out.length());
+        out.append(c);
+        i++;
+        lastWasWord = false;
+      } else if (c == ')') {
+        operand = open.isEmpty() ? -1 : open.pop();
+        out.append(c);
+        i++;
+        lastWasWord = false;
+      } else if (sql.startsWith("::", i) && operand >= 0) {
+        int[] end = new int[1];
+        String type = type(sql, i + 2, end);
+        String value = out.substring(operand).strip();
+        out.setLength(operand);
+        out.append("CAST(").append(value).append(" AS ").append(type).append(')');
+        i = end[0];
+        lastWasWord = false;
+      } else {
+        if (c != '.') {
+          operand = -1;
+        }
+        out.append(c);
+        i++;
+        lastWasWord = false;
+      }
+    }
+    return out.toString();
+  }
+
+  /** The engine's name for the PostgreSQL type written at {@code from}; its end in {@code end}. */
+  private static String type(String sql, int from, int[] end) {
+    int i = skipSpace(sql, from);
+    StringBuilder name = new StringBuilder();
+    int wordEnd = word(sql, i);
+    name.append(sql, i, wordEnd);
+    i = wordEnd;
+    String first = name.toString().toLowerCase(Locale.ROOT);
+    for (String[] more :
+        new String[][] {
+          {"double", "precision"},
+          {"character", "varying"},
+          {"timestamp", "with", "time", "zone"},
+          {"timestamp", "without", "time", "zone"}
+        }) {
+      if (!first.equals(more[0])) {
+        continue;
+      }
+      int j = i;
+      StringBuilder longer = new StringBuilder(first);
+      boolean all = true;
+      for (int k = 1; k < more.length && all; k++) {
+        int s = skipSpace(sql, j);
+        int e = word(sql, s);
+        all = sql.substring(s, e).equalsIgnoreCase(more[k]);
+        longer.append(' ').append(more[k]);
+        j = e;
+      }
+      if (all) {
+        name = longer;
+        i = j;
+        break;
+      }
+    }
+    String modifiers = "";
+    int s = skipSpace(sql, i);
+    if (s < sql.length() && sql.charAt(s) == '(') {
+      int close = sql.indexOf(')', s);
+      if (close > 0) {
+        modifiers = sql.substring(s, close + 1);
+        i = close + 1;
+      }
+    }
+    end[0] = i;
+    String key = name.toString().toLowerCase(Locale.ROOT);
+    if (key.equals("numeric") || key.equals("decimal")) {
+      return "DECIMAL" + (modifiers.isEmpty() ? "(18, 6)" : modifiers);
+    }
+    String mapped = TYPES.get(key);
+    return mapped != null ? mapped : name + modifiers;
+  }
+
+  private static int word(String sql, int i) {
+    int e = i;
+    while (e < sql.length() && (Character.isLetterOrDigit(sql.charAt(e)) || sql.charAt(e) == '_')) {
+      e++;
+    }
+    return e;
+  }
+
+  private static int skipSpace(String sql, int i) {
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) i++;
+    return i;
+  }
+
+  private static boolean endsWithDot(StringBuilder out) {
+    return out.length() > 0 && out.charAt(out.length() - 1) == '.';
+  }
+
+  private static int quoted(String sql, int i) {
+    char q = sql.charAt(i);
+    int j = i + 1;
+    while (j < sql.length()) {
+      if (sql.charAt(j) == q) {
+        if (j + 1 < sql.length() && sql.charAt(j + 1) == q) {
+          j += 2;
+          continue;
+        }
+        return j + 1;
+      }
+      j++;
+    }
+    return sql.length();
+  }
+
+  private static int lineEnd(String sql, int i) {
+    int e = sql.indexOf('\n', i);
+    return e < 0 ? sql.length() : e + 1;
+  }
+
+  private static int commentEnd(String sql, int i) {
+    int e = sql.indexOf("*/", i + 2);
+    return e < 0 ? sql.length() : e + 2;
+  }
+}
