@@ -9,7 +9,7 @@
 #   karaf-distro/citadel-node.sh client [COMMAND...]  run a console command (or open the console)
 #
 # The node lives in $CITADEL_HOME (default: karaf-distro/node/citadel). Starting a new build
-# over an existing node keeps its ZooKeeper data and its console user; its previous etc/ is
+# over an existing node keeps its ZooKeeper data, its database and its console user; its previous etc/ is
 # kept beside it as etc.previous.
 set -euo pipefail
 
@@ -72,10 +72,13 @@ install_node() {
     rm -rf "$previous"
     mv "$home" "$previous"
     log "upgrading $home (previous install kept at $previous)"
-    if [ -d "$previous/data/zookeeper" ]; then
-      mkdir -p "$unpacked/data"
-      cp -a "$previous/data/zookeeper" "$unpacked/data/"
-    fi
+    # What the node stores survives the upgrade: ZooKeeper's data and the engine's database.
+    for kept in zookeeper engine; do
+      if [ -d "$previous/data/$kept" ]; then
+        mkdir -p "$unpacked/data"
+        cp -a "$previous/data/$kept" "$unpacked/data/"
+      fi
+    done
     if grep -q '^karaf[[:space:]]*=' "$previous/etc/users.properties" 2>/dev/null; then
       cp -p "$previous/etc/users.properties" "$unpacked/etc/users.properties"
     fi

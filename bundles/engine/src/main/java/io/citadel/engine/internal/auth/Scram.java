@@ -75,6 +75,12 @@ public final class Scram {
     return verifier(password, salt, ITERATIONS);
   }
 
+  /** Whether a clear-text password (HTTP Basic) is the one the verifier was made from. */
+  public static boolean matches(Verifier v, String password) {
+    Verifier candidate = verifier(password, v.salt(), v.iterations());
+    return MessageDigest.isEqual(candidate.storedKey(), v.storedKey());
+  }
+
   static Verifier verifier(String password, byte[] salt, int iterations) {
     byte[] salted = saltedPassword(password, salt, iterations);
     byte[] clientKey = hmac(salted, "Client Key");

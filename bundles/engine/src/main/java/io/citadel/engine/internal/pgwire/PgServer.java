@@ -44,11 +44,13 @@ public final class PgServer implements Closeable {
   private final AtomicInteger processIds = new AtomicInteger(1000);
   private final SecureRandom random = new SecureRandom();
   private volatile boolean closed;
+  private volatile int maxConnections;
 
   private PgServer(Engine engine, Settings settings, ServerSocket listener) {
     this.engine = engine;
     this.settings = settings;
     this.listener = listener;
+    this.maxConnections = settings.maxConnections();
     this.acceptor = new Thread(this::accept, "citadel-pg-accept-" + listener.getLocalPort());
     this.acceptor.setDaemon(true);
   }
@@ -81,6 +83,11 @@ public final class PgServer implements Closeable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /** Changes the connection limit; connections open now stay. */
+  public void setMaxConnections(int max) {
+    this.maxConnections = max;
   }
 
   Settings settings() {
@@ -121,15 +128,14 @@ public final class PgServer implements Closeable {
         continue;
       }
       int open = connections.size();
-      if (open >= 2 * settings.maxConnections()) {
+      if (open >= 2 * maxConnections) {
         // Far past the limit: not even a thread to say so.
         closeQuietly(socket);
         continue;
       }
       int pid = processIds.incrementAndGet();
       PgConnection c =
-          new PgConnection(
-              this, socket, engine, pid, random.nextInt(), open >= settings.maxConnections());
+          new PgConnection(this, socket, engine, pid, random.nextInt(), open >= maxConnections);
       connections.put(pid, c);
       Thread t = new Thread(c, "citadel-pg-" + pid);
       t.setDaemon(true);

@@ -1,0 +1,387 @@
+package io.citadel.engine.internal.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.citadel.engine.internal.auth.Scram;
+import io.citadel.engine.internal.auth.UserStore;
+import io.citadel.engine.internal.exec.Batch;
+import io.citadel.engine.internal.sql.Engine;
+import io.citadel.engine.internal.sql.QueryResult;
+import io.citadel.engine.internal.sql.Session;
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /sql}: one statement per request, authenticated with HTTP Basic against the engine's
+ * users, answered as JSON. The body is either {@code {"sql": "..."}} or the statement as plain
+ * text. Rows come back as {@code columns} (name and type) and {@code rows} (arrays of values);
+ * errors as {@code {"error": {"code": SQLSTATE, "message": ..., "position": n}}}.
+ */
+public final class HttpSqlServer implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpSqlServer.class);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final int MAX_BODY = 16 << 20;
+  private static final long CREDENTIAL_CACHE_MILLIS = 60_000;
+
+  private final Engine engine;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup io;
+  private final EventExecutorGroup statements;
+  private final Channel channel;
+
+  /** Credentials checked recently: PBKDF2 is slow on purpose, and HTTP sends them every time. */
+  private final Map<String, Long> verified = new ConcurrentHashMap<>();
+
+  private HttpSqlServer(Engine engine, InetAddress bind, int port, int workers) throws IOException {
+    this.engine = engine;
+    this.boss = new NioEventLoopGroup(1, threads("citadel-http-accept"));
+    this.io = new NioEventLoopGroup(2, threads("citadel-http-io"));
+    this.statements = new DefaultEventExecutorGroup(workers, threads("citadel-http-sql"));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, io)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(MAX_BODY))
+                        .addLast(statements, new Handler());
+                  }
+                });
+    try {
+      this.channel =
+          bootstrap.bind(new InetSocketAddress(bind, port)).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      shutdown();
+      throw new IOException(
+          "cannot listen for HTTP on " + bind.getHostAddress() + ":" + port + ": " + e.getMessage(),
+          e);
+    }
+    LOG.info("Listening for POST /sql on {}:{}", bind.getHostAddress(), port());
+  }
+
+  public static HttpSqlServer start(Engine engine, InetAddress bind, int port, int workers)
+      throws IOException {
+    return new HttpSqlServer(engine, bind, port, workers);
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String name) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    shutdown();
+  }
+
+  private void shutdown() {
+    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    io.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    statements.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      FullHttpResponse response;
+      if (!request.decoderResult().isSuccess()) {
+        response = error(HttpResponseStatus.BAD_REQUEST, "08P01", "malformed HTTP request", 0);
+      } else if (!request.uri().equals("/sql") && !request.uri().startsWith("/sql?")) {
+        response =
+            error(HttpResponseStatus.NOT_FOUND, "42704", "no such endpoint: use POST /sql", 0);
+      } else if (!request.method().equals(HttpMethod.POST)) {
+        response =
+            error(HttpResponseStatus.METHOD_NOT_ALLOWED, "42601", "use POST with the statement", 0);
+        response.headers().set(HttpHeaderNames.ALLOW, "POST");
+      } else {
+        String user = authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (user == null) {
+          response =
+              error(
+                  HttpResponseStatus.UNAUTHORIZED,
+                  SqlException.INVALID_PASSWORD,
+                  "authentication required: HTTP Basic with an engine user and password",
+                  0);
+          response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"citadel\"");
+        } else {
+          response = run(user, request);
+        }
+      }
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+      if (keepAlive) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(response);
+      } else {
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug(
+          "HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+  }
+
+  /** The user named by valid Basic credentials, or null. */
+  private String authenticate(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String user = decoded.substring(0, colon);
+    String password = decoded.substring(colon + 1);
+    UserStore.User u = engine.users().get(user);
+    if (u == null) {
+      return null;
+    }
+    String key = cacheKey(u, password);
+    Long until = verified.get(key);
+    long now = System.currentTimeMillis();
+    if (until != null && until > now) {
+      return user;
+    }
+    if (!Scram.matches(u.verifier(), password)) {
+      LOG.info("HTTP: password authentication failed for user \"{}\"", user);
+      return null;
+    }
+    verified.entrySet().removeIf(e -> e.getValue() <= now);
+    verified.put(key, now + CREDENTIAL_CACHE_MILLIS);
+    return user;
+  }
+
+  /** Keyed by the verifier too, so a changed password invalidates what was cached. */
+  private static String cacheKey(UserStore.User u, String password) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(u.verifier().toString().getBytes(StandardCharsets.UTF_8));
+      d.update((byte) 0);
+      d.update(password.getBytes(StandardCharsets.UTF_8));
+      return u.name() + ":" + Base64.getEncoder().encodeToString(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private FullHttpResponse run(String user, FullHttpRequest request) {
+    String sql;
+    try {
+      sql = statement(request);
+    } catch (IOException | SqlException e) {
+      return error(
+          HttpResponseStatus.BAD_REQUEST,
+          SqlException.PROTOCOL_VIOLATION,
+          "cannot read the request body: " + e.getMessage(),
+          0);
+    }
+    long start = System.nanoTime();
+    try (Session session = engine.openSession(user)) {
+      QueryResult r = session.execute(sql);
+      return json(HttpResponseStatus.OK, out -> write(out, r, (System.nanoTime() - start) / 1e6));
+    } catch (SqlException e) {
+      return error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), e.position());
+    } catch (RuntimeException | OutOfMemoryError e) {
+      LOG.warn("HTTP statement failed unexpectedly: {}", sql, e);
+      return error(
+          HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          SqlException.INTERNAL,
+          "internal error: " + e,
+          0);
+    }
+  }
+
+  /** The statement: {@code {"sql": "..."}} as JSON, or the whole body as text. */
+  private static String statement(FullHttpRequest request) throws IOException {
+    String body = request.content().toString(StandardCharsets.UTF_8);
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    if (!type.startsWith("application/json") && !body.stripLeading().startsWith("{")) {
+      return body;
+    }
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new SqlException(SqlException.PROTOCOL_VIOLATION, "expected a JSON object");
+      }
+      String sql = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("sql") && value == JsonToken.VALUE_STRING) {
+          sql = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (sql == null) {
+        throw new SqlException(
+            SqlException.PROTOCOL_VIOLATION, "the JSON object has no \"sql\" string");
+      }
+      return sql;
+    } catch (JsonProcessingException e) {
+      throw new SqlException(
+          SqlException.PROTOCOL_VIOLATION, "malformed JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static void write(JsonGenerator g, QueryResult r, double millis) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("tag", r.tag());
+    if (r.hasRows()) {
+      ColumnType[] types = r.types();
+      g.writeArrayFieldStart("columns");
+      for (int c = 0; c < types.length; c++) {
+        g.writeStartObject();
+        g.writeStringField("name", r.names().get(c));
+        g.writeStringField("type", types[c].sqlName());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("rows");
+      for (Batch b : r.batches()) {
+        for (int i = 0; i < b.size; i++) {
+          g.writeStartArray();
+          for (int c = 0; c < types.length; c++) {
+            value(g, types[c], b.cols[c].get(i));
+          }
+          g.writeEndArray();
+        }
+      }
+      g.writeEndArray();
+      g.writeNumberField("rowCount", r.rowCount());
+    }
+    if (!r.notices().isEmpty()) {
+      g.writeArrayFieldStart("notices");
+      for (String n : r.notices()) {
+        g.writeString(n);
+      }
+      g.writeEndArray();
+    }
+    g.writeNumberField("elapsedMs", Math.round(millis * 1000) / 1000.0);
+    g.writeEndObject();
+  }
+
+  /** Numbers and booleans as JSON numbers and booleans; DECIMAL exactly; dates as text. */
+  private static void value(JsonGenerator g, ColumnType type, Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+      return;
+    }
+    TypeKind k = type.kind();
+    if (k == TypeKind.BOOLEAN) {
+      g.writeBoolean(((Number) v).longValue() != 0);
+    } else if (k.isIntegral()) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (k == TypeKind.DECIMAL) {
+      g.writeNumber(type.toBigDecimal(v));
+    } else if (k.isFloating()) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isFinite(d)) {
+        g.writeNumber(d);
+      } else {
+        g.writeString(type.format(v));
+      }
+    } else {
+      g.writeString(type.format(v));
+    }
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static FullHttpResponse json(HttpResponseStatus status, Body body) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+    ByteBuf content = response.content();
+    try (OutputStream out = new ByteBufOutputStream(content);
+        JsonGenerator g = JSON.createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to memory failed", e);
+    }
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    return response;
+  }
+
+  private static FullHttpResponse error(
+      HttpResponseStatus status, String code, String message, int position) {
+    return json(
+        status,
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeStringField("code", code);
+          g.writeStringField("message", message);
+          if (position > 0) {
+            g.writeNumberField("position", position);
+          }
+          g.writeEndObject();
+          g.writeEndObject();
+        });
+  }
+}

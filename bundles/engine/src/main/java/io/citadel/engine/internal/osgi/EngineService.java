@@ -1,0 +1,210 @@
+package io.citadel.engine.internal.osgi;
+
+import io.citadel.engine.internal.http.HttpSqlServer;
+import io.citadel.engine.internal.pgwire.PgServer;
+import io.citadel.engine.internal.sql.Engine;
+import io.citadel.sdk.CitadelService;
+import io.citadel.sdk.ServiceHealth;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code engine} service: opens the database in its data folder, serves PostgreSQL clients and
+ * {@code POST /sql}, and applies configuration changes while running — sizes at once, listeners
+ * rebound on a new port or address, the database reopened on a new data folder.
+ */
+@Component(
+    service = {CitadelService.class, EngineService.class},
+    property = CitadelService.SERVICE_NAME + "=" + EngineService.NAME,
+    configurationPid = EngineService.PID,
+    immediate = true)
+@Designate(ocd = EngineConfig.class)
+public final class EngineService implements CitadelService {
+  static final String NAME = "engine";
+  static final String PID = "io.citadel.engine";
+  private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+  private static final long CHECKPOINT_BYTES = 64L << 20;
+  private static final long MAX_REJECT = 100_000;
+
+  private final Path defaultDataDir;
+  private EngineSettings settings;
+  private Engine engine;
+  private PgServer pg;
+  private HttpSqlServer http;
+  private volatile ServiceHealth health = ServiceHealth.starting("opening the database");
+
+  @Activate
+  public EngineService(BundleContext context, Map<String, Object> configuration)
+      throws IOException {
+    String data = context.getProperty("karaf.data");
+    this.defaultDataDir = Path.of(data == null ? "data" : data).resolve("engine");
+    List<String> problems = EngineSettings.newProblems();
+    this.settings = EngineSettings.from(configuration, defaultDataDir, null, problems);
+    report(problems, "using the default");
+    open();
+  }
+
+  private void open() throws IOException {
+    long start = System.nanoTime();
+    engine = Engine.open(settings.dataDir(), options(settings));
+    try {
+      listen();
+    } catch (IOException e) {
+      engine.close();
+      engine = null;
+      throw e;
+    }
+    health = ServiceHealth.running();
+    LOG.info(
+        "Engine open on {} in {} ms: {} tables, PostgreSQL port {}, HTTP port {}, {} worker"
+            + " threads, column cache {} MiB, execution on the CPU (no GPU support in this build)",
+        settings.dataDir(),
+        (System.nanoTime() - start) / 1_000_000,
+        engine.store().tables().size(),
+        pg.port(),
+        http == null ? "off" : http.port(),
+        settings.threads(),
+        settings.cacheBytes() >> 20);
+  }
+
+  private void listen() throws IOException {
+    pg =
+        PgServer.start(
+            engine,
+            new PgServer.Settings(
+                settings.bindAddress(),
+                settings.port(),
+                settings.maxConnections(),
+                60_000,
+                64 << 20));
+    if (settings.httpPort() > 0) {
+      try {
+        http =
+            HttpSqlServer.start(
+                engine, settings.bindAddress(), settings.httpPort(), settings.threads());
+      } catch (IOException e) {
+        pg.close();
+        pg = null;
+        throw e;
+      }
+    }
+  }
+
+  private void closeListeners() {
+    if (http != null) {
+      http.close();
+      http = null;
+    }
+    if (pg != null) {
+      pg.close();
+      pg = null;
+    }
+  }
+
+  private static Engine.Options options(EngineSettings s) {
+    return new Engine.Options(
+        s.threads(), s.fragmentSize(), s.cacheBytes(), CHECKPOINT_BYTES, MAX_REJECT);
+  }
+
+  @Modified
+  synchronized void modified(Map<String, Object> configuration) {
+    List<String> problems = EngineSettings.newProblems();
+    EngineSettings next = EngineSettings.from(configuration, defaultDataDir, settings, problems);
+    report(problems, "keeping the value in force");
+    EngineSettings before = settings;
+    settings = next;
+    try {
+      if (engine == null || !next.dataDir().equals(before.dataDir())) {
+        LOG.info("Engine: data folder is now {}; reopening", next.dataDir());
+        closeListeners();
+        if (engine != null) {
+          engine.close();
+          engine = null;
+        }
+        open();
+        return;
+      }
+      if (pg == null || next.listenersDiffer(before)) {
+        LOG.info(
+            "Engine: listening again on port {} and HTTP port {}", next.port(), next.httpPort());
+        closeListeners();
+        listen();
+        health = ServiceHealth.running();
+      }
+      pg.setMaxConnections(next.maxConnections());
+      engine.reconfigure(options(next));
+      LOG.info(
+          "Engine reconfigured: {} threads, column cache {} MiB, fragment size {}, {} connections"
+              + " at most, execution-mode {}",
+          next.threads(),
+          next.cacheBytes() >> 20,
+          next.fragmentSize(),
+          next.maxConnections(),
+          next.executionMode());
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Engine: cannot apply the new configuration: {}", e.getMessage(), e);
+      health = ServiceHealth.failed(e.getMessage());
+    }
+  }
+
+  private static void report(List<String> problems, String what) {
+    for (String p : problems) {
+      LOG.error("{}: {}; {}", PID, p, what);
+    }
+  }
+
+  @Deactivate
+  synchronized void deactivate() {
+    closeListeners();
+    if (engine != null) {
+      try {
+        engine.close();
+      } catch (IOException e) {
+        LOG.warn("Engine: closing the database failed: {}", e.toString());
+      }
+      engine = null;
+    }
+    health = ServiceHealth.failed("stopped");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ServiceHealth health() {
+    return health;
+  }
+
+  /** The open database, or null while it is not open. */
+  public synchronized Engine engine() {
+    return engine;
+  }
+
+  public synchronized EngineSettings settings() {
+    return settings;
+  }
+
+  public synchronized int pgPort() {
+    return pg == null ? -1 : pg.port();
+  }
+
+  public synchronized int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public synchronized List<PgServer.ConnectionInfo> connections() {
+    return pg == null ? List.of() : pg.connections();
+  }
+}
