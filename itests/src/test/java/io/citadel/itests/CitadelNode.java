@@ -47,6 +47,7 @@ public final class CitadelNode implements AutoCloseable {
         Map.of("rmiRegistryPort", port(), "rmiServerPort", port()));
     node.cfg("io.citadel.coordination.cfg", coordination);
     node.cfg("io.citadel.warden.cfg", Map.of("host.name", name));
+    node.cfg("io.citadel.engine.cfg", Map.of("port", port(), "http-port", port()));
     return node;
   }
 
@@ -56,6 +57,11 @@ public final class CitadelNode implements AutoCloseable {
 
   public Path home() {
     return home;
+  }
+
+  /** A key of one of the node's {@code etc/*.cfg} files. */
+  public String cfgValue(String file, String key) throws IOException {
+    return CfgFiles.read(etc(file)).get(key);
   }
 
   public Path etc(String file) {

@@ -94,6 +94,8 @@ public abstract class CitadelTestSupport {
                     "etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 editConfigurationFilePut(
                     "etc/io.citadel.coordination.cfg", "embedded.port", freePort()),
+                editConfigurationFilePut("etc/io.citadel.engine.cfg", "port", freePort()),
+                editConfigurationFilePut("etc/io.citadel.engine.cfg", "http-port", freePort()),
                 editConfigurationFilePut(
                     "etc/org.ops4j.pax.url.mvn.cfg",
                     "org.ops4j.pax.url.mvn.localRepository",
