@@ -78,6 +78,22 @@ public final class SqlPlanner {
                   CoreRules.AGGREGATE_PROJECT_MERGE))
           .build();
 
+  /**
+   * Join order: the inner joins of a query become one multi-way join, which is then ordered by
+   * estimated cost (row counts from the tables, selectivity from the conditions) — a query that
+   * lists its tables as {@code FROM dim1, dim2, fact} must not start with a cross product.
+   */
+  private static final HepProgram JOIN_ORDER =
+      new HepProgramBuilder()
+          .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+          .addRuleCollection(
+              List.of(
+                  CoreRules.JOIN_TO_MULTI_JOIN,
+                  CoreRules.PROJECT_MULTI_JOIN_MERGE,
+                  CoreRules.FILTER_MULTI_JOIN_MERGE))
+          .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+          .build();
+
   private final RelDataTypeFactory typeFactory =
       new JavaTypeFactoryImpl(CitadelTypeSystem.INSTANCE);
   private final Map<String, CitadelTable> tables = new HashMap<>();
@@ -198,6 +214,8 @@ public final class SqlPlanner {
     RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
     rel = RelDecorrelator.decorrelateQuery(rel, builder);
     rel = converter.trimUnusedFields(true, rel);
+    rel = run(PUSH_DOWN, rel);
+    rel = run(JOIN_ORDER, rel);
     rel = run(PUSH_DOWN, rel);
     return root.withRel(rel);
   }
