@@ -240,6 +240,59 @@ public final class ExprCompiler {
 
   // =============================================================================== expressions
 
+  /** A conjunct {@code column op constant} on whole numbers, as the inclusive range it admits. */
+  public record ColumnRange(int column, long lo, long hi) {}
+
+  /**
+   * The range a conjunct admits when it compares a column stored as whole numbers (integers, dates,
+   * timestamps, booleans; decimals at the same scale) with a constant of the same kind; null for
+   * any other conjunct.
+   */
+  public static ColumnRange columnRange(Expr e) {
+    if (!(e instanceof Compare c)) {
+      return null;
+    }
+    SqlKind op = c.op;
+    InputRef ref;
+    Literal lit;
+    if (c.left instanceof InputRef l && c.right instanceof Literal r) {
+      ref = l;
+      lit = r;
+    } else if (c.right instanceof InputRef r && c.left instanceof Literal l) {
+      ref = r;
+      lit = l;
+      op = op.reverse();
+    } else {
+      return null;
+    }
+    ColumnType ct = ref.type();
+    ColumnType lt = lit.type();
+    if (!(lit.value() instanceof Long v) || !ct.kind().isLongBased()) {
+      return null;
+    }
+    boolean sameScale =
+        ct.kind() == TypeKind.DECIMAL
+            ? lt.kind() == TypeKind.DECIMAL && lt.scale() == ct.scale()
+            : lt.kind().isIntegral() ? ct.kind().isIntegral() : lt.kind() == ct.kind();
+    if (!sameScale) {
+      return null;
+    }
+    return switch (op) {
+      case EQUALS -> new ColumnRange(ref.index(), v, v);
+      case LESS_THAN ->
+          v == Long.MIN_VALUE
+              ? new ColumnRange(ref.index(), 1, 0)
+              : new ColumnRange(ref.index(), Long.MIN_VALUE, v - 1);
+      case LESS_THAN_OR_EQUAL -> new ColumnRange(ref.index(), Long.MIN_VALUE, v);
+      case GREATER_THAN ->
+          v == Long.MAX_VALUE
+              ? new ColumnRange(ref.index(), 1, 0)
+              : new ColumnRange(ref.index(), v + 1, Long.MAX_VALUE);
+      case GREATER_THAN_OR_EQUAL -> new ColumnRange(ref.index(), v, Long.MAX_VALUE);
+      default -> null;
+    };
+  }
+
   /** A column of the input. */
   public record InputRef(int index, ColumnType type) implements Expr {
     @Override

@@ -48,7 +48,22 @@ public final class ScanNode extends PhysicalNode {
     this.zoneChecks = zoneChecks;
     this.filterColumns = filterColumns;
     this.selectivity = selectivity;
+    this.ranges = new ExprCompiler.ColumnRange[conjuncts.size()];
+    boolean allRanges = true;
+    for (int k = 0; k < ranges.length; k++) {
+      ranges[k] = ExprCompiler.columnRange(conjuncts.get(k));
+      allRanges &= ranges[k] != null;
+    }
+    this.onlyRanges = allRanges;
   }
+
+  /**
+   * Per conjunct, the range it admits when it is {@code column op constant} on whole numbers: those
+   * are decided on the stored values in place, before any column is copied into a vector.
+   */
+  private final ExprCompiler.ColumnRange[] ranges;
+
+  private final boolean onlyRanges;
 
   private static ColumnType[] typesOf(TableVersion v) {
     ColumnType[] t = new ColumnType[v.def().columns().size()];
@@ -193,14 +208,39 @@ public final class ScanNode extends PhysicalNode {
     }
     if (!conjuncts.isEmpty()) {
       Vec[] fv = new Vec[cols.size()];
-      for (int c = filterColumns.nextSetBit(0); c >= 0; c = filterColumns.nextSetBit(c + 1)) {
-        fv[c] = load(f, cols.get(c), from, n, sel, selN);
-      }
-      Batch fb = new Batch(fv, selN);
       boolean[] pass = null;
-      for (int k = 0; k < conjuncts.size(); k++) {
-        Expr e = conjuncts.get(k);
-        pass = and(pass, evalConjunct(e, fb, dictCache[k]), selN);
+      boolean[] decided = new boolean[conjuncts.size()];
+      for (int k = 0; k < ranges.length; k++) {
+        ExprCompiler.ColumnRange r = ranges[k];
+        if (r == null) {
+          continue;
+        }
+        if (pass == null) {
+          pass = new boolean[selN];
+          java.util.Arrays.fill(pass, true);
+        }
+        ColumnData d = f.column(cols.get(r.column()).id());
+        if (d == null) {
+          java.util.Arrays.fill(pass, false); // a column added later: NULL in this fragment
+          decided[k] = true;
+        } else {
+          decided[k] = d.filterRange(from, sel, selN, r.lo(), r.hi(), pass);
+        }
+      }
+      boolean rest = !onlyRanges;
+      for (int k = 0; k < decided.length && !rest; k++) {
+        rest = !decided[k];
+      }
+      if (rest) {
+        for (int c = filterColumns.nextSetBit(0); c >= 0; c = filterColumns.nextSetBit(c + 1)) {
+          fv[c] = load(f, cols.get(c), from, n, sel, selN);
+        }
+        Batch fb = new Batch(fv, selN);
+        for (int k = 0; k < conjuncts.size(); k++) {
+          if (!decided[k]) {
+            pass = and(pass, evalConjunct(conjuncts.get(k), fb, dictCache[k]), selN);
+          }
+        }
       }
       int[] sel2 = new int[selN];
       int n2 = 0;

@@ -98,6 +98,30 @@ public abstract class ColumnData {
     };
   }
 
+  /**
+   * ANDs into {@code pass[i]} whether row {@code from + (sel == null ? i : sel[i])} holds a
+   * non-NULL value in {@code [lo, hi]}, reading the stored values in place.
+   *
+   * @return false, touching nothing, when this layout holds no whole numbers
+   */
+  public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
+    return false;
+  }
+
+  /** Clears {@code pass[i]} for the rows that are NULL. */
+  final void clearNulls(int from, int[] sel, int n, boolean[] pass) {
+    long[] bits = nulls;
+    if (bits == null) {
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      int row = from + (sel == null ? i : sel[i]);
+      if ((bits[row >>> 6] & (1L << row)) != 0) {
+        pass[i] = false;
+      }
+    }
+  }
+
   /** The four physical layouts. */
   public enum Storage {
     INT,
@@ -132,6 +156,24 @@ public abstract class ColumnData {
       for (int i = 0; i < n; i++) {
         dst[i] = v[from + i];
       }
+    }
+
+    @Override
+    public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
+      int[] v = values;
+      if (sel == null) {
+        for (int i = 0; i < n; i++) {
+          long x = v[from + i];
+          pass[i] &= x >= lo & x <= hi;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          long x = v[from + sel[i]];
+          pass[i] &= x >= lo & x <= hi;
+        }
+      }
+      clearNulls(from, sel, n, pass);
+      return true;
     }
 
     /** Copies rows {@code from + sel[i]} as ints (dictionary codes). */
@@ -185,6 +227,24 @@ public abstract class ColumnData {
     Longs(int rows, long[] nulls, long[] values) {
       super(rows, nulls);
       this.values = values;
+    }
+
+    @Override
+    public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
+      long[] v = values;
+      if (sel == null) {
+        for (int i = 0; i < n; i++) {
+          long x = v[from + i];
+          pass[i] &= x >= lo & x <= hi;
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          long x = v[from + sel[i]];
+          pass[i] &= x >= lo & x <= hi;
+        }
+      }
+      clearNulls(from, sel, n, pass);
+      return true;
     }
 
     @Override
