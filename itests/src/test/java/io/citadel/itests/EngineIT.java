@@ -362,7 +362,8 @@ public class EngineIT {
   // ---------------------------------------------------------------------------------- fuzz
 
   @Test
-  public void garbageOnBothPortsLeavesTheEngineServing() throws Exception {
+  public void garbageOnTheWireAndRandomStatementsLeaveTheEngineServingAndTheDataIntact()
+      throws Exception {
     Random random = new Random(7);
     for (int round = 0; round < 40; round++) {
       int port = round % 2 == 0 ? pgPort : httpPort;
@@ -391,10 +392,75 @@ public class EngineIT {
       rs.next();
       assertEquals(42, rs.getInt(1));
     }
+
+    // Random statements at the SQL endpoint: mangled queries, then the table is checked whole.
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE kept (k INTEGER, v TEXT, d DECIMAL(8,2))");
+      st.execute(
+          "INSERT INTO kept VALUES (1, 'one', 1.10), (2, 'two', NULL), (3, NULL, 3.30),"
+              + " (4, 'four', 4.40)");
+    }
+    String before = checksum();
+    List<String> seeds =
+        List.of(
+            "SELECT k, v FROM kept WHERE d > 1.5 ORDER BY k",
+            "SELECT v, COUNT(*), SUM(d) FROM kept GROUP BY v HAVING COUNT(*) > 0",
+            "SELECT a.k FROM kept a JOIN kept b ON a.k = b.k + 1 WHERE a.v LIKE 't%'",
+            "SELECT CASE WHEN k IN (1, 2) THEN 'low' ELSE v END FROM kept LIMIT 2 OFFSET 1",
+            "SELECT CAST(d AS INTEGER) / (k - 2), EXTRACT(YEAR FROM DATE '2024-02-02') FROM kept");
+    String alphabet = " ()',;*+-/=<>.0123456789abcdefgkvdSELECTFROMWHERE\"\\\u00e9\u4e2d";
+    HttpClient http = HttpClient.newHttpClient();
+    int answered = 0;
+    for (int round = 0; round < 300; round++) {
+      StringBuilder sql = new StringBuilder(seeds.get(random.nextInt(seeds.size())));
+      for (int m = 1 + random.nextInt(4); m > 0; m--) {
+        int at = random.nextInt(sql.length() + 1);
+        switch (random.nextInt(3)) {
+          case 0 -> sql.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+          case 1 -> sql.delete(at, Math.min(sql.length(), at + 1 + random.nextInt(6)));
+          default -> sql.insert(at, sql.substring(random.nextInt(sql.length())));
+        }
+      }
+      String statement = sql.toString();
+      if (!statement.stripLeading().toLowerCase(Locale.ROOT).startsWith("select")) {
+        continue; // the table must stay as it was: only queries are thrown at it
+      }
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/sql"))
+                  .header("Authorization", basicAuth())
+                  .header("Content-Type", "text/plain")
+                  .POST(HttpRequest.BodyPublishers.ofString(statement))
+                  .timeout(Duration.ofSeconds(60))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          statement + " -> " + r.statusCode() + " " + r.body(),
+          r.statusCode() == 200 || (r.statusCode() == 400 && r.body().contains("\"code\"")));
+      answered++;
+    }
+    assertTrue("most mangled statements were sent", answered > 100);
+    assertEquals(before, checksum());
+
     String status = node.client("engine:status");
     assertTrue(status, status.contains("RUNNING"));
     String log = Files.readString(node.home().resolve("data/log/karaf.log"));
     assertTrue("no OutOfMemoryError in the log", !log.contains("OutOfMemoryError"));
+  }
+
+  private String basicAuth() throws IOException {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(("citadel:" + password()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Every row of the fuzzed table, in order, as one string. */
+  private String checksum() throws Exception {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      return String.join("\n", rows(st.executeQuery("SELECT k, v, d FROM kept ORDER BY k")));
+    }
   }
 
   // ----------------------------------------------------------------------------------- psql

@@ -60,7 +60,7 @@ public final class HashJoinNode extends PhysicalNode {
   }
 
   /** The build side in memory. */
-  private static final class Built {
+  static final class Built {
     Vec[] cols;
     int size;
     long[][] keys;
@@ -80,7 +80,7 @@ public final class HashJoinNode extends PhysicalNode {
     return probeNode.open(ctx).flatMap((p, out) -> probe(ctx, p, b, probeKeys, keys, out));
   }
 
-  private static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
+  static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
     List<Batch> batches = ctx.collect(node.open(ctx));
     Built b = new Built();
     ColumnType[] t = node.types();
@@ -124,6 +124,24 @@ public final class HashJoinNode extends PhysicalNode {
       b.heads[h] = i;
     }
     return b;
+  }
+
+  /** Whether no two rows of a built side have equal keys. */
+  static boolean uniqueKeys(Built b) {
+    for (int h = 0; h <= b.mask; h++) {
+      for (int j = b.heads[h]; j >= 0; j = b.next[j]) {
+        for (int t = b.next[j]; t >= 0; t = b.next[t]) {
+          boolean eq = true;
+          for (int k = 0; k < b.keys.length && eq; k++) {
+            eq = b.keys[k][j] == b.keys[k][t];
+          }
+          if (eq) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private static long hash(long[][] keys, int i) {

@@ -65,6 +65,11 @@ public final class ScanNode extends PhysicalNode {
 
   private final boolean onlyRanges;
 
+  /** The rows of the table read, before any filter. */
+  public long tableRows() {
+    return version.liveRows();
+  }
+
   private static ColumnType[] typesOf(TableVersion v) {
     ColumnType[] t = new ColumnType[v.def().columns().size()];
     for (int i = 0; i < t.length; i++) {

@@ -10,6 +10,7 @@ import io.citadel.engine.internal.exec.PhysicalNode;
 import io.citadel.engine.internal.exec.ProjectNode;
 import io.citadel.engine.internal.exec.ScanNode;
 import io.citadel.engine.internal.exec.SortNode;
+import io.citadel.engine.internal.exec.StarJoinNode;
 import io.citadel.engine.internal.exec.Types;
 import io.citadel.engine.internal.exec.UnionNode;
 import io.citadel.engine.internal.exec.ValuesNode;
@@ -308,6 +309,12 @@ public final class Translator {
     Expr residual = null;
     if (!info.nonEquiConditions.isEmpty()) {
       residual = compile(info.getRemaining(planner.rexBuilder()));
+    }
+    if (kind == HashJoinNode.Kind.INNER && residual == null) {
+      StarJoinNode star = StarJoinNode.of(l, r, lk, rk);
+      if (star != null) {
+        return star;
+      }
     }
     return new HashJoinNode(l, r, kind, lk, rk, residual);
   }

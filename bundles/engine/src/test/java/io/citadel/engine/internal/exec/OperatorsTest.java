@@ -84,6 +84,40 @@ class OperatorsTest {
     assertEquals(5L, nullRight, "keys 5..9 have no match and come back once, with NULLs");
   }
 
+  @Test
+  void aStarJoinGivesTheHashJoinChainsRowsWithUniqueOrRepeatedDimensionKeys() {
+    ValuesNode fact = keys(20_000, 1_000, 0);
+    int[] k = {0};
+    for (int distinct : new int[] {1_000, 300}) {
+      // 1000 distinct keys in 1000 rows: unique; 300 in 1000: repeated, so the plain chain runs.
+      ValuesNode d1 = keys(1_000, distinct, 5);
+      ValuesNode d2 = keys(500, 500, 7);
+      StarJoinNode star = StarJoinNode.of(StarJoinNode.of(fact, d1, k, k), d2, k, k);
+      HashJoinNode chain =
+          new HashJoinNode(
+              new HashJoinNode(fact, d1, HashJoinNode.Kind.INNER, k, k, null),
+              d2,
+              HashJoinNode.Kind.INNER,
+              k,
+              k,
+              null);
+      assertEquals(sorted(run(chain)), sorted(run(star)), "distinct keys " + distinct);
+    }
+  }
+
+  private static List<String> sorted(List<Batch> batches) {
+    List<String> rows = new ArrayList<>();
+    for (Batch b : batches) {
+      for (int i = 0; i < b.size; i++) {
+        StringBuilder r = new StringBuilder();
+        for (Vec v : b.cols) r.append(v.get(i)).append('|');
+        rows.add(r.toString());
+      }
+    }
+    java.util.Collections.sort(rows);
+    return rows;
+  }
+
   @TempDir Path dir;
 
   @Test

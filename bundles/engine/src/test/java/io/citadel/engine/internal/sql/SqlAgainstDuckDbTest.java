@@ -205,7 +205,7 @@ class SqlAgainstDuckDbTest {
         session.execute(
             "EXPLAIN SELECT d_year, SUM(f_qty) FROM fact JOIN dim_date ON f_datekey = d_datekey GROUP BY d_year");
     String text = String.join("\n", r.rowsText().stream().map(x -> x[0]).toList());
-    org.junit.jupiter.api.Assertions.assertTrue(text.contains("HashJoin"), text);
+    org.junit.jupiter.api.Assertions.assertTrue(text.contains("StarJoin dimensions=1"), text);
     org.junit.jupiter.api.Assertions.assertTrue(text.contains("[cpu]"), text);
   }
 
