@@ -375,6 +375,14 @@ public final class Session implements AutoCloseable {
   // --------------------------------------------------------------------------- utility statements
 
   private QueryResult copy(Tokens t) {
+    // Reading a server-side file is the server's privilege, as in PostgreSQL: superusers only.
+    // (Sessions opened in-process for users the store does not know are the embedding code's.)
+    var known = engine.users().get(user);
+    if (known != null && !known.superuser()) {
+      throw new SqlException(
+          SqlException.INSUFFICIENT_PRIVILEGE,
+          "permission denied: only a superuser may COPY from a file on the server");
+    }
     t.expect("copy");
     String table = t.identifier("a table name");
     if (t.accept("to")) {

@@ -215,6 +215,10 @@ class PgWireTest {
           assertThrows(
                   PSQLException.class, () -> st.execute("CREATE USER other PASSWORD 'abcdefgh'"))
               .getSQLState());
+      assertEquals(
+          "42501",
+          assertThrows(PSQLException.class, () -> st.execute("COPY t FROM '/etc/passwd'"))
+              .getSQLState());
       st.execute("ALTER USER analyst WITH PASSWORD 'second-secret'");
     }
     assertEquals(
