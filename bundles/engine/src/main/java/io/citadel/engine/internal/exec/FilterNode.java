@@ -18,6 +18,11 @@ public final class FilterNode extends PhysicalNode {
     return input.open(ctx).map(b -> filter(condition, b));
   }
 
+  @Override
+  public Source open(ExecContext ctx, List<ExprCompiler.ColumnRange> ranges) {
+    return input.open(ctx, ranges).map(b -> filter(condition, b));
+  }
+
   static Batch filter(Expr condition, Batch b) {
     Vec v = condition.eval(b);
     int[] sel = new int[b.size];

@@ -21,6 +21,15 @@ public abstract class PhysicalNode {
 
   public abstract Source open(ExecContext ctx);
 
+  /**
+   * Opens this node knowing that only rows whose output columns lie in the given ranges will be
+   * used (a join learns them from its built side): a node that can skip other rows early does, the
+   * others ignore the hint. Callers still check every row they get.
+   */
+  public Source open(ExecContext ctx, List<ExprCompiler.ColumnRange> ranges) {
+    return open(ctx);
+  }
+
   /** Rows this operator is expected to produce, for choosing join sides. */
   public abstract double estimate();
 

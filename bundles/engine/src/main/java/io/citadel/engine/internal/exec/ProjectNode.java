@@ -19,6 +19,17 @@ public final class ProjectNode extends PhysicalNode {
     return input.open(ctx).map(this::project);
   }
 
+  @Override
+  public Source open(ExecContext ctx, List<ExprCompiler.ColumnRange> ranges) {
+    List<ExprCompiler.ColumnRange> below = new java.util.ArrayList<>();
+    for (ExprCompiler.ColumnRange r : ranges) {
+      if (exprs.get(r.column()) instanceof ExprCompiler.InputRef ref) {
+        below.add(new ExprCompiler.ColumnRange(ref.index(), r.lo(), r.hi()));
+      }
+    }
+    return input.open(ctx, below).map(this::project);
+  }
+
   private Batch project(Batch b) {
     Vec[] cols = new Vec[exprs.size()];
     for (int i = 0; i < cols.length; i++) {

@@ -49,12 +49,9 @@ public final class ScanNode extends PhysicalNode {
     this.filterColumns = filterColumns;
     this.selectivity = selectivity;
     this.ranges = new ExprCompiler.ColumnRange[conjuncts.size()];
-    boolean allRanges = true;
     for (int k = 0; k < ranges.length; k++) {
       ranges[k] = ExprCompiler.columnRange(conjuncts.get(k));
-      allRanges &= ranges[k] != null;
     }
-    this.onlyRanges = allRanges;
   }
 
   /**
@@ -62,8 +59,6 @@ public final class ScanNode extends PhysicalNode {
    * are decided on the stored values in place, before any column is copied into a vector.
    */
   private final ExprCompiler.ColumnRange[] ranges;
-
-  private final boolean onlyRanges;
 
   /** The rows of the table read, before any filter. */
   public long tableRows() {
@@ -112,11 +107,17 @@ public final class ScanNode extends PhysicalNode {
 
   @Override
   public Source open(ExecContext ctx) {
+    return open(ctx, List.of());
+  }
+
+  @Override
+  public Source open(ExecContext ctx, List<ExprCompiler.ColumnRange> pushed) {
+    ExprCompiler.ColumnRange[] extra = pushed.toArray(new ExprCompiler.ColumnRange[0]);
     List<int[]> morsels = new ArrayList<>();
     List<Fragment> frags = version.fragments();
     for (int f = 0; f < frags.size(); f++) {
       Fragment fr = frags.get(f);
-      if (skip(fr)) {
+      if (skip(fr) || outside(fr, extra)) {
         continue;
       }
       for (int from = 0; from < fr.rows(); from += MORSEL) {
@@ -133,7 +134,7 @@ public final class ScanNode extends PhysicalNode {
       @Override
       public void run(int m, Consumer<Batch> out) {
         int[] mm = morsels.get(m);
-        Batch b = read(frags.get(mm[0]), mm[1], mm[2], ctx, dictCache);
+        Batch b = read(frags.get(mm[0]), mm[1], mm[2], ctx, dictCache, extra);
         if (b.size > 0) {
           out.accept(b);
         }
@@ -148,6 +149,34 @@ public final class ScanNode extends PhysicalNode {
       c[i] = new ConcurrentHashMap<>();
     }
     return c;
+  }
+
+  /**
+   * Whether a pushed range is likely to drop at least half of a fragment's rows, judged by how much
+   * of the fragment's [min, max] it spans (join keys are spread evenly enough for that).
+   */
+  private boolean narrows(Fragment f, ExprCompiler.ColumnRange r) {
+    ColumnStats s = f.stats(version.def().columns().get(r.column()).id());
+    if (s == null || !s.hasRange()) {
+      return true;
+    }
+    double span = (double) s.max() - s.min() + 1;
+    double overlap = (double) Math.min(s.max(), r.hi()) - Math.max(s.min(), r.lo()) + 1;
+    return overlap < span / 2;
+  }
+
+  /** Whether a fragment's min/max put a pushed range's column entirely outside the range. */
+  private boolean outside(Fragment f, ExprCompiler.ColumnRange[] extra) {
+    for (ExprCompiler.ColumnRange r : extra) {
+      ColumnStats s = f.stats(version.def().columns().get(r.column()).id());
+      if (s == null) {
+        return true;
+      }
+      if (s.hasRange() && (s.min() > r.hi() || s.max() < r.lo())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean skip(Fragment f) {
@@ -191,7 +220,12 @@ public final class ScanNode extends PhysicalNode {
   }
 
   private Batch read(
-      Fragment f, int from, int n, ExecContext ctx, Map<Dictionary, boolean[]>[] dictCache) {
+      Fragment f,
+      int from,
+      int n,
+      ExecContext ctx,
+      Map<Dictionary, boolean[]>[] dictCache,
+      ExprCompiler.ColumnRange[] extra) {
     ctx.scanned(n);
     List<ColumnDef> cols = version.def().columns();
     Vec[] vecs = new Vec[cols.size()];
@@ -211,60 +245,75 @@ public final class ScanNode extends PhysicalNode {
         return new Batch(vecs, 0);
       }
     }
-    if (!conjuncts.isEmpty()) {
-      Vec[] fv = new Vec[cols.size()];
-      boolean[] pass = null;
+    if (!conjuncts.isEmpty() || extra.length > 0) {
+      // Ranges first, pushed ones (from a join's keys, usually the most selective) before the
+      // query's own: each narrows the rows the next one reads, on the stored values in place.
       boolean[] decided = new boolean[conjuncts.size()];
-      for (int k = 0; k < ranges.length; k++) {
-        ExprCompiler.ColumnRange r = ranges[k];
+      for (int k = 0; k < extra.length + ranges.length; k++) {
+        ExprCompiler.ColumnRange r = k < extra.length ? extra[k] : ranges[k - extra.length];
         if (r == null) {
           continue;
         }
-        if (pass == null) {
-          pass = new boolean[selN];
-          java.util.Arrays.fill(pass, true);
+        if (k < extra.length && !narrows(f, r)) {
+          continue; // the pushed range holds most of this fragment's values: not worth a pass
         }
         ColumnData d = f.column(cols.get(r.column()).id());
+        int kept;
         if (d == null) {
-          java.util.Arrays.fill(pass, false); // a column added later: NULL in this fragment
-          decided[k] = true;
+          kept = 0; // a column added after this fragment was written: NULL here
         } else {
-          decided[k] = d.filterRange(from, sel, selN, r.lo(), r.hi(), pass);
+          int[] next = new int[selN];
+          kept = d.selectRange(from, sel, selN, r.lo(), r.hi(), next);
+          if (kept < 0) {
+            continue; // not whole numbers after all: the general path decides it
+          }
+          sel = next;
+        }
+        if (k >= extra.length) {
+          decided[k - extra.length] = true;
+        }
+        selN = kept;
+        if (selN == 0) {
+          return new Batch(vecs, 0);
         }
       }
-      boolean rest = !onlyRanges;
-      for (int k = 0; k < decided.length && !rest; k++) {
-        rest = !decided[k];
+      boolean rest = false;
+      for (boolean done : decided) {
+        rest |= !done;
       }
+      Vec[] fv = new Vec[cols.size()];
+      int[] local = null;
+      int n2 = selN;
+      int[] sel2 = sel;
       if (rest) {
         for (int c = filterColumns.nextSetBit(0); c >= 0; c = filterColumns.nextSetBit(c + 1)) {
           fv[c] = load(f, cols.get(c), from, n, sel, selN);
         }
         Batch fb = new Batch(fv, selN);
+        boolean[] pass = null;
         for (int k = 0; k < conjuncts.size(); k++) {
           if (!decided[k]) {
             pass = and(pass, evalConjunct(conjuncts.get(k), fb, dictCache[k]), selN);
           }
         }
-      }
-      int[] sel2 = new int[selN];
-      int n2 = 0;
-      for (int i = 0; i < selN; i++) {
-        if (pass[i]) {
-          sel2[n2++] = sel == null ? i : sel[i];
-        }
-      }
-      if (n2 == 0) {
-        return new Batch(vecs, 0);
-      }
-      // filter columns: keep what was read, narrowed; others: read only the passing rows
-      int[] local = null;
-      if (n2 < selN) {
-        local = new int[n2];
-        int j = 0;
+        sel2 = new int[selN];
+        n2 = 0;
         for (int i = 0; i < selN; i++) {
           if (pass[i]) {
-            local[j++] = i;
+            sel2[n2++] = sel == null ? i : sel[i];
+          }
+        }
+        if (n2 == 0) {
+          return new Batch(vecs, 0);
+        }
+        // filter columns: keep what was read, narrowed; others: read only the passing rows
+        if (n2 < selN) {
+          local = new int[n2];
+          int j = 0;
+          for (int i = 0; i < selN; i++) {
+            if (pass[i]) {
+              local[j++] = i;
+            }
           }
         }
       }

@@ -138,7 +138,24 @@ public final class StarJoinNode extends PhysicalNode {
     }
     built.sort(Comparator.comparingDouble(Dim::keeps));
     Dim[] order = built.toArray(new Dim[0]);
-    return fact.open(ctx).flatMap((p, out) -> probe(ctx, p, order, out));
+    // A fact row whose key lies outside a dimension's key range cannot join: say so to the fact
+    // side, whose scan then drops such rows on the stored values, before reading other columns.
+    List<ExprCompiler.ColumnRange> ranges = new ArrayList<>();
+    for (Dim d : order) {
+      int column = d.factKeys()[0];
+      if (d.direct() != null && wholeNumbers(fact.types()[column])) {
+        ranges.add(new ExprCompiler.ColumnRange(column, d.min(), d.min() + d.direct().length - 1));
+      }
+    }
+    return fact.open(ctx, ranges).flatMap((p, out) -> probe(ctx, p, order, out));
+  }
+
+  /** Key types whose join keys are the stored values themselves (not text ids or double bits). */
+  private static boolean wholeNumbers(io.citadel.engine.internal.types.ColumnType t) {
+    var k = t.kind();
+    return k.isIntegral()
+        || k == io.citadel.engine.internal.types.TypeKind.DATE
+        || k == io.citadel.engine.internal.types.TypeKind.TIMESTAMP;
   }
 
   /** The same joins as a chain of hash joins, for dimensions whose keys repeat. */

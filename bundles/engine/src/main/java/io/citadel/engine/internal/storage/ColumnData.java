@@ -99,27 +99,30 @@ public abstract class ColumnData {
   }
 
   /**
-   * ANDs into {@code pass[i]} whether row {@code from + (sel == null ? i : sel[i])} holds a
-   * non-NULL value in {@code [lo, hi]}, reading the stored values in place.
+   * Of the rows {@code from + s} for {@code s} in {@code sel[0..n)} (or {@code 0..n} when {@code
+   * sel} is null), writes into {@code out} the offsets {@code s} whose value is not NULL and lies
+   * in {@code [lo, hi]}, reading the stored values in place.
    *
-   * @return false, touching nothing, when this layout holds no whole numbers
+   * @return how many were written; -1, writing nothing, when this layout holds no whole numbers
    */
-  public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
-    return false;
+  public int selectRange(int from, int[] sel, int n, long lo, long hi, int[] out) {
+    return -1;
   }
 
-  /** Clears {@code pass[i]} for the rows that are NULL. */
-  final void clearNulls(int from, int[] sel, int n, boolean[] pass) {
-    long[] bits = nulls;
-    if (bits == null) {
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      int row = from + (sel == null ? i : sel[i]);
-      if ((bits[row >>> 6] & (1L << row)) != 0) {
-        pass[i] = false;
+  /** Removes the NULL rows from the first {@code k} offsets of {@code out}; the new count. */
+  final int dropNulls(int from, int[] out, int k) {
+    int kept = 0;
+    for (int i = 0; i < k; i++) {
+      if (!nullAt(from + out[i])) {
+        out[kept++] = out[i];
       }
     }
+    return kept;
+  }
+
+  /** Whether stored row {@code row} is NULL. */
+  final boolean nullAt(int row) {
+    return nulls != null && (nulls[row >>> 6] & (1L << row)) != 0;
   }
 
   /** The four physical layouts. */
@@ -159,21 +162,28 @@ public abstract class ColumnData {
     }
 
     @Override
-    public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
+    public int selectRange(int from, int[] sel, int n, long lo, long hi, int[] out) {
+      if (lo > Integer.MAX_VALUE || hi < Integer.MIN_VALUE || lo > hi) {
+        return 0;
+      }
+      // x in [l, h] as one unsigned comparison: x - l <= h - l
+      int l = (int) Math.max(lo, Integer.MIN_VALUE);
+      int width = (int) Math.min(hi, Integer.MAX_VALUE) - l;
       int[] v = values;
+      int k = 0;
       if (sel == null) {
         for (int i = 0; i < n; i++) {
-          long x = v[from + i];
-          pass[i] &= x >= lo & x <= hi;
+          out[k] = i;
+          k += Integer.compareUnsigned(v[from + i] - l, width) <= 0 ? 1 : 0;
         }
       } else {
         for (int i = 0; i < n; i++) {
-          long x = v[from + sel[i]];
-          pass[i] &= x >= lo & x <= hi;
+          int s = sel[i];
+          out[k] = s;
+          k += Integer.compareUnsigned(v[from + s] - l, width) <= 0 ? 1 : 0;
         }
       }
-      clearNulls(from, sel, n, pass);
-      return true;
+      return nulls == null ? k : dropNulls(from, out, k);
     }
 
     /** Copies rows {@code from + sel[i]} as ints (dictionary codes). */
@@ -230,21 +240,26 @@ public abstract class ColumnData {
     }
 
     @Override
-    public boolean filterRange(int from, int[] sel, int n, long lo, long hi, boolean[] pass) {
+    public int selectRange(int from, int[] sel, int n, long lo, long hi, int[] out) {
+      if (lo > hi) {
+        return 0;
+      }
+      long width = hi - lo;
       long[] v = values;
+      int k = 0;
       if (sel == null) {
         for (int i = 0; i < n; i++) {
-          long x = v[from + i];
-          pass[i] &= x >= lo & x <= hi;
+          out[k] = i;
+          k += Long.compareUnsigned(v[from + i] - lo, width) <= 0 ? 1 : 0;
         }
       } else {
         for (int i = 0; i < n; i++) {
-          long x = v[from + sel[i]];
-          pass[i] &= x >= lo & x <= hi;
+          int s = sel[i];
+          out[k] = s;
+          k += Long.compareUnsigned(v[from + s] - lo, width) <= 0 ? 1 : 0;
         }
       }
-      clearNulls(from, sel, n, pass);
-      return true;
+      return nulls == null ? k : dropNulls(from, out, k);
     }
 
     @Override
