@@ -265,6 +265,32 @@ public class EngineIT {
     }
     String tables = node.client("engine:tables");
     assertTrue(tables, tables.matches("(?s).*sales +\\| +7 \\| +200000 \\|.*"));
+
+    // Reconfigured live: a new HTTP port in the cfg file rebinds the listener, same JVM.
+    long jvm = node.pid().orElseThrow();
+    int newHttpPort = Loopback.freePort();
+    node.cfg("io.citadel.engine.cfg", Map.of("http-port", Integer.toString(newHttpPort)));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int status = -1;
+    while (status != 401 && System.nanoTime() < deadline) {
+      try {
+        status =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + newHttpPort + "/sql"))
+                        .POST(HttpRequest.BodyPublishers.ofString("SELECT 1"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+      } catch (IOException notYet) {
+        Thread.sleep(200);
+      }
+    }
+    assertEquals("POST /sql without credentials on the new port", 401, status);
+    assertEquals("the same JVM", jvm, (long) node.pid().orElseThrow());
+    String engineStatus = node.client("engine:status");
+    assertTrue(engineStatus, engineStatus.contains(Integer.toString(newHttpPort)));
   }
 
   /** Each row as text, doubles to 9 significant digits, decimals without trailing zeros. */

@@ -20,7 +20,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
     name = "status",
     description =
         "Shows the engine's health, listeners, data folder, worker threads, column cache and"
-            + " execution mode, then the open PostgreSQL connections and what each runs.")
+            + " execution mode, tables and rows, memory in use; then every open session (PostgreSQL,"
+            + " HTTP, console) and the statement it runs.")
 public class EngineStatus implements Action {
 
   @Reference EngineService service;
@@ -65,13 +66,25 @@ public class EngineStatus implements Action {
                   + (lookups == 0
                       ? ""
                       : String.format(" (%.1f%% hits)", 100.0 * cache.hits() / lookups)));
-      t.addRow().addContent("Tables", engine.store().tables().size());
+      long rows = 0;
+      for (var table : engine.store().tables()) {
+        rows += table.version().liveRows();
+      }
+      t.addRow().addContent("Tables / rows", engine.store().tables().size() + " / " + rows);
+      Runtime rt = Runtime.getRuntime();
+      t.addRow()
+          .addContent(
+              "JVM heap used (MiB)",
+              Commands.mib(rt.totalMemory() - rt.freeMemory())
+                  + " of "
+                  + Commands.mib(rt.maxMemory()));
       t.addRow().addContent("Statements run", engine.statementsRun());
     }
     t.print(System.out, !noFormat);
 
     System.out.println();
     ShellTable c = new ShellTable();
+    c.column("Session").alignRight();
     c.column("Pid").alignRight();
     c.column("User");
     c.column("Client");
@@ -80,16 +93,21 @@ public class EngineStatus implements Action {
       running.maxSize(60);
     }
     c.column("For (s)").alignRight();
+    Map<Long, PgServer.ConnectionInfo> wire = new java.util.HashMap<>();
+    for (PgServer.ConnectionInfo info : service.connections()) {
+      wire.put(info.sessionId(), info);
+    }
     Map<Long, Session> sessions = engine == null ? Map.of() : engine.sessions();
     long now = System.currentTimeMillis();
-    for (PgServer.ConnectionInfo info : service.connections()) {
-      Session session = sessions.get(info.sessionId());
-      String sql = session == null ? null : session.runningSql();
+    for (Session session : new java.util.TreeMap<>(sessions).values()) {
+      PgServer.ConnectionInfo info = wire.get(session.id());
+      String sql = session.runningSql();
       c.addRow()
           .addContent(
-              info.processId(),
-              info.user() == null ? "-" : info.user(),
-              info.remote(),
+              session.id(),
+              info == null ? "-" : info.processId(),
+              session.user(),
+              info == null ? "in-process (HTTP or console)" : info.remote(),
               sql == null ? "idle" : sql,
               sql == null ? "" : String.format("%.1f", (now - session.runningSince()) / 1000.0));
     }
