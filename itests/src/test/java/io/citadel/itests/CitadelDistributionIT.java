@@ -226,27 +226,33 @@ public class CitadelDistributionIT extends CitadelTestSupport {
     String port = freePort();
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("karaf.data")), "zk-other");
     try (StandaloneZooKeeper other = StandaloneZooKeeper.start(Integer.parseInt(port), dir)) {
-      String connect = "127.0.0.1:" + port;
-      editCfg(COORDINATION_CFG, Map.of("zookeeper.connect", connect));
-      Coordination moved = awaitService(Coordination.class, "(zookeeper.connect=" + connect + ")");
-      assertTrue(moved.awaitConnected(WAIT));
-      assertFalse(moved.embeddedServer());
-      moved
-          .curator()
-          .create()
-          .creatingParentsIfNeeded()
-          .forPath(moved.clusterPath("itest", "moved"), "there".getBytes());
-      // Seen by a plain client of the other server: the node really wrote there.
-      ZooKeeper plain = other.client(WAIT);
+      // Back to the embedded server while the other one still runs, as an operator would: with
+      // the other server gone first, every service would have to wait out its session.
       try {
-        assertNotNull(plain.exists("/citadel/citadel/itest/moved", false));
+        String connect = "127.0.0.1:" + port;
+        editCfg(COORDINATION_CFG, Map.of("zookeeper.connect", connect));
+        Coordination moved =
+            awaitService(Coordination.class, "(zookeeper.connect=" + connect + ")");
+        assertTrue(moved.awaitConnected(WAIT));
+        assertFalse(moved.embeddedServer());
+        moved
+            .curator()
+            .create()
+            .creatingParentsIfNeeded()
+            .forPath(moved.clusterPath("itest", "moved"), "there".getBytes());
+        // Seen by a plain client of the other server: the node really wrote there.
+        ZooKeeper plain = other.client(WAIT);
+        try {
+          assertNotNull(plain.exists("/citadel/citadel/itest/moved", false));
+        } finally {
+          plain.close();
+        }
+        // The embedded server stopped with the switch.
+        await("embedded server closed", () -> !listening(embeddedPort));
       } finally {
-        plain.close();
+        editCfg(COORDINATION_CFG, Map.of("zookeeper.connect", ""));
       }
-      // The embedded server stopped with the switch.
-      await("embedded server closed", () -> !listening(embeddedPort));
-    } finally {
-      editCfg(COORDINATION_CFG, Map.of("zookeeper.connect", ""));
+      awaitService(Coordination.class, "(coordination.embedded=true)");
     }
     Coordination back = awaitService(Coordination.class, "(coordination.embedded=true)");
     assertTrue(back.awaitConnected(WAIT));

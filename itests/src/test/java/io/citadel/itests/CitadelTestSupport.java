@@ -163,9 +163,34 @@ public abstract class CitadelTestSupport {
     return options;
   }
 
+  private static final List<String> PROBE_IMPORTS =
+      List.of(
+          "org.osgi.framework",
+          "org.osgi.util.tracker",
+          "org.osgi.service.cm",
+          "org.osgi.service.component.runtime",
+          "org.osgi.service.component.runtime.dto",
+          "org.apache.karaf.features",
+          "org.apache.karaf.jaas.boot.principal",
+          "org.apache.karaf.shell.api.console",
+          "io.citadel.coordination",
+          "io.citadel.sdk",
+          "org.apache.zookeeper",
+          "org.apache.zookeeper.data",
+          "org.apache.zookeeper.server",
+          "org.apache.zookeeper.server.quorum",
+          "org.apache.curator.framework",
+          "org.apache.curator.framework.api");
+
   @ProbeBuilder
   public TestProbeBuilder probe(TestProbeBuilder probe) {
-    // The probe sees whatever the container exports, Citadel's internals excepted.
+    // What the tests use is wired when the probe resolves. Left to dynamic imports, a class
+    // first loaded while another bundle resolves (the Warden starting the engine, whose embedded
+    // libraries make a long resolve) can fail: Felix does not wait for its global lock there.
+    probe.setHeader(
+        Constants.IMPORT_PACKAGE,
+        String.join(",", PROBE_IMPORTS.stream().map(p -> p + ";resolution:=optional").toList()));
+    // Anything else: whatever the container exports, Citadel's internals excepted.
     probe.setHeader(Constants.DYNAMICIMPORT_PACKAGE, "*");
     return probe;
   }
