@@ -22,6 +22,17 @@ final class Claim {
   private final List<String> paths;
   private final String host;
 
+  /**
+   * The slot this node created and the session that owns it: an ephemeral znode lasts exactly as
+   * long as its session, so while the session is the same the holder need not ask ZooKeeper again.
+   * That keeps the Warden's pass free of ZooKeeper calls on the node that runs the service: a call
+   * made just as the server goes away would block the pass while Curator retries, and the pass must
+   * stay free to stop the service when the session is suspended.
+   */
+  private String heldPath;
+
+  private long heldSession;
+
   Claim(Coordination coordination, String service, int count, String host) {
     this.coordination = coordination;
     this.host = host;
@@ -44,9 +55,14 @@ final class Claim {
   boolean acquire(Watcher onRelease) throws Exception {
     CuratorFramework curator = coordination.curator();
     long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+    if (heldPath != null && heldSession == session) {
+      return true;
+    }
+    heldPath = null;
     for (String path : paths) {
       Stat stat = curator.checkExists().forPath(path);
       if (stat != null && stat.getEphemeralOwner() == session) {
+        hold(path, session);
         return true;
       }
     }
@@ -57,6 +73,7 @@ final class Claim {
             .creatingParentContainersIfNeeded()
             .withMode(CreateMode.EPHEMERAL)
             .forPath(path, host.getBytes(StandardCharsets.UTF_8));
+        hold(path, session);
         return true;
       } catch (KeeperException.NodeExistsException taken) {
         // Held by another node: try the next slot.
@@ -66,6 +83,11 @@ final class Claim {
       curator.checkExists().usingWatcher(onRelease).forPath(path);
     }
     return false;
+  }
+
+  private void hold(String path, long session) {
+    heldPath = path;
+    heldSession = session;
   }
 
   /** The hosts holding the slots now. */
@@ -84,6 +106,7 @@ final class Claim {
 
   /** Gives up the slot this node holds, if any. */
   void release() {
+    heldPath = null;
     try {
       CuratorFramework curator = coordination.curator();
       long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
