@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -232,8 +231,8 @@ public class EngineIT {
       d.execute("COPY customers FROM '" + data.resolve("customers.csv") + "' (HEADER true)");
       d.execute("COPY sales FROM '" + data.resolve("sales.csv") + "' (HEADER false)");
       for (String q : QUERIES) {
-        List<String> expected = rows(d.executeQuery(q));
-        List<String> actual = rows(c.executeQuery(q));
+        List<String> expected = ResultRows.text(d.executeQuery(q));
+        List<String> actual = ResultRows.text(c.executeQuery(q));
         assertTrue("no rows from DuckDB for " + q, !expected.isEmpty());
         assertEquals(q, expected, actual);
       }
@@ -291,34 +290,6 @@ public class EngineIT {
     assertEquals("the same JVM", jvm, (long) node.pid().orElseThrow());
     String engineStatus = node.client("engine:status");
     assertTrue(engineStatus, engineStatus.contains(Integer.toString(newHttpPort)));
-  }
-
-  /** Each row as text, doubles to 9 significant digits, decimals without trailing zeros. */
-  private static List<String> rows(ResultSet rs) throws SQLException {
-    List<String> out = new ArrayList<>();
-    ResultSetMetaData md = rs.getMetaData();
-    while (rs.next()) {
-      StringBuilder row = new StringBuilder();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        Object v = rs.getObject(i);
-        String text;
-        if (v == null) {
-          text = "NULL";
-        } else if (v instanceof Double || v instanceof Float) {
-          text = String.format(Locale.ROOT, "%.9g", ((Number) v).doubleValue());
-        } else if (v instanceof BigDecimal b) {
-          text = b.signum() == 0 ? "0" : b.stripTrailingZeros().toPlainString();
-        } else if (v instanceof Number n) {
-          text = Long.toString(n.longValue());
-        } else {
-          text = v.toString();
-        }
-        row.append(i > 1 ? " | " : "").append(text);
-      }
-      out.add(row.toString());
-    }
-    rs.close();
-    return out;
   }
 
   // ---------------------------------------------------------------------------- durability
@@ -485,7 +456,8 @@ public class EngineIT {
   private String checksum() throws Exception {
     try (Connection c = connect();
         Statement st = c.createStatement()) {
-      return String.join("\n", rows(st.executeQuery("SELECT k, v, d FROM kept ORDER BY k")));
+      return String.join(
+          "\n", ResultRows.text(st.executeQuery("SELECT k, v, d FROM kept ORDER BY k")));
     }
   }
 

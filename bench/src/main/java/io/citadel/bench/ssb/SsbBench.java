@@ -2,14 +2,12 @@ package io.citadel.bench.ssb;
 
 import io.citadel.engine.internal.pgwire.PgServer;
 import io.citadel.engine.internal.sql.Engine;
+import io.citadel.itests.ResultRows;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -395,34 +393,11 @@ public final class SsbBench {
     }
   }
 
-  /** The answer, each row as text: integers exact, decimals without trailing zeros. */
+  /** The answer, as text two databases' answers can be compared by. */
   static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          Object v = rs.getObject(i);
-          String text;
-          if (v == null) {
-            text = "NULL";
-          } else if (v instanceof BigDecimal b) {
-            text = b.signum() == 0 ? "0" : b.stripTrailingZeros().toPlainString();
-          } else if (v instanceof Double || v instanceof Float) {
-            text = String.format(Locale.ROOT, "%.9g", ((Number) v).doubleValue());
-          } else if (v instanceof Number n) {
-            text = Long.toString(n.longValue());
-          } else {
-            text = v.toString();
-          }
-          row.append(i > 1 ? "|" : "").append(text);
-        }
-        out.add(row.toString());
-      }
+    try (Statement s = c.createStatement()) {
+      return ResultRows.text(s.executeQuery(sql));
     }
-    return out;
   }
 
   private static double median(double[] v) {

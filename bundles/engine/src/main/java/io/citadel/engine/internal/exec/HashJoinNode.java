@@ -61,6 +61,29 @@ public final class HashJoinNode extends PhysicalNode {
 
   /** The build side in memory. */
   static final class Built {
+    /** The first build row whose keys equal probe row {@code i}'s, or -1. */
+    int firstMatch(long[][] probeKeys, int i) {
+      return match(heads[(int) hash(probeKeys, i) & mask], probeKeys, i);
+    }
+
+    /** The next build row after {@code j} whose keys equal probe row {@code i}'s, or -1. */
+    int nextMatch(int j, long[][] probeKeys, int i) {
+      return match(next[j], probeKeys, i);
+    }
+
+    private int match(int from, long[][] probeKeys, int i) {
+      for (int j = from; j >= 0; j = next[j]) {
+        boolean eq = true;
+        for (int k = 0; k < probeKeys.length && eq; k++) {
+          eq = keys[k][j] == probeKeys[k][i];
+        }
+        if (eq) {
+          return j;
+        }
+      }
+      return -1;
+    }
+
     Vec[] cols;
     int size;
     long[][] keys;
@@ -195,22 +218,12 @@ public final class HashJoinNode extends PhysicalNode {
         }
         continue;
       }
-      long h = 0;
-      for (int k = 0; k < width; k++) {
-        h = Keys.hash(h, pk[k][i]);
-      }
-      for (int j = b.heads[(int) h & b.mask]; j >= 0; j = b.next[j]) {
-        boolean eq = true;
-        for (int k = 0; k < width && eq; k++) {
-          eq = b.keys[k][j] == pk[k][i];
+      for (int j = b.firstMatch(pk, i); j >= 0; j = b.nextMatch(j, pk, i)) {
+        if (firstMatchDecides) {
+          matched[i] = true;
+          break;
         }
-        if (eq) {
-          if (firstMatchDecides) {
-            matched[i] = true;
-            break;
-          }
-          add(ctx, p, b, pairs, i, j, matched, out);
-        }
+        add(ctx, p, b, pairs, i, j, matched, out);
       }
     }
     flush(ctx, p, b, pairs, matched, out);

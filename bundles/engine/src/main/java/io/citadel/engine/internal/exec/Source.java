@@ -11,25 +11,7 @@ public interface Source {
 
   /** The same morsels, each batch passed through {@code f}; an empty result is dropped. */
   default Source map(java.util.function.UnaryOperator<Batch> f) {
-    Source in = this;
-    return new Source() {
-      @Override
-      public int morsels() {
-        return in.morsels();
-      }
-
-      @Override
-      public void run(int m, Consumer<Batch> out) {
-        in.run(
-            m,
-            b -> {
-              Batch r = f.apply(b);
-              if (r.size > 0) {
-                out.accept(r);
-              }
-            });
-      }
-    };
+    return flatMap((b, out) -> out.accept(f.apply(b)));
   }
 
   /**

@@ -88,7 +88,17 @@ public final class StarJoinNode extends PhysicalNode {
       int[] factKeys,
       double keeps,
       long min,
-      int[] direct) {}
+      int[] direct) {
+
+    /** The dimension row whose key equals fact row {@code i}'s, or -1. */
+    int find(long[][] factKeys, int i) {
+      if (direct == null) {
+        return built.firstMatch(factKeys, i);
+      }
+      long at = factKeys[0][i] - min;
+      return at >= 0 && at < direct.length ? direct[(int) at] : -1;
+    }
+  }
 
   /** The most entries a direct table may have beyond four per dimension row. */
   private static final int DIRECT_MIN_ENTRIES = 1 << 20;
@@ -202,47 +212,15 @@ public final class StarJoinNode extends PhysicalNode {
       }
       int[] m = new int[n];
       int kept = 0;
-      if (d.direct() != null) {
-        int[] direct = d.direct();
-        long min = d.min();
-        long[] key = pk[0];
-        for (int s = 0; s < selN; s++) {
-          int i = sel[s];
-          long at = key[i] - min;
-          if (at >= 0 && at < direct.length && (nullKey == null || !nullKey[i])) {
-            int j = direct[(int) at];
-            if (j >= 0) {
-              m[i] = j;
-              sel[kept++] = i;
-            }
-          }
-        }
-        selN = kept;
-        match[d.position()] = m;
-        if (selN == 0) {
-          return;
-        }
-        continue;
-      }
       for (int s = 0; s < selN; s++) {
         int i = sel[s];
         if (nullKey != null && nullKey[i]) {
           continue;
         }
-        long h = 0;
-        for (int k = 0; k < width; k++) {
-          h = Keys.hash(h, pk[k][i]);
-        }
-        for (int j = b.heads[(int) h & b.mask]; j >= 0; j = b.next[j]) {
-          boolean eq = true;
-          for (int k = 0; k < width && eq; k++) {
-            eq = b.keys[k][j] == pk[k][i];
-          }
-          if (eq) {
-            m[i] = j;
-            sel[kept++] = i;
-            break;
-          }
+        int j = d.find(pk, i);
+        if (j >= 0) {
+          m[i] = j;
+          sel[kept++] = i;
         }
       }
       selN = kept;

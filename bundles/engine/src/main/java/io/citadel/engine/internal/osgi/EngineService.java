@@ -65,6 +65,7 @@ public final class EngineService implements CitadelService {
       throw e;
     }
     health = ServiceHealth.running();
+    warmUp(engine);
     LOG.info(
         "Engine open on {} in {} ms: {} tables, PostgreSQL port {}, HTTP port {}, {} worker"
             + " threads, column cache {} MiB, execution on the CPU (no GPU support in this build)",
@@ -75,6 +76,25 @@ public final class EngineService implements CitadelService {
         http == null ? "off" : http.port(),
         settings.threads(),
         settings.cacheBytes() >> 20);
+  }
+
+  /**
+   * Plans and runs one statement in the background, so that loading the planner's classes (a couple
+   * of seconds in a fresh JVM) is not the first client's wait.
+   */
+  private static void warmUp(Engine engine) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (var session = engine.openSession("citadel")) {
+                session.execute("SELECT 1 + 1 AS warm_up");
+              } catch (RuntimeException e) {
+                LOG.debug("Engine warm-up failed", e);
+              }
+            },
+            "citadel-engine-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void listen() throws IOException {

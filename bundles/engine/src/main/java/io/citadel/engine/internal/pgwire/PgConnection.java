@@ -414,11 +414,8 @@ final class PgConnection implements Runnable {
   private void parse(ByteBuffer body) throws IOException {
     String name = PgInput.cstring(body);
     String sql = PgInput.cstring(body);
-    int declared = PgInput.count(body, "parameter type");
-    int[] types = new int[declared];
-    for (int i = 0; i < declared; i++) {
-      types[i] = PgInput.int32(body);
-    }
+    int[] types = PgInput.int32s(body, "parameter type");
+    int declared = types.length;
     if (!name.isEmpty() && statements.containsKey(name)) {
       throw new SqlException("42P05", "prepared statement \"" + name + "\" already exists");
     }
@@ -435,22 +432,15 @@ final class PgConnection implements Runnable {
   private void bind(ByteBuffer body) throws IOException {
     String portalName = PgInput.cstring(body);
     String statementName = PgInput.cstring(body);
-    int formatCount = PgInput.count(body, "parameter format");
-    short[] formats = new short[formatCount];
-    for (int i = 0; i < formatCount; i++) {
-      formats[i] = (short) PgInput.int16(body);
-    }
+    short[] formats = PgInput.int16s(body, "parameter format");
+    int formatCount = formats.length;
     int valueCount = PgInput.count(body, "parameter value");
     byte[][] values = new byte[valueCount][];
     for (int i = 0; i < valueCount; i++) {
       int length = PgInput.int32(body);
       values[i] = length == -1 ? null : PgInput.bytes(body, length);
     }
-    int resultCount = PgInput.count(body, "result format");
-    short[] resultFormats = new short[resultCount];
-    for (int i = 0; i < resultCount; i++) {
-      resultFormats[i] = (short) PgInput.int16(body);
-    }
+    short[] resultFormats = PgInput.int16s(body, "result format");
     Prepared p = statements.get(statementName);
     if (p == null) {
       throw new SqlException(

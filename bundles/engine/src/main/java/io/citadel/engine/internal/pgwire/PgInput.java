@@ -98,6 +98,24 @@ final class PgInput {
     return out;
   }
 
+  /** A count of 16-bit values, then the values. */
+  static short[] int16s(ByteBuffer b, String what) {
+    short[] v = new short[count(b, what)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (short) int16(b);
+    }
+    return v;
+  }
+
+  /** A count of 32-bit values, then the values. */
+  static int[] int32s(ByteBuffer b, String what) {
+    int[] v = new int[count(b, what)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = int32(b);
+    }
+    return v;
+  }
+
   static int count(ByteBuffer b, String what) {
     int n = int16(b) & 0xffff;
     if (n > b.remaining()) {
