@@ -53,6 +53,18 @@ abstract class AggState {
 
   abstract Vec result(int groups);
 
+  /** NULL flags for the groups that saw no value, or null when every group saw one. */
+  static boolean[] unseen(boolean[] seen, int groups) {
+    boolean[] nulls = null;
+    for (int g = 0; g < groups; g++) {
+      if (!seen[g]) {
+        if (nulls == null) nulls = new boolean[groups];
+        nulls[g] = true;
+      }
+    }
+    return nulls;
+  }
+
   static boolean skip(Vec arg, boolean[] use, int i) {
     return (use != null && !use[i]) || (arg != null && arg.nulls != null && arg.nulls[i]);
   }
@@ -137,14 +149,8 @@ abstract class AggState {
 
     @Override
     Vec result(int groups) {
-      boolean zero = !spec.function().equals("SUM");
-      boolean[] nulls = null;
-      for (int g = 0; g < groups; g++) {
-        if (!seen[g] && !zero) {
-          if (nulls == null) nulls = new boolean[groups];
-          nulls[g] = true;
-        }
-      }
+      // SUM of no rows is NULL; Calcite's $SUM0 of no rows is 0.
+      boolean[] nulls = spec.function().equals("SUM") ? unseen(seen, groups) : null;
       return Vec.ofLongs(spec.type(), Arrays.copyOf(sums, groups), nulls, groups);
     }
   }
@@ -185,14 +191,8 @@ abstract class AggState {
 
     @Override
     Vec result(int groups) {
-      boolean zero = !spec.function().equals("SUM");
-      boolean[] nulls = null;
-      for (int g = 0; g < groups; g++) {
-        if (!seen[g] && !zero) {
-          if (nulls == null) nulls = new boolean[groups];
-          nulls[g] = true;
-        }
-      }
+      // SUM of no rows is NULL; Calcite's $SUM0 of no rows is 0.
+      boolean[] nulls = spec.function().equals("SUM") ? unseen(seen, groups) : null;
       return Vec.ofDoubles(spec.type(), Arrays.copyOf(sums, groups), nulls, groups);
     }
   }
@@ -332,13 +332,7 @@ abstract class AggState {
 
     @Override
     Vec result(int groups) {
-      boolean[] nulls = null;
-      for (int g = 0; g < groups; g++) {
-        if (!seen[g]) {
-          if (nulls == null) nulls = new boolean[groups];
-          nulls[g] = true;
-        }
-      }
+      boolean[] nulls = unseen(seen, groups);
       ColumnType t = spec.type();
       return switch (form) {
         case LONG -> Vec.ofLongs(t, Arrays.copyOf(longs, groups), nulls, groups);
