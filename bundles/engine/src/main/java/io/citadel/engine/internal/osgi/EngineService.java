@@ -1,19 +1,31 @@
 package io.citadel.engine.internal.osgi;
 
+import io.citadel.engine.api.Database;
+import io.citadel.engine.api.LoggedStatement;
+import io.citadel.engine.api.Outcome;
+import io.citadel.engine.api.WriteRouter;
 import io.citadel.engine.internal.http.HttpSqlServer;
 import io.citadel.engine.internal.pgwire.PgServer;
 import io.citadel.engine.internal.sql.Engine;
+import io.citadel.engine.internal.sql.Session;
+import io.citadel.engine.internal.storage.Store;
 import io.citadel.sdk.CitadelService;
 import io.citadel.sdk.ServiceHealth;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * rebound on a new port or address, the database reopened on a new data folder.
  */
 @Component(
-    service = {CitadelService.class, EngineService.class},
+    service = {CitadelService.class, EngineService.class, Database.class},
     property = CitadelService.SERVICE_NAME + "=" + EngineService.NAME,
     configurationPid = EngineService.PID,
     immediate = true)
 @Designate(ocd = EngineConfig.class)
-public final class EngineService implements CitadelService {
+public final class EngineService implements CitadelService, Database {
   static final String NAME = "engine";
   static final String PID = "io.citadel.engine";
   private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
@@ -42,6 +54,7 @@ public final class EngineService implements CitadelService {
   private PgServer pg;
   private HttpSqlServer http;
   private volatile ServiceHealth health = ServiceHealth.starting("opening the database");
+  private volatile WriteRouter router;
 
   @Activate
   public EngineService(BundleContext context, Map<String, Object> configuration)
@@ -57,6 +70,7 @@ public final class EngineService implements CitadelService {
   private void open() throws IOException {
     long start = System.nanoTime();
     engine = Engine.open(settings.dataDir(), options(settings));
+    engine.setWriteRouter(router);
     try {
       listen();
     } catch (IOException e) {
@@ -195,6 +209,91 @@ public final class EngineService implements CitadelService {
       engine = null;
     }
     health = ServiceHealth.failed("stopped");
+  }
+
+  // ------------------------------------------------------------------ writes through a log
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  synchronized void setWriteRouter(WriteRouter r) {
+    router = r;
+    if (engine != null) {
+      engine.setWriteRouter(r);
+    }
+    LOG.info("Engine: state-changing statements now go through {}", r.getClass().getName());
+  }
+
+  synchronized void unsetWriteRouter(WriteRouter r) {
+    if (router == r) {
+      router = null;
+      if (engine != null) {
+        engine.setWriteRouter(null);
+      }
+      LOG.info("Engine: state-changing statements run here again");
+    }
+  }
+
+  private Engine open(String what) {
+    Engine e = engine();
+    if (e == null) {
+      throw new IllegalStateException("the engine's database is not open; cannot " + what);
+    }
+    return e;
+  }
+
+  @Override
+  public boolean changesState(String sql) {
+    return Session.changesState(sql);
+  }
+
+  @Override
+  public Optional<Path> copySource(String sql) {
+    return Session.copySource(sql);
+  }
+
+  @Override
+  public long appliedOffset(String log) {
+    return open("read an offset").appliedOffset(log);
+  }
+
+  @Override
+  public Outcome apply(String log, long offset, LoggedStatement statement) {
+    return open("apply a statement").apply(log, offset, statement);
+  }
+
+  @Override
+  public Outcome skip(String log, long offset, Outcome failure) {
+    open("skip a statement").skip(log, offset);
+    return failure;
+  }
+
+  @Override
+  public long snapshot(String log, Path target) {
+    try {
+      return open("take a snapshot").snapshot(log, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot into " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void restore(Path snapshot) {
+    LOG.info(
+        "Engine: replacing the database in {} by the snapshot {}", settings.dataDir(), snapshot);
+    closeListeners();
+    try {
+      if (engine != null) {
+        engine.close();
+        engine = null;
+      }
+      Store.restore(snapshot, settings.dataDir());
+      open();
+    } catch (IOException e) {
+      health = ServiceHealth.failed("restoring " + snapshot + " failed: " + e.getMessage());
+      throw new UncheckedIOException("restoring " + snapshot + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -1,8 +1,12 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.api.LoggedStatement;
+import io.citadel.engine.api.Outcome;
+import io.citadel.engine.api.WriteRouter;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.storage.ColumnCache;
 import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.types.SqlException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +42,8 @@ public final class Engine implements Closeable {
   private final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong sessionIds = new AtomicLong();
   private final AtomicLong statements = new AtomicLong();
+  private final ReentrantLock applyLock = new ReentrantLock();
+  private volatile WriteRouter writeRouter;
 
   private Engine(Store store, UserStore users, Options options) {
     this.store = store;
@@ -98,6 +104,94 @@ public final class Engine implements Closeable {
 
   public long statementsRun() {
     return statements.get();
+  }
+
+  /** Where state-changing statements go instead of running here; null runs them here. */
+  public void setWriteRouter(WriteRouter router) {
+    this.writeRouter = router;
+  }
+
+  public WriteRouter writeRouter() {
+    return writeRouter;
+  }
+
+  /** The store's key for the last applied offset of a log. */
+  static String offsetKey(String log) {
+    return "log." + log + ".offset";
+  }
+
+  /** The last offset of {@code log} applied here, or -1. */
+  public long appliedOffset(String log) {
+    String v = store.meta(offsetKey(log));
+    return v == null ? -1 : Long.parseLong(v);
+  }
+
+  /**
+   * Applies one statement of a log, its offset stored in the same durable write as its data. A
+   * statement that fails is recorded at its offset like one that succeeds.
+   */
+  public Outcome apply(String log, long offset, LoggedStatement statement) {
+    applyLock.lock();
+    try {
+      checkNext(log, offset);
+      Session session = new Session(this, 0, statement.user());
+      return store.stamped(
+          offsetKey(log),
+          Long.toString(offset),
+          () -> {
+            try {
+              QueryResult r = session.executeAt(statement.sql(), statement.clockMillis());
+              return Outcome.succeeded(r.tag(), r.notices());
+            } catch (SqlException e) {
+              return Outcome.failed(e.sqlState(), e.getMessage());
+            } catch (RuntimeException e) {
+              return Outcome.failed(SqlException.INTERNAL, String.valueOf(e.getMessage()));
+            }
+          });
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  /** Records an offset of a log as passed over, without running anything. */
+  public void skip(String log, long offset) {
+    applyLock.lock();
+    try {
+      checkNext(log, offset);
+      store.putMeta(offsetKey(log), Long.toString(offset));
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  private void checkNext(String log, long offset) {
+    long applied = appliedOffset(log);
+    if (offset <= applied) {
+      throw new IllegalStateException(
+          "offset "
+              + offset
+              + " of "
+              + log
+              + " was applied already (applied up to "
+              + applied
+              + ")");
+    }
+  }
+
+  /**
+   * Copies the database, consistent as of now, into {@code target}; answers the offset of {@code
+   * log} the copy holds. Writes and applies wait while it runs.
+   */
+  public long snapshot(String log, Path target) throws IOException {
+    applyLock.lock();
+    writeLock.lock();
+    try {
+      store.snapshotTo(target);
+      return appliedOffset(log);
+    } finally {
+      writeLock.unlock();
+      applyLock.unlock();
+    }
   }
 
   public Session openSession(String user) {

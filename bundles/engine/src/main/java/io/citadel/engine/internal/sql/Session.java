@@ -1,5 +1,9 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.api.LoggedStatement;
+import io.citadel.engine.api.Outcome;
+import io.citadel.engine.api.WriteRefusedException;
+import io.citadel.engine.api.WriteRouter;
 import io.citadel.engine.internal.exec.Batch;
 import io.citadel.engine.internal.exec.ExecContext;
 import io.citadel.engine.internal.exec.PhysicalNode;
@@ -87,11 +91,33 @@ public final class Session implements AutoCloseable {
     engine.closed(this);
   }
 
-  /** Runs one statement (a trailing semicolon is allowed). */
+  /**
+   * Runs one statement (a trailing semicolon is allowed). While a {@link WriteRouter} is set on the
+   * engine, a statement that changes state goes to it instead and runs when the group's log brings
+   * it back.
+   */
   public QueryResult execute(String sql) {
+    long now = System.currentTimeMillis();
+    WriteRouter router = engine.writeRouter();
+    if (router != null && changesState(sql)) {
+      engine.countStatement();
+      runningSql = sql;
+      runningSince = now;
+      try {
+        return result(router.submit(new LoggedStatement(sql, user, now)));
+      } catch (WriteRefusedException e) {
+        throw new SqlException(e.sqlState(), e.getMessage());
+      } finally {
+        runningSql = null;
+      }
+    }
+    return executeAt(sql, now);
+  }
+
+  /** Runs one statement here, with {@code now} as its clock, whatever the router. */
+  QueryResult executeAt(String sql, long now) {
     String s = withCastsRewritten(stripTrailingSemicolon(sql));
     engine.countStatement();
-    long now = System.currentTimeMillis();
     runningSql = s;
     runningSince = now;
     try {
@@ -101,6 +127,50 @@ public final class Session implements AutoCloseable {
     } finally {
       running = null;
       runningSql = null;
+    }
+  }
+
+  private static QueryResult result(Outcome o) {
+    if (o.isFailure()) {
+      throw new SqlException(o.sqlState(), o.error());
+    }
+    return QueryResult.command(o.tag(), o.notices());
+  }
+
+  /**
+   * Whether a statement changes the database (and so travels through an HA group's log): DDL, DML
+   * and COPY. User management stays with each server, as its password files do.
+   */
+  public static boolean changesState(String sql) {
+    Tokens t;
+    try {
+      t = new Tokens(stripTrailingSemicolon(sql));
+      if (UserStatements.matches(t)) {
+        return false;
+      }
+      return switch (t.peek().text()) {
+        case "create", "drop", "alter", "copy", "insert", "update", "delete", "truncate" -> true;
+        default -> false;
+      };
+    } catch (SqlException e) {
+      return false; // not even tokens: let the statement fail where it runs
+    }
+  }
+
+  /** The file of a {@code COPY <table> FROM '<file>'}, or empty. */
+  public static java.util.Optional<Path> copySource(String sql) {
+    try {
+      Tokens t = new Tokens(stripTrailingSemicolon(sql));
+      if (!t.accept("copy")) {
+        return java.util.Optional.empty();
+      }
+      t.identifier("a table name");
+      if (!t.accept("from") || t.peek().text().equals("stdin")) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(Path.of(t.string("the file path")));
+    } catch (SqlException | java.nio.file.InvalidPathException e) {
+      return java.util.Optional.empty();
     }
   }
 

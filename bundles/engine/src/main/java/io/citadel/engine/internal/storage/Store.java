@@ -80,6 +80,23 @@ public final class Store implements Closeable {
   private Wal wal;
   private volatile boolean closed;
 
+  /**
+   * A key and value that every write of this thread carries while {@link #stamped} runs: how a
+   * replicated statement's log offset becomes durable in the same write as its data.
+   */
+  private final ThreadLocal<Stamp> stamp = new ThreadLocal<>();
+
+  private static final class Stamp {
+    final String key;
+    final String value;
+    int writes;
+
+    Stamp(String key, String value) {
+      this.key = key;
+      this.value = value;
+    }
+  }
+
   private Store(Path dir, ColumnCache cache, long checkpointBytes) {
     this.dir = dir;
     this.walDir = dir.resolve("wal");
@@ -301,6 +318,24 @@ public final class Store implements Closeable {
     }
   }
 
+  /**
+   * Runs {@code work} so that every write it makes also records {@code key = value}, atomically
+   * with the data; a work that writes nothing (or fails) records the pair on its own afterwards.
+   * The pair is thus durable exactly when the work's effect is.
+   */
+  public <T> T stamped(String key, String value, java.util.function.Supplier<T> work) {
+    Stamp s = new Stamp(key, value);
+    stamp.set(s);
+    try {
+      return work.get();
+    } finally {
+      stamp.remove();
+      if (s.writes == 0 && !closed) {
+        putMeta(key, value);
+      }
+    }
+  }
+
   private static Op metaOp(String key, String value) {
     return out -> {
       out.writeByte(OP_META);
@@ -334,6 +369,11 @@ public final class Store implements Closeable {
 
   /** Serialises ops into one log record, forces it, then applies it. Caller holds the lock. */
   private int commit(List<Op> ops) {
+    Stamp st = stamp.get();
+    if (st != null) {
+      ops = new ArrayList<>(ops);
+      ops.add(metaOp(st.key, st.value));
+    }
     byte[] payload;
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -345,6 +385,9 @@ public final class Store implements Closeable {
       out.flush();
       payload = bytes.toByteArray();
       wal.append(payload);
+      if (st != null) {
+        st.writes++;
+      }
     } catch (IOException e) {
       throw new SqlException(
           SqlException.IO_ERROR, "could not write the write-ahead log: " + e.getMessage(), 0, e);
@@ -576,6 +619,12 @@ public final class Store implements Closeable {
       }
       t.newTail(seq);
       t.publish();
+      Stamp st = stamp.get();
+      if (st != null) {
+        // The checkpoint's manifest names the new files and the stamp together.
+        meta.put(st.key, st.value);
+        st.writes++;
+      }
       checkpoint();
     } finally {
       lock.unlock();
@@ -595,6 +644,90 @@ public final class Store implements Closeable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Checkpoints, then copies what the checkpoint's manifest names into {@code target} (which must
+   * be absent or empty): a store that {@link #open} recovers as of this moment. Fragment files are
+   * immutable, so they are hard-linked where {@code target} is on the same file system. Writes wait
+   * while it runs.
+   */
+  public void snapshotTo(Path target) throws IOException {
+    lock.lock();
+    try {
+      checkOpen();
+      doCheckpoint();
+      Files.createDirectories(target);
+      try (var existing = Files.list(target)) {
+        if (existing.findAny().isPresent()) {
+          throw new IOException(target + " is not empty");
+        }
+      }
+      try (var entries = Files.list(dir)) {
+        for (Path p : entries.toList()) {
+          String name = p.getFileName().toString();
+          if (Files.isDirectory(p) && name.matches("t\\d+")) {
+            Path to = Files.createDirectories(target.resolve(name));
+            try (var files = Files.list(p)) {
+              for (Path f : files.toList()) {
+                // dictionaries are appended to: copy; fragments never change: link
+                linkOrCopy(f, to.resolve(f.getFileName()), !f.toString().endsWith(".dict"));
+              }
+            }
+          }
+        }
+      }
+      Files.copy(dir.resolve("MANIFEST"), target.resolve("MANIFEST"));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Replaces the tables of the (closed) store in {@code dir} by those of a snapshot taken with
+   * {@link #snapshotTo}. Other files of the folder (users, passwords) stay.
+   */
+  public static void restore(Path snapshot, Path dir) throws IOException {
+    if (!Files.isRegularFile(snapshot.resolve("MANIFEST"))) {
+      throw new IOException(snapshot + " holds no MANIFEST: not a snapshot");
+    }
+    Files.createDirectories(dir);
+    try (var entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        String name = p.getFileName().toString();
+        if (name.equals("MANIFEST") || name.equals("wal") || name.matches("t\\d+")) {
+          deleteTree(p);
+        }
+      }
+    }
+    try (var entries = Files.list(snapshot)) {
+      for (Path p : entries.toList()) {
+        String name = p.getFileName().toString();
+        if (Files.isDirectory(p) && name.matches("t\\d+")) {
+          Path to = Files.createDirectories(dir.resolve(name));
+          try (var files = Files.list(p)) {
+            for (Path f : files.toList()) {
+              linkOrCopy(f, to.resolve(f.getFileName()), false);
+            }
+          }
+        }
+      }
+    }
+    Path tmp = dir.resolve("MANIFEST.restore");
+    Files.copy(snapshot.resolve("MANIFEST"), tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, dir.resolve("MANIFEST"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void linkOrCopy(Path from, Path to, boolean link) throws IOException {
+    if (link) {
+      try {
+        Files.createLink(to, from);
+        return;
+      } catch (IOException | UnsupportedOperationException e) {
+        // another file system: copy
+      }
+    }
+    Files.copy(from, to);
   }
 
   private void doCheckpoint() throws IOException {

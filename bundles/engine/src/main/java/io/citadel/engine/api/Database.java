@@ -1,0 +1,67 @@
+package io.citadel.engine.api;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The engine's database as the services beside it see it, registered while the engine is open.
+ *
+ * <p>A replication service applies the statements of an HA group's log here, one at a time and in
+ * order. Each statement's offset is stored durably in the same write as the data it changed, so
+ * after a crash {@link #appliedOffset} says exactly where to resume: a statement is never lost and
+ * never applied twice.
+ */
+@ProviderType
+public interface Database {
+
+  /** Whether {@code sql} changes state and so travels through a log (DDL, DML, COPY FROM). */
+  boolean changesState(String sql);
+
+  /**
+   * The server-side file a {@code COPY ... FROM '<file>'} reads.
+   *
+   * @return the file as written in the statement, or empty when {@code sql} is not a COPY FROM of a
+   *     file
+   */
+  Optional<Path> copySource(String sql);
+
+  /**
+   * The last offset of {@code log} applied to this database, or -1 when none was.
+   *
+   * @param log the log's name, e.g. the HA group
+   */
+  long appliedOffset(String log);
+
+  /**
+   * Applies one statement of {@code log}. Statement failures do not throw: they are recorded at
+   * their offset like successes, so every member fails the same statement the same way and moves
+   * on.
+   *
+   * @param log the log's name
+   * @param offset its offset in the log; must be greater than {@link #appliedOffset}
+   * @param statement the statement
+   * @return how it ended here
+   * @throws IllegalStateException when the database is closed or the offset was applied already
+   */
+  Outcome apply(String log, long offset, LoggedStatement statement);
+
+  /**
+   * Records that {@code offset} of {@code log} was skipped (e.g. refused on every member before it
+   * ran), durably, with the given failure as its outcome.
+   */
+  Outcome skip(String log, long offset, Outcome failure);
+
+  /**
+   * Writes a consistent copy of the database into {@code target} (an empty or absent folder), as of
+   * the offsets applied now, and answers the offset of {@code log} it holds.
+   */
+  long snapshot(String log, Path target);
+
+  /**
+   * Replaces this database by a snapshot written with {@link #snapshot}; clients are disconnected
+   * while it happens. Used by a member that must bootstrap because the log no longer reaches back
+   * to its applied offset.
+   */
+  void restore(Path snapshot);
+}

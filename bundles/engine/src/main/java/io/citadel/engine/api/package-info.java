@@ -1,0 +1,12 @@
+/**
+ * What the engine offers the bundles beside it: the {@link io.citadel.engine.api.Database} that
+ * applies statements from an HA group's log with their offsets, and the {@link
+ * io.citadel.engine.api.WriteRouter} through which a replication service takes over the engine's
+ * state-changing statements.
+ */
+@Export
+@Version("1.0.0")
+package io.citadel.engine.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

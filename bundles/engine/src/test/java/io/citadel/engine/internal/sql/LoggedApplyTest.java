@@ -1,0 +1,152 @@
+package io.citadel.engine.internal.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.citadel.engine.api.LoggedStatement;
+import io.citadel.engine.api.Outcome;
+import io.citadel.engine.api.WriteRefusedException;
+import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.types.SqlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Statements applied from a log: the offset is stored with the data, failures are recorded and
+ * passed, the writer's clock is used, a snapshot carries its offset, and a router takes over.
+ */
+class LoggedApplyTest {
+  @TempDir Path dir;
+
+  private static final Engine.Options OPTIONS = new Engine.Options(2, 1000, 1L << 26, 1L << 20, 3);
+
+  private static LoggedStatement st(String sql) {
+    return new LoggedStatement(sql, "citadel", 1_700_000_000_000L);
+  }
+
+  private static long count(Engine e, String table) {
+    try (Session s = e.openSession("t")) {
+      return Long.parseLong(s.execute("SELECT COUNT(*) FROM " + table).rowsText().get(0)[0]);
+    }
+  }
+
+  @Test
+  void offsetsSurviveARestartAndAreNeverAppliedTwice() throws Exception {
+    Path db = dir.resolve("db");
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals(-1, e.appliedOffset("g"));
+      assertEquals("CREATE TABLE", e.apply("g", 0, st("CREATE TABLE t (a INTEGER)")).tag());
+      assertEquals("INSERT 0 2", e.apply("g", 1, st("INSERT INTO t VALUES (1), (2)")).tag());
+      Outcome bad = e.apply("g", 2, st("INSERT INTO nope VALUES (1)"));
+      assertTrue(bad.isFailure());
+      assertEquals("42P01", bad.sqlState());
+      // a DELETE that touches nothing still moves the offset
+      assertEquals("DELETE 0", e.apply("g", 3, st("DELETE FROM t WHERE a = 9")).tag());
+      assertEquals(3, e.appliedOffset("g"));
+      assertThrows(
+          IllegalStateException.class, () -> e.apply("g", 3, st("INSERT INTO t VALUES (3)")));
+      e.skip("g", 4);
+    }
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals(4, e.appliedOffset("g"));
+      assertEquals(2, count(e, "t"));
+      assertEquals(-1, e.appliedOffset("other"));
+    }
+  }
+
+  @Test
+  void theWritersClockIsEveryMembersClock() throws Exception {
+    try (Engine e = Engine.open(dir.resolve("db"), OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE t (ts TIMESTAMP)"));
+      e.apply("g", 1, st("INSERT INTO t VALUES (CURRENT_TIMESTAMP)"));
+      try (Session s = e.openSession("t")) {
+        assertEquals(
+            "2023-11-14 22:13:20",
+            String.valueOf(s.execute("SELECT CAST(ts AS VARCHAR) FROM t").rowsText().get(0)[0])
+                .substring(0, 19));
+      }
+    }
+  }
+
+  @Test
+  void copyRecordsItsOffsetWithTheLoadedFiles() throws Exception {
+    Path csv = dir.resolve("rows.csv");
+    Files.writeString(csv, "1,a\n2,b\n3,c\n");
+    Path db = dir.resolve("db");
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE t (a INTEGER, b TEXT)"));
+      assertEquals("COPY 3", e.apply("g", 1, st("COPY t FROM '" + csv + "'")).tag());
+    }
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals(1, e.appliedOffset("g"));
+      assertEquals(3, count(e, "t"));
+    }
+  }
+
+  @Test
+  void aSnapshotCarriesItsOffsetAndRestoresElsewhere() throws Exception {
+    Path snap = dir.resolve("snap");
+    try (Engine e = Engine.open(dir.resolve("a"), OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE t (a INTEGER, b TEXT)"));
+      for (int i = 1; i <= 5; i++) {
+        e.apply("g", i, st("INSERT INTO t VALUES (" + i + ", 'row " + i + "')"));
+      }
+      e.apply("g", 6, st("DELETE FROM t WHERE a = 2"));
+      assertEquals(6, e.snapshot("g", snap));
+      e.apply("g", 7, st("INSERT INTO t VALUES (7, 'after')"));
+    }
+    Path b = dir.resolve("b");
+    try (Engine e = Engine.open(b, OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE junk (x INTEGER)"));
+    }
+    Store.restore(snap, b);
+    try (Engine e = Engine.open(b, OPTIONS)) {
+      assertEquals(6, e.appliedOffset("g"));
+      assertEquals(4, count(e, "t"));
+      assertEquals(null, e.store().table("junk"));
+    }
+  }
+
+  @Test
+  void aRouterTakesOverStateChangingStatementsOnly() throws Exception {
+    try (Engine e = Engine.open(dir.resolve("db"), OPTIONS)) {
+      List<LoggedStatement> routed = new ArrayList<>();
+      long[] next = {0};
+      e.setWriteRouter(
+          s -> {
+            routed.add(s);
+            if (s.sql().contains("refuse")) {
+              throw new WriteRefusedException(WriteRefusedException.READ_ONLY, "read-only member");
+            }
+            return e.apply("g", next[0]++, s);
+          });
+      try (Session s = e.openSession("citadel")) {
+        s.execute("CREATE TABLE t (a INTEGER)");
+        s.execute("INSERT INTO t VALUES (1)");
+        assertEquals("1", s.execute("SELECT a FROM t").rowsText().get(0)[0]);
+        SqlException dup =
+            assertThrows(SqlException.class, () -> s.execute("CREATE TABLE t (b INTEGER)"));
+        assertEquals("42P07", dup.sqlState());
+        SqlException ro =
+            assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (2) -- refuse"));
+        assertEquals("25006", ro.sqlState());
+        s.execute("SET execution_mode = cpu");
+      }
+      assertEquals(4, routed.size());
+      assertEquals(2, e.appliedOffset("g"));
+      assertFalse(Session.changesState("SELECT 1"));
+      assertFalse(Session.changesState("CREATE USER bob WITH PASSWORD 'x'"));
+      assertTrue(Session.changesState("  update t set a = 1"));
+      assertEquals(
+          Path.of("/x/y.csv"),
+          Session.copySource("COPY t FROM '/x/y.csv' WITH (header true)").get());
+      assertTrue(Session.copySource("INSERT INTO t VALUES (1)").isEmpty());
+    }
+  }
+}
