@@ -64,4 +64,14 @@ public interface Database {
    * to its applied offset.
    */
   void restore(Path snapshot);
+
+  /**
+   * Marks this database as a member of {@code group}, durably; an empty name clears the mark. While
+   * marked and no {@link WriteRouter} is registered, the engine refuses state-changing statements
+   * rather than run them where no other member would see them.
+   */
+  void setGroup(String group);
+
+  /** The group this database is marked a member of, or "". */
+  String group();
 }

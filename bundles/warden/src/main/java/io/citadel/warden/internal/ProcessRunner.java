@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a service that is a child process. The process gets its memory budget as {@code -Xmx}
  * (through {@code JAVA_TOOL_OPTIONS}, and as {@code CITADEL_HEAP_OPTS} / {@code CITADEL_HEAP_MB}
- * for scripts that pass their own options), its output goes to {@code data/log/<service>.out}, and
- * its pid to {@code data/warden/<service>.pid} so that a Warden restarted after a crash stops the
- * orphan before starting a new one.
+ * for scripts that pass their own options; {@code CITADEL_JAVA} names Karaf's own java), its output
+ * goes to {@code data/log/<service>.out}, and its pid to {@code data/warden/<service>.pid} so that
+ * a Warden restarted after a crash stops the orphan before starting a new one.
  */
 final class ProcessRunner implements ServiceRunner {
 
@@ -57,6 +57,8 @@ final class ProcessRunner implements ServiceRunner {
     Map<String, String> env = builder.environment();
     env.putAll(definition.env());
     env.put("CITADEL_SERVICE", definition.name());
+    // The JVM Karaf runs on, for services that are Java programs themselves.
+    env.put("CITADEL_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (memoryMb > 0) {
       String heap = "-Xmx" + memoryMb + "m";
       env.put("CITADEL_HEAP_MB", Long.toString(memoryMb));

@@ -279,6 +279,16 @@ public final class EngineService implements CitadelService, Database {
   }
 
   @Override
+  public void setGroup(String group) {
+    open("mark the HA group").setGroup(group);
+  }
+
+  @Override
+  public String group() {
+    return open("read the HA group").group();
+  }
+
+  @Override
   public synchronized void restore(Path snapshot) {
     LOG.info(
         "Engine: replacing the database in {} by the snapshot {}", settings.dataDir(), snapshot);

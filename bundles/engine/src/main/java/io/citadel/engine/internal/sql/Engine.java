@@ -115,6 +115,25 @@ public final class Engine implements Closeable {
     return writeRouter;
   }
 
+  private static final String GROUP_KEY = "ha.group";
+
+  /**
+   * Marks this database as a member of an HA group (durably), or clears the mark with an empty
+   * name. A member whose router is missing refuses writes instead of running them here, where they
+   * would reach no other member.
+   */
+  public void setGroup(String group) {
+    if (!group.equals(group())) {
+      store.putMeta(GROUP_KEY, group);
+    }
+  }
+
+  /** The HA group this database belongs to, or "". */
+  public String group() {
+    String g = store.meta(GROUP_KEY);
+    return g == null ? "" : g;
+  }
+
   /** The store's key for the last applied offset of a log. */
   static String offsetKey(String log) {
     return "log." + log + ".offset";

@@ -99,6 +99,14 @@ public final class Session implements AutoCloseable {
   public QueryResult execute(String sql) {
     long now = System.currentTimeMillis();
     WriteRouter router = engine.writeRouter();
+    if (router == null && !engine.group().isEmpty() && changesState(sql)) {
+      throw new SqlException(
+          WriteRefusedException.READ_ONLY,
+          "this server is a member of HA group \""
+              + engine.group()
+              + "\" and its replication service is not running: writes are refused until it is"
+              + " (reads work)");
+    }
     if (router != null && changesState(sql)) {
       engine.countStatement();
       runningSql = sql;

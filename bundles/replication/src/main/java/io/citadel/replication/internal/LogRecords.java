@@ -1,0 +1,68 @@
+package io.citadel.replication.internal;
+
+import io.citadel.engine.api.LoggedStatement;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The bytes of a statement in the group's topic: a format version, the user, the writer's clock and
+ * the statement's text. The writer's server id and request id travel as record headers.
+ */
+final class LogRecords {
+  static final String ORIGIN_HEADER = "citadel.origin";
+  static final String REQUEST_HEADER = "citadel.request";
+  private static final byte VERSION = 1;
+
+  private LogRecords() {}
+
+  static byte[] encode(LoggedStatement s) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + s.sql().length());
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(VERSION);
+      out.writeUTF(s.user());
+      out.writeLong(s.clockMillis());
+      byte[] sql = s.sql().getBytes(StandardCharsets.UTF_8);
+      out.writeInt(sql.length);
+      out.write(sql);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads a record's value.
+   *
+   * @throws IOException naming what is wrong when the bytes are not a statement of this format
+   */
+  static LoggedStatement decode(byte[] value) throws IOException {
+    if (value == null || value.length == 0) {
+      throw new IOException("the record is empty");
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
+    byte version = in.readByte();
+    if (version != VERSION) {
+      throw new IOException(
+          "the record has format version " + version + "; this server reads version " + VERSION);
+    }
+    String user = in.readUTF();
+    long clock = in.readLong();
+    int n = in.readInt();
+    if (n < 0 || n > value.length) {
+      throw new IOException("the record's statement length " + n + " exceeds the record");
+    }
+    byte[] sql = new byte[n];
+    in.readFully(sql);
+    if (in.available() != 0) {
+      throw new IOException(in.available() + " bytes follow the statement");
+    }
+    return new LoggedStatement(new String(sql, StandardCharsets.UTF_8), user, clock);
+  }
+}

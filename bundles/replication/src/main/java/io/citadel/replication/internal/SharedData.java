@@ -1,0 +1,113 @@
+package io.citadel.replication.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The folder every member of the group sees at the same path ({@code ha-shared-data}): COPY FROM
+ * reads only files under it, so that only the path travels through the log; snapshots for members
+ * that must bootstrap live under {@code .citadel-snapshots/<group>/<offset>}.
+ */
+final class SharedData {
+  private static final String SNAPSHOTS = ".citadel-snapshots";
+
+  private SharedData() {}
+
+  /**
+   * Why this member must not read {@code file} for a COPY, or null when it may: the file, with
+   * every link resolved, must lie under the shared folder (itself resolved).
+   */
+  static String copyRefusal(Path shared, Path file) {
+    if (shared == null) {
+      return "COPY FROM a file is refused in an HA group without ha-shared-data: every member must"
+          + " read the same file, so it must lie on storage they all share";
+    }
+    if (!file.isAbsolute()) {
+      return "COPY needs an absolute file path under ha-shared-data (" + shared + "), got " + file;
+    }
+    Path real;
+    Path root;
+    try {
+      root = shared.toRealPath();
+      real = resolve(file);
+    } catch (IOException e) {
+      return "cannot resolve \"" + file + "\": " + e.getMessage();
+    }
+    if (!real.startsWith(root)) {
+      return "COPY FROM \""
+          + file
+          + "\" is refused: in an HA group a COPY may read only files under ha-shared-data ("
+          + shared
+          + "), which every member sees at the same path";
+    }
+    return null;
+  }
+
+  /** The real path of a file, or of its parent folder plus its name when it does not exist. */
+  private static Path resolve(Path file) throws IOException {
+    Path f = file.normalize();
+    if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+      return f.toRealPath();
+    }
+    Path parent = f.getParent();
+    return parent == null || !Files.exists(parent)
+        ? f
+        : parent.toRealPath().resolve(f.getFileName());
+  }
+
+  static Path snapshots(Path shared, String group) {
+    return shared.resolve(SNAPSHOTS).resolve(group);
+  }
+
+  /** A complete snapshot: its folder and the offset it holds. */
+  record Snapshot(Path dir, long offset) {}
+
+  /** The complete snapshots of the group, newest offset first. */
+  static List<Snapshot> list(Path shared, String group) throws IOException {
+    Path dir = snapshots(shared, group);
+    List<Snapshot> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (var entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        String name = p.getFileName().toString();
+        if (name.matches("\\d+") && Files.isRegularFile(p.resolve("MANIFEST"))) {
+          out.add(new Snapshot(p, Long.parseLong(name)));
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(Snapshot::offset).reversed());
+    return out;
+  }
+
+  /** The newest snapshot at or past {@code offset}. */
+  static Optional<Snapshot> reaching(Path shared, String group, long offset) throws IOException {
+    return list(shared, group).stream().filter(s -> s.offset() >= offset).findFirst();
+  }
+
+  /** Deletes all but the newest {@code keep} snapshots. */
+  static void prune(Path shared, String group, int keep) throws IOException {
+    List<Snapshot> all = list(shared, group);
+    for (int i = keep; i < all.size(); i++) {
+      deleteTree(all.get(i).dir());
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.citadel.replication.internal.shell;
+
+import io.citadel.replication.internal.GroupMember;
+import io.citadel.replication.internal.MemberInfo;
+import io.citadel.replication.internal.ReplicationService;
+import java.util.List;
+import java.util.Map;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** The live members of an HA group, from their znodes. */
+@Service
+@Command(
+    scope = "ha",
+    name = "members",
+    description =
+        "Lists the live members of an HA group (this server's unless one is named), from"
+            + " /citadel/<cluster>/ha/<group>: server id, host, state, applied offset, lag.")
+public class HaMembers implements Action {
+
+  @Reference ReplicationService service;
+
+  @Argument(index = 0, name = "group", description = "The HA group; default: this server's.")
+  @Completion(GroupCompleter.class)
+  String group;
+
+  @Option(name = "--no-format", description = "Prints the table without borders, for scripts.")
+  boolean noFormat;
+
+  @Override
+  public Object execute() throws Exception {
+    String g = group;
+    if (g == null) {
+      GroupMember m = service.member();
+      if (m == null) {
+        throw new IllegalStateException(
+            "This server is in no HA group; name one: ha:members <group>");
+      }
+      g = m.settings().group();
+    }
+    table(service, g, Map.of()).print(System.out, !noFormat);
+    return null;
+  }
+
+  static ShellTable table(ReplicationService service, String group, Map<String, String> unused)
+      throws Exception {
+    ShellTable t = new ShellTable();
+    t.column("Server id");
+    t.column("Host");
+    t.column("State");
+    t.column("Applied").alignRight();
+    t.column("Lag").alignRight();
+    t.column("Failed").alignRight();
+    t.column("Read-only");
+    t.column("Age (s)").alignRight();
+    List<MemberInfo> members = MemberInfo.list(service.coordination(), group);
+    long now = System.currentTimeMillis();
+    for (MemberInfo m : members) {
+      t.addRow()
+          .addContent(
+              m.serverId(),
+              m.host(),
+              m.state(),
+              m.applied(),
+              m.lag(),
+              m.failed(),
+              m.readOnly(),
+              String.format("%.1f", (now - m.updated()) / 1000.0));
+    }
+    return t;
+  }
+
+  static String health(ReplicationService service) {
+    var h = service.health();
+    return h.state() + (h.detail().isEmpty() ? "" : " " + h.detail());
+  }
+}

@@ -1,0 +1,391 @@
+package io.citadel.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * Three Citadel servers in one HA group over a real Kafka broker (run by the first node's Warden):
+ * concurrent writers on all three while one server is killed with kill -9 and restarted; then every
+ * server holds the same tables, every acknowledged write once. Then the bulk path through shared
+ * data, and a group that loses its Kafka.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class HaGroupIT {
+
+  private static final Duration START = Duration.ofSeconds(180);
+  private static HaCluster cluster;
+
+  @BeforeClass
+  public static void startGroup() throws Exception {
+    Path base =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target", "ha-it")).toAbsolutePath(), "ha");
+    cluster = HaCluster.start(Path.of(System.getProperty("citadel.distribution")), base, 3, START);
+  }
+
+  @AfterClass
+  public static void stopGroup() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static CitadelNode node(int i) {
+    return cluster.nodes().get(i);
+  }
+
+  /** One writer: inserts (writer, seq) rows into one server, remembering what was acknowledged. */
+  private static final class Writer implements Runnable {
+    final int id;
+    final CitadelNode node;
+    final AtomicBoolean stop;
+    final Set<Long> acked = ConcurrentHashMap.newKeySet();
+    final AtomicLong failures = new AtomicLong();
+    final AtomicLong deterministicFailures = new AtomicLong();
+    final AtomicLong updates = new AtomicLong();
+
+    Writer(int id, CitadelNode node, AtomicBoolean stop) {
+      this.id = id;
+      this.node = node;
+      this.stop = stop;
+    }
+
+    @Override
+    public void run() {
+      int seq = 0;
+      Connection c = null;
+      while (!stop.get()) {
+        try {
+          if (c == null) {
+            c = HaCluster.connect(node);
+          }
+          seq++;
+          try (Statement s = c.createStatement()) {
+            if (seq % 25 == 0) {
+              // fails the same way on every member; the group must move on
+              try {
+                s.executeUpdate("INSERT INTO acked VALUES (" + id + ", 1 / 0, 'bad')");
+                fail("division by zero was applied");
+              } catch (SQLException e) {
+                if (!"22012".equals(e.getSQLState())) {
+                  throw e;
+                }
+                deterministicFailures.incrementAndGet();
+              }
+            } else if (seq % 10 == 0) {
+              s.executeUpdate("UPDATE counters SET n = n + 1 WHERE writer = " + id);
+              updates.incrementAndGet();
+            } else {
+              s.executeUpdate(
+                  "INSERT INTO acked VALUES (" + id + ", " + seq + ", 'row " + id + "/" + seq + "')");
+              acked.add((long) seq);
+            }
+          }
+        } catch (SQLException e) {
+          failures.incrementAndGet();
+          close(c);
+          c = null;
+          sleep(200);
+        } catch (Exception e) {
+          failures.incrementAndGet();
+          close(c);
+          c = null;
+          sleep(200);
+        }
+      }
+      close(c);
+    }
+
+    private static void close(Connection c) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // the server is gone
+        }
+      }
+    }
+
+    private static void sleep(long ms) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Test
+  public void a_concurrentWritersOnAllThreeAndAKill9LeaveIdenticalTables() throws Exception {
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE acked (writer INTEGER NOT NULL, seq INTEGER, payload TEXT)");
+      s.executeUpdate("CREATE TABLE counters (writer INTEGER, n BIGINT)");
+      StringBuilder values = new StringBuilder();
+      for (int w = 0; w < 6; w++) {
+        values.append(w == 0 ? "" : ", ").append("(").append(w).append(", 0)");
+      }
+      s.executeUpdate("INSERT INTO counters VALUES " + values);
+    }
+    // read-your-writes on another member right after the DDL: the writer answered after applying
+    // it; the others apply it within moments
+    awaitTrue(() -> count(node(2), "counters") == 6, Duration.ofSeconds(20));
+
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Writer> writers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < 6; w++) {
+      Writer writer = new Writer(w, node(w % 3), stop);
+      writers.add(writer);
+      Thread t = new Thread(writer, "writer-" + w);
+      threads.add(t);
+      t.start();
+    }
+    Thread.sleep(4_000);
+    CitadelNode victim = node(2);
+    victim.kill9();
+    long acksAtKill = totalAcked(writers);
+    Thread.sleep(4_000);
+    long acksWhileDown = totalAcked(writers) - acksAtKill;
+    victim.start(START);
+    cluster.awaitService(victim, "replication", "running", START);
+    Thread.sleep(4_000);
+    stop.set(true);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    long offset = cluster.awaitAllOnline(Duration.ofSeconds(120));
+
+    long acked = totalAcked(writers);
+    System.out.printf(
+        "HA group: %d acknowledged inserts (%d while %s was down), %d updates, %d deterministic"
+            + " failures, %d client errors; all members at offset %d%n",
+        acked,
+        acksWhileDown,
+        victim.name(),
+        writers.stream().mapToLong(w -> w.updates.get()).sum(),
+        writers.stream().mapToLong(w -> w.deterministicFailures.get()).sum(),
+        writers.stream().mapToLong(w -> w.failures.get()).sum(),
+        offset);
+    assertTrue("writes went on while a member was down: " + acksWhileDown, acksWhileDown > 0);
+    assertTrue(writers.stream().mapToLong(w -> w.deterministicFailures.get()).sum() > 0);
+
+    Map<String, String> reference = null;
+    for (CitadelNode node : cluster.nodes()) {
+      Map<String, String> sums = checksums(node);
+      System.out.println(node.name() + ": " + sums);
+      if (reference == null) {
+        reference = sums;
+      } else {
+        assertEquals(node.name() + " differs from " + node(0).name(), reference, sums);
+      }
+      // every acknowledged write is there, and none twice
+      Map<Long, Integer> seen = new HashMap<>();
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT writer, seq FROM acked")) {
+        while (rs.next()) {
+          long key = rs.getLong(1) * 1_000_000L + rs.getLong(2);
+          seen.merge(key, 1, Integer::sum);
+        }
+      }
+      for (Map.Entry<Long, Integer> e : seen.entrySet()) {
+        assertEquals(node.name() + ": row " + e.getKey() + " appears twice", 1, (int) e.getValue());
+      }
+      for (Writer w : writers) {
+        for (long seq : w.acked) {
+          assertTrue(
+              node.name() + " lacks acknowledged write " + w.id + "/" + seq,
+              seen.containsKey(w.id * 1_000_000L + seq));
+        }
+      }
+      // every update that was acknowledged counted once (some unacknowledged may have, too)
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT writer, n FROM counters ORDER BY writer")) {
+        while (rs.next()) {
+          Writer w = writers.get(rs.getInt(1));
+          assertTrue(
+              node.name() + ": counter of writer " + w.id + " is " + rs.getLong(2),
+              rs.getLong(2) >= w.updates.get());
+        }
+      }
+    }
+  }
+
+  @Test
+  public void b_copyFromSharedDataReachesEveryMemberAndAPathOutsideIsRefusedEverywhere()
+      throws Exception {
+    Path csv = cluster.shared().resolve("bulk.csv");
+    StringBuilder rows = new StringBuilder("id,name\n");
+    for (int i = 1; i <= 5_000; i++) {
+      rows.append(i).append(",name-").append(i).append('\n');
+    }
+    Files.writeString(csv, rows);
+    try (Connection c = HaCluster.connect(node(1));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE bulk (id INTEGER, name TEXT)");
+      assertEquals(5_000, s.executeUpdate("COPY bulk FROM '" + csv + "' WITH (HEADER true)"));
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      assertEquals(node.name(), 5_000, count(node, "bulk"));
+    }
+
+    Path outside = cluster.shared().getParent().resolve("outside.csv");
+    Files.writeString(outside, "id,name\n1,x\n");
+    Path sneaky = cluster.shared().resolve("sneaky.csv");
+    Files.createSymbolicLink(sneaky, outside);
+    for (CitadelNode node : cluster.nodes()) {
+      for (Path p : List.of(outside, cluster.shared().resolve("../outside.csv"), sneaky)) {
+        try (Connection c = HaCluster.connect(node);
+            Statement s = c.createStatement()) {
+          s.executeUpdate("COPY bulk FROM '" + p + "' WITH (HEADER true)");
+          fail(node.name() + " accepted COPY from " + p);
+        } catch (SQLException e) {
+          assertEquals(e.getMessage(), "42501", e.getSQLState());
+          assertTrue(e.getMessage(), e.getMessage().contains("ha-shared-data"));
+        }
+      }
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      assertEquals(node.name(), 5_000, count(node, "bulk"));
+    }
+  }
+
+  @Test
+  public void c_aGroupThatLosesKafkaReadsRefusesWritesAndLosesNothing() throws Exception {
+    try (Connection c = HaCluster.connect(node(1));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE outage (id INTEGER)");
+      s.executeUpdate("INSERT INTO outage VALUES (1), (2), (3)");
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    long broker = node(0).servicePid("kafka").orElseThrow();
+    ProcessHandle.of(broker).orElseThrow().destroyForcibly();
+    try {
+      awaitTrue(
+          () -> {
+            try (Connection c = HaCluster.connect(node(1));
+                Statement s = c.createStatement()) {
+              s.executeUpdate("INSERT INTO outage VALUES (99)");
+              return false;
+            } catch (SQLException e) {
+              return e.getSQLState().equals("08006") && e.getMessage().contains("Kafka");
+            }
+          },
+          Duration.ofSeconds(60));
+      for (CitadelNode node : cluster.nodes()) {
+        assertTrue(node.name(), count(node, "outage") >= 3);
+      }
+    } finally {
+      // the Warden restarts the broker it supervises
+      cluster.awaitService(node(0), "kafka", "running", Duration.ofSeconds(120));
+    }
+    awaitTrue(
+        () -> {
+          try (Connection c = HaCluster.connect(node(2));
+              Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO outage VALUES (4)");
+            return true;
+          } catch (SQLException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(120));
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      long n = count(node, "outage");
+      assertTrue(node.name() + " has " + n, n >= 4);
+      assertEquals(node.name(), 1, countWhere(node, "outage", "id = 4"));
+      assertEquals(node.name(), 3, countWhere(node, "outage", "id <= 3"));
+    }
+  }
+
+  // ------------------------------------------------------------------------------- helpers
+
+  private static long totalAcked(List<Writer> writers) {
+    return writers.stream().mapToLong(w -> w.acked.size()).sum();
+  }
+
+  private static long count(CitadelNode node, String table) throws Exception {
+    return countWhere(node, table, "TRUE");
+  }
+
+  private static long countWhere(CitadelNode node, String table, String where) throws Exception {
+    try (Connection c = HaCluster.connect(node);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Per-table checksums: rows, and sums over every column, order-independent. */
+  private static Map<String, String> checksums(CitadelNode node) throws Exception {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (Connection c = HaCluster.connect(node);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT COUNT(*), SUM(writer), SUM(CAST(seq AS BIGINT) * (writer + 7)),"
+                  + " SUM(CHAR_LENGTH(payload)), MIN(payload), MAX(payload) FROM acked")) {
+        rs.next();
+        out.put("acked", row(rs, 6));
+      }
+      try (ResultSet rs =
+          s.executeQuery("SELECT COUNT(*), SUM(writer * 1000 + n), SUM(n * n) FROM counters")) {
+        rs.next();
+        out.put("counters", row(rs, 3));
+      }
+    }
+    return out;
+  }
+
+  private static String row(ResultSet rs, int n) throws SQLException {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      b.append(i == 1 ? "" : ",").append(rs.getString(i));
+    }
+    return b.toString();
+  }
+
+  @FunctionalInterface
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Check check, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (check.holds()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not true within " + timeout);
+  }
+}
