@@ -13,9 +13,10 @@ import java.util.Properties;
 /**
  * An HA group as an operator builds it: one ZooKeeper server, three Citadel nodes (three JVMs on
  * loopback), the first running the group's Kafka broker through its Warden (the kafka service), the
- * others pointing {@code ha-brokers} at it, and a shared-data folder they all see. The group's topic
- * is made with {@code ha:create-group} on the first node, which then joins by a live configuration
- * change; the others start as members. Used by {@link HaGroupIT} and the replication benchmark.
+ * others pointing {@code ha-brokers} at it, and a shared-data folder they all see. The group's
+ * topic is made with {@code ha:create-group} on the first node, which then joins by a live
+ * configuration change; the others start as members. Used by {@link HaGroupIT} and the replication
+ * benchmark.
  */
 public final class HaCluster implements AutoCloseable {
 
@@ -57,15 +58,18 @@ public final class HaCluster implements AutoCloseable {
         Files.deleteIfExists(node.etc("conf.d/warden.hoststats.conf"));
         node.cfg(
             "io.citadel.kafka.cfg",
-            Map.of(
-                "port", kafkaPort, "controller-port", Integer.toString(Loopback.freePort())));
+            Map.of("port", kafkaPort, "controller-port", Integer.toString(Loopback.freePort())));
         node.cfg(
             "io.citadel.replication.cfg",
             Map.of(
-                "ha-group-id", i == 1 ? "" : GROUP,
-                "ha-unique-server-id", node.name(),
-                "ha-brokers", i == 1 ? "" : brokers,
-                "ha-shared-data", shared.toString()));
+                "ha-group-id",
+                i == 1 ? "" : GROUP,
+                "ha-unique-server-id",
+                node.name(),
+                "ha-brokers",
+                i == 1 ? "" : brokers,
+                "ha-shared-data",
+                shared.toString()));
         nodes.add(node);
       }
       HaCluster cluster = new HaCluster(zk, nodes, shared, brokers);
@@ -73,7 +77,14 @@ public final class HaCluster implements AutoCloseable {
       first.start(timeout);
       cluster.awaitService(first, "kafka", "running", timeout);
       cluster.awaitService(first, "replication", "running", timeout);
-      String created = first.client("ha:create-group " + GROUP);
+      String created = "";
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!created.contains("created") && System.nanoTime() < deadline) {
+        created = first.client("ha:create-group " + GROUP);
+        if (!created.contains("created")) {
+          Thread.sleep(1_000);
+        }
+      }
       if (!created.contains("created")) {
         throw new AssertionError("ha:create-group: " + created);
       }
@@ -170,8 +181,7 @@ public final class HaCluster implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("user", "citadel");
     p.setProperty(
-        "password",
-        Files.readString(node.home().resolve("data/engine/initial-password")).strip());
+        "password", Files.readString(node.home().resolve("data/engine/initial-password")).strip());
     p.setProperty("connectTimeout", "5");
     p.setProperty("socketTimeout", "60");
     return DriverManager.getConnection(

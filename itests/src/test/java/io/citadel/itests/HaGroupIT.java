@@ -99,7 +99,15 @@ public class HaGroupIT {
               updates.incrementAndGet();
             } else {
               s.executeUpdate(
-                  "INSERT INTO acked VALUES (" + id + ", " + seq + ", 'row " + id + "/" + seq + "')");
+                  "INSERT INTO acked VALUES ("
+                      + id
+                      + ", "
+                      + seq
+                      + ", 'row "
+                      + id
+                      + "/"
+                      + seq
+                      + "')");
               acked.add((long) seq);
             }
           }

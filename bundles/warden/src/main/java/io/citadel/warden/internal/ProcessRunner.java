@@ -36,6 +36,13 @@ final class ProcessRunner implements ServiceRunner {
   private Instant lastMonitor = Instant.EPOCH;
   private Health lastMonitorResult = Health.running();
 
+  /**
+   * Whether the monitor command has passed since the start. Until it has, the service is starting
+   * (a broker formatting its storage, a server opening its port), its monitor runs every second,
+   * and a failing monitor is not yet a failure: the Warden's start timeout bounds the wait.
+   */
+  private boolean monitorPassed;
+
   ProcessRunner(ServiceDefinition definition, Path home, Path data, Duration monitorInterval) {
     this.definition = definition;
     this.workDir = home;
@@ -72,7 +79,11 @@ final class ProcessRunner implements ServiceRunner {
     process = builder.start();
     Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
     lastMonitor = Instant.now();
-    lastMonitorResult = Health.running();
+    monitorPassed = definition.monitorCommand().isEmpty();
+    lastMonitorResult =
+        monitorPassed
+            ? Health.running()
+            : Health.starting("waiting for the monitor command to pass");
   }
 
   @Override
@@ -84,9 +95,16 @@ final class ProcessRunner implements ServiceRunner {
       return Health.failed("process " + process.pid() + " exited with " + process.exitValue());
     }
     Optional<String> monitor = definition.monitorCommand();
-    if (monitor.isPresent() && Instant.now().isAfter(lastMonitor.plus(monitorInterval))) {
+    Duration every = monitorPassed ? monitorInterval : Duration.ofSeconds(1);
+    if (monitor.isPresent() && Instant.now().isAfter(lastMonitor.plus(every))) {
       lastMonitor = Instant.now();
-      lastMonitorResult = runMonitor(monitor.get());
+      Health h = runMonitor(monitor.get());
+      if (h.state() == InstanceState.RUNNING) {
+        monitorPassed = true;
+      } else if (!monitorPassed) {
+        h = Health.starting(h.detail());
+      }
+      lastMonitorResult = h;
     }
     return lastMonitorResult;
   }
