@@ -1,0 +1,116 @@
+package io.citadel.replication.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.citadel.engine.api.LoggedStatement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pieces of a group member that need no broker: records, shared data, settings, JSON. */
+class ReplicationPartsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRecordRoundTripsAndGarbageIsNamed() throws Exception {
+    LoggedStatement s = new LoggedStatement("INSERT INTO t VALUES ('é', 1)", "citadel", 42L);
+    assertEquals(s, LogRecords.decode(LogRecords.encode(s)));
+    byte[] ok = LogRecords.encode(s);
+    assertTrue(
+        assertThrows(IOException.class, () -> LogRecords.decode(new byte[0]))
+            .getMessage()
+            .contains("empty"));
+    byte[] wrongVersion = ok.clone();
+    wrongVersion[0] = 9;
+    assertTrue(
+        assertThrows(IOException.class, () -> LogRecords.decode(wrongVersion))
+            .getMessage()
+            .contains("version 9"));
+    assertThrows(IOException.class, () -> LogRecords.decode(Arrays.copyOf(ok, ok.length - 3)));
+    byte[] trailing = Arrays.copyOf(ok, ok.length + 2);
+    assertTrue(
+        assertThrows(IOException.class, () -> LogRecords.decode(trailing))
+            .getMessage()
+            .contains("follow"));
+    assertThrows(IOException.class, () -> LogRecords.decode("garbage on the topic".getBytes()));
+  }
+
+  @Test
+  void copyReadsOnlyUnderSharedDataWithLinksResolved() throws Exception {
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    Path inside = Files.writeString(shared.resolve("a.csv"), "1\n");
+    Path outside = Files.writeString(dir.resolve("b.csv"), "1\n");
+    Files.createSymbolicLink(shared.resolve("link.csv"), outside);
+    assertNull(SharedData.copyRefusal(shared, inside));
+    assertNull(SharedData.copyRefusal(shared, shared.resolve("sub/../a.csv")));
+    assertNull(SharedData.copyRefusal(shared, shared.resolve("not-yet.csv")));
+    assertTrue(SharedData.copyRefusal(shared, outside).contains("ha-shared-data"));
+    assertTrue(SharedData.copyRefusal(shared, shared.resolve("../b.csv")).contains("refused"));
+    assertTrue(SharedData.copyRefusal(shared, shared.resolve("link.csv")).contains("refused"));
+    assertTrue(SharedData.copyRefusal(shared, Path.of("rel.csv")).contains("absolute"));
+    assertTrue(SharedData.copyRefusal(null, inside).contains("without ha-shared-data"));
+  }
+
+  @Test
+  void snapshotsAreFoundNewestFirstAndPruned() throws Exception {
+    Path shared = Files.createDirectories(dir.resolve("shared"));
+    for (long o : List.of(5L, 50L, 20L)) {
+      Path d = Files.createDirectories(SharedData.snapshots(shared, "g").resolve(Long.toString(o)));
+      Files.writeString(d.resolve("MANIFEST"), "x");
+    }
+    Files.createDirectories(SharedData.snapshots(shared, "g").resolve(".tmp-x-1"));
+    assertEquals(50, SharedData.reaching(shared, "g", 10).orElseThrow().offset());
+    assertTrue(SharedData.reaching(shared, "g", 51).isEmpty());
+    SharedData.prune(shared, "g", 2);
+    assertEquals(
+        List.of(50L, 20L),
+        SharedData.list(shared, "g").stream().map(SharedData.Snapshot::offset).toList());
+  }
+
+  @Test
+  void badSettingsAreNamed() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("ha-group-id", "bad group!");
+    c.put("ha-brokers", "nohostport");
+    c.put("ha-shared-data", "relative/path");
+    c.put("ha-kafka-timeout-ms", "soon");
+    List<String> problems = ReplicationSettings.newProblems();
+    ReplicationSettings.from(c, "127.0.0.1:9092", problems);
+    assertEquals(4, problems.size(), problems.toString());
+    assertTrue(problems.get(0).contains("ha-group-id"));
+    assertTrue(problems.get(1).contains("ha-brokers"));
+    assertTrue(problems.get(2).contains("absolute"));
+    assertTrue(problems.get(3).contains("whole number"));
+
+    List<String> none = ReplicationSettings.newProblems();
+    ReplicationSettings s =
+        ReplicationSettings.from(
+            Map.of("ha-group-id", "g", "ha-unique-server-id", "s1"), "127.0.0.1:9092", none);
+    assertTrue(none.isEmpty(), none.toString());
+    assertEquals("127.0.0.1:9092", s.brokers());
+    assertEquals(10_000, s.kafkaTimeoutMs());
+  }
+
+  @Test
+  void memberJsonRoundTrips() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("serverId", "s\"1");
+    m.put("applied", 12L);
+    m.put("readOnly", true);
+    m.put("detail", "line\nbreak");
+    Map<String, String> back = Json.read(Json.write(m));
+    assertEquals("s\"1", back.get("serverId"));
+    assertEquals("12", back.get("applied"));
+    assertEquals("true", back.get("readOnly"));
+    assertEquals("line\nbreak", back.get("detail"));
+  }
+}
