@@ -148,6 +148,9 @@ public final class Warden implements WardenRuntime {
 
   @Deactivate
   void deactivate() {
+    // No pass after this one: a pass already queued (a wake, the next scan) would start again
+    // the services stopAll has just stopped, and they would outlive the Warden.
+    stopping = true;
     coordination.removeStateListener(stateListener);
     try {
       thread.submit(this::stopAll).get(COMMAND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -158,6 +161,8 @@ public final class Warden implements WardenRuntime {
     }
     thread.shutdownNow();
   }
+
+  private volatile boolean stopping;
 
   private synchronized void schedule() {
     if (scan != null) {
@@ -191,6 +196,9 @@ public final class Warden implements WardenRuntime {
   // ---------------------------------------------------------------- the pass
 
   private void pass() {
+    if (stopping) {
+      return;
+    }
     try {
       rememberSessionTimeout();
       if (readFiles()) {
