@@ -69,7 +69,7 @@ public final class HaReplicationBench {
       try (Connection c = HaCluster.connect(nodes.get(0));
           Statement s = c.createStatement()) {
         s.executeUpdate("CREATE TABLE bench (id BIGINT, client INTEGER, v DOUBLE, tag TEXT)");
-        s.executeUpdate("CREATE TABLE lag (id BIGINT)");
+        s.executeUpdate("CREATE TABLE lagprobe (id BIGINT)");
         s.executeUpdate("CREATE TABLE loaded (id BIGINT, client INTEGER, v DOUBLE, tag TEXT)");
       }
       cluster.awaitAllOnline(Duration.ofSeconds(60));
@@ -385,12 +385,12 @@ public final class HaReplicationBench {
         Statement rs2 = r2.createStatement()) {
       for (int i = 0; i < samples; i++) {
         long start = System.nanoTime();
-        ws.executeUpdate("INSERT INTO lag VALUES (" + i + ")");
+        ws.executeUpdate("INSERT INTO lagprobe VALUES (" + i + ")");
         long ack = System.nanoTime();
         writeUs.add((ack - start) / 1_000);
         Statement reader = i % 2 == 0 ? rs1 : rs2;
         while (true) {
-          try (ResultSet rs = reader.executeQuery("SELECT MAX(id) FROM lag")) {
+          try (ResultSet rs = reader.executeQuery("SELECT MAX(id) FROM lagprobe")) {
             rs.next();
             if (rs.getLong(1) >= i && !rs.wasNull()) {
               break;
