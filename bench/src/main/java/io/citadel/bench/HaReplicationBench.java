@@ -330,6 +330,7 @@ public final class HaReplicationBench {
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     long[] received = new long[samples];
     AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
     TopicPartition tp = new TopicPartition(topic, 0);
     Thread consumer =
         new Thread(
@@ -337,6 +338,8 @@ public final class HaReplicationBench {
               try (KafkaConsumer<byte[], byte[]> k = new KafkaConsumer<>(c)) {
                 k.assign(List.of(tp));
                 k.seekToBeginning(List.of(tp));
+                k.position(tp); // fetches the start offset: the consumer is ready
+                polling.countDown();
                 while (!stop.get()) {
                   for (ConsumerRecord<byte[], byte[]> r : k.poll(Duration.ofMillis(50))) {
                     if (r.offset() < samples) {
@@ -347,7 +350,9 @@ public final class HaReplicationBench {
               }
             });
     consumer.start();
-    Thread.sleep(1_000);
+    if (!polling.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the lag consumer did not start within 30 s");
+    }
     List<Long> lag = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps(brokers))) {
       byte[] value = new byte[bytes];

@@ -580,9 +580,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   private void move(State next, String why) {
     if (state != next) {
       since = Instant.now();
-      if (next != State.CATCHING_UP || state != State.JOINING) {
-        LOG.info("HA group {}: {} -> {} {}", settings.group(), state, next, why);
-      }
+      LOG.info("HA group {}: {} -> {} {}", settings.group(), state, next, why);
     }
     state = next;
     detail = why;

@@ -7,8 +7,6 @@ import io.citadel.sdk.CitadelService;
 import io.citadel.sdk.ServiceHealth;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
@@ -100,7 +98,9 @@ public final class ReplicationService implements CitadelService {
       LOG.info("Replication: no ha-group-id set; this server is in no HA group");
       return;
     }
-    member = new GroupMember(next, db, coordination, host(configuration), this::ready);
+    member =
+        new GroupMember(
+            next, db, coordination, ReplicationSettings.hostName(configuration), this::ready);
     health = ServiceHealth.starting("joining HA group " + next.group());
     member.start();
   }
@@ -193,17 +193,5 @@ public final class ReplicationService implements CitadelService {
     return p.getProperty("listen-address", "127.0.0.1").strip()
         + ":"
         + p.getProperty("port", "9092").strip();
-  }
-
-  private static String host(Map<String, Object> configuration) {
-    Object h = configuration.get("host.name");
-    if (h != null && !h.toString().isBlank()) {
-      return h.toString();
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
   }
 }

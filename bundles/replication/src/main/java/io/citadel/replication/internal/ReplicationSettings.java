@@ -50,10 +50,7 @@ public record ReplicationSettings(
     }
     String id = text(c, "ha-unique-server-id");
     if (id.isEmpty()) {
-      id = text(c, "host.name");
-    }
-    if (id.isEmpty()) {
-      id = localHostName();
+      id = hostName(c);
     }
     if (!NAME.matcher(id).matches()) {
       problems.add(
@@ -116,7 +113,12 @@ public record ReplicationSettings(
     }
   }
 
-  private static String localHostName() {
+  /** The node's name: {@code host.name} from the configuration, else the machine's. */
+  static String hostName(Map<String, ?> c) {
+    String configured = text(c, "host.name");
+    if (!configured.isEmpty()) {
+      return configured;
+    }
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {

@@ -4,7 +4,6 @@ import io.citadel.replication.internal.GroupMember;
 import io.citadel.replication.internal.MemberInfo;
 import io.citadel.replication.internal.ReplicationService;
 import java.util.List;
-import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -44,12 +43,11 @@ public class HaMembers implements Action {
       }
       g = m.settings().group();
     }
-    table(service, g, Map.of()).print(System.out, !noFormat);
+    table(service, g).print(System.out, !noFormat);
     return null;
   }
 
-  static ShellTable table(ReplicationService service, String group, Map<String, String> unused)
-      throws Exception {
+  static ShellTable table(ReplicationService service, String group) throws Exception {
     ShellTable t = new ShellTable();
     t.column("Server id");
     t.column("Host");

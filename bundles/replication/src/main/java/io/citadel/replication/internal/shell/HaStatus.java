@@ -2,7 +2,6 @@ package io.citadel.replication.internal.shell;
 
 import io.citadel.replication.internal.GroupMember;
 import io.citadel.replication.internal.ReplicationService;
-import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -58,7 +57,7 @@ public class HaStatus implements Action {
     t.addRow().addContent("Writes taken here", s.submitted());
     t.print(System.out, !noFormat);
     System.out.println();
-    HaMembers.table(service, s.group(), Map.of()).print(System.out, !noFormat);
+    HaMembers.table(service, s.group()).print(System.out, !noFormat);
     return null;
   }
 }
