@@ -10,5 +10,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/bench"
 archive=$(ls "$root"/karaf-distro/target/citadel-*.tar.gz | head -n 1)
 mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
-exec java -cp "target/classes:$(cat target/classpath.txt)" \
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "target/classes:$(cat target/classpath.txt)" \
   io.citadel.bench.HaReplicationBench "$archive" "${1:-20}" "${2:-6}" "${3:-100}" "${4:-2000}"

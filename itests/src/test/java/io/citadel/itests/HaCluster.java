@@ -176,11 +176,24 @@ public final class HaCluster implements AutoCloseable {
       }
       Thread.sleep(300);
     }
+    throw new AssertionError("the group did not converge within " + timeout + ":\n" + table(last));
+  }
+
+  /** What {@code ha:members} says now, one member a line, for a failure's message. */
+  public String membersTable() {
+    try {
+      return table(members());
+    } catch (Exception e) {
+      return "(ha:members failed: " + e + ")";
+    }
+  }
+
+  private static String table(List<String[]> members) {
     StringBuilder b = new StringBuilder();
-    for (String[] m : last) {
+    for (String[] m : members) {
       b.append(String.join(" | ", m)).append('\n');
     }
-    throw new AssertionError("the group did not converge within " + timeout + ":\n" + b);
+    return b.toString();
   }
 
   /** A JDBC connection to the node's engine as its superuser. */

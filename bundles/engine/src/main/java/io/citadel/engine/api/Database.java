@@ -2,6 +2,7 @@ package io.citadel.engine.api;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -45,6 +46,17 @@ public interface Database {
    * @throws IllegalStateException when the database is closed or the offset was applied already
    */
   Outcome apply(String log, long offset, LoggedStatement statement);
+
+  /**
+   * Runs {@code work} as one group commit: the {@link #apply applies} and {@link #skip skips} it
+   * makes on the calling thread are written as they go and forced to the device once, when it
+   * returns, instead of once each. Nothing applied inside may be acknowledged before this returns.
+   * A crash inside keeps a prefix of them, offsets included, so {@link #appliedOffset} still says
+   * exactly where to resume.
+   *
+   * @return what {@code work} answered
+   */
+  <T> T groupCommit(Supplier<T> work);
 
   /**
    * Records that {@code offset} of {@code log} was skipped (e.g. refused on every member before it

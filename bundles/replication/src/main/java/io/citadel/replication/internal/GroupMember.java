@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -291,8 +292,18 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     Instant nextStatus = Instant.EPOCH;
     while (!closed) {
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-      for (ConsumerRecord<byte[], byte[]> r : records) {
-        applyOne(r);
+      if (!records.isEmpty()) {
+        // one group commit a poll: a member catching up forces its log once per batch, and its
+        // writers hear of their statements only once they are durable
+        List<Runnable> answers = new ArrayList<>();
+        db.groupCommit(
+            () -> {
+              for (ConsumerRecord<byte[], byte[]> r : records) {
+                applyOne(r, answers);
+              }
+              return null;
+            });
+        answers.forEach(Runnable::run);
       }
       Instant now = Instant.now();
       if (now.isAfter(nextStatus)) {
@@ -307,7 +318,11 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     }
   }
 
-  private void applyOne(ConsumerRecord<byte[], byte[]> r) {
+  /**
+   * Applies one record; when it came from this server, adds to {@code answers} the completion of
+   * its writer's wait, to run once the batch is durable.
+   */
+  private void applyOne(ConsumerRecord<byte[], byte[]> r, List<Runnable> answers) {
     long offset = r.offset();
     if (offset <= applied) {
       return; // restored past it
@@ -348,7 +363,8 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     if (settings.serverId().equals(header(r, LogRecords.ORIGIN_HEADER))) {
       CompletableFuture<Outcome> waiting = pending.get(header(r, LogRecords.REQUEST_HEADER));
       if (waiting != null) {
-        waiting.complete(o);
+        Outcome outcome = o;
+        answers.add(() -> waiting.complete(outcome));
       }
     }
   }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -261,6 +262,11 @@ public final class EngineService implements CitadelService, Database {
   @Override
   public Outcome apply(String log, long offset, LoggedStatement statement) {
     return open("apply a statement").apply(log, offset, statement);
+  }
+
+  @Override
+  public <T> T groupCommit(Supplier<T> work) {
+    return open("apply statements").groupCommit(work);
   }
 
   @Override

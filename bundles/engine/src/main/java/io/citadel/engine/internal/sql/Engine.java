@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The database: storage, the worker pool queries run on, and the sessions using it. Independent of
@@ -170,6 +171,14 @@ public final class Engine implements Closeable {
     } finally {
       applyLock.unlock();
     }
+  }
+
+  /**
+   * Runs {@code work}, whose applies and skips reach the device together when it returns: one force
+   * for a whole batch of log records instead of one each.
+   */
+  public <T> T groupCommit(Supplier<T> work) {
+    return store.groupCommit(work);
   }
 
   /** Records an offset of a log as passed over, without running anything. */

@@ -242,6 +242,17 @@ public final class Session implements AutoCloseable {
       case "explain":
         t.next();
         return explain(sql.substring(t.peek().pos() - 1), now);
+      case "insert":
+        engine.writeLock().lock();
+        try {
+          Integer n = LiteralInsert.tryRun(engine.store(), t);
+          if (n != null) {
+            return QueryResult.command("INSERT 0 " + n, List.of());
+          }
+        } finally {
+          engine.writeLock().unlock();
+        }
+        return sqlStatement(sql, now);
       default:
         return sqlStatement(sql, now);
     }

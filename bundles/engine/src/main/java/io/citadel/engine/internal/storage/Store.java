@@ -86,6 +86,9 @@ public final class Store implements Closeable {
    */
   private final ThreadLocal<Stamp> stamp = new ThreadLocal<>();
 
+  /** Set while this thread runs a {@link #groupCommit}: its log records are forced at its end. */
+  private final ThreadLocal<boolean[]> deferredForce = new ThreadLocal<>();
+
   private static final class Stamp {
     final String key;
     final String value;
@@ -336,6 +339,43 @@ public final class Store implements Closeable {
     }
   }
 
+  /**
+   * Group commit: runs {@code work}, whose writes (on this thread) are logged and applied as it
+   * goes but forced to the device once, when it returns, instead of once each. Nothing {@code work}
+   * wrote may be acknowledged before this returns. A crash inside it keeps a prefix of those writes
+   * (a torn tail is cut at replay), each with its own stamp, so whoever stamps them resumes exactly
+   * after the last one kept.
+   */
+  public <T> T groupCommit(java.util.function.Supplier<T> work) {
+    if (deferredForce.get() != null) {
+      return work.get(); // nested: the outer one forces
+    }
+    boolean[] pending = new boolean[1];
+    deferredForce.set(pending);
+    try {
+      return work.get();
+    } finally {
+      deferredForce.remove();
+      if (pending[0]) {
+        forceLog();
+      }
+    }
+  }
+
+  private void forceLog() {
+    lock.lock();
+    try {
+      if (!closed) {
+        wal.force();
+      }
+    } catch (IOException e) {
+      throw new SqlException(
+          SqlException.IO_ERROR, "could not force the write-ahead log: " + e.getMessage(), 0, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private static Op metaOp(String key, String value) {
     return out -> {
       out.writeByte(OP_META);
@@ -384,7 +424,11 @@ public final class Store implements Closeable {
       }
       out.flush();
       payload = bytes.toByteArray();
-      wal.append(payload);
+      boolean[] deferred = deferredForce.get();
+      wal.append(payload, deferred == null);
+      if (deferred != null) {
+        deferred[0] = true;
+      }
       if (st != null) {
         st.writes++;
       }

@@ -61,6 +61,14 @@ final class Wal implements Closeable {
 
   /** Appends one record and forces it to the device. */
   void append(byte[] payload) throws IOException {
+    append(payload, true);
+  }
+
+  /**
+   * Appends one record, forced to the device when {@code force}; otherwise a later {@link #force}
+   * makes it durable together with the records appended since.
+   */
+  void append(byte[] payload, boolean force) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN);
     CRC32C crc = new CRC32C();
     crc.update(payload);
@@ -68,8 +76,15 @@ final class Wal implements Closeable {
     while (b.hasRemaining()) {
       channel.write(b);
     }
-    channel.force(false);
+    if (force) {
+      channel.force(false);
+    }
     size += HEADER + payload.length;
+  }
+
+  /** Forces every record appended so far to the device. */
+  void force() throws IOException {
+    channel.force(false);
   }
 
   @Override

@@ -149,4 +149,68 @@ class LoggedApplyTest {
       assertTrue(Session.copySource("INSERT INTO t VALUES (1)").isEmpty());
     }
   }
+
+  @Test
+  void aGroupCommitKeepsAPrefixOfItsAppliesWithTheirOffsets() throws Exception {
+    Path db = dir.resolve("db");
+    Path crashed = dir.resolve("crashed");
+    Path torn = dir.resolve("torn");
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE t (a INTEGER)"));
+      e.groupCommit(
+          () -> {
+            for (int i = 1; i <= 40; i++) {
+              e.apply("g", i, st("INSERT INTO t VALUES (" + i + ")"));
+            }
+            assertTrue(e.apply("g", 41, st("INSERT INTO t VALUES (1 / 0)")).isFailure());
+            e.skip("g", 42);
+            // what a kill -9 here leaves: everything written, nothing forced yet
+            copyTree(db, crashed);
+            copyTree(db, torn);
+            return null;
+          });
+      assertEquals(42, e.appliedOffset("g"));
+    }
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals(42, e.appliedOffset("g"));
+      assertEquals(40, count(e, "t"));
+    }
+    try (Engine e = Engine.open(crashed, OPTIONS)) {
+      assertEquals(42, e.appliedOffset("g"));
+      assertEquals(40, count(e, "t"));
+    }
+    // a torn tail (power lost mid-batch) keeps a prefix: the offset still names exactly the rows
+    Path wal;
+    try (var files = Files.list(torn.resolve("wal"))) {
+      wal =
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".log"))
+              .sorted()
+              .reduce((a, b) -> b)
+              .orElseThrow();
+    }
+    try (var ch = java.nio.channels.FileChannel.open(wal, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() * 2 / 3);
+    }
+    try (Engine e = Engine.open(torn, OPTIONS)) {
+      long offset = e.appliedOffset("g");
+      assertTrue(offset >= 0 && offset < 40, "kept up to offset " + offset);
+      assertEquals(offset, count(e, "t"));
+    }
+  }
+
+  private static void copyTree(Path from, Path to) {
+    try (var paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
