@@ -142,6 +142,10 @@ final class LiteralInsert {
   /** A numeric literal assigned to a numeric column, with the planner path's rounding. */
   private static Object number(String text, ColumnType type) {
     try {
+      if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+        // an approximate literal (5.0E8) is a DOUBLE, as in the planner
+        return type.assign(Double.parseDouble(text), ColumnType.DOUBLE);
+      }
       if (text.indexOf('.') < 0) {
         return type.assign(Long.parseLong(text), ColumnType.BIGINT);
       }

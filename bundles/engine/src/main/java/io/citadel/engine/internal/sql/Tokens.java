@@ -52,6 +52,7 @@ final class Tokens {
           || (c == '-' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
         int s = i++;
         while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.')) i++;
+        i = exponentEnd(i);
         tokens.add(new Token(Kind.NUMBER, sql.substring(s, i), s + 1));
       } else if (c == '\'' || c == '"') {
         int s = i++;
@@ -81,6 +82,20 @@ final class Tokens {
       }
     }
     tokens.add(new Token(Kind.END, "", n + 1));
+  }
+
+  /** Past an exponent ({@code e5}, {@code E-3}) that starts at {@code i}, or {@code i}. */
+  private int exponentEnd(int i) {
+    int n = sql.length();
+    if (i < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
+      int j = i + 1;
+      if (j < n && (sql.charAt(j) == '+' || sql.charAt(j) == '-')) j++;
+      if (j < n && Character.isDigit(sql.charAt(j))) {
+        while (j < n && Character.isDigit(sql.charAt(j))) j++;
+        return j;
+      }
+    }
+    return i;
   }
 
   Token peek() {
