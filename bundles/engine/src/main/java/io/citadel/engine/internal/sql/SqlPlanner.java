@@ -94,8 +94,18 @@ public final class SqlPlanner {
           .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
           .build();
 
+  /**
+   * Character values are UTF-8 (PostgreSQL's server encoding here); Calcite's default, ISO-8859-1,
+   * refuses a literal such as 'ü€' with an internal error.
+   */
   private final RelDataTypeFactory typeFactory =
-      new JavaTypeFactoryImpl(CitadelTypeSystem.INSTANCE);
+      new JavaTypeFactoryImpl(CitadelTypeSystem.INSTANCE) {
+        @Override
+        public java.nio.charset.Charset getDefaultCharset() {
+          return java.nio.charset.StandardCharsets.UTF_8;
+        }
+      };
+
   private final Map<String, CitadelTable> tables = new HashMap<>();
   private final CalciteCatalogReader catalog;
   private final SqlValidator validator;

@@ -54,7 +54,7 @@ class LiteralInsertTest {
             "(2, -1, 0, -3, 2, 7, '', FALSE)",
             "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
             "(4, 2, 3, 1.0000000001, 0.1, -0.005, 'x y', true)",
-            "(5, 0, 1, 12345678.5, -0.0, 99999999.99, '\u00fc', false)",
+            "(5, 0, 1, 12345678.5, -0.0, 99999999.99, '\u00fc\u20ac \u65e5\u672c', false)",
             "(6, 7, 8, 5.0E8, 1e-3, 2.5E2, 'e', true)",
             "(7, 1E3, 2.5e1, -1.5E-7, 3E+2, 1e0, 'E1', false)");
     // row by row: a multi-row VALUES gives each column one type for all its rows on the planner's
@@ -69,6 +69,10 @@ class LiteralInsertTest {
         "INSERT 0 7", s.execute("INSERT INTO many VALUES " + String.join(", ", values)).tag());
     assertEquals(rows("fast"), rows("many"));
     assertEquals(7, rows("fast").lines().count());
+    // text beyond Latin-1 in the planner's literals, too
+    assertEquals(
+        "\u00fc\u20ac \u65e5\u672c!",
+        s.execute("SELECT t || '!' FROM fast WHERE t LIKE '%\u65e5%'").rowsText().get(0)[0]);
   }
 
   @Test
