@@ -340,6 +340,56 @@ public class HaGroupIT {
     }
   }
 
+  @Test
+  public void d_aMemberBehindTheTopicsStartRestoresASnapshotAndCatchesUp() throws Exception {
+    CitadelNode late = node(2);
+    late.stop();
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE history (id INTEGER, phase TEXT)");
+      s.executeUpdate("INSERT INTO history VALUES (1, 'before'), (2, 'before')");
+    }
+    String out = node(0).client("ha:snapshot");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("at offset (\\d+)").matcher(out);
+    assertTrue(out, m.find());
+    long snapshotAt = Long.parseLong(m.group(1));
+    try (Connection c = HaCluster.connect(node(1));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO history VALUES (3, 'after'), (4, 'after')");
+      s.executeUpdate("UPDATE history SET phase = 'updated' WHERE id = 1");
+    }
+    // what retention does to an old topic: its start moves past everything the stopped member
+    // applied, and past the snapshot's offset's predecessors
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.brokers()))) {
+      admin
+          .deleteRecords(
+              Map.of(
+                  new org.apache.kafka.common.TopicPartition(HaCluster.GROUP, 0),
+                  org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(snapshotAt + 1)))
+          .all()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    late.start(START);
+    cluster.awaitService(late, "replication", "running", START);
+    cluster.awaitAllOnline(Duration.ofSeconds(120));
+    assertEquals(checksums(node(0)), checksums(late));
+    try (Connection c = HaCluster.connect(late);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, phase FROM history ORDER BY id")) {
+      StringBuilder rows = new StringBuilder();
+      while (rs.next()) {
+        rows.append(rs.getInt(1)).append(':').append(rs.getString(2)).append(' ');
+      }
+      assertEquals("1:updated 2:before 3:after 4:after ", rows.toString());
+    }
+    String members = node(2).client("ha:status");
+    assertTrue(members, members.contains(HaCluster.GROUP));
+  }
+
   /**
    * With the writers running: kills the third server once enough writes were acknowledged, waits
    * for more while it is down, restarts it and waits until its own writers (2 and 5) are
