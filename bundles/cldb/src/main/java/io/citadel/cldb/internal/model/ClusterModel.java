@@ -48,6 +48,7 @@ public final class ClusterModel {
   private final Map<String, Alarm> alarms = new LinkedHashMap<>();
   private final Set<Long> changedContainers = new TreeSet<>();
   private final Set<String> changedVolumes = new TreeSet<>();
+  private final Set<String> changedNodes = new TreeSet<>();
   private long nextContainerId = KVSTORE_CONTAINER + 1;
   private long epoch;
 
@@ -327,7 +328,15 @@ public final class ClusterModel {
   public HeartbeatReply heartbeat(Heartbeat hb, long now) {
     lock.writeLock().lock();
     try {
-      NodeState n = nodes.computeIfAbsent(hb.node(), NodeState::new);
+      NodeState n = nodes.get(hb.node());
+      if (n == null) {
+        n = new NodeState(hb.node());
+        nodes.put(n.id, n);
+        changedNodes.add(n.id);
+      }
+      if (!n.available || !n.address.equals(hb.address())) {
+        changedNodes.add(n.id);
+      }
       n.address = hb.address();
       n.lastHeartbeat = now;
       n.capacity = hb.capacityBytes();
@@ -416,7 +425,11 @@ public final class ClusterModel {
       long interval = heartbeatIntervalMs(nodes.size());
       for (NodeState n : nodes.values()) {
         long late = now - n.lastHeartbeat;
-        n.available = late <= MISSED_INTERVALS * interval;
+        boolean available = late <= MISSED_INTERVALS * interval;
+        if (available != n.available) {
+          changedNodes.add(n.id);
+        }
+        n.available = available;
         set(
             !n.available,
             Alarm.Type.NODE_HEARTBEAT_MISSED,
@@ -573,9 +586,13 @@ public final class ClusterModel {
       List<Volume> volumes,
       List<Container> containers,
       List<Long> removedContainers,
+      List<NodeRecord> nodes,
       long nextContainerId) {
     public boolean isEmpty() {
-      return volumes.isEmpty() && containers.isEmpty() && removedContainers.isEmpty();
+      return volumes.isEmpty()
+          && containers.isEmpty()
+          && removedContainers.isEmpty()
+          && nodes.isEmpty();
     }
   }
 
@@ -597,9 +614,48 @@ public final class ClusterModel {
           cs.add(c);
         }
       }
+      List<NodeRecord> ns = new ArrayList<>();
+      for (String id : changedNodes) {
+        NodeState n = nodes.get(id);
+        ns.add(new NodeRecord(n.id, n.address, n.available, n.capacity, n.used));
+      }
       changedVolumes.clear();
       changedContainers.clear();
-      return new Changes(vs, cs, removed, nextContainerId);
+      changedNodes.clear();
+      return new Changes(vs, cs, removed, ns, nextContainerId);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Takes the nodes as the master last persisted them (a slave's view): a slave hears no
+   * heartbeats, so availability is the master's word. Nodes not listed are forgotten.
+   */
+  public void loadNodes(Collection<NodeRecord> records, long now) {
+    lock.writeLock().lock();
+    try {
+      Map<String, NodeState> kept = new TreeMap<>();
+      for (NodeRecord r : records) {
+        NodeState n = nodes.getOrDefault(r.id(), new NodeState(r.id()));
+        n.address = r.address();
+        n.available = r.available();
+        n.capacity = r.capacityBytes();
+        n.used = r.usedBytes();
+        n.lastHeartbeat = now;
+        n.containers = new HashSet<>();
+        kept.put(r.id(), n);
+      }
+      nodes.clear();
+      nodes.putAll(kept);
+      for (Container c : containers.values()) {
+        for (String node : c.replicas()) {
+          NodeState n = nodes.get(node);
+          if (n != null) {
+            n.containers.add(c.id());
+          }
+        }
+      }
     } finally {
       lock.writeLock().unlock();
     }
