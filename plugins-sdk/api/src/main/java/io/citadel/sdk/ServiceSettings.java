@@ -36,6 +36,28 @@ public record ServiceSettings(
   /** Configuration key: comma-separated names of the services it depends on. */
   public static final String DEPENDS = "citadel.depends";
 
+  /** Configuration key: this node's name in the cluster (the Warden's {@code host.name}). */
+  public static final String HOST = "citadel.host";
+
+  /**
+   * This node's name in the cluster: what the Warden gave as {@value #HOST}, else the local host
+   * name. Every service on a node names the node the same way in ZooKeeper and to its peers.
+   *
+   * @param configuration the component's configuration properties
+   * @return the name
+   */
+  public static String host(Map<String, ?> configuration) {
+    String given = text(configuration.get(HOST), "");
+    if (!given.isEmpty()) {
+      return given;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
   public ServiceSettings {

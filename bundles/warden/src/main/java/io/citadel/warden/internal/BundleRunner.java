@@ -31,14 +31,17 @@ final class BundleRunner implements ServiceRunner {
   private final BundleContext context;
   private final ConfigurationAdmin configurationAdmin;
   private final ServiceComponentRuntime scr;
+  private final String host;
   private Bundle bundle;
 
   BundleRunner(
       ServiceDefinition definition,
       BundleContext context,
       ConfigurationAdmin configurationAdmin,
-      ServiceComponentRuntime scr) {
+      ServiceComponentRuntime scr,
+      String host) {
     this.definition = definition;
+    this.host = host;
     this.context = context;
     this.configurationAdmin = configurationAdmin;
     this.scr = scr;
@@ -80,6 +83,7 @@ final class BundleRunner implements ServiceRunner {
         put(updated, ServiceSettings.MEMORY_MB, memoryMb > 0 ? Long.toString(memoryMb) : null);
     changed |= put(updated, ServiceSettings.PORT, port > 0 ? Integer.toString(port) : null);
     changed |= put(updated, ServiceSettings.DEPENDS, String.join(",", definition.dependencies()));
+    changed |= put(updated, ServiceSettings.HOST, host);
     if (changed || properties == null) {
       configuration.update(updated);
     }

@@ -481,7 +481,7 @@ public final class Warden implements WardenRuntime {
         definition.isProcess()
             ? new ProcessRunner(
                 definition, home, data, Duration.ofSeconds(options.monitorIntervalSec()))
-            : new BundleRunner(definition, context, configurationAdmin, scr);
+            : new BundleRunner(definition, context, configurationAdmin, scr, options.hostName());
     instance.runner = runner;
     instance.startedAt = Instant.now();
     try {

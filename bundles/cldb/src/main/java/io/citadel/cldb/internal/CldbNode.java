@@ -1,0 +1,360 @@
+package io.citadel.cldb.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.citadel.cldb.internal.model.CldbException;
+import io.citadel.cldb.internal.model.ClusterModel;
+import io.citadel.cldb.internal.model.Container;
+import io.citadel.cldb.internal.model.Heartbeat;
+import io.citadel.cldb.internal.model.HeartbeatReply;
+import io.citadel.cldb.internal.model.Volume;
+import io.citadel.coordination.Coordination;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's CLDB: master when it holds {@code /citadel/<cluster>/masters/cldb}, a read-only slave
+ * otherwise. One thread keeps the role: a slave races for the master znode whenever it is free and
+ * reads the state again whenever the master wrote; the master ticks the model (availability,
+ * alarms) and persists what changed, fenced by its epoch.
+ */
+public final class CldbNode implements AutoCloseable {
+
+  public enum Role {
+    STARTING,
+    MASTER,
+    SLAVE
+  }
+
+  /** What the master znode holds: who is master and where its API answers. */
+  public record MasterInfo(String host, String address, long epoch) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(CldbNode.class);
+  private static final long STEP_MS = 250;
+
+  private final CldbSettings settings;
+  private final CuratorFramework curator;
+  private final String masterPath;
+  private final ClusterModel model;
+  private final ZkCldbStore store;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Thread thread;
+  private final Object wake = new Object();
+  private volatile boolean closed;
+  private volatile Role role = Role.STARTING;
+  private volatile MasterInfo master;
+  private volatile String detail = "starting";
+  private int seenSerial = -2;
+
+  CldbNode(CldbSettings settings, Coordination coordination) {
+    this.settings = settings;
+    this.curator = coordination.curator();
+    this.masterPath = coordination.clusterPath("masters", "cldb");
+    this.model = new ClusterModel(coordination.clusterName(), settings.diskFullPercent() / 100.0);
+    this.store = new ZkCldbStore(curator, coordination.clusterPath("cldb"));
+    this.thread = new Thread(this::run, "citadel-cldb");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  public ClusterModel model() {
+    return model;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public MasterInfo master() {
+    return master;
+  }
+
+  public String detail() {
+    return detail;
+  }
+
+  public String host() {
+    return settings.host();
+  }
+
+  // ------------------------------------------------------------------------------ the loop
+
+  private void run() {
+    while (!closed) {
+      try {
+        step();
+      } catch (ZkCldbStore.FencedException e) {
+        stepDown(e.getMessage());
+      } catch (InterruptedException e) {
+        break;
+      } catch (Exception e) {
+        if (!closed) {
+          detail = "ZooKeeper: " + e;
+          LOG.warn("CLDB on {}: {}", settings.host(), e.toString());
+          if (role == Role.MASTER) {
+            stepDown("cannot reach ZooKeeper: " + e.getMessage());
+          }
+        }
+      }
+      synchronized (wake) {
+        try {
+          wake.wait(STEP_MS);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+    }
+  }
+
+  private long session() throws Exception {
+    return curator.getZookeeperClient().getZooKeeper().getSessionId();
+  }
+
+  private void step() throws Exception {
+    if (role == Role.MASTER) {
+      Stat held = curator.checkExists().forPath(masterPath);
+      if (held == null || held.getEphemeralOwner() != session()) {
+        stepDown("the master znode is no longer this CLDB's (its ZooKeeper session ended)");
+        return;
+      }
+      model.tick(System.currentTimeMillis());
+      persist();
+      return;
+    }
+    try {
+      curator
+          .create()
+          .creatingParentContainersIfNeeded()
+          .withMode(CreateMode.EPHEMERAL)
+          .forPath(masterPath, json.writeValueAsBytes(new MasterInfo(settings.host(), "", 0)));
+      becomeMaster();
+      return;
+    } catch (KeeperException.NodeExistsException taken) {
+      // a slave, for now: be woken when the master goes
+    }
+    byte[] data;
+    try {
+      data =
+          curator
+              .getData()
+              .usingWatcher(
+                  (org.apache.zookeeper.Watcher)
+                      event -> {
+                        synchronized (wake) {
+                          wake.notifyAll();
+                        }
+                      })
+              .forPath(masterPath);
+    } catch (KeeperException.NoNodeException gone) {
+      return; // race again at once
+    }
+    master = parseMaster(data);
+    int serial = store.serial(null);
+    if (serial != seenSerial) {
+      ZkCldbStore.State s = store.read();
+      model.load(s.volumes(), s.containers(), s.nextContainerId());
+      model.loadNodes(s.nodes(), System.currentTimeMillis());
+      seenSerial = s.serial();
+    }
+    if (role != Role.SLAVE) {
+      LOG.info("CLDB on {}: read-only slave; the master is {}", settings.host(), master.host());
+    }
+    role = Role.SLAVE;
+    detail = "slave of " + master.host() + " (epoch " + master.epoch() + ")";
+  }
+
+  private MasterInfo parseMaster(byte[] data) {
+    try {
+      return json.readValue(data, MasterInfo.class);
+    } catch (Exception e) {
+      return new MasterInfo(new String(data, StandardCharsets.UTF_8), "", 0);
+    }
+  }
+
+  private synchronized void becomeMaster() throws Exception {
+    long started = System.nanoTime();
+    long epoch = store.takeOver();
+    ZkCldbStore.State s = store.read();
+    long now = System.currentTimeMillis();
+    model.load(s.volumes(), s.containers(), s.nextContainerId());
+    model.loadNodes(s.nodes(), now);
+    model.masterChanged(settings.host(), Math.max(epoch, model.epoch() + 1), now);
+    MasterInfo me = new MasterInfo(settings.host(), settings.apiAddress(), epoch);
+    curator.setData().forPath(masterPath, json.writeValueAsBytes(me));
+    master = me;
+    role = Role.MASTER;
+    detail = "master (epoch " + epoch + ")";
+    LOG.info(
+        "CLDB on {}: master at epoch {}, serving {} volumes and {} containers ({} ms)",
+        settings.host(),
+        epoch,
+        s.volumes().size(),
+        s.containers().size(),
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private synchronized void stepDown(String why) {
+    if (role == Role.MASTER) {
+      LOG.warn("CLDB on {}: no longer master: {}", settings.host(), why);
+    }
+    role = Role.STARTING;
+    detail = why;
+    seenSerial = -2;
+    releaseMasterZnode();
+  }
+
+  private void releaseMasterZnode() {
+    try {
+      Stat held = curator.checkExists().forPath(masterPath);
+      if (held != null && held.getEphemeralOwner() == session()) {
+        curator.delete().withVersion(held.getVersion()).forPath(masterPath);
+      }
+    } catch (Exception e) {
+      // the session's end releases it anyway
+    }
+  }
+
+  /** Writes what changed; a master that was fenced off steps down. */
+  private synchronized void persist() throws Exception {
+    ClusterModel.Changes changes = model.drainChanged();
+    if (!changes.isEmpty()) {
+      store.write(changes);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ requests
+
+  private void requireMaster() {
+    if (role != Role.MASTER) {
+      MasterInfo m = master;
+      throw new CldbException(
+          CldbException.NOT_MASTER,
+          "this CLDB ("
+              + settings.host()
+              + ") is a read-only slave; send writes to the master"
+              + (m == null ? "" : " " + m.host() + " at " + m.address()));
+    }
+  }
+
+  /** Runs a change on the master and answers once it is in ZooKeeper. */
+  private <T> T write(java.util.function.Supplier<T> change) {
+    requireMaster();
+    synchronized (this) {
+      requireMaster();
+      T result = change.get();
+      try {
+        persist();
+      } catch (ZkCldbStore.FencedException e) {
+        stepDown(e.getMessage());
+        throw new CldbException(CldbException.NOT_MASTER, e.getMessage());
+      } catch (Exception e) {
+        throw new CldbException(
+            "UNAVAILABLE", "the change could not be written to ZooKeeper: " + e.getMessage());
+      }
+      return result;
+    }
+  }
+
+  public Volume createVolume(String name, long quota, int minReplicas, int desiredReplicas) {
+    return write(
+        () ->
+            model.createVolume(
+                name, quota, minReplicas, desiredReplicas, System.currentTimeMillis()));
+  }
+
+  Volume setQuota(String name, long quota) {
+    return write(() -> model.setQuota(name, quota));
+  }
+
+  Container createContainer(String volume, String table, int fragment, String node) {
+    return write(() -> model.createContainer(volume, table, fragment, node));
+  }
+
+  boolean removeContainer(long id) {
+    return write(() -> model.removeContainer(id));
+  }
+
+  HeartbeatReply heartbeat(Heartbeat hb) {
+    requireMaster();
+    return model.heartbeat(hb, System.currentTimeMillis());
+  }
+
+  /**
+   * Sends a write to the master's API, from a slave: what a console command does when it runs on a
+   * slave. Answers the master's JSON reply.
+   */
+  public String forwardToMaster(String method, String path, String jsonBody) {
+    MasterInfo m = master;
+    if (m == null || m.address().isEmpty()) {
+      throw new CldbException(CldbException.NOT_MASTER, "no CLDB master is known yet");
+    }
+    try {
+      java.net.http.HttpClient client =
+          java.net.http.HttpClient.newBuilder()
+              .connectTimeout(java.time.Duration.ofSeconds(5))
+              .build();
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + m.address() + path))
+              .timeout(java.time.Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(jsonBody))
+              .build();
+      java.net.http.HttpResponse<String> response =
+          client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        com.fasterxml.jackson.databind.JsonNode e = json.readTree(response.body());
+        throw new CldbException(
+            e.path("error").asText("UNAVAILABLE"),
+            e.path("message").asText(response.body()) + " (master " + m.host() + ")");
+      }
+      return response.body();
+    } catch (java.io.IOException e) {
+      throw new CldbException(
+          "UNAVAILABLE", "the CLDB master " + m.host() + " at " + m.address() + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CldbException("UNAVAILABLE", "interrupted");
+    }
+  }
+
+  public Map<String, Object> status() {
+    MasterInfo m = master;
+    return Map.of(
+        "host",
+        settings.host(),
+        "role",
+        role.name(),
+        "detail",
+        detail,
+        "master",
+        m == null ? "" : m.host(),
+        "masterAddress",
+        m == null ? "" : m.address(),
+        "epoch",
+        m == null ? 0 : m.epoch());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (role == Role.MASTER) {
+      LOG.info("CLDB on {}: giving up mastership on stop", settings.host());
+    }
+    role = Role.STARTING;
+    releaseMasterZnode();
+  }
+}
