@@ -86,7 +86,11 @@ public final class SingletonFailoverBench {
     return times;
   }
 
-  private static List<Long> peer(Path base, int kills, int sessionTimeoutMs) throws Exception {
+  /**
+   * The peer: kill -9 of the JVM holding a bare ZooKeeper ephemeral lock, to another JVM holding it;
+   * failover that is ZooKeeper's session expiry and nothing else.
+   */
+  static List<Long> peer(Path base, int kills, int sessionTimeoutMs) throws Exception {
     List<Long> times = new ArrayList<>();
     Files.createDirectories(base);
     String path = "/bench-lock";
@@ -175,7 +179,7 @@ public final class SingletonFailoverBench {
     }
   }
 
-  private static void row(String name, List<Long> times) {
+  static void row(String name, List<Long> times) {
     System.out.printf(
         Locale.ROOT,
         "%-44s %8d %8d %8d %8d%n",

@@ -206,7 +206,20 @@ final class CldbHttpApi implements AutoCloseable {
           return model.containers(param(uri, "volume", null));
         }
         if (method.equals(HttpMethod.POST) && parts.length == 2) {
-          JsonNode b = body(request);
+          JsonNode b = bodyOrArray(request);
+          if (b.isArray()) {
+            // a table's fragments at once: one write to ZooKeeper for all
+            List<CldbNode.ContainerSpec> specs = new java.util.ArrayList<>();
+            for (JsonNode c : b) {
+              specs.add(
+                  new CldbNode.ContainerSpec(
+                      text(c, "volume"),
+                      text(c, "table"),
+                      c.path("fragment").asInt(-1),
+                      c.path("node").asText(null)));
+            }
+            return cldb.createContainers(specs);
+          }
           return cldb.createContainer(
               text(b, "volume"),
               text(b, "table"),
@@ -261,6 +274,18 @@ final class CldbHttpApi implements AutoCloseable {
 
   private static byte[] bytes(FullHttpRequest request) {
     return ByteBufUtil.getBytes(request.content());
+  }
+
+  private JsonNode bodyOrArray(FullHttpRequest request) {
+    try {
+      JsonNode node = json.readTree(bytes(request));
+      if (node == null || !(node.isObject() || node.isArray())) {
+        throw new BadRequest("the body must be a JSON object or an array of them");
+      }
+      return node;
+    } catch (java.io.IOException e) {
+      throw new BadRequest("the body is not JSON: " + e.getMessage());
+    }
   }
 
   private JsonNode body(FullHttpRequest request) {

@@ -278,6 +278,32 @@ public final class CldbNode implements AutoCloseable {
     return write(() -> model.createContainer(volume, table, fragment, node));
   }
 
+  /** One container to make: a fragment of a table, first held by a node. */
+  public record ContainerSpec(String volume, String table, int fragment, String node) {}
+
+  /** Makes many containers in one write; all or none. */
+  java.util.List<Container> createContainers(java.util.List<ContainerSpec> specs) {
+    return write(
+        () -> {
+          java.util.Set<String> volumes = new java.util.HashSet<>();
+          model.volumes().forEach(v -> volumes.add(v.name()));
+          for (ContainerSpec s : specs) {
+            if (!volumes.contains(s.volume())) {
+              throw new CldbException(CldbException.NOT_FOUND, "there is no volume " + s.volume());
+            }
+            if (s.table() == null || s.table().isBlank() || s.fragment() < 0) {
+              throw new CldbException(
+                  CldbException.INVALID, "a container needs a table and a fragment number >= 0");
+            }
+          }
+          java.util.List<Container> made = new java.util.ArrayList<>();
+          for (ContainerSpec s : specs) {
+            made.add(model.createContainer(s.volume(), s.table(), s.fragment(), s.node()));
+          }
+          return made;
+        });
+  }
+
   boolean removeContainer(long id) {
     return write(() -> model.removeContainer(id));
   }

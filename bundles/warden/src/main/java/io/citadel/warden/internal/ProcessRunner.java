@@ -1,7 +1,6 @@
 package io.citadel.warden.internal;
 
 import io.citadel.warden.internal.conf.ServiceDefinition;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,10 +185,19 @@ final class ProcessRunner implements ServiceRunner {
     }
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
+      // The pid file is written just after the child starts: a live process with that pid that
+      // started no later is the child a killed Karaf left (a start command that execs, like the
+      // Kafka broker's, is no longer "sh"); one that started after it is a stranger reusing the
+      // pid.
+      Instant written = Files.getLastModifiedTime(pidFile).toInstant();
       ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
           .filter(
-              p -> p.info().command().map(c -> new File(c).getName().equals("sh")).orElse(false))
+              p ->
+                  p.info()
+                      .startInstant()
+                      .map(started -> !started.isAfter(written.plusSeconds(2)))
+                      .orElse(false))
           .ifPresent(
               orphan -> {
                 LOG.warn(
