@@ -143,7 +143,8 @@ public final class CldbBench {
       }
 
       System.out.println();
-      System.out.printf(Locale.ROOT, "%-52s %14s%n", "lookups of a 20-fragment table", "per second");
+      System.out.printf(
+          Locale.ROOT, "%-52s %14s%n", "lookups of a 20-fragment table", "per second");
       System.out.printf(Locale.ROOT, "%-52s %,14.0f%n", "Citadel CLDB, a slave", onSlave);
       System.out.printf(Locale.ROOT, "%-52s %,14.0f%n", "Citadel CLDB, the master", onMaster);
       System.out.printf(
@@ -162,7 +163,8 @@ public final class CldbBench {
           heartbeats * perServer,
           heartbeats * 3);
       System.out.printf(
-          "%-52s %8s %8s %8s %8s%n", "failover, kill -9 to ... (ms)", "median", "p99", "min", "max");
+          "%-52s %8s %8s %8s %8s%n",
+          "failover, kill -9 to ... (ms)", "median", "p99", "min", "max");
       SingletonFailoverBench.row("bare ZooKeeper ephemeral lock: new holder (peer)", peerFailover);
       SingletonFailoverBench.row("CLDB: first write accepted by the new master", failover);
       System.out.printf(
@@ -190,8 +192,7 @@ public final class CldbBench {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(String base, String path, String body)
-      throws Exception {
+  private static HttpResponse<String> post(String base, String path, String body) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
@@ -345,15 +346,16 @@ public final class CldbBench {
         "heartbeats",
         threads,
         seconds,
-        (t, n) -> post(base, "/v1/heartbeat", bodies.get((t + n * threads) % bodies.size()))
-                .statusCode()
-            == 200);
+        (t, n) ->
+            post(base, "/v1/heartbeat", bodies.get((t + n * threads) % bodies.size())).statusCode()
+                == 200);
   }
 
   /** The peer: ZooKeeper getData of a znode holding the lookup's answer, one client a thread. */
   private static double zkReads(SingletonCluster cluster, byte[] data, int threads, int seconds)
       throws Exception {
-    String connect = cluster.nodes().get(0).cfgValue("io.citadel.coordination.cfg", "zookeeper.connect");
+    String connect =
+        cluster.nodes().get(0).cfgValue("io.citadel.coordination.cfg", "zookeeper.connect");
     List<ZooKeeper> clients = new ArrayList<>();
     try {
       for (int i = 0; i < threads; i++) {

@@ -87,8 +87,8 @@ public final class SingletonFailoverBench {
   }
 
   /**
-   * The peer: kill -9 of the JVM holding a bare ZooKeeper ephemeral lock, to another JVM holding it;
-   * failover that is ZooKeeper's session expiry and nothing else.
+   * The peer: kill -9 of the JVM holding a bare ZooKeeper ephemeral lock, to another JVM holding
+   * it; failover that is ZooKeeper's session expiry and nothing else.
    */
   static List<Long> peer(Path base, int kills, int sessionTimeoutMs) throws Exception {
     List<Long> times = new ArrayList<>();
