@@ -51,7 +51,8 @@ public final class CldbBench {
             + " containers, %d client threads, in %s%n",
         kills, sessionMs, seconds, fileservers, perServer, threads, base);
 
-    List<Long> peerFailover = SingletonFailoverBench.peer(base.resolve("peer"), kills, sessionMs);
+    List<Long> peerFailover =
+        kills > 0 ? SingletonFailoverBench.peer(base.resolve("peer"), kills, sessionMs) : List.of();
     try (SingletonCluster cluster =
         SingletonCluster.start(distribution, base.resolve("citadel"), 3, sessionMs)) {
       CitadelNode master = awaitMaster(cluster, null, Duration.ofSeconds(120));
@@ -162,6 +163,9 @@ public final class CldbBench {
           heartbeats,
           heartbeats * perServer,
           heartbeats * 3);
+      if (kills == 0) {
+        return;
+      }
       System.out.printf(
           "%-52s %8s %8s %8s %8s%n",
           "failover, kill -9 to ... (ms)", "median", "p99", "min", "max");

@@ -50,6 +50,8 @@ public final class CldbNode implements AutoCloseable {
   private volatile MasterInfo master;
   private volatile String detail = "starting";
   private int seenSerial = -2;
+  private long lastReload = System.nanoTime() - RELOAD_EVERY_NS;
+  private static final long RELOAD_EVERY_NS = 1_000_000_000L;
 
   CldbNode(CldbSettings settings, Coordination coordination) {
     this.settings = settings;
@@ -158,7 +160,10 @@ public final class CldbNode implements AutoCloseable {
     }
     master = parseMaster(data);
     int serial = store.serial(null);
-    if (serial != seenSerial) {
+    long now = System.nanoTime();
+    // at most one full read a second: a busy master writes every few hundred milliseconds
+    if (serial != seenSerial && now - lastReload >= RELOAD_EVERY_NS) {
+      lastReload = now;
       ZkCldbStore.State s = store.read();
       model.load(s.volumes(), s.containers(), s.nextContainerId());
       model.loadNodes(s.nodes(), System.currentTimeMillis());

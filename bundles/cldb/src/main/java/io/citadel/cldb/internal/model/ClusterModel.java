@@ -43,6 +43,10 @@ public final class ClusterModel {
   private final double diskFullRatio;
   private final Map<String, Volume> volumes = new TreeMap<>();
   private final Map<Long, Container> containers = new TreeMap<>();
+
+  /** Container ids by table name: a lookup reads a table's containers, not all of them. */
+  private final Map<String, Set<Long>> byTable = new HashMap<>();
+
   private final Map<String, Long> usage = new HashMap<>();
   private final Map<String, NodeState> nodes = new TreeMap<>();
   private final Map<String, Alarm> alarms = new LinkedHashMap<>();
@@ -83,6 +87,7 @@ public final class ClusterModel {
     containers.put(
         KVSTORE_CONTAINER,
         new Container(KVSTORE_CONTAINER, CLUSTER_VOLUME, "kvstore", 0, 0, Set.of()));
+    index(containers.get(KVSTORE_CONTAINER));
     usage.put(CLUSTER_VOLUME, 0L);
   }
 
@@ -255,6 +260,7 @@ public final class ClusterModel {
               0,
               node == null ? Set.of() : Set.of(node));
       containers.put(c.id(), c);
+      index(c);
       changedContainers.add(c.id());
       NodeState n = node == null ? null : nodes.get(node);
       if (n != null) {
@@ -278,6 +284,10 @@ public final class ClusterModel {
       Container c = containers.remove(id);
       if (c == null) {
         return false;
+      }
+      Set<Long> ids = byTable.get(c.table());
+      if (ids != null && ids.remove(id) && ids.isEmpty()) {
+        byTable.remove(c.table());
       }
       usage.merge(c.volume(), -c.sizeBytes(), Long::sum);
       changedContainers.add(id);
@@ -317,6 +327,10 @@ public final class ClusterModel {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  private void index(Container c) {
+    byTable.computeIfAbsent(c.table(), t -> new TreeSet<>()).add(c.id());
   }
 
   // ------------------------------------------------------------------------------ heartbeats
@@ -549,8 +563,9 @@ public final class ClusterModel {
       }
       List<Location> out = new ArrayList<>();
       Set<String> seenVolumes = new TreeSet<>();
-      for (Container c : containers.values()) {
-        if (!c.table().equals(name) || (volume != null && !c.volume().equals(volume))) {
+      for (Long id : byTable.getOrDefault(name, Set.of())) {
+        Container c = containers.get(id);
+        if (volume != null && !c.volume().equals(volume)) {
           continue;
         }
         seenVolumes.add(c.volume());
@@ -682,6 +697,7 @@ public final class ClusterModel {
       Container kv = containers.get(KVSTORE_CONTAINER);
       volumes.clear();
       containers.clear();
+      byTable.clear();
       usage.clear();
       volumes.put(CLUSTER_VOLUME, cluster);
       usage.put(CLUSTER_VOLUME, 0L);
@@ -690,9 +706,11 @@ public final class ClusterModel {
         usage.putIfAbsent(v.name(), 0L);
       }
       containers.put(KVSTORE_CONTAINER, kv);
+      index(kv);
       long highest = KVSTORE_CONTAINER;
       for (Container c : cs) {
         containers.put(c.id(), c);
+        index(c);
         usage.merge(c.volume(), c.sizeBytes(), Long::sum);
         highest = Math.max(highest, c.id());
       }
