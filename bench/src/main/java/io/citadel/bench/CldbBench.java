@@ -108,9 +108,9 @@ public final class CldbBench {
 
       // ------------------------------------------------------------------ failover
       List<Long> failover = new ArrayList<>();
-      CitadelNode current = master;
       for (int i = 1; i <= kills; i++) {
-        CitadelNode victim = current;
+        // whoever is master now: under load a master's session may have expired in between
+        CitadelNode victim = awaitMaster(cluster, null, Duration.ofSeconds(60));
         long killedAt = victim.kill9();
         CitadelNode next = null;
         String name = "kill" + i;
@@ -140,7 +140,6 @@ public final class CldbBench {
         victim.close();
         victim.start(Duration.ofSeconds(180));
         awaitRole(victim, "SLAVE", Duration.ofSeconds(60));
-        current = next;
       }
 
       System.out.println();

@@ -247,8 +247,7 @@ public class CldbFailoverIT {
           SESSION_TIMEOUT_MS,
           lookups.get());
       assertTrue("failover took " + failoverMs + " ms", failoverMs < SESSION_TIMEOUT_MS + 15_000);
-      String now = api(second);
-      Reply containers = call(now, "GET", "/v1/containers?volume=sales", null);
+      Reply containers = call(api(second), "GET", "/v1/containers?volume=sales", null);
       assertEquals("no container is lost", FRAGMENTS, containers.body().size());
 
       // the old master comes back as a slave
@@ -262,7 +261,10 @@ public class CldbFailoverIT {
                   .equals("SLAVE"),
           Duration.ofSeconds(60));
       down.remove(first.name()); // a slave now: lookups go to it again
-      assertEquals(second, awaitMaster(Duration.ofSeconds(10)));
+      // one master still (on two loaded cores a session may expire meanwhile and move it again)
+      CitadelNode third = awaitMaster(Duration.ofSeconds(30));
+      assertNotEquals(first, third);
+      String now = api(third);
       assertEquals(
           FRAGMENTS, call(api(first), "GET", "/v1/lookup?table=orders", null).body().size());
 

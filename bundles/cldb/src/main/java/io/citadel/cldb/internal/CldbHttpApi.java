@@ -177,7 +177,7 @@ final class CldbHttpApi implements AutoCloseable {
       throw new CldbException(CldbException.NOT_FOUND, "no such resource: " + uri.path());
     }
     String resource = parts[1];
-    if (cldb.role() == CldbNode.Role.STARTING && !resource.equals("status")) {
+    if (!cldb.hasState() && !resource.equals("status")) {
       throw new CldbException(
           "UNAVAILABLE", "this CLDB is starting (" + cldb.detail() + "); ask another");
     }

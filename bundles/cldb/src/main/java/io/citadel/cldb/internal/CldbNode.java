@@ -49,6 +49,7 @@ public final class CldbNode implements AutoCloseable {
   private volatile Role role = Role.STARTING;
   private volatile MasterInfo master;
   private volatile String detail = "starting";
+  private volatile boolean hasState;
   private int seenSerial = -2;
   private long lastReload = System.nanoTime() - RELOAD_EVERY_NS;
   private static final long RELOAD_EVERY_NS = 1_000_000_000L;
@@ -77,6 +78,14 @@ public final class CldbNode implements AutoCloseable {
 
   public MasterInfo master() {
     return master;
+  }
+
+  /**
+   * Whether this CLDB has read the state at least once: then it answers reads, even between roles
+   * (a master that just stepped down still holds a copy as fresh as a slave's).
+   */
+  public boolean hasState() {
+    return hasState;
   }
 
   public String detail() {
@@ -140,6 +149,13 @@ public final class CldbNode implements AutoCloseable {
       becomeMaster();
       return;
     } catch (KeeperException.NodeExistsException taken) {
+      // Taken, unless by this very session: a create sent as the connection dropped may have
+      // succeeded before Curator retried it. Then the znode is ours and so is the mastership.
+      Stat holder = curator.checkExists().forPath(masterPath);
+      if (holder != null && holder.getEphemeralOwner() == session()) {
+        becomeMaster();
+        return;
+      }
       // a slave, for now: be woken when the master goes
     }
     byte[] data;
@@ -168,6 +184,7 @@ public final class CldbNode implements AutoCloseable {
       model.load(s.volumes(), s.containers(), s.nextContainerId());
       model.loadNodes(s.nodes(), System.currentTimeMillis());
       seenSerial = s.serial();
+      hasState = true;
     }
     if (role != Role.SLAVE) {
       LOG.info("CLDB on {}: read-only slave; the master is {}", settings.host(), master.host());
@@ -187,11 +204,19 @@ public final class CldbNode implements AutoCloseable {
   private synchronized void becomeMaster() throws Exception {
     long started = System.nanoTime();
     long epoch = store.takeOver();
-    ZkCldbStore.State s = store.read();
     long now = System.currentTimeMillis();
-    model.load(s.volumes(), s.containers(), s.nextContainerId());
-    model.loadNodes(s.nodes(), now);
+    // a slave that read the latest serial already holds the state: no second read on takeover
+    int serial = store.serial(null);
+    if (serial != seenSerial) {
+      ZkCldbStore.State s = store.read();
+      model.load(s.volumes(), s.containers(), s.nextContainerId());
+      model.loadNodes(s.nodes(), now);
+      seenSerial = s.serial();
+    } else {
+      model.loadNodes(model.nodeRecords(), now);
+    }
     model.masterChanged(settings.host(), Math.max(epoch, model.epoch() + 1), now);
+    hasState = true;
     MasterInfo me = new MasterInfo(settings.host(), settings.apiAddress(), epoch);
     curator.setData().forPath(masterPath, json.writeValueAsBytes(me));
     master = me;
@@ -201,8 +226,8 @@ public final class CldbNode implements AutoCloseable {
         "CLDB on {}: master at epoch {}, serving {} volumes and {} containers ({} ms)",
         settings.host(),
         epoch,
-        s.volumes().size(),
-        s.containers().size(),
+        model.volumes().size(),
+        model.containers(null).size(),
         (System.nanoTime() - started) / 1_000_000);
   }
 

@@ -643,6 +643,20 @@ public final class ClusterModel {
     }
   }
 
+  /** The nodes as records, as a master persists them. */
+  public List<NodeRecord> nodeRecords() {
+    lock.readLock().lock();
+    try {
+      List<NodeRecord> out = new ArrayList<>();
+      for (NodeState n : nodes.values()) {
+        out.add(new NodeRecord(n.id, n.address, n.available, n.capacity, n.used));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /**
    * Takes the nodes as the master last persisted them (a slave's view): a slave hears no
    * heartbeats, so availability is the master's word. Nodes not listed are forgotten.
