@@ -300,7 +300,7 @@ public final class CldbNode implements AutoCloseable {
                 name, quota, minReplicas, desiredReplicas, System.currentTimeMillis()));
   }
 
-  Volume setQuota(String name, long quota) {
+  public Volume setQuota(String name, long quota) {
     return write(() -> model.setQuota(name, quota));
   }
 

@@ -241,7 +241,9 @@ public final class ClusterModel {
 
   /**
    * Makes a container for fragment {@code fragment} of {@code table} in {@code volume}, first held
-   * by {@code node}; the master assigns its id.
+   * by {@code node}; the master assigns its id. Every member of an HA group holds a replica of the
+   * same fragment, so a fragment that has a container already answers that one, with {@code node}
+   * added to its replicas: asking twice makes one container.
    */
   public Container createContainer(String volume, String table, int fragment, String node) {
     lock.writeLock().lock();
@@ -251,19 +253,24 @@ public final class ClusterModel {
         throw new CldbException(
             CldbException.INVALID, "a container needs a table and a fragment number >= 0");
       }
-      Container c =
-          new Container(
-              nextContainerId++,
-              volume,
-              table,
-              fragment,
-              0,
-              node == null ? Set.of() : Set.of(node));
+      Container c = existing(volume, table, fragment);
+      if (c == null) {
+        c =
+            new Container(
+                nextContainerId++,
+                volume,
+                table,
+                fragment,
+                0,
+                node == null ? Set.of() : Set.of(node));
+        index(c);
+      } else if (node != null && !c.replicas().contains(node)) {
+        c = c.withReplica(node, c.sizeBytes());
+      }
       containers.put(c.id(), c);
-      index(c);
       changedContainers.add(c.id());
       NodeState n = node == null ? null : nodes.get(node);
-      if (n != null) {
+      if (n != null && !n.containers.contains(c.id())) {
         Set<Long> held = new HashSet<>(n.containers);
         held.add(c.id());
         n.containers = held;
@@ -272,6 +279,16 @@ public final class ClusterModel {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  private Container existing(String volume, String table, int fragment) {
+    for (Long id : byTable.getOrDefault(table, Set.of())) {
+      Container c = containers.get(id);
+      if (c != null && c.volume().equals(volume) && c.fragment() == fragment) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** Forgets a container (its table was dropped); answers whether it was known. */
@@ -382,7 +399,7 @@ public final class ClusterModel {
       }
       n.containers = reported;
       return new HeartbeatReply(
-          heartbeatIntervalMs(nodes.size()), epoch, unknown, volumesOverQuota());
+          heartbeatIntervalMs(nodes.size()), epoch, unknown, volumesOverQuota(), quotas());
     } finally {
       lock.writeLock().unlock();
     }
@@ -396,6 +413,17 @@ public final class ClusterModel {
       }
     }
     return over;
+  }
+
+  private Map<String, HeartbeatReply.Space> quotas() {
+    Map<String, HeartbeatReply.Space> out = new TreeMap<>();
+    for (Volume v : volumes.values()) {
+      if (v.hasQuota()) {
+        out.put(
+            v.name(), new HeartbeatReply.Space(v.quotaBytes(), usage.getOrDefault(v.name(), 0L)));
+      }
+    }
+    return out;
   }
 
   /** A node as the CLDB sees it, for listing. */

@@ -2,6 +2,7 @@ package io.citadel.cldb.internal.shell;
 
 import io.citadel.cldb.internal.CldbService;
 import io.citadel.cldb.internal.model.ClusterModel;
+import io.citadel.sdk.Sizes;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;

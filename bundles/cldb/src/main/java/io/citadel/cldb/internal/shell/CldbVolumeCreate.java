@@ -4,6 +4,7 @@ import io.citadel.cldb.internal.CldbNode;
 import io.citadel.cldb.internal.CldbService;
 import io.citadel.cldb.internal.model.CldbException;
 import io.citadel.cldb.internal.model.Volume;
+import io.citadel.sdk.Sizes;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

@@ -65,6 +65,20 @@ class ClusterModelTest {
   }
 
   @Test
+  void everyMemberOfAGroupAskingForAFragmentsContainerGetsTheSameOne() {
+    m.createVolume("v", 0, 1, 2, 0);
+    Container first = m.createContainer("v", "t", 0, "n1");
+    Container again = m.createContainer("v", "t", 0, "n2");
+    assertEquals(first.id(), again.id());
+    assertEquals(Set.of("n1", "n2"), again.replicas());
+    assertEquals(first.id(), m.createContainer("v", "t", 0, "n2").id(), "asked twice: one");
+    m.createVolume("w", 0, 1, 1, 0);
+    assertTrue(m.createContainer("w", "t", 0, "n1").id() != first.id(), "another volume's table");
+    assertTrue(m.createContainer("v", "t", 1, "n1").id() != first.id(), "another fragment");
+    assertEquals(3, m.lookup("v/t").size() + m.lookup("w/t").size());
+  }
+
+  @Test
   void heartbeatsSayWhoHoldsWhatAndUsageCountsEachContainerOnce() {
     m.createVolume("v", 0, 1, 2, 0);
     long a = m.createContainer("v", "t", 0, "n1").id();
@@ -93,7 +107,9 @@ class ClusterModelTest {
     assertEquals(CldbException.QUOTA_EXCEEDED, e.code());
     assertTrue(e.getMessage().contains("small") && e.getMessage().contains("900 of 1000"));
     m.heartbeat(hb("n1", c, 1_200), 100);
-    assertEquals(Set.of("small"), m.heartbeat(hb("n1", c, 1_200), 200).volumesOverQuota());
+    HeartbeatReply over = m.heartbeat(hb("n1", c, 1_200), 200);
+    assertEquals(Set.of("small"), over.volumesOverQuota());
+    assertEquals(new HeartbeatReply.Space(1_000, 1_200), over.quotas().get("small"));
     m.tick(200);
     assertTrue(alarmTypes("small").contains(Alarm.Type.VOLUME_QUOTA_EXCEEDED));
     m.setQuota("small", 10_000);

@@ -78,4 +78,12 @@ import org.osgi.service.metatype.annotations.Option;
         @Option(label = "cpu", value = "cpu")
       })
   String execution$_$mode() default "auto";
+
+  @AttributeDefinition(
+      name = "Volume",
+      description =
+          "The CLDB volume whose containers hold this database's fragments; its quota limits"
+              + " writes. Every member of an HA group should name the same one.",
+      required = false)
+  String volume() default "citadel.data";
 }

@@ -9,6 +9,10 @@ import io.citadel.engine.internal.pgwire.PgServer;
 import io.citadel.engine.internal.sql.Engine;
 import io.citadel.engine.internal.sql.Session;
 import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.fileserver.api.ContainerSource;
+import io.citadel.fileserver.api.FileServer;
+import io.citadel.fileserver.api.QuotaExceededException;
 import io.citadel.sdk.CitadelService;
 import io.citadel.sdk.ServiceHealth;
 import java.io.IOException;
@@ -56,6 +60,13 @@ public final class EngineService implements CitadelService, Database {
   private HttpSqlServer http;
   private volatile ServiceHealth health = ServiceHealth.starting("opening the database");
   private volatile WriteRouter router;
+  private FileServer fileServer;
+  private AutoCloseable attachment;
+
+  /** The open database and where clients reach it, for the fileserver's thread. */
+  private volatile Engine served;
+
+  private volatile String clientAddress = "";
 
   @Activate
   public EngineService(BundleContext context, Map<String, Object> configuration)
@@ -79,6 +90,8 @@ public final class EngineService implements CitadelService, Database {
       engine = null;
       throw e;
     }
+    served = engine;
+    guardSpace();
     health = ServiceHealth.running();
     warmUp(engine);
     LOG.info(
@@ -113,6 +126,11 @@ public final class EngineService implements CitadelService, Database {
   }
 
   private void listen() throws IOException {
+    java.net.InetAddress bind = settings.bindAddress();
+    String host =
+        bind.isAnyLocalAddress()
+            ? java.net.InetAddress.getLocalHost().getHostName()
+            : bind.getHostAddress();
     pg =
         PgServer.start(
             engine,
@@ -133,6 +151,7 @@ public final class EngineService implements CitadelService, Database {
         throw e;
       }
     }
+    clientAddress = host + ":" + pg.port();
   }
 
   private void closeListeners() {
@@ -162,6 +181,7 @@ public final class EngineService implements CitadelService, Database {
       if (engine == null || !next.dataDir().equals(before.dataDir())) {
         LOG.info("Engine: data folder is now {}; reopening", next.dataDir());
         closeListeners();
+        served = null;
         if (engine != null) {
           engine.close();
           engine = null;
@@ -175,6 +195,10 @@ public final class EngineService implements CitadelService, Database {
         closeListeners();
         listen();
         health = ServiceHealth.running();
+      }
+      if (!next.volume().equals(before.volume())) {
+        detachContainers();
+        guardSpace();
       }
       pg.setMaxConnections(next.maxConnections());
       engine.reconfigure(options(next));
@@ -200,6 +224,8 @@ public final class EngineService implements CitadelService, Database {
 
   @Deactivate
   synchronized void deactivate() {
+    detachContainers();
+    served = null;
     closeListeners();
     if (engine != null) {
       try {
@@ -233,6 +259,98 @@ public final class EngineService implements CitadelService, Database {
         engine.setWriteRouter(null);
       }
       LOG.info("Engine: state-changing statements run here again");
+    }
+  }
+
+  // ------------------------------------------------------------------ containers and quotas
+
+  @Reference(
+      cardinality = ReferenceCardinality.OPTIONAL,
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  synchronized void setFileServer(FileServer fs) {
+    detachContainers();
+    fileServer = fs;
+    guardSpace();
+  }
+
+  synchronized void unsetFileServer(FileServer fs) {
+    if (fileServer == fs) {
+      detachContainers();
+      fileServer = null;
+      if (engine != null) {
+        engine.setSpaceGuard(null);
+      }
+      LOG.info("Engine: no fileserver; writes are no longer held to a volume quota");
+    }
+  }
+
+  /**
+   * Attaches this database's fragments to the fileserver as the containers of the configured
+   * volume, and has the engine ask it before each client write whether the volume has room.
+   */
+  private void guardSpace() {
+    FileServer fs = fileServer;
+    if (fs == null || engine == null) {
+      return;
+    }
+    String volume = settings.volume();
+    if (attachment == null) {
+      try {
+        attachment = fs.attach(volume, new Containers());
+      } catch (RuntimeException e) {
+        LOG.error("Engine: the fileserver does not take volume {}: {}", volume, e.getMessage());
+        return;
+      }
+      LOG.info(
+          "Engine: the fragments of {} are containers of volume {}", settings.dataDir(), volume);
+    }
+    engine.setSpaceGuard(
+        bytes -> {
+          try {
+            fs.checkWrite(volume, bytes);
+          } catch (QuotaExceededException e) {
+            throw new SqlException(SqlException.DISK_FULL, e.getMessage());
+          }
+        });
+  }
+
+  private void detachContainers() {
+    AutoCloseable a = attachment;
+    attachment = null;
+    if (a != null) {
+      try {
+        a.close();
+      } catch (Exception e) {
+        LOG.warn("Engine: detaching from the fileserver failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** This database's fragments, as the fileserver reads them once a heartbeat. */
+  private final class Containers implements ContainerSource {
+    @Override
+    public String address() {
+      return clientAddress;
+    }
+
+    @Override
+    public List<Fragment> fragments() {
+      Engine e = served;
+      if (e == null) {
+        throw new IllegalStateException("the engine's database is not open");
+      }
+      List<Store.FragmentBytes> held = e.store().fragmentBytes();
+      List<Fragment> out = new java.util.ArrayList<>(held.size());
+      for (Store.FragmentBytes f : held) {
+        out.add(new Fragment(f.table(), f.fragment(), f.bytes()));
+      }
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      return "the engine's tables in " + settings.dataDir();
     }
   }
 

@@ -24,12 +24,16 @@ public record EngineSettings(
     int cachePercent,
     long cacheBytes,
     int maxConnections,
-    String executionMode) {
+    String executionMode,
+    String volume) {
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(EngineSettings.class);
   static final int DEFAULT_PORT = 6274;
   static final int DEFAULT_HTTP_PORT = 6278;
+  static final String DEFAULT_VOLUME = "citadel.data";
+  private static final java.util.regex.Pattern VOLUME =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   /** No budget from a Warden (the engine run on its own): the cache gets this much. */
   private static final long UNMANAGED_CACHE_BYTES = 1L << 30;
@@ -95,6 +99,18 @@ public record EngineSettings(
       problems.add("execution-mode=" + mode + ": must be auto, gpu or cpu");
       mode = previous == null ? "auto" : previous.executionMode;
     }
+    String volume = r.text("volume", previous == null ? DEFAULT_VOLUME : previous.volume);
+    if (volume.isEmpty()) {
+      volume = DEFAULT_VOLUME;
+    }
+    if (!VOLUME.matcher(volume).matches()) {
+      problems.add(
+          "volume="
+              + volume
+              + ": a volume name is 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter"
+              + " or digit");
+      volume = previous == null ? DEFAULT_VOLUME : previous.volume;
+    }
     return new EngineSettings(
         port,
         httpPort,
@@ -105,7 +121,8 @@ public record EngineSettings(
         percent,
         cache,
         maxConnections,
-        mode);
+        mode,
+        volume);
   }
 
   /** Whether a change of these settings needs the listeners bound again. */

@@ -45,6 +45,19 @@ public final class Engine implements Closeable {
   private final AtomicLong statements = new AtomicLong();
   private final ReentrantLock applyLock = new ReentrantLock();
   private volatile WriteRouter writeRouter;
+  private volatile SpaceGuard spaceGuard;
+
+  /**
+   * Judges whether a write of about so many bytes fits: the fileserver, which knows the quota of
+   * the volume this database's fragments belong to.
+   */
+  @FunctionalInterface
+  public interface SpaceGuard {
+    /**
+     * @throws SqlException when the write must be refused, saying why
+     */
+    void admit(long bytes);
+  }
 
   private Engine(Store store, UserStore users, Options options) {
     this.store = store;
@@ -114,6 +127,15 @@ public final class Engine implements Closeable {
 
   public WriteRouter writeRouter() {
     return writeRouter;
+  }
+
+  /** What judges whether a client's write fits its volume's quota; null admits every write. */
+  public void setSpaceGuard(SpaceGuard guard) {
+    this.spaceGuard = guard;
+  }
+
+  SpaceGuard spaceGuard() {
+    return spaceGuard;
   }
 
   private static final String GROUP_KEY = "ha.group";

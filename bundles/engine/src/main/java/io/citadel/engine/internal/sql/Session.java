@@ -107,6 +107,9 @@ public final class Session implements AutoCloseable {
               + "\" and its replication service is not running: writes are refused until it is"
               + " (reads work)");
     }
+    if (changesState(sql)) {
+      admit(sql);
+    }
     if (router != null && changesState(sql)) {
       engine.countStatement();
       runningSql = sql;
@@ -120,6 +123,55 @@ public final class Session implements AutoCloseable {
       }
     }
     return executeAt(sql, now);
+  }
+
+  /**
+   * Refuses a client's write that its volume's quota leaves no room for, before it reaches the
+   * group's log or the store: nothing is written. Statements that only free space always run, so an
+   * operator can get a volume under its quota. Writes applied from an HA group's log were judged
+   * where a client sent them and are not judged again.
+   */
+  private void admit(String sql) {
+    Engine.SpaceGuard guard = engine.spaceGuard();
+    if (guard == null) {
+      return;
+    }
+    long bytes = growth(sql);
+    if (bytes >= 0) {
+      guard.admit(bytes);
+    }
+  }
+
+  /**
+   * About how many bytes a statement adds: the file's size for COPY FROM, the statement's text for
+   * INSERT and UPDATE, nothing for DDL; -1 for DELETE, DROP and TRUNCATE, which only free space.
+   */
+  static long growth(String sql) {
+    String word;
+    try {
+      word = firstWord(stripTrailingSemicolon(sql));
+    } catch (SqlException e) {
+      return 0;
+    }
+    switch (word) {
+      case "delete", "drop", "truncate":
+        return -1;
+      case "insert", "update":
+        return sql.length();
+      case "copy":
+        return copySource(sql)
+            .map(
+                p -> {
+                  try {
+                    return java.nio.file.Files.size(p);
+                  } catch (java.io.IOException | SecurityException e) {
+                    return 0L; // the COPY itself names the file's problem
+                  }
+                })
+            .orElse(0L);
+      default:
+        return 0;
+    }
   }
 
   /** Runs one statement here, with {@code now} as its clock, whatever the router. */

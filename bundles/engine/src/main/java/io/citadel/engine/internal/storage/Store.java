@@ -152,6 +152,56 @@ public final class Store implements Closeable {
     return meta.get(key);
   }
 
+  /** A fragment's size in bytes: what the fileserver reports for the container that holds it. */
+  public record FragmentBytes(String table, int fragment, long bytes) {}
+
+  /**
+   * Every table's fragments with their sizes: a written fragment its file's, one still in memory
+   * its columns' heap bytes. A table's dictionaries and deleted-row bitmaps count in its first
+   * fragment, as a volume's first container holds its metadata; a table without rows still has that
+   * one. Reads the published versions: takes no lock and waits for no writer.
+   */
+  public List<FragmentBytes> fragmentBytes() {
+    List<FragmentBytes> out = new ArrayList<>();
+    for (Table t : tables.values()) {
+      TableVersion v = t.version();
+      if (v == null) {
+        continue;
+      }
+      long metadata = 0;
+      for (Map.Entry<Integer, Dictionary> d : v.dictionaries().entrySet()) {
+        long[] persisted = t.dictionaryPersisted.get(d.getKey());
+        long entries = persisted == null ? 0 : persisted[0];
+        long bytes = persisted == null ? 0 : persisted[1];
+        // entries not written yet: as long as those written, on average (16 bytes at first)
+        long unwritten = Math.max(0, d.getValue().size() - entries);
+        metadata += bytes + unwritten * (entries == 0 ? 16 : Math.max(1, bytes / entries));
+      }
+      for (long[] bitmap : v.deleted().values()) {
+        metadata += 8L * bitmap.length;
+      }
+      String name = v.def().name();
+      boolean first = true;
+      for (Fragment f : v.fragments()) {
+        long bytes = f instanceof StoredFragment sf ? sf.bytes() : heapBytes((MemoryFragment) f);
+        out.add(new FragmentBytes(name, f.seq(), bytes + (first ? metadata : 0)));
+        first = false;
+      }
+      if (first) {
+        out.add(new FragmentBytes(name, 0, metadata));
+      }
+    }
+    return out;
+  }
+
+  private static long heapBytes(MemoryFragment f) {
+    long sum = 0;
+    for (ColumnData c : f.columns().values()) {
+      sum += c.heapBytes();
+    }
+    return sum;
+  }
+
   // ------------------------------------------------------------------------------ writing
 
   /** A column of a table being created. */

@@ -9,16 +9,24 @@ final class StoredFragment extends Fragment {
   private final Path file;
   private final FragmentFile.Footer footer;
   private final ColumnCache cache;
+  private final long bytes;
 
-  StoredFragment(int seq, Path file, FragmentFile.Footer footer, ColumnCache cache) {
+  StoredFragment(int seq, Path file, FragmentFile.Footer footer, ColumnCache cache, long bytes) {
     super(seq, footer.rows());
     this.file = file;
     this.footer = footer;
     this.cache = cache;
+    this.bytes = bytes;
   }
 
   static StoredFragment open(int seq, Path file, ColumnCache cache) throws IOException {
-    return new StoredFragment(seq, file, FragmentFile.readFooter(file), cache);
+    return new StoredFragment(
+        seq, file, FragmentFile.readFooter(file), cache, java.nio.file.Files.size(file));
+  }
+
+  /** The file's size: the fragment never changes once written. */
+  long bytes() {
+    return bytes;
   }
 
   Path file() {

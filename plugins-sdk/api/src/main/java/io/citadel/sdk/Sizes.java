@@ -1,12 +1,20 @@
-package io.citadel.cldb.internal.shell;
+package io.citadel.sdk;
 
 import java.util.Locale;
 
-/** Byte sizes as operators write them: 500, 10K, 20M, 3G, 1T (powers of 1024). */
-final class Sizes {
+/**
+ * Byte sizes as operators write them: 500, 10K, 20M, 3G, 1T (powers of 1024), for options and
+ * console commands that take or print sizes.
+ */
+public final class Sizes {
   private Sizes() {}
 
-  static long parse(String text) {
+  /**
+   * The bytes {@code text} names.
+   *
+   * @throws IllegalArgumentException naming the text when it is no size
+   */
+  public static long parse(String text) {
     String s = text.strip().toUpperCase(Locale.ROOT);
     if (s.endsWith("B")) {
       s = s.substring(0, s.length() - 1);
@@ -34,7 +42,8 @@ final class Sizes {
     }
   }
 
-  static String format(long bytes) {
+  /** {@code bytes} in the largest unit that leaves a number from 1 to 1023, e.g. "1.5 MiB". */
+  public static String format(long bytes) {
     String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = bytes;
     int u = 0;
