@@ -2,6 +2,7 @@ package io.citadel.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,9 +164,10 @@ public class CldbFailoverIT {
 
     // slaves read the master's writes within moments; from then on every lookup must answer
     for (CitadelNode n : cluster.nodes()) {
-      awaitTrue(
-          () -> call(api(n), "GET", "/v1/lookup?table=orders", null).body().size() == FRAGMENTS,
-          Duration.ofSeconds(10));
+      Conditions.eventually(
+          n.name() + " locates the " + FRAGMENTS + " fragments of orders",
+          Duration.ofSeconds(10),
+          () -> call(api(n), "GET", "/v1/lookup?table=orders", null).body().size() == FRAGMENTS);
     }
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong lookups = new AtomicLong();
@@ -220,12 +226,13 @@ public class CldbFailoverIT {
     lookers.start();
     try {
       // every container gets its three replicas
-      awaitTrue(
+      Conditions.eventually(
+          "each container of orders has three live replicas",
+          Duration.ofSeconds(30),
           () -> {
             Reply r = call(master, "GET", "/v1/lookup?table=orders", null);
             return r.status() == 200 && r.body().get(0).path("liveAddresses").size() == 3;
-          },
-          Duration.ofSeconds(30));
+          });
 
       // kill -9 the master's node
       down.add(first.name());
@@ -233,9 +240,10 @@ public class CldbFailoverIT {
       CitadelNode second = awaitMaster(Duration.ofSeconds(SESSION_TIMEOUT_MS / 1000 + 30));
       assertNotEquals(first, second);
       long elected = System.nanoTime();
-      awaitTrue(
-          () -> call(api(second), "POST", "/v1/volumes", "{\"name\":\"after\"}").status() == 200,
-          Duration.ofSeconds(30));
+      Conditions.eventually(
+          "the new master " + second.name() + " accepts a write",
+          Duration.ofSeconds(30),
+          () -> call(api(second), "POST", "/v1/volumes", "{\"name\":\"after\"}").status() == 200);
       long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       System.out.printf(
           "CLDB failover %s -> %s: first write accepted %d ms after the kill (%d ms after it said it was master;"
@@ -252,14 +260,15 @@ public class CldbFailoverIT {
 
       // the old master comes back as a slave
       first.start(Duration.ofSeconds(180));
-      awaitTrue(
+      Conditions.eventually(
+          "the old master " + first.name() + " comes back a slave",
+          Duration.ofSeconds(60),
           () ->
               call(api(first), "GET", "/v1/status", null)
                   .body()
                   .path("role")
                   .asText()
-                  .equals("SLAVE"),
-          Duration.ofSeconds(60));
+                  .equals("SLAVE"));
       down.remove(first.name()); // a slave now: lookups go to it again
       // one master still (on two loaded cores a session may expire meanwhile and move it again)
       CitadelNode third = awaitMaster(Duration.ofSeconds(30));
@@ -271,22 +280,38 @@ public class CldbFailoverIT {
       // a fileserver that stops heartbeating raises its alarm within three intervals
       silent.add("c");
       long silentAt = System.nanoTime();
-      awaitTrue(() -> hasAlarm(now, "NODE_HEARTBEAT_MISSED", "fs-c"), Duration.ofSeconds(10));
+      Conditions.eventually(
+          "the alarm of silent fs-c",
+          Duration.ofSeconds(10),
+          () -> hasAlarm(now, "NODE_HEARTBEAT_MISSED", "fs-c"));
       long raisedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - silentAt);
       assertTrue("raised after " + raisedMs + " ms", raisedMs <= 3 * 1_000 + 1_500);
       silent.remove("c");
-      awaitTrue(() -> !hasAlarm(now, "NODE_HEARTBEAT_MISSED", "fs-c"), Duration.ofSeconds(10));
+      Conditions.eventually(
+          "fs-c's alarm clears once it heartbeats again",
+          Duration.ofSeconds(10),
+          () -> !hasAlarm(now, "NODE_HEARTBEAT_MISSED", "fs-c"));
 
       // past the quota: writes are refused with the reason, what is stored stays
       silent.add("a");
       silent.add("b");
       silent.add("c");
-      Thread.sleep(500);
-      call(now, "POST", "/v1/heartbeat", heartbeat("a", ids, 10_000));
+      // the reporting thread may be in the middle of a round with the old sizes: report until the
+      // master counts these
+      Conditions.eventually(
+          "20 containers of 10,000 bytes take sales past its quota of 100,000",
+          Duration.ofSeconds(10),
+          () -> {
+            call(now, "POST", "/v1/heartbeat", heartbeat("a", ids, 10_000));
+            return call(now, "GET", "/v1/check-write?volume=sales&bytes=1", null).status() == 507;
+          });
       Reply over = call(now, "GET", "/v1/check-write?volume=sales&bytes=1", null);
       assertEquals(over.body().toString(), 507, over.status());
       assertTrue(over.body().path("message").asText().contains("sales"));
-      awaitTrue(() -> hasAlarm(now, "VOLUME_QUOTA_EXCEEDED", "sales"), Duration.ofSeconds(5));
+      Conditions.eventually(
+          "the quota alarm of sales",
+          Duration.ofSeconds(5),
+          () -> hasAlarm(now, "VOLUME_QUOTA_EXCEEDED", "sales"));
       assertEquals(FRAGMENTS, call(now, "GET", "/v1/containers?volume=sales", null).body().size());
     } finally {
       stop.set(true);
@@ -295,6 +320,216 @@ public class CldbFailoverIT {
     }
     assertTrue("lookups answered: " + lookups.get(), lookups.get() > 100);
     assertEquals("lookups that failed on live CLDBs", List.of(), lookupFailures);
+  }
+
+  /**
+   * The real fileservers: every node's reports its engine's fragments as containers of the engine's
+   * volume. A table's fragments are located at the engine that holds them, on every CLDB; a write
+   * past the volume's quota is refused through the engine and what was written stays whole; a
+   * stopped fileserver raises its node's alarm within three intervals and clears it when it starts
+   * again; after kill -9 of the master CLDB the new one knows every container and the fileserver
+   * reports to it.
+   */
+  @Test
+  public void realFileserversLocateTheEnginesFragmentsAndHoldItToItsVolumesQuota()
+      throws Exception {
+    CitadelNode master = awaitMaster(Duration.ofSeconds(120));
+    List<CitadelNode> others = cluster.nodes().stream().filter(n -> n != master).toList();
+    CitadelNode data = others.get(0);
+    CitadelNode quiet = others.get(1);
+    String address = "127.0.0.1:" + data.cfgValue("io.citadel.engine.cfg", "port");
+    Conditions.eventually(
+        "the fileservers of all three nodes heartbeat to the master",
+        Duration.ofSeconds(60),
+        () -> availableNodes(api(master)).containsAll(Set.of("node1", "node2", "node3")));
+
+    long acked = 0;
+    try (Connection c = HaCluster.connect(data);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE orders (id BIGINT, note TEXT) WITH (fragment_size = 1000)");
+      acked += insert(st, acked, 2_500);
+      // three fragments, three containers, each located at the engine that holds it, everywhere
+      for (CitadelNode n : cluster.nodes()) {
+        Conditions.eventually(
+            n.name() + " locates the three fragments of orders at " + address,
+            Duration.ofSeconds(30),
+            () -> {
+              JsonNode r =
+                  call(api(n), "GET", "/v1/lookup?table=" + VOLUME + "/orders", null).body();
+              if (r.size() != 3) {
+                return false;
+              }
+              for (JsonNode location : r) {
+                if (!location.path("liveAddresses").toString().equals("[\"" + address + "\"]")) {
+                  return false;
+                }
+              }
+              return true;
+            });
+      }
+      String lookup = quiet.client("cldb:lookup orders");
+      assertTrue(lookup, lookup.contains(address));
+      String held = data.client("fileserver:containers " + VOLUME);
+      assertTrue(held, held.contains("orders"));
+
+      // a quota a little above what the volume holds: writes go on until the next would pass it
+      Conditions.eventually(
+          "the master counts the 2,500 rows in " + VOLUME + "'s usage",
+          Duration.ofSeconds(15),
+          () -> volumeUsed(api(master)) > 30_000);
+      long used = volumeUsed(api(master));
+      long quota = used + 64_000;
+      assertEquals(
+          200,
+          call(api(master), "PUT", "/v1/volumes/" + VOLUME + "/quota", "{\"quota\":" + quota + "}")
+              .status());
+      Conditions.eventually(
+          data.name() + "'s fileserver learns the quota",
+          Duration.ofSeconds(15),
+          () -> data.client("fileserver:status --no-format").split(VOLUME, -1).length > 2);
+      long before = acked;
+      SQLException refused = null;
+      for (int i = 0; i < 200 && refused == null; i++) {
+        try {
+          acked += insert(st, acked, 250);
+        } catch (SQLException e) {
+          refused = e;
+        }
+      }
+      assertNotNull("no write was refused past a quota of " + quota + " bytes", refused);
+      System.out.printf(
+          "quota %d bytes (%d used when set): %d rows taken, then refused: %s%n",
+          quota, used, acked - before, refused.getMessage());
+      assertEquals(refused.getMessage(), "53100", refused.getSQLState());
+      assertTrue(refused.getMessage(), refused.getMessage().contains(VOLUME));
+      assertTrue(refused.getMessage(), refused.getMessage().contains("quota"));
+      assertTrue("writes went on up to the quota", acked > before);
+      // nothing already written is harmed
+      assertRows(st, acked);
+      // statements that free space run even now; lifting the quota takes writes again
+      assertEquals(100, st.executeUpdate("DELETE FROM orders WHERE id < 100"));
+      assertEquals(
+          200,
+          call(api(master), "PUT", "/v1/volumes/" + VOLUME + "/quota", "{\"quota\":0}").status());
+      long from = acked;
+      Conditions.eventually(
+          "a write is taken once the quota is lifted",
+          Duration.ofSeconds(15),
+          () -> {
+            try {
+              insert(st, from, 10);
+              return true;
+            } catch (SQLException e) {
+              if ("53100".equals(e.getSQLState())) {
+                return false;
+              }
+              throw e;
+            }
+          });
+      acked += 10;
+    }
+
+    // a fileserver that stops heartbeating raises its node's alarm within three intervals
+    String stopped = quiet.client("warden:stop fileserver");
+    long stoppedAt = System.nanoTime();
+    Conditions.eventually(
+        "the alarm of " + quiet.name() + " after: " + stopped,
+        Duration.ofSeconds(10),
+        () ->
+            hasAlarm(
+                api(awaitMaster(Duration.ofSeconds(30))), "NODE_HEARTBEAT_MISSED", quiet.name()));
+    long raisedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+    System.out.printf(
+        "%s's fileserver stopped: alarm raised %d ms later%n", quiet.name(), raisedMs);
+    assertTrue("raised after " + raisedMs + " ms", raisedMs <= 3 * 1_000 + 2_000);
+    quiet.client("warden:start fileserver");
+    Conditions.eventually(
+        quiet.name() + "'s alarm clears once its fileserver heartbeats again",
+        Duration.ofSeconds(60),
+        () ->
+            !hasAlarm(
+                api(awaitMaster(Duration.ofSeconds(30))), "NODE_HEARTBEAT_MISSED", quiet.name()));
+
+    // kill -9 of the master CLDB's node: the next master knows every container, and the data
+    // node's fileserver reports to it
+    CitadelNode first = awaitMaster(Duration.ofSeconds(30));
+    int fragments = call(api(first), "GET", "/v1/lookup?table=orders", null).body().size();
+    assertTrue(fragments + " fragments", fragments >= 4);
+    down.add(first.name());
+    first.kill9();
+    CitadelNode second = awaitMaster(Duration.ofSeconds(SESSION_TIMEOUT_MS / 1000 + 30));
+    assertNotEquals(first, second);
+    if (first != data) {
+      Conditions.eventually(
+          "the new master "
+              + second.name()
+              + " locates the "
+              + fragments
+              + " fragments of orders at "
+              + address,
+          Duration.ofSeconds(30),
+          () -> {
+            JsonNode r = call(api(second), "GET", "/v1/lookup?table=orders", null).body();
+            return r.size() == fragments
+                && r.get(0).path("liveAddresses").toString().equals("[\"" + address + "\"]");
+          });
+      try (Connection c = HaCluster.connect(data);
+          Statement st = c.createStatement()) {
+        acked += insert(st, acked, 10);
+        assertRows(st, acked, 100);
+      }
+    }
+  }
+
+  private static final String VOLUME = "citadel.data";
+
+  /** Inserts rows {@code from} to {@code from + n - 1}, with a note of some 60 bytes each. */
+  private static int insert(Statement st, long from, int n) throws SQLException {
+    StringBuilder b = new StringBuilder("INSERT INTO orders VALUES ");
+    for (long i = from; i < from + n; i++) {
+      b.append(i == from ? "" : ",")
+          .append('(')
+          .append(i)
+          .append(", 'order ")
+          .append(i)
+          .append(" of a customer who pays on time, shipped by sea')");
+    }
+    return st.executeUpdate(b.toString());
+  }
+
+  private static void assertRows(Statement st, long acked) throws SQLException {
+    assertRows(st, acked, 0);
+  }
+
+  /** Rows 0 to acked - 1 are there once each, but for the first {@code deleted}. */
+  private static void assertRows(Statement st, long acked, long deleted) throws SQLException {
+    try (ResultSet rs =
+        st.executeQuery("SELECT count(*), sum(id), count(DISTINCT id), min(id) FROM orders")) {
+      rs.next();
+      assertEquals(acked - deleted, rs.getLong(1));
+      assertEquals(acked * (acked - 1) / 2 - deleted * (deleted - 1) / 2, rs.getLong(2));
+      assertEquals(acked - deleted, rs.getLong(3));
+      assertEquals(deleted, rs.getLong(4));
+    }
+  }
+
+  private Set<String> availableNodes(String base) throws Exception {
+    Set<String> out = new java.util.TreeSet<>();
+    for (JsonNode n : call(base, "GET", "/v1/nodes", null).body()) {
+      if (n.path("available").asBoolean()) {
+        out.add(n.path("id").asText());
+      }
+    }
+    return out;
+  }
+
+  private long volumeUsed(String base) throws Exception {
+    for (JsonNode v : call(base, "GET", "/v1/volumes", null).body()) {
+      if (v.path("name").asText().equals(VOLUME)) {
+        return v.path("usedBytes").asLong();
+      }
+    }
+    throw new AssertionError("no volume " + VOLUME);
   }
 
   private boolean hasAlarm(String base, String type, String subject) throws Exception {
@@ -312,26 +547,5 @@ public class CldbFailoverIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @FunctionalInterface
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Check check, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Exception last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.holds()) {
-          return;
-        }
-      } catch (Exception e) {
-        last = e;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not true within " + timeout, last);
   }
 }

@@ -38,6 +38,29 @@ final class Conditions {
     }
   }
 
+  /**
+   * Polls every 50 ms until {@code condition} holds, an exception counting as "not yet" (a server
+   * still starting, a connection refused); fails after {@code timeout}, naming the last exception.
+   */
+  static void eventually(String what, Duration timeout, Callable<Boolean> condition)
+      throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (true) {
+      try {
+        if (Boolean.TRUE.equals(condition.call())) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e;
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + timeout + ": " + what, last);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Polls every 50 ms until {@code condition} holds; false if it does not within the timeout. */
   static boolean becomesTrue(Duration timeout, Callable<Boolean> condition) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
