@@ -49,6 +49,7 @@ public final class CitadelNode implements AutoCloseable {
     node.cfg("io.citadel.warden.cfg", Map.of("host.name", name));
     node.cfg("io.citadel.engine.cfg", Map.of("port", port(), "http-port", port()));
     node.cfg("io.citadel.cldb.cfg", Map.of("port", port()));
+    node.cfg("io.citadel.loadbalancer.cfg", Map.of("pg-port", port(), "http-port", port()));
     return node;
   }
 

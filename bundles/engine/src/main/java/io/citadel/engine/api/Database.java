@@ -86,4 +86,11 @@ public interface Database {
 
   /** The group this database is marked a member of, or "". */
   String group();
+
+  /**
+   * Where clients reach this database now, host:port: {@code "pg"} for the PostgreSQL protocol and
+   * {@code "http"} for {@code POST /sql} (absent while turned off). Empty while it is not
+   * listening.
+   */
+  java.util.Map<String, String> endpoints();
 }

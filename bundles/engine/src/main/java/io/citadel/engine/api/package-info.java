@@ -5,7 +5,7 @@
  * state-changing statements.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.citadel.engine.api;
 
 import org.osgi.annotation.bundle.Export;

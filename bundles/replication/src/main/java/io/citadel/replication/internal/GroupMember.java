@@ -573,6 +573,12 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     m.put("logEnd", logEnd);
     m.put("lag", lag());
     m.put("readOnly", settings.readOnly());
+    // where clients reach this member's engine: the load balancer's backends
+    try {
+      db.endpoints().forEach(m::put);
+    } catch (RuntimeException e) {
+      // the engine is reopening: the next update says
+    }
     m.put("failed", failedStatements.get());
     m.put("since", since.toString());
     m.put("updated", System.currentTimeMillis());

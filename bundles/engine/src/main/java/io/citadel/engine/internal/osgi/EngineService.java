@@ -67,6 +67,7 @@ public final class EngineService implements CitadelService, Database {
   private volatile Engine served;
 
   private volatile String clientAddress = "";
+  private volatile Map<String, String> endpoints = Map.of();
 
   @Activate
   public EngineService(BundleContext context, Map<String, Object> configuration)
@@ -152,9 +153,14 @@ public final class EngineService implements CitadelService, Database {
       }
     }
     clientAddress = host + ":" + pg.port();
+    endpoints =
+        http == null
+            ? Map.of("pg", clientAddress)
+            : Map.of("pg", clientAddress, "http", host + ":" + http.port());
   }
 
   private void closeListeners() {
+    endpoints = Map.of();
     if (http != null) {
       http.close();
       http = null;
@@ -410,6 +416,11 @@ public final class EngineService implements CitadelService, Database {
   @Override
   public String group() {
     return open("read the HA group").group();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return endpoints;
   }
 
   @Override

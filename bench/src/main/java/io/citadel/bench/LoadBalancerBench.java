@@ -1,0 +1,433 @@
+package io.citadel.bench;
+
+import io.citadel.itests.CitadelNode;
+import io.citadel.itests.HaCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Citadel's load balancer beside HAProxy (Debian's package) in front of the same three engine
+ * servers of one HA group, in the same run: POST /sql requests a second and latency percentiles
+ * through each, over kept-alive connections and over a new connection per request; then the
+ * requests that fail when a server is killed with kill -9 under load, through Citadel's balancer,
+ * HAProxy with its default checks (inter 2 s, fall 3, rise 2) and HAProxy with tightened ones (500
+ * ms, 2, 2, as Citadel's).
+ *
+ * <p>Arguments: the citadel tar.gz, the haproxy binary, seconds a phase, client threads.
+ */
+public final class LoadBalancerBench {
+  private static final String USER = "bench";
+  private static final String PASSWORD = "bench-secret";
+  private static final String QUERY = "SELECT count(*), sum(id) FROM t";
+
+  private LoadBalancerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path distribution = Path.of(args[0]);
+    String haproxy = args[1];
+    int seconds = Integer.parseInt(args[2]);
+    int threads = Integer.parseInt(args[3]);
+    Path base = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "lb-bench");
+    System.out.printf(
+        "Load balancer: 3 engine servers, %d s a phase, %d client threads, in %s%n",
+        seconds, threads, base);
+    try (HaCluster cluster = HaCluster.start(distribution, base, 3, Duration.ofSeconds(180))) {
+      for (CitadelNode n : cluster.nodes()) {
+        try (Connection c = HaCluster.connect(n);
+            Statement s = c.createStatement()) {
+          s.execute("CREATE USER " + USER + " WITH PASSWORD '" + PASSWORD + "'");
+        }
+      }
+      try (Connection c = HaCluster.connect(cluster.nodes().get(0));
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE t (id BIGINT, v TEXT)");
+        StringBuilder b = new StringBuilder("INSERT INTO t VALUES ");
+        for (int i = 0; i < 1000; i++) {
+          b.append(i == 0 ? "" : ",")
+              .append('(')
+              .append(i)
+              .append(", 'row ")
+              .append(i)
+              .append("')");
+        }
+        s.execute(b.toString());
+      }
+      cluster.awaitAllOnline(Duration.ofSeconds(60));
+      CitadelNode front = cluster.nodes().get(0);
+      front.cfg(
+          "io.citadel.loadbalancer.cfg",
+          Map.of(
+              "group", HaCluster.GROUP,
+              "algorithm", "round-robin",
+              "check-interval-ms", "500",
+              "fall", "2",
+              "rise", "2"));
+      int citadelPort =
+          Integer.parseInt(front.cfgValue("io.citadel.loadbalancer.cfg", "http-port"));
+      List<String> servers = new ArrayList<>();
+      for (CitadelNode n : cluster.nodes()) {
+        servers.add("127.0.0.1:" + n.cfgValue("io.citadel.engine.cfg", "http-port"));
+      }
+      awaitAnswers(citadelPort, Duration.ofSeconds(30));
+
+      List<String[]> rows = new ArrayList<>();
+      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 2s fall 3 rise 2")) {
+        awaitAnswers(peer.port, Duration.ofSeconds(30));
+        for (boolean keepAlive : new boolean[] {true, false}) {
+          String mode = keepAlive ? "keep-alive" : "new connection each";
+          Result h = load(peer.port, threads, seconds, keepAlive, null);
+          Result c = load(citadelPort, threads, seconds, keepAlive, null);
+          rows.add(row("HAProxy, " + mode, h));
+          rows.add(row("Citadel, " + mode, c));
+          System.out.printf(
+              Locale.ROOT,
+              "%s: Citadel %,.0f req/s, HAProxy %,.0f req/s: ratio %.2f%n",
+              mode,
+              c.perSecond(),
+              h.perSecond(),
+              c.perSecond() / h.perSecond());
+        }
+      }
+      System.out.printf(
+          "%n%-36s %12s %9s %9s %9s %8s%n",
+          "POST /sql", "req/s", "p50 ms", "p99 ms", "max ms", "failed");
+      for (String[] r : rows) {
+        System.out.printf("%-36s %12s %9s %9s %9s %8s%n", (Object[]) r);
+      }
+
+      // a server killed under load: the requests that fail, through each
+      System.out.printf(
+          "%nkill -9 of one server under a steady keep-alive load (%d threads, %d s after the kill)%n",
+          threads, seconds);
+      List<String[]> kills = new ArrayList<>();
+      kills.add(
+          killRun("Citadel (500 ms / 2 / 2)", citadelPort, cluster, 2, threads, seconds, null));
+      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 2s fall 3 rise 2")) {
+        awaitAnswers(peer.port, Duration.ofSeconds(30));
+        kills.add(
+            killRun(
+                "HAProxy default (2 s / 3 / 2)", peer.port, cluster, 1, threads, seconds, peer));
+      }
+      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 500 fall 2 rise 2")) {
+        awaitAnswers(peer.port, Duration.ofSeconds(30));
+        kills.add(
+            killRun(
+                "HAProxy tightened (500 ms / 2 / 2)",
+                peer.port,
+                cluster,
+                2,
+                threads,
+                seconds,
+                peer));
+      }
+      System.out.printf("%-36s %12s %10s %10s%n", "through", "answered", "failed", "failed %");
+      for (String[] r : kills) {
+        System.out.printf("%-36s %12s %10s %10s%n", (Object[]) r);
+      }
+    }
+  }
+
+  private static String[] row(String name, Result r) {
+    return new String[] {
+      name,
+      String.format(Locale.ROOT, "%,.0f", r.perSecond()),
+      ms(r.percentile(50)),
+      ms(r.percentile(99)),
+      ms(r.percentile(100)),
+      Long.toString(r.failed.get())
+    };
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+  }
+
+  private static String[] killRun(
+      String name,
+      int port,
+      HaCluster cluster,
+      int victimIndex,
+      int threads,
+      int seconds,
+      HaProxy haproxy)
+      throws Exception {
+    CitadelNode victim = cluster.nodes().get(victimIndex);
+    AtomicBoolean killed = new AtomicBoolean();
+    Result r =
+        load(
+            port,
+            threads,
+            seconds + 2,
+            true,
+            () -> {
+              try {
+                victim.kill9();
+                killed.set(true);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: %s killed; %,d answered, %,d failed%n",
+        name,
+        victim.name(),
+        r.ok.get(),
+        r.failed.get());
+    victim.start(Duration.ofSeconds(180));
+    cluster.awaitAllOnline(Duration.ofSeconds(120));
+    Thread.sleep(3_000); // every balancer's rise checks
+    long total = r.ok.get() + r.failed.get();
+    return new String[] {
+      name,
+      String.format(Locale.ROOT, "%,d", r.ok.get()),
+      String.format(Locale.ROOT, "%,d", r.failed.get()),
+      String.format(Locale.ROOT, "%.3f", 100.0 * r.failed.get() / Math.max(1, total))
+    };
+  }
+
+  /** What a load phase measured. */
+  private static final class Result {
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final List<long[]> latencies = new ArrayList<>();
+    double seconds;
+
+    double perSecond() {
+      return ok.get() / seconds;
+    }
+
+    long percentile(double p) {
+      long[] all =
+          latencies.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
+      if (all.length == 0) {
+        return 0;
+      }
+      int i = (int) Math.min(all.length - 1, Math.max(0, Math.ceil(p / 100 * all.length) - 1));
+      return all[i];
+    }
+  }
+
+  /**
+   * {@code threads} clients sending the query for {@code seconds}; with {@code midway}, it runs
+   * after the first two seconds (the kill).
+   */
+  private static Result load(int port, int threads, int seconds, boolean keepAlive, Runnable midway)
+      throws Exception {
+    Result r = new Result();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> clients = new ArrayList<>();
+    byte[] request = request(keepAlive);
+    for (int t = 0; t < threads; t++) {
+      long[] lat = new long[2_000_000];
+      synchronized (r.latencies) {
+        r.latencies.add(lat);
+      }
+      Thread th =
+          new Thread(
+              () -> {
+                int n = 0;
+                Socket s = null;
+                while (!stop.get()) {
+                  long start = System.nanoTime();
+                  try {
+                    if (s == null) {
+                      s = new Socket();
+                      s.setTcpNoDelay(true);
+                      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                      s.setSoTimeout(30_000);
+                    }
+                    s.getOutputStream().write(request);
+                    int status = readResponse(s.getInputStream());
+                    if (!keepAlive) {
+                      s.close();
+                      s = null;
+                    }
+                    if (status == 200) {
+                      r.ok.incrementAndGet();
+                      if (n < lat.length) {
+                        lat[n++] = System.nanoTime() - start;
+                      }
+                    } else {
+                      r.failed.incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    r.failed.incrementAndGet();
+                    if (s != null) {
+                      try {
+                        s.close();
+                      } catch (IOException ignored) {
+                        // gone
+                      }
+                      s = null;
+                    }
+                  }
+                }
+                if (s != null) {
+                  try {
+                    s.close();
+                  } catch (IOException ignored) {
+                    // gone
+                  }
+                }
+              },
+              "bench-client-" + t);
+      clients.add(th);
+    }
+    long begin = System.nanoTime();
+    clients.forEach(Thread::start);
+    if (midway != null) {
+      Thread.sleep(2_000);
+      midway.run();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds - 2));
+    } else {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    }
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(60_000);
+    }
+    r.seconds = (System.nanoTime() - begin) / 1e9;
+    return r;
+  }
+
+  private static byte[] request(boolean keepAlive) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    byte[] body = QUERY.getBytes(StandardCharsets.UTF_8);
+    String head =
+        "POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
+            + auth
+            + "\r\nContent-Type: text/plain\r\nContent-Length: "
+            + body.length
+            + "\r\nConnection: "
+            + (keepAlive ? "keep-alive" : "close")
+            + "\r\n\r\n";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
+  /** Reads one response (Content-Length framed); answers its status. */
+  private static int readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    if (c < 0) {
+      throw new IOException("closed before a response");
+    }
+    String h = head.toString();
+    int status = Integer.parseInt(h.substring(9, 12));
+    int length = 0;
+    for (String line : h.split("\r\n")) {
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    byte[] body = in.readNBytes(length);
+    if (body.length < length) {
+      throw new IOException("closed in a response");
+    }
+    return status;
+  }
+
+  private static void awaitAnswers(int port, Duration timeout) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    byte[] request = request(false);
+    while (true) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(5_000);
+        OutputStream out = s.getOutputStream();
+        out.write(request);
+        if (readResponse(s.getInputStream()) == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("nothing answers on port " + port + " within " + timeout);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** HAProxy run in the foreground as a child, stopped by its PID. */
+  private static final class HaProxy implements AutoCloseable {
+    final int port;
+    final Process process;
+
+    private HaProxy(int port, Process process) {
+      this.port = port;
+      this.process = process;
+    }
+
+    static HaProxy start(String binary, Path base, List<String> servers, String checks)
+        throws Exception {
+      int port;
+      try (ServerSocket free = new ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      StringBuilder cfg = new StringBuilder();
+      cfg.append("global\n  maxconn 20000\n  nbthread 2\n")
+          .append("defaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n")
+          .append(
+              "  timeout server 60s\n  retries 3\n  option redispatch\n  option http-keep-alive\n")
+          .append("frontend sql\n  bind 127.0.0.1:")
+          .append(port)
+          .append("\n  default_backend engines\n")
+          .append("backend engines\n  balance roundrobin\n");
+      for (int i = 0; i < servers.size(); i++) {
+        cfg.append("  server s")
+            .append(i + 1)
+            .append(' ')
+            .append(servers.get(i))
+            .append(" check ")
+            .append(checks)
+            .append('\n');
+      }
+      Path file = Files.writeString(base.resolve("haproxy-" + port + ".cfg"), cfg.toString());
+      Process p =
+          new ProcessBuilder(binary, "-db", "-f", file.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(base.resolve("haproxy-" + port + ".log").toFile())
+              .start();
+      return new HaProxy(port, p);
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
