@@ -396,7 +396,7 @@ public final class LoadBalancerBench {
         port = free.getLocalPort();
       }
       StringBuilder cfg = new StringBuilder();
-      cfg.append("global\n  maxconn 20000\n  nbthread 2\n")
+      cfg.append("global\n  maxconn 4096\n  nbthread 2\n")
           .append("defaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n")
           .append(
               "  timeout server 60s\n  retries 3\n  option redispatch\n  option http-keep-alive\n")
@@ -419,6 +419,11 @@ public final class LoadBalancerBench {
               .redirectErrorStream(true)
               .redirectOutput(base.resolve("haproxy-" + port + ".log").toFile())
               .start();
+      if (p.waitFor(1, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "haproxy exited at once: "
+                + Files.readString(base.resolve("haproxy-" + port + ".log")));
+      }
       return new HaProxy(port, p);
     }
 

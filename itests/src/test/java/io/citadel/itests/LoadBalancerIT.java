@@ -127,6 +127,10 @@ public class LoadBalancerIT {
   }
 
   private HttpResponse<String> sql(String statement) throws Exception {
+    return sql(statement, null);
+  }
+
+  private HttpResponse<String> sql(String statement, String idempotencyKey) throws Exception {
     String auth =
         Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -134,6 +138,10 @@ public class LoadBalancerIT {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lbHttp + "/sql"))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Basic " + auth)
+            .headers(
+                idempotencyKey == null
+                    ? new String[] {"Content-Type", "text/plain"}
+                    : new String[] {"Idempotency-Key", idempotencyKey})
             .POST(HttpRequest.BodyPublishers.ofString(statement))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -317,6 +325,30 @@ public class LoadBalancerIT {
               }
             });
     assertEquals(back.toString(), List.of(10L, 10L, 10L), sorted(back));
+  }
+
+  @Test
+  public void aWriteWithAnIdempotencyKeyIsAppliedOnceHoweverOftenItIsSent() throws Exception {
+    String insert = "INSERT INTO t1 VALUES (100, 'keyed')";
+    // a client (or the balancer, after a broken connection) sends it again, to another member
+    HttpResponse<String> first = sql(insert, "order-100");
+    HttpResponse<String> again = sql(insert, "order-100");
+    assertEquals(first.body(), 200, first.statusCode());
+    assertEquals(again.body(), 200, again.statusCode());
+    assertTrue(again.body(), again.body().contains("was applied at offset"));
+    for (CitadelNode n : cluster.nodes()) {
+      Conditions.eventually(
+          n.name() + " has the keyed row once",
+          Duration.ofSeconds(15),
+          () -> {
+            try (Connection c = HaCluster.connect(n);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM t1 WHERE id = 100")) {
+              rs.next();
+              return rs.getLong(1) == 1;
+            }
+          });
+    }
   }
 
   @Test

@@ -11,10 +11,25 @@ import java.util.Objects;
  * @param sql the statement's text
  * @param user the user who ran it on the writer
  * @param clockMillis the writer's clock when it accepted the statement, in ms since the epoch
+ * @param idempotencyKey the client's key for this write, "" for none: a statement whose key an
+ *     earlier one in the log had is not applied again, however many members it was sent through
  */
-public record LoggedStatement(String sql, String user, long clockMillis) {
+public record LoggedStatement(String sql, String user, long clockMillis, String idempotencyKey) {
+  /** The longest key taken; a client's keys are UUIDs or the like. */
+  public static final int MAX_KEY_LENGTH = 200;
+
   public LoggedStatement {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(user, "user");
+    idempotencyKey = idempotencyKey == null ? "" : idempotencyKey;
+    if (idempotencyKey.length() > MAX_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "an idempotency key is at most " + MAX_KEY_LENGTH + " characters");
+    }
+  }
+
+  /** A statement without an idempotency key. */
+  public LoggedStatement(String sql, String user, long clockMillis) {
+    this(sql, user, clockMillis, "");
   }
 }

@@ -39,11 +39,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The HTTP side ({@code POST /sql}): each request goes to a server chosen for it, over kept-alive
  * connections pooled per server. A request that cannot reach its server is sent to another (none of
  * it was sent); a read whose connection breaks before any byte of the answer is sent to another as
- * well, never to a server it already failed on. A write that broke on the way is not sent again:
- * the client gets 502 and decides.
+ * well, never to a server it already failed on; so is a write that carries an {@code
+ * Idempotency-Key}, which the group applies once however often it arrives. A write without one that
+ * broke on the way is not sent again: the client gets 502 and decides.
  */
 final class HttpProxy implements AutoCloseable {
   private static final int MAX_BODY = 64 << 20;
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final Router router;
   private final LbSettings settings;
@@ -84,9 +86,15 @@ final class HttpProxy implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       String sql = Sql.ofHttpBody(request.content().toString(StandardCharsets.UTF_8));
-      boolean read = Sql.isRead(sql);
+      // a read may run twice; so may a write whose key the group applies once
+      boolean read = Sql.isRead(sql) || !request.headers().get(IDEMPOTENCY_KEY, "").isBlank();
       String key = router.algorithm() == Algorithm.LOCALITY ? Sql.firstTable(sql) : null;
-      forward(ctx.channel(), request.retain(), key, read, new HashSet<>());
+      // Connection is hop-by-hop: the client's choice holds between it and the balancer; the
+      // pooled connections to the servers stay open whatever it chose
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      request.headers().remove(HttpHeaderNames.CONNECTION).remove("Keep-Alive");
+      HttpUtil.setKeepAlive(request, true);
+      forward(ctx.channel(), request.retain(), key, read, new HashSet<>(), keepAlive);
     }
 
     @Override
@@ -96,17 +104,23 @@ final class HttpProxy implements AutoCloseable {
   }
 
   private void forward(
-      Channel client, FullHttpRequest request, String key, boolean read, Set<Backend> tried) {
+      Channel client,
+      FullHttpRequest request,
+      String key,
+      boolean read,
+      Set<Backend> tried,
+      boolean keepAlive) {
     Backend b = router.choose(key, tried);
     if (b == null || b.httpAddress().isEmpty()) {
       if (b != null) {
         tried.add(b);
-        forward(client, request, key, read, tried);
+        forward(client, request, key, read, tried, keepAlive);
         return;
       }
       answer(
           client,
           request,
+          keepAlive,
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "no server of the HA group is available"
               + (tried.isEmpty() ? "" : " (tried " + tried + ")"));
@@ -125,7 +139,7 @@ final class HttpProxy implements AutoCloseable {
                 b.inFlight.decrementAndGet();
                 router.backends().connectionFailed(b, String.valueOf(acquired.cause()));
                 b.retriesFrom.increment();
-                forward(client, request, key, read, tried);
+                forward(client, request, key, read, tried, keepAlive);
                 return;
               }
               Channel server = (Channel) acquired.getNow();
@@ -146,7 +160,7 @@ final class HttpProxy implements AutoCloseable {
                         server.close();
                         pool.release(server);
                       }
-                      reply(client, request, response);
+                      reply(client, keepAlive, response);
                       request.release();
                       return;
                     }
@@ -155,11 +169,12 @@ final class HttpProxy implements AutoCloseable {
                     router.backends().connectionFailed(b, String.valueOf(done.cause()));
                     if (read) {
                       b.retriesFrom.increment();
-                      forward(client, request, key, read, tried);
+                      forward(client, request, key, read, tried, keepAlive);
                     } else {
                       answer(
                           client,
                           request,
+                          keepAlive,
                           HttpResponseStatus.BAD_GATEWAY,
                           "the connection to "
                               + b.id()
@@ -235,8 +250,7 @@ final class HttpProxy implements AutoCloseable {
     }
   }
 
-  private static void reply(Channel client, FullHttpRequest request, FullHttpResponse response) {
-    boolean keep = HttpUtil.isKeepAlive(request);
+  private static void reply(Channel client, boolean keep, FullHttpResponse response) {
     HttpUtil.setKeepAlive(response, keep);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     var f = client.writeAndFlush(response);
@@ -246,7 +260,11 @@ final class HttpProxy implements AutoCloseable {
   }
 
   private static void answer(
-      Channel client, FullHttpRequest request, HttpResponseStatus status, String message) {
+      Channel client,
+      FullHttpRequest request,
+      boolean keepAlive,
+      HttpResponseStatus status,
+      String message) {
     String text =
         "{\"error\":\""
             + status.code()
@@ -257,7 +275,7 @@ final class HttpProxy implements AutoCloseable {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    reply(client, request, r);
+    reply(client, keepAlive, r);
     request.release();
   }
 

@@ -10,13 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes of a statement in the group's topic: a format version, the user, the writer's clock and
- * the statement's text. The writer's server id and request id travel as record headers.
+ * The bytes of a statement in the group's topic: a format version, the user, the writer's clock,
+ * the statement's text and (version 2) the client's idempotency key. Version 1 records, written
+ * before keys existed, are still read. The writer's server id and request id travel as record
+ * headers.
  */
 final class LogRecords {
   static final String ORIGIN_HEADER = "citadel.origin";
   static final String REQUEST_HEADER = "citadel.request";
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
 
   private LogRecords() {}
 
@@ -30,6 +32,7 @@ final class LogRecords {
       byte[] sql = s.sql().getBytes(StandardCharsets.UTF_8);
       out.writeInt(sql.length);
       out.write(sql);
+      out.writeUTF(s.idempotencyKey());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -48,9 +51,12 @@ final class LogRecords {
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
     byte version = in.readByte();
-    if (version != VERSION) {
+    if (version != 1 && version != VERSION) {
       throw new IOException(
-          "the record has format version " + version + "; this server reads version " + VERSION);
+          "the record has format version "
+              + version
+              + "; this server reads versions 1 to "
+              + VERSION);
     }
     String user = in.readUTF();
     long clock = in.readLong();
@@ -60,9 +66,13 @@ final class LogRecords {
     }
     byte[] sql = new byte[n];
     in.readFully(sql);
+    String key = version >= 2 ? in.readUTF() : "";
     if (in.available() != 0) {
       throw new IOException(in.available() + " bytes follow the statement");
     }
-    return new LoggedStatement(new String(sql, StandardCharsets.UTF_8), user, clock);
+    if (key.length() > LoggedStatement.MAX_KEY_LENGTH) {
+      throw new IOException("the record's idempotency key is " + key.length() + " characters long");
+    }
+    return new LoggedStatement(new String(sql, StandardCharsets.UTF_8), user, clock, key);
   }
 }

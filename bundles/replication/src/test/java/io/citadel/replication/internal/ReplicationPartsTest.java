@@ -21,6 +21,24 @@ class ReplicationPartsTest {
   @TempDir Path dir;
 
   @Test
+  void aKeyTravelsWithItsStatementAndRecordsWrittenBeforeKeysAreStillRead() throws Exception {
+    LoggedStatement keyed =
+        new LoggedStatement("INSERT INTO t VALUES (1)", "citadel", 7L, "order-41-attempt");
+    assertEquals(keyed, LogRecords.decode(LogRecords.encode(keyed)));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream v1 = new java.io.DataOutputStream(bytes);
+    v1.writeByte(1);
+    v1.writeUTF("citadel");
+    v1.writeLong(7L);
+    byte[] sql = "DELETE FROM t".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    v1.writeInt(sql.length);
+    v1.write(sql);
+    assertEquals(
+        new LoggedStatement("DELETE FROM t", "citadel", 7L),
+        LogRecords.decode(bytes.toByteArray()));
+  }
+
+  @Test
   void aRecordRoundTripsAndGarbageIsNamed() throws Exception {
     LoggedStatement s = new LoggedStatement("INSERT INTO t VALUES ('é', 1)", "citadel", 42L);
     assertEquals(s, LogRecords.decode(LogRecords.encode(s)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.citadel.engine.api.LoggedStatement;
 import io.citadel.engine.internal.auth.Scram;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.exec.Batch;
@@ -230,6 +231,12 @@ public final class HttpSqlServer implements Closeable {
     }
   }
 
+  /**
+   * A write sent with this header is applied once in an HA group however often it is sent (by a
+   * balancer retrying it on another member, say): a repeat answers the first one's outcome.
+   */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private FullHttpResponse run(String user, FullHttpRequest request) {
     String sql;
     try {
@@ -241,9 +248,17 @@ public final class HttpSqlServer implements Closeable {
           "cannot read the request body: " + e.getMessage(),
           0);
     }
+    String key = request.headers().get(IDEMPOTENCY_KEY, "").strip();
+    if (key.length() > LoggedStatement.MAX_KEY_LENGTH) {
+      return error(
+          HttpResponseStatus.BAD_REQUEST,
+          SqlException.INVALID_PARAMETER,
+          IDEMPOTENCY_KEY + " is at most " + LoggedStatement.MAX_KEY_LENGTH + " characters",
+          0);
+    }
     long start = System.nanoTime();
     try (Session session = engine.openSession(user)) {
-      QueryResult r = session.execute(sql);
+      QueryResult r = session.execute(sql, key);
       return json(HttpResponseStatus.OK, out -> write(out, r, (System.nanoTime() - start) / 1e6));
     } catch (SqlException e) {
       return error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), e.position());

@@ -10,6 +10,7 @@ import io.citadel.engine.internal.types.SqlException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -176,23 +177,68 @@ public final class Engine implements Closeable {
     applyLock.lock();
     try {
       checkNext(log, offset);
+      String key = statement.idempotencyKey();
+      String at = Long.toString(offset);
+      if (!key.isEmpty()) {
+        String first = store.meta(IDEMPOTENCY_PREFIX + key);
+        if (first != null) {
+          store.putMeta(offsetKey(log), at);
+          return repeated(key, log, first);
+        }
+      }
       Session session = new Session(this, 0, statement.user());
-      return store.stamped(
-          offsetKey(log),
-          Long.toString(offset),
-          () -> {
-            try {
-              QueryResult r = session.executeAt(statement.sql(), statement.clockMillis());
-              return Outcome.succeeded(r.tag(), r.notices());
-            } catch (SqlException e) {
-              return Outcome.failed(e.sqlState(), e.getMessage());
-            } catch (RuntimeException e) {
-              return Outcome.failed(SqlException.INTERNAL, String.valueOf(e.getMessage()));
-            }
-          });
+      // the key is recorded in the same write as the data: a crash keeps both or neither
+      Map<String, String> stamp =
+          key.isEmpty()
+              ? Map.of(offsetKey(log), at)
+              : Map.of(offsetKey(log), at, IDEMPOTENCY_PREFIX + key, at);
+      Outcome outcome =
+          store.stamped(
+              stamp,
+              () -> {
+                try {
+                  QueryResult r = session.executeAt(statement.sql(), statement.clockMillis());
+                  return Outcome.succeeded(r.tag(), r.notices());
+                } catch (SqlException e) {
+                  return Outcome.failed(e.sqlState(), e.getMessage());
+                } catch (RuntimeException e) {
+                  return Outcome.failed(SqlException.INTERNAL, String.valueOf(e.getMessage()));
+                }
+              });
+      if (!key.isEmpty()) {
+        // what a repeat of the key answers: this outcome
+        store.putMeta(IDEMPOTENCY_PREFIX + key, at + "\t" + encode(outcome));
+      }
+      return outcome;
     } finally {
       applyLock.unlock();
     }
+  }
+
+  /** Where a statement's idempotency key is recorded, with its offset and outcome. */
+  static final String IDEMPOTENCY_PREFIX = "idempotency.";
+
+  private static String encode(Outcome o) {
+    return o.isFailure()
+        ? "F\t" + o.sqlState() + "\t" + o.error().replace('\t', ' ')
+        : "S\t" + o.tag().replace('\t', ' ');
+  }
+
+  /** The answer to a statement whose key was applied before: that statement's outcome. */
+  private static Outcome repeated(String key, String log, String recorded) {
+    String[] f = recorded.split("\t", 4);
+    String notice =
+        "idempotency key \""
+            + key
+            + "\" was applied at offset "
+            + f[0]
+            + " of "
+            + log
+            + "; this repeat was not applied";
+    if (f.length >= 4 && f[1].equals("F")) {
+      return Outcome.failed(f[2], f[3]);
+    }
+    return Outcome.succeeded(f.length >= 3 ? f[2] : "OK", List.of(notice));
   }
 
   /**

@@ -97,6 +97,14 @@ public final class Session implements AutoCloseable {
    * it back.
    */
   public QueryResult execute(String sql) {
+    return execute(sql, "");
+  }
+
+  /**
+   * Runs one statement; a state-changing one that carries an {@code idempotencyKey} goes through
+   * the HA group's log with it, and is applied there once however often it is sent with that key.
+   */
+  public QueryResult execute(String sql, String idempotencyKey) {
     long now = System.currentTimeMillis();
     WriteRouter router = engine.writeRouter();
     if (router == null && !engine.group().isEmpty() && changesState(sql)) {
@@ -115,7 +123,7 @@ public final class Session implements AutoCloseable {
       runningSql = sql;
       runningSince = now;
       try {
-        return result(router.submit(new LoggedStatement(sql, user, now)));
+        return result(router.submit(new LoggedStatement(sql, user, now, idempotencyKey)));
       } catch (WriteRefusedException e) {
         throw new SqlException(e.sqlState(), e.getMessage());
       } finally {

@@ -90,13 +90,11 @@ public final class Store implements Closeable {
   private final ThreadLocal<boolean[]> deferredForce = new ThreadLocal<>();
 
   private static final class Stamp {
-    final String key;
-    final String value;
+    final Map<String, String> pairs;
     int writes;
 
-    Stamp(String key, String value) {
-      this.key = key;
-      this.value = value;
+    Stamp(Map<String, String> pairs) {
+      this.pairs = pairs;
     }
   }
 
@@ -362,10 +360,17 @@ public final class Store implements Closeable {
 
   /** Records a key and value durably, e.g. the replication offset applied so far. */
   public void putMeta(String key, String value) {
+    putMeta(Map.of(key, value));
+  }
+
+  /** Records every pair in one write. */
+  public void putMeta(Map<String, String> pairs) {
     lock.lock();
     try {
       checkOpen();
-      commit(List.of(metaOp(key, value)));
+      List<Op> ops = new ArrayList<>();
+      pairs.forEach((k, v) -> ops.add(metaOp(k, v)));
+      commit(ops);
     } finally {
       lock.unlock();
     }
@@ -377,14 +382,19 @@ public final class Store implements Closeable {
    * The pair is thus durable exactly when the work's effect is.
    */
   public <T> T stamped(String key, String value, java.util.function.Supplier<T> work) {
-    Stamp s = new Stamp(key, value);
+    return stamped(Map.of(key, value), work);
+  }
+
+  /** {@link #stamped(String, String, java.util.function.Supplier)} with several pairs. */
+  public <T> T stamped(Map<String, String> pairs, java.util.function.Supplier<T> work) {
+    Stamp s = new Stamp(Map.copyOf(pairs));
     stamp.set(s);
     try {
       return work.get();
     } finally {
       stamp.remove();
       if (s.writes == 0 && !closed) {
-        putMeta(key, value);
+        putMeta(s.pairs);
       }
     }
   }
@@ -462,7 +472,9 @@ public final class Store implements Closeable {
     Stamp st = stamp.get();
     if (st != null) {
       ops = new ArrayList<>(ops);
-      ops.add(metaOp(st.key, st.value));
+      for (Map.Entry<String, String> e : st.pairs.entrySet()) {
+        ops.add(metaOp(e.getKey(), e.getValue()));
+      }
     }
     byte[] payload;
     try {
@@ -716,7 +728,7 @@ public final class Store implements Closeable {
       Stamp st = stamp.get();
       if (st != null) {
         // The checkpoint's manifest names the new files and the stamp together.
-        meta.put(st.key, st.value);
+        meta.putAll(st.pairs);
         st.writes++;
       }
       checkpoint();

@@ -61,6 +61,39 @@ class LoggedApplyTest {
   }
 
   @Test
+  void aKeyedWriteIsAppliedOnceHoweverOftenTheLogCarriesItAndARepeatAnswersTheFirstOutcome()
+      throws Exception {
+    Path db = dir.resolve("db");
+    LoggedStatement insert =
+        new LoggedStatement("INSERT INTO t VALUES (1), (2)", "citadel", 1L, "k-1");
+    LoggedStatement bad = new LoggedStatement("INSERT INTO nope VALUES (1)", "citadel", 1L, "k-2");
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      e.apply("g", 0, st("CREATE TABLE t (a INTEGER)"));
+      assertEquals("INSERT 0 2", e.apply("g", 1, insert).tag());
+      // a balancer sent it again through another member: in the log twice, applied once
+      Outcome repeat = e.apply("g", 2, insert);
+      assertEquals("INSERT 0 2", repeat.tag());
+      assertTrue(
+          repeat.notices().get(0).contains("applied at offset 1"), repeat.notices().toString());
+      assertEquals(2, count(e, "t"));
+      assertEquals("42P01", e.apply("g", 3, bad).sqlState());
+      assertEquals("42P01", e.apply("g", 4, bad).sqlState(), "a repeat fails as the first did");
+      assertEquals(4, e.appliedOffset("g"));
+    }
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      // the keys are as durable as the data
+      assertEquals("INSERT 0 2", e.apply("g", 5, insert).tag());
+      assertEquals(2, count(e, "t"));
+      assertEquals(
+          "INSERT 0 1",
+          e.apply("g", 6, new LoggedStatement("INSERT INTO t VALUES (3)", "citadel", 1L, "k-3"))
+              .tag());
+      assertEquals(3, count(e, "t"));
+      assertEquals(6, e.appliedOffset("g"));
+    }
+  }
+
+  @Test
   void theWritersClockIsEveryMembersClock() throws Exception {
     try (Engine e = Engine.open(dir.resolve("db"), OPTIONS)) {
       e.apply("g", 0, st("CREATE TABLE t (ts TIMESTAMP)"));
