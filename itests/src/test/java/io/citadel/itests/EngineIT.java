@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -464,34 +463,6 @@ public class EngineIT {
   // ----------------------------------------------------------------------------------- psql
 
   private String psql(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Psql.binary(),
-                "-X",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(pgPort),
-                "-U",
-                "citadel",
-                "-d",
-                "citadel"));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", password());
-    pb.environment().put("PGCONNECT_TIMEOUT", "10");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("psql did not finish within 120 s");
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertEquals(text, 0, p.exitValue());
-    return text;
+    return Psql.run(pgPort, "citadel", password(), args);
   }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.After;
@@ -385,34 +384,6 @@ public class LoadBalancerIT {
   }
 
   private String psql(String statement) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Psql.binary(),
-                "-X",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(lbPg),
-                "-U",
-                USER,
-                "-d",
-                "citadel",
-                "-c",
-                statement)
-            .redirectErrorStream(true);
-    pb.environment().put("PGPASSWORD", PASSWORD);
-    pb.environment().put("PGCONNECT_TIMEOUT", "10");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("psql did not finish within 60 s");
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertEquals(text, 0, p.exitValue());
-    return text;
+    return Psql.run(lbPg, USER, PASSWORD, "-c", statement);
   }
 }

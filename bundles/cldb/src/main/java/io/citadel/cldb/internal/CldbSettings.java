@@ -1,5 +1,6 @@
 package io.citadel.cldb.internal;
 
+import io.citadel.sdk.ConfigReader;
 import io.citadel.sdk.ServiceSettings;
 import java.util.List;
 import java.util.Map;
@@ -11,37 +12,15 @@ import java.util.Map;
 record CldbSettings(String host, String listenAddress, int port, int diskFullPercent) {
 
   static CldbSettings from(Map<String, ?> c, List<String> problems) {
-    String address = text(c, "listen-address", "127.0.0.1");
-    int port = number(c, "port", 7222, 1, 65_535, problems);
+    ConfigReader r = new ConfigReader(c, problems);
+    String address = r.text("listen-address", "127.0.0.1");
+    int port = r.number("port", 7222, 1, 65_535);
     Object warden = c.get(ServiceSettings.PORT);
     if (warden != null && !warden.toString().isBlank()) {
-      port = number(c, ServiceSettings.PORT, port, 1, 65_535, problems);
+      port = r.number(ServiceSettings.PORT, port, 1, 65_535);
     }
-    int full = number(c, "disk-full-percent", 90, 1, 100, problems);
+    int full = r.number("disk-full-percent", 90, 1, 100);
     return new CldbSettings(ServiceSettings.host(c), address, port, full);
-  }
-
-  private static String text(Map<String, ?> c, String key, String fallback) {
-    Object v = c.get(key);
-    return v == null || v.toString().isBlank() ? fallback : v.toString().strip();
-  }
-
-  private static int number(
-      Map<String, ?> c, String key, int fallback, int min, int max, List<String> problems) {
-    String text = text(c, key, "");
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int v = Integer.parseInt(text);
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // named below
-    }
-    problems.add(key + "=" + text + ": must be a whole number from " + min + " to " + max);
-    return fallback;
   }
 
   String apiAddress() {

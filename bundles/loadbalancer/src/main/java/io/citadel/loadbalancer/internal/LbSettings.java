@@ -1,5 +1,6 @@
 package io.citadel.loadbalancer.internal;
 
+import io.citadel.sdk.ConfigReader;
 import io.citadel.sdk.ServiceSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,9 @@ record LbSettings(
   record Server(String id, String pg, String http) {}
 
   static LbSettings from(Map<String, ?> c, List<String> problems) {
+    ConfigReader r = new ConfigReader(c, problems);
     Algorithm algorithm = Algorithm.LEAST_CONNECTIONS;
-    String a = text(c, "algorithm", "");
+    String a = r.text("algorithm", "");
     if (!a.isEmpty()) {
       try {
         algorithm = Algorithm.parse(a);
@@ -36,7 +38,7 @@ record LbSettings(
       }
     }
     List<Server> servers = new ArrayList<>();
-    for (String s : text(c, "servers", "").split(",")) {
+    for (String s : r.text("servers", "").split(",")) {
       String t = s.strip();
       if (t.isEmpty()) {
         continue;
@@ -51,16 +53,16 @@ record LbSettings(
     }
     return new LbSettings(
         ServiceSettings.host(c),
-        text(c, "listen-address", "127.0.0.1"),
-        number(c, "pg-port", 6273, 1, 65_535, problems),
-        number(c, "http-port", 6277, 0, 65_535, problems),
+        r.text("listen-address", "127.0.0.1"),
+        r.number("pg-port", 6273, 1, 65_535),
+        r.number("http-port", 6277, 0, 65_535),
         algorithm,
-        text(c, "group", ""),
+        r.text("group", ""),
         List.copyOf(servers),
-        number(c, "check-interval-ms", 500, 50, 60_000, problems),
-        number(c, "fall", 2, 1, 100, problems),
-        number(c, "rise", 2, 1, 100, problems),
-        number(c, "connect-timeout-ms", 1_000, 10, 60_000, problems));
+        r.number("check-interval-ms", 500, 50, 60_000),
+        r.number("fall", 2, 1, 100),
+        r.number("rise", 2, 1, 100),
+        r.number("connect-timeout-ms", 1_000, 10, 60_000));
   }
 
   private static boolean port(String text) {
@@ -70,29 +72,6 @@ record LbSettings(
     } catch (NumberFormatException e) {
       return false;
     }
-  }
-
-  private static String text(Map<String, ?> c, String key, String fallback) {
-    Object v = c.get(key);
-    return v == null || v.toString().isBlank() ? fallback : v.toString().strip();
-  }
-
-  private static int number(
-      Map<String, ?> c, String key, int fallback, int min, int max, List<String> problems) {
-    String text = text(c, key, "");
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int v = Integer.parseInt(text);
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // named below
-    }
-    problems.add(key + "=" + text + ": must be a whole number from " + min + " to " + max);
-    return fallback;
   }
 
   /** Whether changing to {@code o} needs the listeners or the servers' checks started again. */
