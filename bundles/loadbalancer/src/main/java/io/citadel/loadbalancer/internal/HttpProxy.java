@@ -85,6 +85,15 @@ final class HttpProxy implements AutoCloseable {
   private final class Front extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        answer(
+            ctx.channel(),
+            request.retain(),
+            false,
+            HttpResponseStatus.BAD_REQUEST,
+            "not an HTTP request: " + request.decoderResult().cause().getMessage());
+        return;
+      }
       String sql = Sql.ofHttpBody(request.content().toString(StandardCharsets.UTF_8));
       // a read may run twice; so may a write whose key the group applies once
       boolean read = Sql.isRead(sql) || !request.headers().get(IDEMPOTENCY_KEY, "").isBlank();
