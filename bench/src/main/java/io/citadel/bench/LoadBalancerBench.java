@@ -196,7 +196,14 @@ public final class LoadBalancerBench {
         r.failed.get());
     victim.start(Duration.ofSeconds(180));
     cluster.awaitAllOnline(Duration.ofSeconds(120));
-    Thread.sleep(3_000); // every balancer's rise checks
+    // the balancer measured takes the server back only after its rise checks: wait for that
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (upServers(cluster.nodes().get(0), haproxy) < 3) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(name + ": " + victim.name() + " not back up within 60 s");
+      }
+      Thread.sleep(100);
+    }
     long total = r.ok.get() + r.failed.get();
     return new String[] {
       name,
@@ -204,6 +211,37 @@ public final class LoadBalancerBench {
       String.format(Locale.ROOT, "%,d", r.failed.get()),
       String.format(Locale.ROOT, "%.3f", 100.0 * r.failed.get() / Math.max(1, total))
     };
+  }
+
+  /** Servers the balancer counts up: Citadel's by lb:backends, HAProxy's by its CSV stats. */
+  private static int upServers(CitadelNode front, HaProxy haproxy) throws Exception {
+    int up = 0;
+    if (haproxy == null) {
+      for (String line : front.client("lb:backends --no-format").split("\n")) {
+        String[] c = line.split("\t");
+        if (c.length > 3 && c[0].strip().startsWith("node") && c[3].strip().equals("UP")) {
+          up++;
+        }
+      }
+      return up;
+    }
+    try (Socket s = new Socket("127.0.0.1", haproxy.statsPort)) {
+      s.setSoTimeout(5_000);
+      s.getOutputStream()
+          .write(
+              "GET /stats;csv HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String csv = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : csv.split("\n")) {
+        String[] c = line.split(",");
+        if (c.length > 17 && c[0].equals("engines") && c[1].startsWith("s") && c[17].equals("UP")) {
+          up++;
+        }
+      }
+    } catch (IOException notAnswering) {
+      return 0;
+    }
+    return up;
   }
 
   /** What a load phase measured. */
@@ -296,6 +334,7 @@ public final class LoadBalancerBench {
     }
     long begin = System.nanoTime();
     clients.forEach(Thread::start);
+    // the sleeps below are the measured window itself, not a wait for something to happen
     if (midway != null) {
       Thread.sleep(2_000);
       midway.run();
@@ -382,24 +421,32 @@ public final class LoadBalancerBench {
   /** HAProxy run in the foreground as a child, stopped by its PID. */
   private static final class HaProxy implements AutoCloseable {
     final int port;
+    final int statsPort;
     final Process process;
 
-    private HaProxy(int port, Process process) {
+    private HaProxy(int port, int statsPort, Process process) {
       this.port = port;
+      this.statsPort = statsPort;
       this.process = process;
     }
 
     static HaProxy start(String binary, Path base, List<String> servers, String checks)
         throws Exception {
       int port;
-      try (ServerSocket free = new ServerSocket(0)) {
+      int statsPort;
+      try (ServerSocket free = new ServerSocket(0);
+          ServerSocket stats = new ServerSocket(0)) {
         port = free.getLocalPort();
+        statsPort = stats.getLocalPort();
       }
       StringBuilder cfg = new StringBuilder();
       cfg.append("global\n  maxconn 4096\n  nbthread 2\n")
           .append("defaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n")
           .append(
               "  timeout server 60s\n  retries 3\n  option redispatch\n  option http-keep-alive\n")
+          .append("frontend stats\n  bind 127.0.0.1:")
+          .append(statsPort)
+          .append("\n  stats enable\n  stats uri /stats\n")
           .append("frontend sql\n  bind 127.0.0.1:")
           .append(port)
           .append("\n  default_backend engines\n")
@@ -424,7 +471,7 @@ public final class LoadBalancerBench {
             "haproxy exited at once: "
                 + Files.readString(base.resolve("haproxy-" + port + ".log")));
       }
-      return new HaProxy(port, p);
+      return new HaProxy(port, statsPort, p);
     }
 
     @Override
