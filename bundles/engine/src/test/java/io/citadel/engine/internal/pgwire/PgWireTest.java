@@ -243,7 +243,8 @@ class PgWireTest {
       st.execute("CREATE TABLE big (k BIGINT, v BIGINT)");
       st.execute("INSERT INTO big VALUES (1, 1), (2, 2), (3, 3), (4, 4)");
       for (int i = 0; i < 18; i++) {
-        st.execute("INSERT INTO big SELECT k + (SELECT MAX(k) FROM big), v * 7 FROM big");
+        // v stays small: the join's SUM(a.v * b.v) must not overflow before the cancel lands
+        st.execute("INSERT INTO big SELECT k + (SELECT MAX(k) FROM big), v + 1 FROM big");
       }
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
