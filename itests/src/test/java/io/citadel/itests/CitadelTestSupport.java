@@ -165,6 +165,16 @@ public abstract class CitadelTestSupport {
 
   private static final List<String> PROBE_IMPORTS =
       List.of(
+          "javax.inject",
+          "javax.security.auth",
+          "org.junit",
+          "org.junit.runner",
+          "org.ops4j.pax.exam",
+          "org.ops4j.pax.exam.junit",
+          "org.ops4j.pax.exam.karaf.options",
+          "org.ops4j.pax.exam.options",
+          "org.ops4j.pax.exam.options.extra",
+          "org.ops4j.pax.exam.spi.reactors",
           "org.osgi.framework",
           "org.osgi.util.tracker",
           "org.osgi.service.cm",
