@@ -152,6 +152,11 @@ public final class FileServerService implements CitadelService, FileServer {
     return problem.isEmpty() ? ServiceHealth.running() : ServiceHealth.degraded(problem);
   }
 
+  /** Where the container catalog is kept now. */
+  public synchronized Path catalogFolder() {
+    return settings == null ? defaultDir : settings.dir();
+  }
+
   /** This node's fileserver, for the console; fails with a clear message when it is not running. */
   public FileServerNode requireNode() {
     FileServerNode n = node;

@@ -3,9 +3,11 @@ package io.citadel.warden.internal;
 import io.citadel.coordination.Coordination;
 import io.citadel.coordination.CoordinationState;
 import io.citadel.coordination.CoordinationStateListener;
+import io.citadel.sdk.ConfigFileValidator;
 import io.citadel.warden.internal.conf.ConfFile;
 import io.citadel.warden.internal.conf.ConfProblem;
 import io.citadel.warden.internal.conf.MemoryPlan;
+import io.citadel.warden.internal.conf.RolesFile;
 import io.citadel.warden.internal.conf.ServiceCatalog;
 import io.citadel.warden.internal.conf.ServiceDefinition;
 import io.citadel.warden.internal.conf.Triplet;
@@ -56,9 +58,17 @@ import org.slf4j.LoggerFactory;
  * service.depends.local}, anywhere in the cluster), watches their health, restarts them within
  * their retry budget, and makes counted services race for their slots in ZooKeeper.
  */
-@Component(service = WardenRuntime.class, configurationPid = WardenOptions.PID, immediate = true)
+@Component(
+    service = {WardenRuntime.class, ConfigFileValidator.class},
+    property = {
+      ConfigFileValidator.FILES + "=warden.conf",
+      ConfigFileValidator.FILES + "=conf.d/warden.*.conf",
+      ConfigFileValidator.FILES + "=roles"
+    },
+    configurationPid = WardenOptions.PID,
+    immediate = true)
 @Designate(ocd = WardenConfig.class)
-public final class Warden implements WardenRuntime {
+public final class Warden implements WardenRuntime, ConfigFileValidator {
 
   private static final Logger LOG = LoggerFactory.getLogger(Warden.class);
   private static final Set<String> BUILT_IN = Set.of("coordination");
@@ -212,6 +222,16 @@ public final class Warden implements WardenRuntime {
 
   /** Reads the files; returns whether any changed since the last pass. */
   private boolean readFiles() {
+    Map<Path, String> now = readFilesNow();
+    if (now.equals(lastContent)) {
+      return false;
+    }
+    lastContent.clear();
+    lastContent.putAll(now);
+    return true;
+  }
+
+  private Map<Path, String> readFilesNow() {
     Map<Path, String> now = new TreeMap<>();
     read(etc.resolve("warden.conf"), now);
     read(etc.resolve("roles"), now);
@@ -225,12 +245,43 @@ public final class Warden implements WardenRuntime {
         LOG.warn("Warden cannot list {}: {}", confD, e.getMessage());
       }
     }
-    if (now.equals(lastContent)) {
-      return false;
+    return now;
+  }
+
+  /**
+   * Checks a proposed warden.conf, conf.d file or roles file as the Warden would read it beside the
+   * node's other files as they are now, so a file that only goes wrong with the rest (a second file
+   * for one service, a dependency cycle) is caught too. Reads the disk, not the Warden's state, so
+   * it may run on any thread.
+   */
+  @Override
+  public List<String> validate(String path, String text) {
+    Path file = etc.resolve(path).normalize();
+    if (file.equals(etc.resolve("roles"))) {
+      return RolesFile.problems(text);
     }
-    lastContent.clear();
-    lastContent.putAll(now);
-    return true;
+    boolean wardenConf = file.equals(etc.resolve("warden.conf"));
+    boolean serviceFile =
+        etc.resolve("conf.d").equals(file.getParent())
+            && file.getFileName().toString().matches("warden\\..+\\.conf");
+    if (!wardenConf && !serviceFile) {
+      return List.of(path + ": not a file the Warden reads");
+    }
+    Map<Path, String> files = readFilesNow();
+    files.put(file, text);
+    ConfFile warden = null;
+    List<ConfFile> serviceFiles = new ArrayList<>();
+    for (Map.Entry<Path, String> f : files.entrySet()) {
+      ConfFile parsed = ConfFile.parse(f.getKey(), f.getValue());
+      if (f.getKey().equals(etc.resolve("warden.conf"))) {
+        warden = parsed;
+      } else if (f.getKey().getParent() != null && f.getKey().getParent().endsWith("conf.d")) {
+        serviceFiles.add(parsed);
+      }
+    }
+    ServiceCatalog proposed =
+        ServiceCatalog.build(warden, serviceFiles, this::bundleInstalled, BUILT_IN);
+    return proposed.problemsOf(file).stream().map(ConfProblem::toString).toList();
   }
 
   private static void read(Path file, Map<Path, String> into) {
@@ -256,7 +307,7 @@ public final class Warden implements WardenRuntime {
             ? ConfFile.parse(wardenConf, lastContent.get(wardenConf))
             : null;
     catalog = ServiceCatalog.build(warden, serviceFiles, this::bundleInstalled, BUILT_IN);
-    roles = readRoles(lastContent.get(etc.resolve("roles")));
+    roles = RolesFile.roles(lastContent.get(etc.resolve("roles")));
     reportProblems();
 
     Map<String, ServiceDefinition> next = new HashMap<>(catalog.services());
@@ -340,24 +391,6 @@ public final class Warden implements WardenRuntime {
     }
     loggedProblems.clear();
     loggedProblems.addAll(now);
-  }
-
-  private static Set<String> readRoles(String text) {
-    if (text == null) {
-      return null; // no roles file: every role
-    }
-    Set<String> roles = new HashSet<>();
-    for (String line : text.split("\r?\n")) {
-      String role = line.strip();
-      if (role.isEmpty() || role.startsWith("#")) {
-        continue;
-      }
-      if (role.equals("*")) {
-        return null;
-      }
-      roles.add(role);
-    }
-    return roles;
   }
 
   private boolean hasRole(String service) {

@@ -34,6 +34,7 @@ public class FileServerStatus implements Action {
     t.column("Value");
     long now = System.currentTimeMillis();
     t.addRow().addContent("Node", s.node());
+    t.addRow().addContent("Catalog folder", service.catalogFolder());
     t.addRow().addContent("Master CLDB", s.master().isEmpty() ? "(none known)" : s.master());
     t.addRow().addContent("CLDB epoch", s.epoch());
     t.addRow().addContent("Heartbeat interval", s.intervalMs() + " ms");
