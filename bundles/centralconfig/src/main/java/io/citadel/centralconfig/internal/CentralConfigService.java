@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -179,7 +178,7 @@ public final class CentralConfigService implements CitadelService {
 
   private CentralStore store(PullSettings s) {
     return s.backend().equals(PullSettings.ZOOKEEPER)
-        ? new ZooKeeperStore(coordination)
+        ? new ZooKeeperStore(coordination::curator, coordination.clusterPath("configuration"))
         : new SharedFolderStore(s.store());
   }
 
@@ -214,18 +213,7 @@ public final class CentralConfigService implements CitadelService {
     if (path.endsWith(".cfg")) {
       content = withoutWardenKeys(content);
     }
-    List<String> problems = new ArrayList<>();
-    Optional<String> text = TextChecks.utf8(content);
-    if (text.isEmpty()) {
-      problems.add(path + ": is not UTF-8 text");
-    } else {
-      if (path.endsWith(".cfg")) {
-        problems.addAll(TextChecks.cfg(path, text.get()));
-      }
-      if (problems.isEmpty()) {
-        problems.addAll(validate(path, content));
-      }
-    }
+    List<String> problems = Puller.check(path, content, this::validate);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "not pushed, " + path + " does not validate: " + String.join("; ", problems));

@@ -5,14 +5,10 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * This node's {@code etc/} as the puller sees it. A file is replaced by writing the new content
@@ -65,31 +61,7 @@ final class LocalEtc {
     if (path.endsWith(".cfg") && local.isPresent()) {
       bytes = withWardenKeys(content, properties(local.get()));
     }
-    Files.createDirectories(target.getParent());
-    Path temporary =
-        target.resolveSibling(
-            "." + target.getFileName() + ".centralconfig-" + UUID.randomUUID() + ".tmp");
-    try {
-      Files.write(
-          temporary,
-          bytes,
-          StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE,
-          StandardOpenOption.SYNC);
-      // FileInstall notices a change by time and size: make the new file's time move on even
-      // when the old one was written within the same clock tick.
-      if (Files.exists(target)) {
-        long old = Files.getLastModifiedTime(target).toMillis();
-        long now = Files.getLastModifiedTime(temporary).toMillis();
-        if (now <= old) {
-          Files.setLastModifiedTime(temporary, FileTime.fromMillis(old + 1_000));
-        }
-      }
-      Files.move(
-          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    AtomicFiles.replace(target, bytes);
   }
 
   boolean remove(String path) throws IOException {

@@ -131,22 +131,7 @@ final class Puller {
           Outcome.PENDING,
           "changed " + Math.max(age, 0) + " ms ago; may still be being written");
     }
-    List<String> problems = new ArrayList<>();
-    Optional<String> text = TextChecks.utf8(file.content());
-    if (text.isEmpty()) {
-      problems.add(path + ": is not UTF-8 text");
-    } else {
-      if (path.endsWith(".cfg")) {
-        problems.addAll(TextChecks.cfg(path, text.get()));
-      }
-      if (problems.isEmpty()) {
-        try {
-          problems.addAll(validator.validate(path, file.content()));
-        } catch (RuntimeException e) {
-          problems.add(path + ": its validator failed: " + e);
-        }
-      }
-    }
+    List<String> problems = check(path, file.content(), validator);
     if (!problems.isEmpty()) {
       String why = String.join("; ", problems);
       raise(new Alarm(path, source, why, now));
@@ -167,6 +152,30 @@ final class Puller {
       raise(new Alarm(path, source, why, now));
       return new FileResult(path, source, checksum, Outcome.FAILED, why);
     }
+  }
+
+  /**
+   * Every check a file gets before it is installed (or pushed): UTF-8 text, a {@code .cfg}'s
+   * syntax, then the validators, which see only files that passed the first two.
+   */
+  static List<String> check(String path, byte[] content, Validator validator) {
+    List<String> problems = new ArrayList<>();
+    Optional<String> text = TextChecks.utf8(content);
+    if (text.isEmpty()) {
+      problems.add(path + ": is not UTF-8 text");
+      return problems;
+    }
+    if (path.endsWith(".cfg")) {
+      problems.addAll(TextChecks.cfg(path, text.get()));
+    }
+    if (problems.isEmpty()) {
+      try {
+        problems.addAll(validator.validate(path, content));
+      } catch (RuntimeException e) {
+        problems.add(path + ": its validator failed: " + e);
+      }
+    }
+    return problems;
   }
 
   private FileResult refuse(String path, String source, String why, Instant now) {

@@ -1,10 +1,10 @@
 package io.citadel.centralconfig.internal;
 
-import io.citadel.coordination.Coordination;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -18,14 +18,20 @@ import org.apache.zookeeper.data.Stat;
 final class ZooKeeperStore implements CentralStore {
   private static final int MAX_DEPTH = 4;
 
-  private final Coordination coordination;
+  private final Supplier<CuratorFramework> curator;
+  private final String root;
 
-  ZooKeeperStore(Coordination coordination) {
-    this.coordination = coordination;
+  /**
+   * @param curator the node's client (the current one: a new session replaces it)
+   * @param root the store's znode, {@code /citadel/<cluster>/configuration}
+   */
+  ZooKeeperStore(Supplier<CuratorFramework> curator, String root) {
+    this.curator = curator;
+    this.root = root;
   }
 
   private String root() {
-    return coordination.clusterPath("configuration");
+    return root;
   }
 
   @Override
@@ -37,7 +43,7 @@ final class ZooKeeperStore implements CentralStore {
   public Map<String, StoredFile> list(String scope) throws IOException {
     Map<String, StoredFile> files = new TreeMap<>();
     try {
-      walk(coordination.curator(), root() + "/" + scope, "", files, 0);
+      walk(curator.get(), root() + "/" + scope, "", files, 0);
     } catch (KeeperException.NoNodeException e) {
       // no such scope yet: no files
     } catch (InterruptedException e) {
@@ -80,12 +86,12 @@ final class ZooKeeperStore implements CentralStore {
   @Override
   public void put(String scope, String path, byte[] content) throws IOException {
     String znode = root() + "/" + scope + "/" + path;
-    CuratorFramework curator = coordination.curator();
+    CuratorFramework client = curator.get();
     try {
-      if (curator.checkExists().forPath(znode) == null) {
-        curator.create().creatingParentsIfNeeded().forPath(znode, content);
+      if (client.checkExists().forPath(znode) == null) {
+        client.create().creatingParentsIfNeeded().forPath(znode, content);
       } else {
-        curator.setData().forPath(znode, content);
+        client.setData().forPath(znode, content);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
