@@ -222,7 +222,11 @@ public final class CoordinationManager implements CoordinationRuntime {
   // Called with this locked.
   private void apply(CoordinationSettings next) throws IOException, InterruptedException {
     boolean serverChanges = active == null || active.embeddedServerDiffers(next);
-    stopCurrent(serverChanges);
+    if (!serverChanges) {
+      replaceClient(next);
+      return;
+    }
+    stopCurrent(true);
     active = null;
     if (next.embedded() && embedded == null) {
       EmbeddedZooKeeper server =
@@ -241,6 +245,38 @@ public final class CoordinationManager implements CoordinationRuntime {
         next.clusterName(),
         next.effectiveConnect(),
         next.embedded() ? " (embedded server)" : "");
+  }
+
+  /**
+   * A new session on the same server (a new connect string, session or connection timeout): the new
+   * client is registered before the old one is withdrawn, so a component that binds Coordination
+   * dynamically (the Warden) moves to the new one without being stopped, and one that binds it
+   * statically is reactivated by DS with its bundle left running.
+   */
+  // Called with this locked.
+  private void replaceClient(CoordinationSettings next) {
+    ServiceRegistration<Coordination> oldRegistration = registration;
+    CuratorCoordination old = coordination;
+    CuratorCoordination created = new CuratorCoordination(next, this::publishState);
+    coordination = created;
+    created.start();
+    registration =
+        bundleContext.registerService(Coordination.class, created, serviceProperties(created));
+    active = next;
+    if (oldRegistration != null) {
+      try {
+        oldRegistration.unregister();
+      } catch (IllegalStateException alreadyGone) {
+        // The framework unregisters everything when the bundle stops.
+      }
+    }
+    if (old != null) {
+      old.close();
+    }
+    LOG.info(
+        "Coordination for cluster {} moved to a new session on {}",
+        next.clusterName(),
+        next.effectiveConnect());
   }
 
   // Called with this locked.

@@ -45,6 +45,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -75,7 +77,9 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   private static final Duration COMMAND_WAIT = Duration.ofSeconds(120);
 
   private final BundleContext context;
-  private final Coordination coordination;
+  // Bound dynamically: a new ZooKeeper session (io.citadel.coordination changed) is taken over
+  // without stopping the services this Warden runs.
+  private volatile Coordination coordination;
   private final ConfigurationAdmin configurationAdmin;
   private final ServiceComponentRuntime scr;
   private final Path etc;
@@ -108,12 +112,10 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   @Activate
   public Warden(
       BundleContext context,
-      @Reference Coordination coordination,
       @Reference ConfigurationAdmin configurationAdmin,
       @Reference ServiceComponentRuntime scr,
       Map<String, Object> properties) {
     this.context = context;
-    this.coordination = coordination;
     this.configurationAdmin = configurationAdmin;
     this.scr = scr;
     this.etc = Path.of(property("karaf.etc", "etc"));
@@ -129,16 +131,57 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     this.options = parsed;
     this.memory = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), List.of());
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "citadel-warden"));
-    coordination.addStateListener(stateListener);
-    if (!coordination.state().isConnected()) {
-      suspendedSince = Instant.now();
-    }
-    schedule();
     LOG.info(
         "Warden of {} watching {} and {}",
         options.hostName(),
         etc.resolve("warden.conf"),
         etc.resolve("conf.d"));
+  }
+
+  /**
+   * The first Coordination starts the Warden's passes; a later one (DS binds the new session's
+   * before it unbinds the old one) moves the Warden over: its status znodes and its claims on
+   * counted services are made again on the new session, and nothing it runs is stopped.
+   */
+  @Reference(
+      name = "coordination",
+      policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY,
+      unbind = "unbindCoordination")
+  void bindCoordination(Coordination next) {
+    Coordination previous;
+    synchronized (this) {
+      previous = coordination;
+      coordination = next;
+    }
+    next.addStateListener(stateListener);
+    if (previous == null) {
+      if (!next.state().isConnected()) {
+        suspendedSince = Instant.now();
+      }
+      schedule();
+      return;
+    }
+    previous.removeStateListener(stateListener);
+    LOG.info("Warden: moving to the new ZooKeeper session of {}", next.connectString());
+    thread.execute(this::movedToNewSession);
+  }
+
+  void unbindCoordination(Coordination gone) {
+    gone.removeStateListener(stateListener);
+  }
+
+  // On the Warden's thread.
+  private void movedToNewSession() {
+    statusNodes.keySet().stream().toList().forEach(this::closeStatus);
+    for (ServiceInstance instance : instances.values()) {
+      // the old session's slots go with it; the next pass claims again on the new one
+      instance.claim = null;
+    }
+    if (!coordination.state().isConnected()) {
+      suspendedSince = Instant.now();
+    }
+    pass();
   }
 
   @Modified
@@ -497,6 +540,11 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       case RUNNING -> instance.moveTo(InstanceState.RUNNING, health.detail());
       case STARTING -> {
         Duration limit = Duration.ofSeconds(options.startTimeoutSec());
+        if (instance.state == InstanceState.RUNNING) {
+          // It ran and is starting again by itself (DS reactivating its component on a new
+          // ZooKeeper session, say): it has the start timeout from now, not from its start.
+          instance.startedAt = now;
+        }
         if (instance.startedAt.plus(limit).isBefore(now)) {
           fail(instance, "not healthy within " + limit.toSeconds() + " s: " + health.detail());
         } else {
