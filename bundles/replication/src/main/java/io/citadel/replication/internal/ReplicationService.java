@@ -164,6 +164,10 @@ public final class ReplicationService implements CitadelService {
     return coordination;
   }
 
+  BundleContext context() {
+    return context;
+  }
+
   /** Creates the topic of a new group; answers what was made. */
   public String createGroup(Admin admin, String group, int partitions, short replicationFactor) {
     return GroupTopics.create(admin, group, partitions, replicationFactor);
