@@ -35,8 +35,20 @@ public final class HaCluster implements AutoCloseable {
     this.brokers = brokers;
   }
 
+  /** A step run on each unpacked node before it starts (more configuration, say). */
+  public interface Preparation {
+    void prepare(CitadelNode node) throws Exception;
+  }
+
   /** Starts ZooKeeper and {@code count} nodes in one HA group; returns when all are ONLINE. */
   public static HaCluster start(Path distribution, Path base, int count, Duration timeout)
+      throws Exception {
+    return start(distribution, base, count, timeout, node -> {});
+  }
+
+  /** As {@link #start(Path, Path, int, Duration)}, with {@code prepare} run on every node first. */
+  public static HaCluster start(
+      Path distribution, Path base, int count, Duration timeout, Preparation prepare)
       throws Exception {
     Path shared = Files.createDirectories(base.resolve("shared"));
     StandaloneZooKeeper zk =
@@ -70,6 +82,7 @@ public final class HaCluster implements AutoCloseable {
                 i == 1 ? "" : brokers,
                 "ha-shared-data",
                 shared.toString()));
+        prepare.prepare(node);
         nodes.add(node);
       }
       HaCluster cluster = new HaCluster(zk, nodes, shared, brokers);

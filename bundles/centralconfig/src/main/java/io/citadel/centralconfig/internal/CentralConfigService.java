@@ -26,6 +26,8 @@ import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -83,7 +85,10 @@ public final class CentralConfigService implements CitadelService {
 
   @Activate
   public CentralConfigService(
-      @Reference Coordination coordination, BundleContext context, Map<String, Object> config)
+      @Reference Coordination coordination,
+      @Reference ConfigurationAdmin configurationAdmin,
+      BundleContext context,
+      Map<String, Object> config)
       throws IOException {
     this.coordination = coordination;
     this.context = context;
@@ -93,11 +98,33 @@ public final class CentralConfigService implements CitadelService {
     this.defaultStore = home.toAbsolutePath().resolve("configuration").normalize();
     this.puller =
         new Puller(
-            new LocalEtc(etc),
+            new LocalEtc(etc, pid -> wardenKeys(configurationAdmin, pid)),
             data.resolve(NAME).resolve("installed.properties"),
             this::validate,
             Clock.systemUTC());
     configure(config);
+  }
+
+  /** The Warden's keys ({@code citadel.*}) in a PID's configuration now, if it has one. */
+  private static Map<String, String> wardenKeys(ConfigurationAdmin admin, String pid) {
+    Map<String, String> keys = new java.util.TreeMap<>();
+    try {
+      Configuration[] found =
+          admin.listConfigurations(
+              "(" + org.osgi.framework.Constants.SERVICE_PID + "=" + pid + ")");
+      if (found != null && found.length > 0 && found[0].getProperties() != null) {
+        var properties = found[0].getProperties();
+        for (var e = properties.keys(); e.hasMoreElements(); ) {
+          String key = e.nextElement();
+          if (key.startsWith(LocalEtc.WARDEN_KEYS)) {
+            keys.put(key, String.valueOf(properties.get(key)));
+          }
+        }
+      }
+    } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+      LOG.warn("Central configuration: cannot read the configuration of {}: {}", pid, e.toString());
+    }
+    return keys;
   }
 
   @Modified

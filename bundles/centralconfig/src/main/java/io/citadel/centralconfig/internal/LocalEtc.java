@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * This node's {@code etc/} as the puller sees it. A file is replaced by writing the new content
@@ -24,9 +25,19 @@ final class LocalEtc {
   static final String WARDEN_KEYS = "citadel.";
 
   private final Path etc;
+  private final Function<String, Map<String, String>> liveWardenKeys;
 
   LocalEtc(Path etc) {
+    this(etc, pid -> Map.of());
+  }
+
+  /**
+   * @param liveWardenKeys the Warden's keys in force for a PID (from ConfigAdmin): a service whose
+   *     configuration has no file yet has them only there
+   */
+  LocalEtc(Path etc, Function<String, Map<String, String>> liveWardenKeys) {
     this.etc = etc;
+    this.liveWardenKeys = liveWardenKeys;
   }
 
   Path root() {
@@ -57,9 +68,16 @@ final class LocalEtc {
   void install(String path, byte[] content) throws IOException {
     Path target = etc.resolve(path);
     byte[] bytes = content;
-    Optional<byte[]> local = read(path);
-    if (path.endsWith(".cfg") && local.isPresent()) {
-      bytes = withWardenKeys(content, properties(local.get()));
+    if (path.endsWith(".cfg")) {
+      Map<String, String> kept = new TreeMap<>();
+      if (!path.contains("/")) {
+        kept.putAll(liveWardenKeys.apply(path.substring(0, path.length() - ".cfg".length())));
+      }
+      Optional<byte[]> local = read(path);
+      if (local.isPresent()) {
+        properties(local.get()).forEach(kept::putIfAbsent);
+      }
+      bytes = withWardenKeys(content, kept);
     }
     AtomicFiles.replace(target, bytes);
   }

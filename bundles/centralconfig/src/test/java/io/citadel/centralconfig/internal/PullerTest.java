@@ -140,6 +140,28 @@ class PullerTest {
   }
 
   @Test
+  void aNewCfgTakesTheWardensKeysFromTheConfigurationInForce() throws IOException {
+    puller =
+        new Puller(
+            new LocalEtc(
+                etc,
+                pid ->
+                    pid.equals("io.citadel.hoststats")
+                        ? Map.of("citadel.memory.mb", "64", "citadel.host", "node1")
+                        : Map.of()),
+            dir.resolve("data/installed.properties"),
+            (path, content) -> List.of(),
+            clock);
+    central("default", "io.citadel.hoststats.cfg", "sample.interval.sec = 2\n");
+    assertEquals(Outcome.INSTALLED, result(pull("node1"), "io.citadel.hoststats.cfg").outcome());
+    Map<String, String> now =
+        LocalEtc.properties(Files.readAllBytes(etc.resolve("io.citadel.hoststats.cfg")));
+    assertEquals(
+        Map.of("sample.interval.sec", "2", "citadel.memory.mb", "64", "citadel.host", "node1"),
+        now);
+  }
+
+  @Test
   void aFileThatFailsValidationIsNotInstalledAndRaisesAnAlarmUntilItIsFixed() throws IOException {
     Files.writeString(etc.resolve("warden.conf"), "services.retries=3\n");
     central("default", "warden.conf", "services.retries=lots\n");

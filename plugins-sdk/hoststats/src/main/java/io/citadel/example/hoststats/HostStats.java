@@ -5,8 +5,6 @@ import io.citadel.sdk.CitadelService;
 import io.citadel.sdk.ServiceHealth;
 import io.citadel.sdk.ServiceSettings;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -169,16 +167,10 @@ public final class HostStats implements CitadelService {
     return health;
   }
 
+  /** host.name when set, else the node's name as the Warden gives it to every service. */
   private static String hostName(Map<String, Object> configuration) {
     String configured = text(configuration.get("host.name"), "");
-    if (!configured.isEmpty()) {
-      return configured;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
+    return configured.isEmpty() ? ServiceSettings.host(configuration) : configured;
   }
 
   private static String text(Object value, String fallback) {
