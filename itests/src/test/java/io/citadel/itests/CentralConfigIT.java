@@ -36,6 +36,9 @@ import org.junit.runners.MethodSorters;
  * alarm while the configuration in force keeps working; {@code centralconfig:pull} applies at once;
  * and every Citadel service takes a pulled change of one of its properties without its JVM, its
  * bundle or even its component being restarted (the same JVM pid, the same OSGi service id).
+ *
+ * <p>The tests share one cluster (it takes a minute or more to start) and run in name order, each
+ * on the store and the settings the one before left.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class CentralConfigIT {
