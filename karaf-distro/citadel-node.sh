@@ -9,8 +9,8 @@
 #   karaf-distro/citadel-node.sh client [COMMAND...]  run a console command (or open the console)
 #
 # The node lives in $CITADEL_HOME (default: karaf-distro/node/citadel). Starting a new build
-# over an existing node keeps its ZooKeeper data, its database and its console user; its previous etc/ is
-# kept beside it as etc.previous.
+# over an existing node keeps its ZooKeeper data, its database, its container catalog, its central
+# configuration store and its console user; its previous etc/ is kept beside it as etc.previous.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,8 +72,9 @@ install_node() {
     rm -rf "$previous"
     mv "$home" "$previous"
     log "upgrading $home (previous install kept at $previous)"
-    # What the node stores survives the upgrade: ZooKeeper's data and the engine's database.
-    for kept in zookeeper engine; do
+    # What the node stores survives the upgrade: ZooKeeper's data, the engine's database, the
+    # fileserver's container catalog and what the configuration puller installed.
+    for kept in zookeeper engine fileserver centralconfig; do
       if [ -d "$previous/data/$kept" ]; then
         mkdir -p "$unpacked/data"
         cp -a "$previous/data/$kept" "$unpacked/data/"
@@ -83,6 +84,10 @@ install_node() {
       cp -p "$previous/etc/users.properties" "$unpacked/etc/users.properties"
     fi
     cp -a "$previous/etc" "$unpacked/etc.previous"
+    # the single node's own central configuration store (the default store folder)
+    if [ -d "$previous/configuration" ]; then
+      cp -a "$previous/configuration" "$unpacked/"
+    fi
   else
     log "installing into $home"
   fi
