@@ -359,12 +359,18 @@ public final class ScanNode extends PhysicalNode {
       if (v.form == Vec.Form.DICT) {
         boolean[] table = dp.table(v.dict, b.cols.length, cache);
         int[] codes = v.codes;
+        // A NULL (code -1) is judged by the predicate too: IS NULL and COALESCE(t, 'x') = 'x' hold.
+        int onNull = -1;
         for (int i = 0; i < n; i++) {
           int c = codes[i];
-          out[i] =
-              c >= 0 && c < table.length
-                  ? table[c]
-                  : (c >= 0 && dp.evalOne(v.dict.decode(c), b.cols.length));
+          if (c < 0) {
+            if (onNull < 0) {
+              onNull = dp.evalOne(null, b.cols.length) ? 1 : 0;
+            }
+            out[i] = onNull == 1;
+          } else {
+            out[i] = c < table.length ? table[c] : dp.evalOne(v.dict.decode(c), b.cols.length);
+          }
         }
         return out;
       }
@@ -480,7 +486,12 @@ public final class ScanNode extends PhysicalNode {
 
     boolean evalOne(String value, int width) {
       Vec[] cols = new Vec[width];
-      cols[column] = Vec.ofStrings(ColumnType.TEXT, new String[] {value}, null, 1);
+      cols[column] =
+          Vec.ofStrings(
+              ColumnType.TEXT,
+              new String[] {value},
+              value == null ? new boolean[] {true} : null,
+              1);
       Vec r = expr.eval(new Batch(cols, 1));
       return r.longs[0] != 0 && !r.isNull(0);
     }

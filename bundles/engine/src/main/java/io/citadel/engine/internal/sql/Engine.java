@@ -197,12 +197,13 @@ public final class Engine implements Closeable {
               stamp,
               () -> {
                 try {
-                  QueryResult r = session.executeAt(statement.sql(), statement.clockMillis());
+                  QueryResult r =
+                      Session.guarded(
+                          statement.sql(),
+                          () -> session.executeAt(statement.sql(), statement.clockMillis()));
                   return Outcome.succeeded(r.tag(), r.notices());
                 } catch (SqlException e) {
                   return Outcome.failed(e.sqlState(), e.getMessage());
-                } catch (RuntimeException e) {
-                  return Outcome.failed(SqlException.INTERNAL, String.valueOf(e.getMessage()));
                 }
               });
       if (!key.isEmpty()) {

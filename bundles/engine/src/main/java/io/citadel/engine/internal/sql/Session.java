@@ -105,6 +105,34 @@ public final class Session implements AutoCloseable {
    * the HA group's log with it, and is applied there once however often it is sent with that key.
    */
   public QueryResult execute(String sql, String idempotencyKey) {
+    return guarded(sql, () -> route(sql, idempotencyKey));
+  }
+
+  /**
+   * Runs {@code work} so that whatever goes wrong in it reaches the client as an ERROR with a
+   * SQLSTATE and the session goes on: a bug in the planner or the executor (an assertion, a Calcite
+   * internal error) is XX000, a statement nested too deeply 54001, memory exhausted 53200. Only the
+   * JVM's own failures ({@link VirtualMachineError} other than those two) still escape.
+   */
+  static <T> T guarded(String sql, java.util.function.Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (SqlException e) {
+      throw e;
+    } catch (StackOverflowError e) {
+      throw new SqlException(
+          "54001", "stack depth limit exceeded: the statement is nested too deeply");
+    } catch (OutOfMemoryError e) {
+      throw new SqlException("53200", "out of memory while running the statement");
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      LOG.warn("Statement failed unexpectedly: {}", sql, e);
+      throw new SqlException(SqlException.INTERNAL, "internal error: " + e, 0, e);
+    }
+  }
+
+  private QueryResult route(String sql, String idempotencyKey) {
     long now = System.currentTimeMillis();
     WriteRouter router = engine.writeRouter();
     if (router == null && !engine.group().isEmpty() && changesState(sql)) {
@@ -190,8 +218,6 @@ public final class Session implements AutoCloseable {
     runningSince = now;
     try {
       return dispatch(s, now);
-    } catch (StackOverflowError e) {
-      throw new SqlException(SqlException.PROGRAM_LIMIT, "statement too deeply nested");
     } finally {
       running = null;
       runningSql = null;
@@ -356,6 +382,10 @@ public final class Session implements AutoCloseable {
    * SHOW, DESCRIBE and EXPLAIN only read, so they are run to find out.
    */
   public Shape shapeOf(String sql) {
+    return guarded(sql, () -> plannedShape(sql));
+  }
+
+  private Shape plannedShape(String sql) {
     String s = withCastsRewritten(stripTrailingSemicolon(sql));
     if (s.isEmpty()) {
       return null;
@@ -374,15 +404,13 @@ public final class Session implements AutoCloseable {
     if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
       return null;
     }
-    RelRoot root = new SqlPlanner(engine.store()).plan(node, s);
-    return shape(root);
+    SqlPlanner planner = new SqlPlanner(engine.store());
+    RelRoot root = planner.plan(node, s);
+    return shape(planner, root);
   }
 
-  private static Shape shape(RelRoot root) {
-    List<String> names = new ArrayList<>();
-    for (Map.Entry<Integer, String> f : root.fields) {
-      names.add(f.getValue());
-    }
+  private static Shape shape(SqlPlanner planner, RelRoot root) {
+    List<String> names = planner.columnNames(root);
     ColumnType[] types = new ColumnType[names.size()];
     for (int i = 0; i < types.length; i++) {
       types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
@@ -399,7 +427,7 @@ public final class Session implements AutoCloseable {
     for (Map.Entry<Integer, String> f : root.fields) {
       idx.add(f.getKey());
     }
-    Shape shape = shape(root);
+    Shape shape = shape(planner, root);
     List<String> names = shape.names();
     ColumnType[] types = shape.types();
     List<Batch> out = new ArrayList<>();

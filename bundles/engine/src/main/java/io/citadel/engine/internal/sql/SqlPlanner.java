@@ -126,7 +126,7 @@ public final class SqlPlanner {
           }
         });
     Properties props = new Properties();
-    props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+    props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
     CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
     catalog = new CalciteCatalogReader(root, List.of("citadel"), typeFactory, config);
     validator =
@@ -153,7 +153,7 @@ public final class SqlPlanner {
         .withQuoting(Quoting.DOUBLE_QUOTE)
         .withUnquotedCasing(Casing.TO_LOWER)
         .withQuotedCasing(Casing.UNCHANGED)
-        .withCaseSensitive(false)
+        .withCaseSensitive(true)
         .withConformance(SqlConformanceEnum.LENIENT);
   }
 
@@ -199,6 +199,7 @@ public final class SqlPlanner {
 
   /** Validates and converts to an optimised relational plan. */
   public RelRoot plan(SqlNode parsed, String sql) {
+    pgNames = PgColumnNames.of(parsed);
     SqlNode valid;
     try {
       valid = validator.validate(parsed);
@@ -229,6 +230,49 @@ public final class SqlPlanner {
     rel = run(PUSH_DOWN, rel);
     return root.withRel(rel);
   }
+
+  /**
+   * The result columns' names as PostgreSQL gives them (see {@link PgColumnNames}) for the
+   * statement last planned; where a {@code *} stands, the validator's names for the columns it
+   * expands to.
+   */
+  public List<String> columnNames(RelRoot root) {
+    List<String> calcite = new java.util.ArrayList<>();
+    for (Map.Entry<Integer, String> f : root.fields) {
+      calcite.add(f.getValue());
+    }
+    List<String> pg = pgNames;
+    if (pg == null) {
+      return calcite;
+    }
+    int stars = 0;
+    for (String n : pg) {
+      if (n == null) {
+        stars++;
+      }
+    }
+    if (stars == 0 && pg.size() == calcite.size()) {
+      return pg;
+    }
+    if (stars != 1) {
+      return calcite; // several stars: which columns each gives is not known here
+    }
+    int starWidth = calcite.size() - (pg.size() - 1);
+    List<String> out = new java.util.ArrayList<>();
+    int at = 0;
+    for (String n : pg) {
+      if (n == null) {
+        out.addAll(calcite.subList(at, at + starWidth));
+        at += starWidth;
+      } else {
+        out.add(n);
+        at++;
+      }
+    }
+    return out;
+  }
+
+  private List<String> pgNames;
 
   private static RelNode run(HepProgram program, RelNode rel) {
     HepPlanner p = new HepPlanner(program);

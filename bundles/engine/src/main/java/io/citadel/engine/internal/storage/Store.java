@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -131,9 +130,12 @@ public final class Store implements Closeable {
     return tables.values();
   }
 
-  /** The table, or {@code null}. Names are case-insensitive. */
+  /**
+   * The table, or {@code null}. Names are case-sensitive, as PostgreSQL's are: the SQL layer
+   * lower-cases unquoted identifiers before they get here, and a quoted one keeps its case.
+   */
   public Table table(String name) {
-    return tables.get(name.toLowerCase(Locale.ROOT));
+    return tables.get(name);
   }
 
   public Table require(String name) {
@@ -207,7 +209,7 @@ public final class Store implements Closeable {
 
   public TableDef createTable(
       String name, List<NewColumn> columns, int fragmentSize, boolean ifNotExists) {
-    String n = name.toLowerCase(Locale.ROOT);
+    String n = name;
     if (columns.isEmpty()) {
       throw new SqlException(SqlException.SYNTAX_ERROR, "a table needs at least one column");
     }
@@ -218,7 +220,7 @@ public final class Store implements Closeable {
     Set<String> seen = new HashSet<>();
     List<ColumnDef> defs = new ArrayList<>();
     for (NewColumn c : columns) {
-      String cn = c.name().toLowerCase(Locale.ROOT);
+      String cn = c.name();
       if (!seen.add(cn)) {
         throw new SqlException(
             SqlException.DUPLICATE_COLUMN, "column \"" + cn + "\" specified more than once");
@@ -280,15 +282,10 @@ public final class Store implements Closeable {
       if (t.def().indexOf(column) >= 0) {
         throw new SqlException(
             SqlException.DUPLICATE_COLUMN,
-            "column \""
-                + column.toLowerCase(Locale.ROOT)
-                + "\" of relation \""
-                + t.def().name()
-                + "\" already exists");
+            "column \"" + column + "\" of relation \"" + t.def().name() + "\" already exists");
       }
       int id = t.def().id();
-      ColumnDef c =
-          new ColumnDef(t.def().nextColumnId(), column.toLowerCase(Locale.ROOT), type, false);
+      ColumnDef c = new ColumnDef(t.def().nextColumnId(), column, type, false);
       commit(
           List.of(
               out -> {

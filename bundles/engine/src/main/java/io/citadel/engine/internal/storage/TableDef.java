@@ -2,7 +2,6 @@ package io.citadel.engine.internal.storage;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A table's schema. The fragment size is fixed when the table is created so that replaying the
@@ -18,7 +17,7 @@ public record TableDef(
   /** The column's position in the table, or -1. Names are case-insensitive. */
   public int indexOf(String column) {
     for (int i = 0; i < columns.size(); i++) {
-      if (columns.get(i).name().equalsIgnoreCase(column)) {
+      if (columns.get(i).name().equals(column)) {
         return i;
       }
     }
@@ -27,7 +26,7 @@ public record TableDef(
 
   public TableDef withColumn(String name, io.citadel.engine.internal.types.ColumnType type) {
     List<ColumnDef> cols = new ArrayList<>(columns);
-    cols.add(new ColumnDef(nextColumnId, name.toLowerCase(Locale.ROOT), type, false));
+    cols.add(new ColumnDef(nextColumnId, name, type, false));
     return new TableDef(id, this.name, fragmentSize, nextColumnId + 1, cols);
   }
 }

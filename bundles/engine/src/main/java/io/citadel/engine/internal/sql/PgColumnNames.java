@@ -1,0 +1,160 @@
+package io.citadel.engine.internal.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
+
+/**
+ * The names PostgreSQL gives a query's result columns, which clients read columns by: an alias as
+ * written; a column's own name; a function's or an aggregate's name ({@code count}, {@code
+ * coalesce}); a cast's type name ({@code int4}) when what it casts has no name of its own; {@code
+ * case}; and {@code ?column?} for any other expression. Worked out from the statement as parsed,
+ * before validation rewrites it (PostgreSQL's {@code FigureColname}).
+ */
+final class PgColumnNames {
+  /** A name that only stands in for a better one: an expression with no name of its own. */
+  static final String NONE = "?column?";
+
+  private PgColumnNames() {}
+
+  /**
+   * The names of the top-level select list, one per item, null for a {@code *} item (whose columns
+   * keep the names the validator gives them); null when the statement is not a plain query.
+   */
+  static List<String> of(SqlNode statement) {
+    SqlNode q = statement;
+    while (true) {
+      if (q instanceof SqlOrderBy o) {
+        q = o.query;
+      } else if (q instanceof SqlWith w) {
+        q = w.body;
+      } else if (q instanceof SqlCall c
+          && (q.getKind() == SqlKind.UNION
+              || q.getKind() == SqlKind.INTERSECT
+              || q.getKind() == SqlKind.EXCEPT)) {
+        q = c.operand(0); // a set operation's columns are named by its first branch
+      } else {
+        break;
+      }
+    }
+    if (q instanceof SqlCall c && q.getKind() == SqlKind.VALUES) {
+      SqlNode row = c.getOperandList().isEmpty() ? null : c.operand(0);
+      int n = row instanceof SqlCall r ? r.operandCount() : 1;
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        names.add("column" + i);
+      }
+      return names;
+    }
+    if (!(q instanceof SqlSelect select)) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (SqlNode item : select.getSelectList()) {
+      if (item instanceof SqlIdentifier id && id.isStar()) {
+        names.add(null);
+      } else {
+        names.add(name(item).name);
+      }
+    }
+    return names;
+  }
+
+  /** A name and how firmly it holds: 2 named, 1 a weak stand-in (a type, case), 0 none. */
+  private record Named(String name, int strength) {}
+
+  private static Named name(SqlNode node) {
+    if (node instanceof SqlIdentifier id) {
+      return new Named(id.names.get(id.names.size() - 1), 2);
+    }
+    if (node instanceof SqlCase c) {
+      SqlNode otherwise = c.getElseOperand();
+      if (otherwise != null && !(otherwise instanceof SqlLiteral l && l.getValue() == null)) {
+        Named n = name(otherwise);
+        if (n.strength > 1) {
+          return n;
+        }
+      }
+      return new Named("case", 1);
+    }
+    if (!(node instanceof SqlCall call)) {
+      return new Named(NONE, 0);
+    }
+    switch (call.getKind()) {
+      case AS:
+        return new Named(((SqlIdentifier) call.operand(1)).getSimple(), 2);
+      case CAST:
+        {
+          Named inner = name(call.operand(0));
+          if (inner.strength > 1) {
+            return inner;
+          }
+          if (call.operand(1) instanceof SqlDataTypeSpec spec) {
+            return new Named(typeName(spec), 1);
+          }
+          return new Named(NONE, 0);
+        }
+      case FILTER, WITHIN_GROUP, OVER, RESPECT_NULLS, IGNORE_NULLS:
+        return name(call.operand(0));
+      case SCALAR_QUERY:
+        {
+          List<String> inner = of(call.operand(0));
+          return inner == null || inner.isEmpty() || inner.get(0) == null
+              ? new Named(NONE, 0)
+              : new Named(inner.get(0), NONE.equals(inner.get(0)) ? 0 : 2);
+        }
+      case EXISTS:
+        return new Named("exists", 2);
+      case ROW:
+        return new Named("row", 2);
+      case ARRAY_VALUE_CONSTRUCTOR, ARRAY_QUERY_CONSTRUCTOR:
+        return new Named("array", 2);
+      default:
+        break;
+    }
+    if (call.getOperator() instanceof SqlTrimFunction && call.operand(0) instanceof SqlLiteral f) {
+      String flag = String.valueOf(f.getValue()).toUpperCase(Locale.ROOT);
+      return new Named(
+          switch (flag) {
+            case "LEADING" -> "ltrim";
+            case "TRAILING" -> "rtrim";
+            default -> "btrim";
+          },
+          2);
+    }
+    if (call.getOperator() instanceof SqlFunction && call instanceof SqlBasicCall) {
+      return new Named(call.getOperator().getName().toLowerCase(Locale.ROOT), 2);
+    }
+    return new Named(NONE, 0);
+  }
+
+  /** PostgreSQL's internal name of a type as it names a cast's column. */
+  private static String typeName(SqlDataTypeSpec spec) {
+    String t = spec.getTypeName().getSimple().toUpperCase(Locale.ROOT);
+    return switch (t) {
+      case "INTEGER", "INT" -> "int4";
+      case "BIGINT" -> "int8";
+      case "SMALLINT", "TINYINT" -> "int2";
+      case "REAL" -> "float4";
+      case "DOUBLE", "FLOAT" -> "float8";
+      case "DECIMAL", "NUMERIC", "DEC" -> "numeric";
+      case "BOOLEAN" -> "bool";
+      case "CHAR", "CHARACTER" -> "bpchar";
+      case "VARCHAR" -> "varchar";
+      default -> t.toLowerCase(Locale.ROOT);
+    };
+  }
+}

@@ -1,0 +1,22 @@
+-- Errors: each must be an ERROR with PostgreSQL's SQLSTATE, and the session goes on.
+SELECT * FROM no_such_table;
+SELECT no_such_column;
+CREATE TABLE e (a INTEGER, b TEXT);
+SELECT c FROM e;
+SELECT a FROM e WHERE b = 1;
+SELECT a + b FROM e;
+SELECTT 1;
+SELECT 1 +;
+SELECT no_such_function(1);
+INSERT INTO e VALUES (1, 'x', 3);
+INSERT INTO e (c) VALUES (1);
+CREATE TABLE e (a INTEGER);
+DROP TABLE no_such_table;
+SELECT 'x'::date;
+SELECT '2024-13-01'::date;
+SELECT CAST('abc' AS INTEGER);
+SELECT (SELECT a FROM (VALUES (1), (2)) v(a));
+SELECT trim(1);
+SELECT date_part('year', DATE '2024-05-06');
+SELECT json_build_object('a', 1);
+SELECT 1;

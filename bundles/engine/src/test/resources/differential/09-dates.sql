@@ -1,0 +1,23 @@
+-- Dates and times.
+CREATE TABLE dts (id INTEGER, d DATE, ts TIMESTAMP);
+INSERT INTO dts VALUES (1, DATE '2024-02-28', TIMESTAMP '2024-02-28 13:45:10'), (2, DATE '2023-12-31', TIMESTAMP '2023-12-31 23:59:59.5'), (3, NULL, NULL);
+SELECT id, d, ts FROM dts ORDER BY id;
+SELECT id, d + 1, d - 1 FROM dts ORDER BY id;
+SELECT DATE '2024-03-01' - DATE '2024-02-01';
+SELECT id, extract(year FROM d), extract(month FROM d), extract(day FROM d) FROM dts ORDER BY id;
+SELECT id, extract(hour FROM ts), extract(minute FROM ts), extract(dow FROM d) FROM dts ORDER BY id;
+SELECT id, date_trunc('month', ts), date_trunc('year', ts), date_trunc('hour', ts) FROM dts ORDER BY id;
+SELECT date_part('year', DATE '2024-05-06'), date_part('month', TIMESTAMP '2024-05-06 01:02:03');
+SELECT DATE '2024-01-31' + INTERVAL '1 month', TIMESTAMP '2024-01-01 00:00' + INTERVAL '1 day';
+SELECT TIMESTAMP '2024-01-02 00:00' - TIMESTAMP '2024-01-01 12:00';
+SELECT make_date(2024, 2, 29), to_date('2024-03-05', 'YYYY-MM-DD');
+SELECT to_char(DATE '2024-03-05', 'YYYY-MM-DD'), to_char(TIMESTAMP '2024-03-05 14:07:00', 'YYYY-MM-DD HH24:MI');
+SELECT age(TIMESTAMP '2024-03-05', TIMESTAMP '2023-01-01');
+SELECT id FROM dts WHERE d > DATE '2024-01-01';
+SELECT id FROM dts WHERE d BETWEEN '2023-01-01' AND '2023-12-31';
+SELECT min(d), max(ts) FROM dts;
+SELECT d, count(*) FROM dts GROUP BY d ORDER BY d;
+SELECT CAST('2024-02-29' AS DATE), '2024-02-29'::timestamp, CAST(TIMESTAMP '2024-02-29 10:00' AS DATE);
+SELECT DATE '2024-02-30';
+SELECT extract(epoch FROM TIMESTAMP '2024-01-01 00:00:00');
+SELECT extract(quarter FROM DATE '2024-05-06'), extract(doy FROM DATE '2024-05-06'), extract(week FROM DATE '2024-05-06');
