@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 #
 # Runs every test: the unit tests, then the integration tests against the built distribution.
-# The engine's tests drive the real psql client; it is installed here when missing (Debian or
-# Ubuntu, as root or with sudo), since nothing installed by hand may be relied on.
+# The engine's tests drive the real psql client and compare answers with a real PostgreSQL server;
+# both are installed here when missing (Debian or Ubuntu, as root or with sudo), since nothing
+# installed by hand may be relied on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v psql >/dev/null 2>&1; then
-  echo "[citadel] psql not found: installing postgresql-client" >&2
+# psql for the engine's client tests; the PostgreSQL server (Debian's postgresql) as the referee
+# of the differential SQL suite, which starts its own throw-away cluster on loopback.
+need=()
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "[citadel] installing ${need[*]}" >&2
   sudo_cmd=""
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { echo "[citadel] need root or sudo to install psql" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "[citadel] need root or sudo to install ${need[*]}" >&2; exit 1; }
     sudo_cmd="sudo"
   fi
-  command -v apt-get >/dev/null || { echo "[citadel] install psql (PostgreSQL client) first" >&2; exit 1; }
+  command -v apt-get >/dev/null || { echo "[citadel] install ${need[*]} first" >&2; exit 1; }
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -qq
-  $sudo_cmd env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq postgresql-client >/dev/null
+  # the package's own cluster is not wanted: the tests make theirs
+  $sudo_cmd mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $sudo_cmd tee /etc/postgresql-common/createcluster.d/citadel.conf >/dev/null
+  $sudo_cmd env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 exec mvn -B -ntp install "$@"

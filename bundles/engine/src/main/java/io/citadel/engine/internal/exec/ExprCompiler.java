@@ -154,12 +154,16 @@ public final class ExprCompiler {
       case LIKE:
         {
           boolean negated = call.getOperator() instanceof SqlLikeOperator l && l.isNegated();
+          boolean caseSensitive =
+              !(call.getOperator() instanceof SqlLikeOperator l) || l.isCaseSensitive();
           if (!(ops.get(1) instanceof RexLiteral p)) {
             throw unsupported("LIKE with a pattern that is not a constant");
           }
+          // PostgreSQL's default escape character is the backslash
           String escape =
-              ops.size() > 2 ? ((RexLiteral) ops.get(2)).getValueAs(String.class) : null;
-          Expr like = new Like(compile(ops.get(0)), p.getValueAs(String.class), escape);
+              ops.size() > 2 ? ((RexLiteral) ops.get(2)).getValueAs(String.class) : "\\";
+          Expr like =
+              new Like(compile(ops.get(0)), p.getValueAs(String.class), escape, caseSensitive);
           return negated ? new Not(like) : like;
         }
       case EXTRACT:
@@ -175,7 +179,10 @@ public final class ExprCompiler {
         throw unsupported(kind + " of a date or time");
       case TRIM:
         {
-          String flag = ((RexLiteral) ops.get(0)).getValueAs(String.class);
+          String flag =
+              ((RexLiteral) ops.get(0))
+                  .getValueAs(org.apache.calcite.sql.fun.SqlTrimFunction.Flag.class)
+                  .name();
           return new Func("TRIM_" + flag, List.of(compile(ops.get(1)), compile(ops.get(2))), type);
         }
       case OTHER_FUNCTION:
@@ -198,7 +205,10 @@ public final class ExprCompiler {
       args.add(compile(o));
     }
     if (kind == SqlKind.OTHER && "||".equals(name)) {
-      name = "CONCAT";
+      name = "TEXTCAT"; // strict, unlike concat(): NULL if either side is
+    }
+    if (TextFunctions.supports(name)) {
+      return new TextFunctions(name, args, type);
     }
     if (!Func.supports(name)) {
       throw unsupported("function " + call.getOperator().getName());
@@ -890,9 +900,14 @@ public final class ExprCompiler {
     private final Expr arg;
     private final Pattern pattern;
 
-    Like(Expr arg, String like, String escape) {
+    Like(Expr arg, String like, String escape, boolean caseSensitive) {
       this.arg = arg;
-      this.pattern = Pattern.compile(toRegex(like, escape), Pattern.DOTALL);
+      this.pattern =
+          Pattern.compile(
+              toRegex(like, escape),
+              caseSensitive
+                  ? Pattern.DOTALL
+                  : Pattern.DOTALL | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     static String toRegex(String like, String escape) {

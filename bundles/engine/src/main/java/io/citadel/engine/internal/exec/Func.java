@@ -19,7 +19,7 @@ final class Func implements Expr {
           "CHARACTER_LENGTH",
           "LENGTH",
           "SUBSTRING",
-          "CONCAT",
+          "TEXTCAT",
           "ABS",
           "FLOOR",
           "CEIL",
@@ -85,7 +85,7 @@ final class Func implements Expr {
           l[i] = v.codePointCount(0, v.length());
         }
         case "SUBSTRING" -> s[i] = substring(a, i);
-        case "CONCAT" -> {
+        case "TEXTCAT" -> {
           StringBuilder sb = new StringBuilder();
           for (Vec v : a) {
             sb.append(v.type.kind() == TypeKind.TEXT ? v.string(i) : v.type.format(v.get(i)));

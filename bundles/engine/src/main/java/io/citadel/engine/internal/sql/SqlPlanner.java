@@ -39,7 +39,6 @@ import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -131,7 +130,7 @@ public final class SqlPlanner {
     catalog = new CalciteCatalogReader(root, List.of("citadel"), typeFactory, config);
     validator =
         SqlValidatorUtil.newValidator(
-            SqlOperatorTables.chain(
+            PgFunctions.table(
                 SqlStdOperatorTable.instance(),
                 SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL)),
             catalog,
@@ -141,7 +140,7 @@ public final class SqlPlanner {
                 .withDefaultNullCollation(NullCollation.HIGH)
                 .withIdentifierExpansion(true));
     HepPlanner hep = new HepPlanner(HepProgram.builder().build());
-    cluster = RelOptCluster.create(hep, new RexBuilder(typeFactory));
+    cluster = RelOptCluster.create(hep, new PgRexBuilder(typeFactory));
     cluster.setMetadataQuerySupplier(
         () ->
             new RelMetadataQuery(
@@ -273,6 +272,47 @@ public final class SqlPlanner {
   }
 
   private List<String> pgNames;
+
+  /**
+   * Folds casts of exact numeric literals as PostgreSQL rounds them, half away from zero ({@code
+   * 3.7::int} is 4, {@code 12345.678::numeric(6,1)} is 12345.7); Calcite's own folding truncates. A
+   * value the target cannot hold is left to the executor, which reports it.
+   */
+  private static final class PgRexBuilder extends RexBuilder {
+    PgRexBuilder(RelDataTypeFactory typeFactory) {
+      super(typeFactory);
+    }
+
+    @Override
+    public org.apache.calcite.rex.RexNode makeCast(
+        org.apache.calcite.sql.parser.SqlParserPos pos,
+        org.apache.calcite.rel.type.RelDataType type,
+        org.apache.calcite.rex.RexNode exp,
+        boolean matchNullability,
+        boolean safe,
+        org.apache.calcite.rex.RexLiteral format) {
+      if (exp instanceof org.apache.calcite.rex.RexLiteral lit
+          && lit.getValue() instanceof java.math.BigDecimal v
+          && org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(lit.getType())
+          && org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(type)) {
+        int scale = org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(type) ? type.getScale() : 0;
+        if (v.scale() > scale) {
+          java.math.BigDecimal r = v.setScale(scale, java.math.RoundingMode.HALF_UP);
+          boolean fits =
+              org.apache.calcite.sql.type.SqlTypeUtil.isDecimal(type)
+                  ? r.precision() - r.scale() <= type.getPrecision() - type.getScale()
+                  : r.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                      && r.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) >= 0;
+          if (!fits) {
+            return makeAbstractCast(pos, type, exp, safe, format);
+          }
+          org.apache.calcite.rex.RexNode folded = makeExactLiteral(r, type);
+          return super.makeCast(pos, type, folded, matchNullability, safe, format);
+        }
+      }
+      return super.makeCast(pos, type, exp, matchNullability, safe, format);
+    }
+  }
 
   private static RelNode run(HepProgram program, RelNode rel) {
     HepPlanner p = new HepPlanner(program);

@@ -410,7 +410,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return checkIntegral((Long) value, value);
       }
       if (from.kind.isNumeric()) {
-        BigDecimal d = from.toBigDecimal(value).setScale(0, RoundingMode.HALF_EVEN);
+        // PostgreSQL rounds half away from zero: 2.5 becomes 3, -2.5 becomes -3
+        BigDecimal d = from.toBigDecimal(value).setScale(0, RoundingMode.HALF_UP);
         try {
           return checkIntegral(d.longValueExact(), value);
         } catch (ArithmeticException e) {

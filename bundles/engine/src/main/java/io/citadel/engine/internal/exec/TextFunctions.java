@@ -1,0 +1,437 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * PostgreSQL's string functions (and {@code trunc}), evaluated a row at a time with PostgreSQL's
+ * rules: NULL in, NULL out, except {@code concat}, {@code concat_ws} and {@code format}, which skip
+ * NULL arguments. A bad argument (a negative repeat count, an invalid regular expression, a code
+ * point {@code chr} cannot make) is an error naming it.
+ */
+final class TextFunctions implements Expr {
+  private static final Set<String> NAMES =
+      Set.of(
+          "OCTET_LENGTH",
+          "BTRIM",
+          "LTRIM",
+          "RTRIM",
+          "INITCAP",
+          "STRPOS",
+          "LPAD",
+          "RPAD",
+          "LEFT",
+          "RIGHT",
+          "SPLIT_PART",
+          "REVERSE",
+          "REPEAT",
+          "MD5",
+          "ASCII",
+          "CHR",
+          "REGEXP_REPLACE",
+          "STARTS_WITH",
+          "TRANSLATE",
+          "SUBSTR",
+          "CONCAT",
+          "CONCAT_WS",
+          "FORMAT",
+          "TRUNC");
+
+  /** The longest string these functions build: PostgreSQL's limit on a field is 1 GB. */
+  private static final long MAX_LENGTH = 256L << 20;
+
+  private final String name;
+  private final List<Expr> args;
+  private final ColumnType type;
+  private final boolean strict;
+
+  TextFunctions(String name, List<Expr> args, ColumnType type) {
+    this.name = name;
+    this.args = args;
+    this.type = type;
+    this.strict = !Set.of("CONCAT", "CONCAT_WS", "FORMAT").contains(name);
+  }
+
+  static boolean supports(String name) {
+    return NAMES.contains(name);
+  }
+
+  @Override
+  public ColumnType type() {
+    return type;
+  }
+
+  @Override
+  public Vec eval(Batch b) {
+    int n = b.size;
+    Vec[] a = new Vec[args.size()];
+    for (int k = 0; k < a.length; k++) {
+      a[k] = args.get(k).eval(b);
+    }
+    Object[] out = new Object[n];
+    Object[] row = new Object[a.length];
+    for (int i = 0; i < n; i++) {
+      boolean anyNull = false;
+      for (int k = 0; k < a.length; k++) {
+        row[k] = a[k].isNull(i) ? null : a[k].get(i);
+        anyNull |= row[k] == null;
+      }
+      if (strict && anyNull) {
+        continue;
+      }
+      out[i] = apply(row, a);
+    }
+    return vector(type, out);
+  }
+
+  private static Vec vector(ColumnType type, Object[] values) {
+    int n = values.length;
+    boolean[] nulls = null;
+    for (int i = 0; i < n; i++) {
+      if (values[i] == null) {
+        if (nulls == null) {
+          nulls = new boolean[n];
+        }
+        nulls[i] = true;
+      }
+    }
+    switch (Vec.formOf(type)) {
+      case LONG -> {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+          l[i] = values[i] == null ? 0 : ((Number) values[i]).longValue();
+        }
+        return Vec.ofLongs(type, l, nulls, n);
+      }
+      case DOUBLE -> {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+          d[i] = values[i] == null ? 0 : ((Number) values[i]).doubleValue();
+        }
+        return Vec.ofDoubles(type, d, nulls, n);
+      }
+      default -> {
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) {
+          s[i] = (String) values[i];
+        }
+        return Vec.ofStrings(type, s, nulls, n);
+      }
+    }
+  }
+
+  private Object apply(Object[] v, Vec[] a) {
+    return switch (name) {
+      case "OCTET_LENGTH" -> (long) str(v[0]).getBytes(StandardCharsets.UTF_8).length;
+      case "BTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, true);
+      case "LTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, false);
+      case "RTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", false, true);
+      case "INITCAP" -> initcap(str(v[0]));
+      case "STRPOS" -> (long) codePoints(str(v[0]), str(v[0]).indexOf(str(v[1]))) + 1;
+      case "LPAD" -> pad(str(v[0]), num(v[1]), v.length > 2 ? str(v[2]) : " ", true);
+      case "RPAD" -> pad(str(v[0]), num(v[1]), v.length > 2 ? str(v[2]) : " ", false);
+      case "LEFT" -> left(str(v[0]), num(v[1]));
+      case "RIGHT" -> right(str(v[0]), num(v[1]));
+      case "SPLIT_PART" -> splitPart(str(v[0]), str(v[1]), num(v[2]));
+      case "REVERSE" -> new StringBuilder(str(v[0])).reverse().toString();
+      case "REPEAT" -> repeat(str(v[0]), num(v[1]));
+      case "MD5" -> md5(str(v[0]));
+      case "ASCII" -> str(v[0]).isEmpty() ? 0L : (long) str(v[0]).codePointAt(0);
+      case "CHR" -> chr(num(v[0]));
+      case "REGEXP_REPLACE" ->
+          regexpReplace(str(v[0]), str(v[1]), str(v[2]), v.length > 3 ? str(v[3]) : "");
+      case "STARTS_WITH" -> str(v[0]).startsWith(str(v[1])) ? 1L : 0L;
+      case "TRANSLATE" -> translate(str(v[0]), str(v[1]), str(v[2]));
+      case "SUBSTR" -> substr(str(v[0]), num(v[1]), v.length > 2 ? num(v[2]) : null);
+      case "CONCAT" -> concat("", v, a, 0);
+      case "CONCAT_WS" -> v[0] == null ? null : concat(str(v[0]), v, a, 1);
+      case "FORMAT" -> v[0] == null ? null : format(str(v[0]), v, a);
+      case "TRUNC" -> trunc(v, a);
+      default ->
+          throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, name + " is not supported");
+    };
+  }
+
+  private static String str(Object o) {
+    return (String) o;
+  }
+
+  private static long num(Object o) {
+    return ((Number) o).longValue();
+  }
+
+  /** The text of a value as PostgreSQL's output function writes it. */
+  private static String text(Object value, Vec v) {
+    return v.type.kind() == TypeKind.TEXT ? (String) value : v.type.format(value);
+  }
+
+  private static int codePoints(String s, int charIndex) {
+    return charIndex < 0 ? -1 : s.codePointCount(0, charIndex);
+  }
+
+  private static String trim(String s, String chars, boolean leading, boolean trailing) {
+    int from = 0;
+    int to = s.length();
+    while (leading && from < to && chars.indexOf(s.charAt(from)) >= 0) {
+      from++;
+    }
+    while (trailing && to > from && chars.indexOf(s.charAt(to - 1)) >= 0) {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
+  private static String initcap(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    boolean wordStart = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(wordStart ? Character.toUpperCase(c) : Character.toLowerCase(c));
+      wordStart = !Character.isLetterOrDigit(c);
+    }
+    return b.toString();
+  }
+
+  private static void checkLength(long n) {
+    if (n > MAX_LENGTH) {
+      throw new SqlException(
+          SqlException.PROGRAM_LIMIT, "requested length too large: " + n + " characters");
+    }
+  }
+
+  private static String pad(String s, long len, String fill, boolean left) {
+    checkLength(len);
+    int cps = s.codePointCount(0, s.length());
+    if (len <= 0) {
+      return "";
+    }
+    if (cps >= len) {
+      return s.substring(0, s.offsetByCodePoints(0, (int) len));
+    }
+    if (fill.isEmpty()) {
+      return s;
+    }
+    StringBuilder p = new StringBuilder();
+    int[] f = fill.codePoints().toArray();
+    for (long k = 0; k < len - cps; k++) {
+      p.appendCodePoint(f[(int) (k % f.length)]);
+    }
+    return left ? p + s : s + p;
+  }
+
+  private static String left(String s, long n) {
+    int cps = s.codePointCount(0, s.length());
+    long keep = n >= 0 ? Math.min(n, cps) : Math.max(0, cps + n);
+    return s.substring(0, s.offsetByCodePoints(0, (int) keep));
+  }
+
+  private static String right(String s, long n) {
+    int cps = s.codePointCount(0, s.length());
+    long keep = n >= 0 ? Math.min(n, cps) : Math.max(0, cps + n);
+    return s.substring(s.offsetByCodePoints(0, (int) (cps - keep)));
+  }
+
+  private static String splitPart(String s, String delimiter, long field) {
+    if (field == 0) {
+      throw new SqlException(SqlException.INVALID_PARAMETER, "field position must not be zero");
+    }
+    String[] parts = delimiter.isEmpty() ? new String[] {s} : s.split(Pattern.quote(delimiter), -1);
+    long at = field > 0 ? field - 1 : parts.length + field;
+    return at >= 0 && at < parts.length ? parts[(int) at] : "";
+  }
+
+  private static String repeat(String s, long n) {
+    if (n <= 0) {
+      return "";
+    }
+    checkLength(n * s.length());
+    return s.repeat((int) n);
+  }
+
+  private static String md5(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new SqlException(SqlException.INTERNAL, "MD5 is not available in this JVM");
+    }
+  }
+
+  private static String chr(long code) {
+    if (code == 0) {
+      throw new SqlException("54000", "null character not permitted");
+    }
+    if (code < 0 || code > Character.MAX_CODE_POINT || (code >= 0xD800 && code <= 0xDFFF)) {
+      throw new SqlException("54000", "requested character too large for encoding: " + code);
+    }
+    return new String(Character.toChars((int) code));
+  }
+
+  private static String regexpReplace(String s, String pattern, String replacement, String flags) {
+    int f = 0;
+    boolean global = false;
+    for (char c : flags.toCharArray()) {
+      switch (c) {
+        case 'g' -> global = true;
+        case 'i' -> f |= Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+        case 'c' -> f &= ~Pattern.CASE_INSENSITIVE;
+        case 'n', 'm' -> f |= Pattern.MULTILINE;
+        case 's' -> f |= Pattern.DOTALL;
+        case 'x' -> f |= Pattern.COMMENTS;
+        default ->
+            throw new SqlException(
+                SqlException.INVALID_PARAMETER, "invalid regular expression option: \"" + c + "\"");
+      }
+    }
+    Pattern p;
+    try {
+      p = Pattern.compile(pattern, f);
+    } catch (PatternSyntaxException e) {
+      throw new SqlException("2201B", "invalid regular expression: " + e.getDescription());
+    }
+    // PostgreSQL's replacement: \1..\9 name groups, \& the whole match, \\ a backslash.
+    StringBuilder r = new StringBuilder();
+    for (int i = 0; i < replacement.length(); i++) {
+      char c = replacement.charAt(i);
+      if (c == '\\' && i + 1 < replacement.length()) {
+        char nx = replacement.charAt(++i);
+        if (nx >= '1' && nx <= '9') {
+          r.append('$').append(nx);
+        } else if (nx == '&') {
+          r.append("$0");
+        } else {
+          r.append(Matcher.quoteReplacement(String.valueOf(nx)));
+        }
+      } else {
+        r.append(Matcher.quoteReplacement(String.valueOf(c)));
+      }
+    }
+    Matcher m = p.matcher(s);
+    try {
+      return global ? m.replaceAll(r.toString()) : m.replaceFirst(r.toString());
+    } catch (IndexOutOfBoundsException e) {
+      throw new SqlException("2201B", "invalid regular expression: " + e.getMessage());
+    }
+  }
+
+  private static String translate(String s, String from, String to) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int at = from.indexOf(c);
+      if (at < 0) {
+        b.append(c);
+      } else if (at < to.length()) {
+        b.append(to.charAt(at));
+      }
+    }
+    return b.toString();
+  }
+
+  private static String substr(String s, long start, Long count) {
+    if (count != null && count < 0) {
+      throw new SqlException("22011", "negative substring length not allowed");
+    }
+    int cps = s.codePointCount(0, s.length());
+    long from = Math.max(start, 1);
+    long to = count == null ? cps + 1L : Math.min(start + count, cps + 1L);
+    if (from > cps || to <= from) {
+      return "";
+    }
+    return s.substring(
+        s.offsetByCodePoints(0, (int) from - 1), s.offsetByCodePoints(0, (int) to - 1));
+  }
+
+  private static String concat(String separator, Object[] v, Vec[] a, int first) {
+    StringBuilder b = new StringBuilder();
+    boolean any = false;
+    for (int k = first; k < v.length; k++) {
+      if (v[k] == null) {
+        continue;
+      }
+      if (any) {
+        b.append(separator);
+      }
+      b.append(text(v[k], a[k]));
+      any = true;
+      checkLength(b.length());
+    }
+    return b.toString();
+  }
+
+  /** format() with %s, %I, %L and %% (no positions or widths). */
+  private static String format(String f, Object[] v, Vec[] a) {
+    StringBuilder b = new StringBuilder();
+    int next = 1;
+    for (int i = 0; i < f.length(); i++) {
+      char c = f.charAt(i);
+      if (c != '%') {
+        b.append(c);
+        continue;
+      }
+      if (++i >= f.length()) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER, "unterminated format() type specifier");
+      }
+      char t = f.charAt(i);
+      if (t == '%') {
+        b.append('%');
+        continue;
+      }
+      if (next >= v.length) {
+        throw new SqlException(SqlException.INVALID_PARAMETER, "too few arguments for format()");
+      }
+      Object o = v[next];
+      String s = o == null ? null : text(o, a[next]);
+      next++;
+      switch (t) {
+        case 's' -> b.append(s == null ? "" : s);
+        case 'I' -> {
+          if (s == null) {
+            throw new SqlException("22004", "null values cannot be formatted as an SQL identifier");
+          }
+          b.append(s.matches("[a-z_][a-z0-9_$]*") ? s : '"' + s.replace("\"", "\"\"") + '"');
+        }
+        case 'L' -> b.append(s == null ? "NULL" : "'" + s.replace("'", "''") + "'");
+        default ->
+            throw new SqlException(
+                SqlException.INVALID_PARAMETER,
+                "unrecognized format() type specifier \"" + t + "\"");
+      }
+    }
+    return b.toString();
+  }
+
+  private Object trunc(Object[] v, Vec[] a) {
+    int digits = v.length > 1 ? (int) num(v[1]) : 0;
+    ColumnType t = a[0].type;
+    if (t.kind().isFloating()) {
+      BigDecimal x = BigDecimal.valueOf(((Number) v[0]).doubleValue());
+      return x.setScale(Math.max(digits, 0), RoundingMode.DOWN).doubleValue();
+    }
+    BigDecimal x = t.toBigDecimal(v[0]);
+    BigDecimal r =
+        digits >= 0
+            ? x.setScale(digits, RoundingMode.DOWN)
+            : x.movePointLeft(-digits).setScale(0, RoundingMode.DOWN).movePointRight(-digits);
+    return type.kind() == TypeKind.DECIMAL ? type.decimalToUnscaled(r) : r.longValue();
+  }
+
+  @Override
+  public String toString() {
+    return name.toLowerCase(Locale.ROOT) + args;
+  }
+}

@@ -1,0 +1,145 @@
+package io.citadel.engine.internal.sql;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlOperandTypeChecker;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.util.ListSqlOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlNameMatcher;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
+
+/**
+ * PostgreSQL's string and numeric functions that BI tools and ORMs generate, declared for Calcite's
+ * validator with PostgreSQL's argument and result types; the executor evaluates them by name
+ * ({@code exec.TextFunctions}). They come before Calcite's own libraries, so where a name exists in
+ * both PostgreSQL's meaning wins ({@code concat} skips NULLs, {@code trim} of two arguments).
+ */
+final class PgFunctions {
+  private PgFunctions() {}
+
+  private static final SqlReturnTypeInference TEXT = ReturnTypes.VARCHAR_NULLABLE;
+  private static final SqlReturnTypeInference TEXT_NOT_NULL = ReturnTypes.VARCHAR;
+  private static final SqlReturnTypeInference INT = ReturnTypes.INTEGER_NULLABLE;
+
+  private static final SqlOperandTypeChecker STR_OPT_STR =
+      OperandTypes.or(OperandTypes.STRING, OperandTypes.STRING_STRING);
+  private static final SqlOperandTypeChecker STR_INT_OPT_STR =
+      OperandTypes.or(
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+          OperandTypes.family(
+              SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER));
+  private static final SqlOperandTypeChecker STR_INT =
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER);
+
+  private static SqlFunction fn(
+      String name, SqlReturnTypeInference ret, SqlOperandTypeChecker operands) {
+    return new SqlFunction(
+        name, SqlKind.OTHER_FUNCTION, ret, null, operands, SqlFunctionCategory.STRING);
+  }
+
+  static final List<SqlOperator> ALL =
+      List.of(
+          fn("LENGTH", INT, OperandTypes.STRING),
+          fn("OCTET_LENGTH", INT, OperandTypes.STRING),
+          fn("BTRIM", TEXT, STR_OPT_STR),
+          fn("LTRIM", TEXT, STR_OPT_STR),
+          fn("RTRIM", TEXT, STR_OPT_STR),
+          fn("INITCAP", TEXT, OperandTypes.STRING),
+          fn("STRPOS", INT, OperandTypes.STRING_STRING),
+          fn("LPAD", TEXT, STR_INT_OPT_STR),
+          fn("RPAD", TEXT, STR_INT_OPT_STR),
+          fn("LEFT", TEXT, STR_INT),
+          fn("RIGHT", TEXT, STR_INT),
+          fn(
+              "SPLIT_PART",
+              TEXT,
+              OperandTypes.family(
+                  SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER)),
+          fn("REVERSE", TEXT, OperandTypes.STRING),
+          fn("REPEAT", TEXT, STR_INT),
+          fn("MD5", TEXT, OperandTypes.STRING),
+          fn("ASCII", INT, OperandTypes.STRING),
+          fn("CHR", TEXT, OperandTypes.INTEGER),
+          fn(
+              "REGEXP_REPLACE",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.STRING_STRING_STRING,
+                  OperandTypes.family(
+                      SqlTypeFamily.CHARACTER,
+                      SqlTypeFamily.CHARACTER,
+                      SqlTypeFamily.CHARACTER,
+                      SqlTypeFamily.CHARACTER))),
+          fn("STARTS_WITH", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.STRING_STRING),
+          fn("TRANSLATE", TEXT, OperandTypes.STRING_STRING_STRING),
+          fn(
+              "SUBSTR",
+              TEXT,
+              OperandTypes.or(
+                  STR_INT,
+                  OperandTypes.family(
+                      SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER))),
+          // concat, concat_ws and format skip NULL arguments: never NULL themselves (but for a
+          // NULL separator or format)
+          fn("CONCAT", TEXT_NOT_NULL, OperandTypes.ONE_OR_MORE),
+          fn("CONCAT_WS", TEXT, OperandTypes.ONE_OR_MORE),
+          fn("FORMAT", TEXT, OperandTypes.ONE_OR_MORE),
+          new SqlFunction(
+              "TRUNC",
+              SqlKind.OTHER_FUNCTION,
+              ReturnTypes.ARG0_NULLABLE,
+              null,
+              OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER),
+              SqlFunctionCategory.NUMERIC));
+
+  /**
+   * The operator table the validator uses: these functions, then Calcite's standard operators and
+   * its PostgreSQL library. Function names are matched without regard to case whatever the catalog
+   * does (identifiers are case-sensitive, as in PostgreSQL, and the parser lower-cases unquoted
+   * ones; Calcite registers its functions in upper case).
+   */
+  static SqlOperatorTable table(SqlOperatorTable... rest) {
+    SqlOperatorTable[] all = new SqlOperatorTable[rest.length + 1];
+    all[0] = new ListSqlOperatorTable(ALL);
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    SqlOperatorTable chain = SqlOperatorTables.chain(all);
+    return new SqlOperatorTable() {
+      @Override
+      public void lookupOperatorOverloads(
+          SqlIdentifier opName,
+          SqlFunctionCategory category,
+          SqlSyntax syntax,
+          List<SqlOperator> operatorList,
+          SqlNameMatcher nameMatcher) {
+        List<SqlOperator> found = new java.util.ArrayList<>();
+        chain.lookupOperatorOverloads(
+            opName, category, syntax, found, SqlNameMatchers.withCaseSensitive(false));
+        // The first table that knows a name decides it: PostgreSQL's meaning, not a library's.
+        if (!found.isEmpty() && found.get(0) instanceof SqlFunction f && ALL.contains(f)) {
+          for (SqlOperator op : found) {
+            if (ALL.contains(op)) {
+              operatorList.add(op);
+            }
+          }
+          return;
+        }
+        operatorList.addAll(found);
+      }
+
+      @Override
+      public List<SqlOperator> getOperatorList() {
+        return chain.getOperatorList();
+      }
+    };
+  }
+}
