@@ -94,43 +94,7 @@ final class TextFunctions implements Expr {
       }
       out[i] = apply(row, a);
     }
-    return vector(type, out);
-  }
-
-  private static Vec vector(ColumnType type, Object[] values) {
-    int n = values.length;
-    boolean[] nulls = null;
-    for (int i = 0; i < n; i++) {
-      if (values[i] == null) {
-        if (nulls == null) {
-          nulls = new boolean[n];
-        }
-        nulls[i] = true;
-      }
-    }
-    switch (Vec.formOf(type)) {
-      case LONG -> {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) {
-          l[i] = values[i] == null ? 0 : ((Number) values[i]).longValue();
-        }
-        return Vec.ofLongs(type, l, nulls, n);
-      }
-      case DOUBLE -> {
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-          d[i] = values[i] == null ? 0 : ((Number) values[i]).doubleValue();
-        }
-        return Vec.ofDoubles(type, d, nulls, n);
-      }
-      default -> {
-        String[] s = new String[n];
-        for (int i = 0; i < n; i++) {
-          s[i] = (String) values[i];
-        }
-        return Vec.ofStrings(type, s, nulls, n);
-      }
-    }
+    return Vectors.fromBoxed(type, out, n);
   }
 
   private Object apply(Object[] v, Vec[] a) {

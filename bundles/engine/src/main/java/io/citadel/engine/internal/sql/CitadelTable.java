@@ -65,6 +65,15 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
     };
   }
 
+  /** The column defaults INSERT fills in, for Calcite's converter. */
+  @Override
+  public <C> C unwrap(Class<C> c) {
+    if (c == org.apache.calcite.sql2rel.InitializerExpressionFactory.class) {
+      return c.cast(new ColumnDefaults(version.def()));
+    }
+    return super.unwrap(c);
+  }
+
   @Override
   public Statistic getStatistic() {
     return Statistics.of(version.liveRows(), List.of());

@@ -1,20 +1,124 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.internal.storage.ColumnDef;
+import io.citadel.engine.internal.storage.Constraints;
 import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.storage.TableDef;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
-/** CREATE TABLE, DROP TABLE and ALTER TABLE ADD COLUMN, parsed here (Calcite's core has no DDL). */
+/**
+ * CREATE TABLE (with the constraints and defaults schemas and ORMs declare), DROP TABLE, ALTER
+ * TABLE, TRUNCATE, CREATE/DROP INDEX, parsed here (Calcite's core has no DDL).
+ */
 final class Ddl {
   private static final Set<String> TWO_WORD_TYPES = Set.of("double", "character", "timestamp");
 
+  /** Words that end a DEFAULT expression: the next column constraint. */
+  private static final Set<String> AFTER_DEFAULT =
+      Set.of(
+          ",",
+          ")",
+          "not",
+          "null",
+          "primary",
+          "unique",
+          "check",
+          "references",
+          "constraint",
+          "generated",
+          "collate");
+
   private Ddl() {}
+
+  /** A table being declared: its columns, then what its constraints say about them. */
+  private static final class Declared {
+    final String table;
+    final List<Store.NewColumn> columns = new ArrayList<>();
+    final List<Boolean> notNull = new ArrayList<>();
+    Constraints.Key primaryKey;
+    final List<Constraints.Key> unique = new ArrayList<>();
+    final List<Constraints.Check> checks = new ArrayList<>();
+    final Map<Integer, String> defaults = new LinkedHashMap<>();
+    final Set<Integer> identity = new TreeSet<>();
+    final List<String> notices = new ArrayList<>();
+
+    Declared(String table) {
+      this.table = table;
+    }
+
+    int column(String name, Tokens t) {
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).name().equals(name)) {
+          return i;
+        }
+      }
+      throw new SqlException(
+          SqlException.UNDEFINED_COLUMN,
+          "column \"" + name + "\" named in key does not exist",
+          t.peek().pos());
+    }
+
+    void primaryKey(String name, List<Integer> cols, Tokens t) {
+      if (primaryKey != null) {
+        throw new SqlException(
+            "42P16",
+            "multiple primary keys for table \"" + table + "\" are not allowed",
+            t.peek().pos());
+      }
+      primaryKey = new Constraints.Key(name != null ? name : table + "_pkey", cols);
+      for (int c : cols) {
+        notNull.set(c, true);
+      }
+    }
+
+    void unique(String name, List<Integer> cols) {
+      if (name == null) {
+        StringBuilder n = new StringBuilder(table);
+        for (int c : cols) {
+          n.append('_').append(columns.get(c).name());
+        }
+        name = n + "_key";
+      }
+      unique.add(new Constraints.Key(name, cols));
+    }
+
+    void check(String name, String expression, Integer column) {
+      if (name == null) {
+        name =
+            table
+                + (column != null ? "_" + columns.get(column).name() : "")
+                + "_check"
+                + (checks.isEmpty() || column != null ? "" : Integer.toString(checks.size()));
+      }
+      checks.add(new Constraints.Check(name, expression));
+    }
+
+    List<Store.NewColumn> finalColumns() {
+      List<Store.NewColumn> out = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        Store.NewColumn c = columns.get(i);
+        out.add(new Store.NewColumn(c.name(), c.type(), notNull.get(i)));
+      }
+      return out;
+    }
+
+    Constraints constraints() {
+      return new Constraints(primaryKey, unique, checks, defaults, identity);
+    }
+  }
 
   static QueryResult create(Engine engine, Tokens t) {
     t.expect("create");
+    if (t.peek().text().equals("unique") || t.peek().text().equals("index")) {
+      return createIndex(engine, t);
+    }
     t.expect("table");
     boolean ifNotExists = false;
     if (t.accept("if")) {
@@ -22,31 +126,13 @@ final class Ddl {
       t.expect("exists");
       ifNotExists = true;
     }
-    String name = t.identifier("a table name");
+    String name = tableName(t);
     t.expect("(");
-    List<Store.NewColumn> cols = new ArrayList<>();
+    Declared d = new Declared(name);
     do {
-      String col = t.identifier("a column name");
-      ColumnType type = type(t);
-      boolean notNull = false;
-      while (true) {
-        if (t.accept("not")) {
-          t.expect("null");
-          notNull = true;
-        } else if (t.accept("null")) {
-          notNull = false;
-        } else if (t.accept("encoding")) {
-          t.identifier("an encoding"); // MapD's ENCODING DICT(32) and the like: text is always
-          // dictionary-encoded
-          if (t.accept("(")) {
-            t.integer("an encoding size");
-            t.expect(")");
-          }
-        } else {
-          break;
-        }
+      if (!tableConstraint(d, t)) {
+        column(d, t);
       }
-      cols.add(new Store.NewColumn(col, type, notNull));
     } while (t.accept(","));
     t.expect(")");
     int fragmentSize = engine.options().fragmentSize();
@@ -63,8 +149,171 @@ final class Ddl {
       t.expect(")");
     }
     t.expectEnd();
-    engine.store().createTable(name, cols, fragmentSize, ifNotExists);
-    return QueryResult.command("CREATE TABLE", List.of());
+    if (ifNotExists && engine.store().table(name) != null) {
+      return QueryResult.command(
+          "CREATE TABLE", List.of("relation \"" + name + "\" already exists, skipping"));
+    }
+    engine.store().createTable(name, d.finalColumns(), fragmentSize, ifNotExists, d.constraints());
+    return QueryResult.command("CREATE TABLE", d.notices);
+  }
+
+  /** A table name, optionally qualified by the {@code public} schema. */
+  static String tableName(Tokens t) {
+    String name = t.identifier("a table name");
+    if (t.accept(".")) {
+      if (!name.equals("public")) {
+        throw new SqlException("3F000", "schema \"" + name + "\" does not exist", t.peek().pos());
+      }
+      name = t.identifier("a table name");
+    }
+    return name;
+  }
+
+  private static void column(Declared d, Tokens t) {
+    String col = t.identifier("a column name");
+    int index = d.columns.size();
+    ColumnType type;
+    String typeWord = t.peek().text();
+    switch (typeWord) {
+      case "serial", "serial4", "bigserial", "serial8", "smallserial", "serial2" -> {
+        t.next();
+        type =
+            switch (typeWord) {
+              case "bigserial", "serial8" -> ColumnType.BIGINT;
+              case "smallserial", "serial2" -> ColumnType.SMALLINT;
+              default -> ColumnType.INTEGER;
+            };
+        d.identity.add(index);
+      }
+      default -> type = type(t);
+    }
+    d.columns.add(new Store.NewColumn(col, type, false));
+    d.notNull.add(d.identity.contains(index));
+    while (true) {
+      String constraintName = null;
+      if (t.accept("constraint")) {
+        constraintName = t.identifier("a constraint name");
+      }
+      if (t.accept("not")) {
+        t.expect("null");
+        d.notNull.set(index, true);
+      } else if (t.accept("null")) {
+        d.notNull.set(index, d.identity.contains(index));
+      } else if (t.accept("primary")) {
+        t.expect("key");
+        d.primaryKey(constraintName, List.of(index), t);
+      } else if (t.accept("unique")) {
+        d.unique(constraintName, List.of(index));
+      } else if (t.accept("check")) {
+        t.expect("(");
+        String expr = t.rawUntil(Set.of(")"));
+        t.expect(")");
+        d.check(constraintName, expr, index);
+      } else if (t.accept("default")) {
+        d.defaults.put(index, t.rawUntil(AFTER_DEFAULT));
+      } else if (t.accept("generated")) {
+        if (!t.accept("always")) {
+          t.expect("by");
+          t.expect("default");
+        }
+        t.expect("as");
+        t.expect("identity");
+        if (t.accept("(")) {
+          t.rawUntil(Set.of(")")); // sequence options: the counter starts at 1, steps by 1
+          t.expect(")");
+        }
+        d.identity.add(index);
+        d.notNull.set(index, true);
+      } else if (t.accept("references")) {
+        references(d, t);
+      } else if (t.accept("collate")) {
+        t.next(); // one collation for all text here: byte order, as PostgreSQL's "C"
+      } else if (t.accept("encoding")) {
+        t.identifier("an encoding"); // MapD's ENCODING DICT(32): text is always dictionary-encoded
+        if (t.accept("(")) {
+          t.integer("an encoding size");
+          t.expect(")");
+        }
+      } else if (constraintName != null) {
+        throw t.error("expected a constraint after CONSTRAINT " + constraintName);
+      } else {
+        break;
+      }
+    }
+  }
+
+  /**
+   * A table constraint, if one is next: PRIMARY KEY (...), UNIQUE (...), CHECK (...), FOREIGN KEY.
+   */
+  private static boolean tableConstraint(Declared d, Tokens t) {
+    String word = t.peek().text();
+    if (t.peek().kind() != Tokens.Kind.WORD
+        || !Set.of("constraint", "primary", "unique", "check", "foreign").contains(word)) {
+      return false;
+    }
+    // "unique" and friends are also possible column names: a constraint is followed by "(" or KEY
+    if (!word.equals("constraint")
+        && !t.peek(1).text().equals("(")
+        && !t.peek(1).text().equals("key")) {
+      return false;
+    }
+    String name = null;
+    if (t.accept("constraint")) {
+      name = t.identifier("a constraint name");
+    }
+    if (t.accept("primary")) {
+      t.expect("key");
+      d.primaryKey(name, columnList(d, t), t);
+    } else if (t.accept("unique")) {
+      d.unique(name, columnList(d, t));
+    } else if (t.accept("check")) {
+      t.expect("(");
+      String expr = t.rawUntil(Set.of(")"));
+      t.expect(")");
+      d.check(name, expr, null);
+    } else if (t.accept("foreign")) {
+      t.expect("key");
+      columnList(d, t);
+      t.expect("references");
+      references(d, t);
+    } else {
+      throw t.error("expected PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY");
+    }
+    return true;
+  }
+
+  private static List<Integer> columnList(Declared d, Tokens t) {
+    t.expect("(");
+    List<Integer> cols = new ArrayList<>();
+    do {
+      cols.add(d.column(t.identifier("a column name"), t));
+    } while (t.accept(","));
+    t.expect(")");
+    return cols;
+  }
+
+  /** REFERENCES t [(c)] [ON DELETE|UPDATE action]: accepted, not enforced, and said so. */
+  private static void references(Declared d, Tokens t) {
+    String target = tableName(t);
+    if (t.accept("(")) {
+      t.rawUntil(Set.of(")"));
+      t.expect(")");
+    }
+    while (t.accept("on")) {
+      if (!t.accept("delete")) {
+        t.expect("update");
+      }
+      if (t.accept("no") || t.accept("set")) {
+        t.next();
+      } else {
+        t.next(); // CASCADE, RESTRICT
+      }
+    }
+    t.accept("deferrable");
+    d.notices.add(
+        "foreign key to \""
+            + target
+            + "\" is recorded but not enforced: Citadel does not check foreign keys");
   }
 
   static ColumnType type(Tokens t) {
@@ -95,28 +344,262 @@ final class Ddl {
 
   static QueryResult drop(Engine engine, Tokens t) {
     t.expect("drop");
+    if (t.accept("index")) {
+      t.accept("concurrently");
+      boolean ifExists = t.accept("if") && acceptExists(t);
+      String index = t.identifier("an index name");
+      t.expectEnd();
+      return QueryResult.command(
+          "DROP INDEX",
+          ifExists
+              ? List.of()
+              : List.of("index \"" + index + "\" was never stored: nothing to drop"));
+    }
     t.expect("table");
     boolean ifExists = false;
     if (t.accept("if")) {
       t.expect("exists");
       ifExists = true;
     }
-    String name = t.identifier("a table name");
+    List<String> names = new ArrayList<>();
+    do {
+      names.add(tableName(t));
+    } while (t.accept(","));
+    t.accept("cascade");
+    t.accept("restrict");
     t.expectEnd();
-    engine.store().dropTable(name, ifExists);
-    return QueryResult.command("DROP TABLE", List.of());
+    List<String> notices = new ArrayList<>();
+    for (String name : names) {
+      if (!engine.store().dropTable(name, ifExists)) {
+        notices.add("table \"" + name + "\" does not exist, skipping");
+      }
+    }
+    return QueryResult.command("DROP TABLE", notices);
+  }
+
+  private static boolean acceptExists(Tokens t) {
+    t.expect("exists");
+    return true;
+  }
+
+  /**
+   * CREATE [UNIQUE] INDEX: accepted so schemas and migrations run; the columnar engine scans and
+   * keeps min/max per fragment instead. A UNIQUE index is enforced, as a unique key.
+   */
+  private static QueryResult createIndex(Engine engine, Tokens t) {
+    boolean unique = t.accept("unique");
+    t.expect("index");
+    t.accept("concurrently");
+    if (t.accept("if")) {
+      t.expect("not");
+      t.expect("exists");
+    }
+    String index = t.peek().text().equals("on") ? null : t.identifier("an index name");
+    t.expect("on");
+    String table = tableName(t);
+    if (t.accept("using")) {
+      t.identifier("an index method");
+    }
+    t.expect("(");
+    List<String> cols = new ArrayList<>();
+    do {
+      cols.add(t.identifier("a column name"));
+      t.accept("asc");
+      t.accept("desc");
+    } while (t.accept(","));
+    t.expect(")");
+    t.expectEnd();
+    TableDef def = engine.store().require(table).def();
+    List<Integer> ids = new ArrayList<>();
+    for (String c : cols) {
+      int i = def.indexOf(c);
+      if (i < 0) {
+        throw new SqlException(
+            SqlException.UNDEFINED_COLUMN, "column \"" + c + "\" does not exist");
+      }
+      ids.add(def.columns().get(i).id());
+    }
+    if (unique) {
+      String name = index != null ? index : table + "_" + String.join("_", cols) + "_idx";
+      engine.store().redefine(table, d -> d.withConstraints(d.constraints().withUnique(name, ids)));
+    }
+    return QueryResult.command("CREATE INDEX", List.of());
+  }
+
+  static QueryResult truncate(Engine engine, Tokens t) {
+    t.expect("truncate");
+    t.accept("table");
+    List<String> names = new ArrayList<>();
+    do {
+      names.add(tableName(t));
+    } while (t.accept(","));
+    t.accept("restart");
+    t.accept("identity");
+    t.accept("continue");
+    t.accept("cascade");
+    t.accept("restrict");
+    t.expectEnd();
+    for (String name : names) {
+      engine.store().truncate(name);
+    }
+    return QueryResult.command("TRUNCATE TABLE", List.of());
   }
 
   static QueryResult alter(Engine engine, Tokens t) {
     t.expect("alter");
     t.expect("table");
-    String name = t.identifier("a table name");
-    t.expect("add");
-    t.accept("column");
-    String col = t.identifier("a column name");
-    ColumnType type = type(t);
-    t.expectEnd();
-    engine.store().addColumn(name, col, type);
-    return QueryResult.command("ALTER TABLE", List.of());
+    if (t.accept("if")) {
+      t.expect("exists");
+    }
+    t.accept("only");
+    String name = tableName(t);
+    Store store = engine.store();
+    if (t.accept("rename")) {
+      if (t.accept("to")) {
+        String to = t.identifier("a new table name");
+        t.expectEnd();
+        store.renameTable(name, to);
+        return QueryResult.command("ALTER TABLE", List.of());
+      }
+      t.accept("column");
+      String from = t.identifier("a column name");
+      t.expect("to");
+      String to = t.identifier("a new column name");
+      t.expectEnd();
+      store.redefine(name, d -> renameColumn(d, from, to));
+      return QueryResult.command("ALTER TABLE", List.of());
+    }
+    if (t.accept("add")) {
+      if (t.peek().text().equals("constraint")
+          || t.peek().text().equals("primary")
+          || (t.peek().text().equals("unique") && t.peek(1).text().equals("("))) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "ALTER TABLE ... ADD CONSTRAINT is not supported: declare keys in CREATE TABLE");
+      }
+      t.accept("column");
+      boolean ifNotExists = false;
+      if (t.accept("if")) {
+        t.expect("not");
+        t.expect("exists");
+        ifNotExists = true;
+      }
+      String col = t.identifier("a column name");
+      ColumnType type = type(t);
+      String def = null;
+      if (t.accept("default")) {
+        def = t.rawUntil(AFTER_DEFAULT);
+      }
+      t.accept("null");
+      t.expectEnd();
+      TableDef before = store.require(name).def();
+      if (ifNotExists && before.indexOf(col) >= 0) {
+        return QueryResult.command(
+            "ALTER TABLE",
+            List.of(
+                "column \"" + col + "\" of relation \"" + name + "\" already exists, skipping"));
+      }
+      TableDef after = store.addColumn(name, col, type);
+      if (def != null) {
+        String expr = def;
+        int id = after.columns().get(after.indexOf(col)).id();
+        store.redefine(name, d -> d.withConstraints(d.constraints().withDefault(id, expr)));
+      }
+      return QueryResult.command("ALTER TABLE", List.of());
+    }
+    if (t.accept("drop")) {
+      t.accept("column");
+      boolean ifExists = false;
+      if (t.accept("if")) {
+        t.expect("exists");
+        ifExists = true;
+      }
+      String col = t.identifier("a column name");
+      t.accept("cascade");
+      t.accept("restrict");
+      t.expectEnd();
+      if (ifExists && store.require(name).def().indexOf(col) < 0) {
+        return QueryResult.command(
+            "ALTER TABLE",
+            List.of(
+                "column \"" + col + "\" of relation \"" + name + "\" does not exist, skipping"));
+      }
+      store.redefine(name, d -> dropColumn(d, col));
+      return QueryResult.command("ALTER TABLE", List.of());
+    }
+    if (t.accept("alter")) {
+      t.accept("column");
+      String col = t.identifier("a column name");
+      if (t.accept("set")) {
+        if (t.accept("default")) {
+          String expr = t.rawUntil(Set.of());
+          store.redefine(name, d -> withDefault(d, col, expr));
+        } else {
+          t.expect("not");
+          t.expect("null");
+          t.expectEnd();
+          store.setNotNull(name, col, true);
+        }
+      } else {
+        t.expect("drop");
+        if (t.accept("default")) {
+          t.expectEnd();
+          store.redefine(name, d -> withDefault(d, col, null));
+        } else {
+          t.expect("not");
+          t.expect("null");
+          t.expectEnd();
+          store.setNotNull(name, col, false);
+        }
+      }
+      return QueryResult.command("ALTER TABLE", List.of());
+    }
+    throw t.error("expected ADD, DROP, ALTER or RENAME");
+  }
+
+  private static int require(TableDef d, String col) {
+    int i = d.indexOf(col);
+    if (i < 0) {
+      throw new SqlException(
+          SqlException.UNDEFINED_COLUMN,
+          "column \"" + col + "\" of relation \"" + d.name() + "\" does not exist");
+    }
+    return i;
+  }
+
+  private static TableDef renameColumn(TableDef d, String from, String to) {
+    int i = require(d, from);
+    if (d.indexOf(to) >= 0) {
+      throw new SqlException(
+          SqlException.DUPLICATE_COLUMN,
+          "column \"" + to + "\" of relation \"" + d.name() + "\" already exists");
+    }
+    List<ColumnDef> cols = new ArrayList<>(d.columns());
+    ColumnDef c = cols.get(i);
+    cols.set(i, new ColumnDef(c.id(), to, c.type(), c.notNull()));
+    return new TableDef(
+        d.id(), d.name(), d.fragmentSize(), d.nextColumnId(), cols, d.constraints());
+  }
+
+  private static TableDef dropColumn(TableDef d, String col) {
+    int i = require(d, col);
+    if (d.columns().size() == 1) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED, "a table needs at least one column: drop the table");
+    }
+    List<ColumnDef> cols = new ArrayList<>(d.columns());
+    ColumnDef gone = cols.remove(i);
+    return new TableDef(
+        d.id(),
+        d.name(),
+        d.fragmentSize(),
+        d.nextColumnId(),
+        cols,
+        d.constraints().withoutColumn(gone.id()));
+  }
+
+  private static TableDef withDefault(TableDef d, String col, String expr) {
+    int i = require(d, col);
+    return d.withConstraints(d.constraints().withDefault(d.columns().get(i).id(), expr));
   }
 }

@@ -62,6 +62,7 @@ public final class Engine implements Closeable {
 
   private Engine(Store store, UserStore users, Options options) {
     this.store = store;
+    store.setRowCheck(new CheckConstraints(store));
     this.users = users;
     this.options = options;
     AtomicInteger n = new AtomicInteger();

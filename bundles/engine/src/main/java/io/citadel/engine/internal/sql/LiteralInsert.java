@@ -47,7 +47,7 @@ final class LiteralInsert {
     TableDef def = table.def();
     int width = def.columns().size();
     int[] target = targets(t, def);
-    if (target == null || !t.accept("values")) {
+    if (target == null || !t.accept("values") || omitsDefault(def, target)) {
       return null;
     }
     List<Object[]> rows = new ArrayList<>();
@@ -70,6 +70,23 @@ final class LiteralInsert {
       }
     }
     return store.insert(def.name(), columns, n);
+  }
+
+  /** Whether a column the statement leaves out has a DEFAULT, which the planner fills in. */
+  private static boolean omitsDefault(TableDef def, int[] target) {
+    if (def.constraints().defaults().isEmpty()) {
+      return false;
+    }
+    boolean[] named = new boolean[def.columns().size()];
+    for (int c : target) {
+      named[c] = true;
+    }
+    for (int c = 0; c < named.length; c++) {
+      if (!named[c] && def.constraints().defaults().containsKey(def.columns().get(c).id())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The table column each value goes to, from the optional column list; null to fall back. */

@@ -303,6 +303,8 @@ public final class Session implements AutoCloseable {
         return Ddl.drop(engine, t);
       case "alter":
         return Ddl.alter(engine, t);
+      case "truncate":
+        return Ddl.truncate(engine, t);
       case "copy":
         return copy(t);
       case "show":

@@ -110,7 +110,10 @@ public final class SqlPlanner {
   private final SqlValidator validator;
   private final RelOptCluster cluster;
 
+  private final Map<String, String> views;
+
   public SqlPlanner(Store store) {
+    views = Views.all(store);
     for (Table t : store.tables()) {
       tables.put(t.def().name(), new CitadelTable(t.version()));
     }
@@ -149,6 +152,7 @@ public final class SqlPlanner {
 
   public static SqlParser.Config parserConfig() {
     return SqlParser.config()
+        .withParserFactory(org.apache.calcite.sql.parser.babel.SqlBabelParserImpl.FACTORY)
         .withQuoting(Quoting.DOUBLE_QUOTE)
         .withUnquotedCasing(Casing.TO_LOWER)
         .withQuotedCasing(Casing.UNCHANGED)
@@ -196,9 +200,46 @@ public final class SqlPlanner {
     return at + column;
   }
 
+  /**
+   * Expressions over a table's columns, validated and converted but not optimised: input {@code i}
+   * of each is the table's column {@code i}. For CHECK constraints, judged on rows being written.
+   */
+  public List<org.apache.calcite.rex.RexNode> expressionsOver(String table, List<String> exprs) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 0; i < exprs.size(); i++) {
+      String e = exprs.get(i);
+      sql.append(i == 0 ? "" : ", ")
+          .append('(')
+          .append(PgCasts.present(e) ? PgCasts.rewrite(e) : e)
+          .append(')');
+    }
+    sql.append(" FROM \"").append(table.replace("\"", "\"\"")).append('"');
+    String text = sql.toString();
+    SqlNode valid;
+    try {
+      valid = validator.validate(parse(text));
+    } catch (CalciteContextException e) {
+      throw validationError(e, text);
+    }
+    SqlToRelConverter converter =
+        new SqlToRelConverter(
+            null,
+            validator,
+            catalog,
+            cluster,
+            StandardConvertletTable.INSTANCE,
+            SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
+    RelNode rel = converter.convertQuery(valid, false, true).rel;
+    if (!(rel instanceof org.apache.calcite.rel.core.Project p)) {
+      throw new SqlException(SqlException.INTERNAL, "expected a projection over " + table);
+    }
+    return p.getProjects();
+  }
+
   /** Validates and converts to an optimised relational plan. */
   public RelRoot plan(SqlNode parsed, String sql) {
     pgNames = PgColumnNames.of(parsed);
+    parsed = Views.expand(parsed, views);
     SqlNode valid;
     try {
       valid = validator.validate(parsed);

@@ -102,6 +102,35 @@ final class Tokens {
     return tokens.get(at);
   }
 
+  /**
+   * The statement's text from the next token up to (not including) the first token, outside
+   * parentheses, that is one of {@code stops} (symbols such as "," and ")" or words), or the end;
+   * those tokens are consumed. For expressions this tokenizer does not parse: DEFAULT and CHECK.
+   */
+  String rawUntil(java.util.Set<String> stops) {
+    int from = peek().pos();
+    int depth = 0;
+    while (!atEnd()) {
+      Token t = peek();
+      if (depth == 0
+          && (t.kind() == Kind.SYMBOL || t.kind() == Kind.WORD)
+          && stops.contains(t.text())) {
+        break;
+      }
+      if (t.kind() == Kind.SYMBOL && t.text().equals("(")) {
+        depth++;
+      } else if (t.kind() == Kind.SYMBOL && t.text().equals(")")) {
+        depth--;
+      }
+      next();
+    }
+    String text = sql.substring(from - 1, Math.min(sql.length(), peek().pos() - 1)).strip();
+    if (text.isEmpty()) {
+      throw error("expected an expression");
+    }
+    return text;
+  }
+
   /** The token {@code ahead} places after the next one (0 is the next one). */
   Token peek(int ahead) {
     return tokens.get(Math.min(at + ahead, tokens.size() - 1));

@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class Store implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
   private static final int MANIFEST_MAGIC = 0x4D544443; // "CDTM"
-  private static final int MANIFEST_VERSION = 1;
+
+  /** 2: table definitions carry their constraints; version 1 manifests are still read. */
+  private static final int MANIFEST_VERSION = 2;
 
   private static final byte OP_CREATE = 1;
   private static final byte OP_DROP = 2;
@@ -66,6 +68,12 @@ public final class Store implements Closeable {
   private static final byte OP_INSERT = 4;
   private static final byte OP_DELETE = 5;
   private static final byte OP_META = 6;
+
+  /** CREATE TABLE with constraints and defaults (OP_CREATE, which has none, is still read). */
+  private static final byte OP_CREATE_CONSTRAINED = 7;
+
+  /** A table's whole definition replaced: renames, dropped columns, defaults, constraints. */
+  private static final byte OP_REDEFINE = 8;
 
   private final Path dir;
   private final Path walDir;
@@ -148,6 +156,18 @@ public final class Store implements Closeable {
   }
 
   /** A value written with {@link #putMeta} in the same write as data (e.g. an applied offset). */
+  /** Every recorded pair whose key starts with {@code prefix}, by key; an empty value is gone. */
+  public java.util.SortedMap<String, String> metaWithPrefix(String prefix) {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    meta.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && !v.isEmpty()) {
+            out.put(k, v);
+          }
+        });
+    return out;
+  }
+
   public String meta(String key) {
     return meta.get(key);
   }
@@ -209,6 +229,19 @@ public final class Store implements Closeable {
 
   public TableDef createTable(
       String name, List<NewColumn> columns, int fragmentSize, boolean ifNotExists) {
+    return createTable(name, columns, fragmentSize, ifNotExists, Constraints.NONE);
+  }
+
+  /**
+   * Creates a table; {@code constraints} name columns by their position in {@code columns}, which
+   * is also the id each column gets.
+   */
+  public TableDef createTable(
+      String name,
+      List<NewColumn> columns,
+      int fragmentSize,
+      boolean ifNotExists,
+      Constraints constraints) {
     String n = name;
     if (columns.isEmpty()) {
       throw new SqlException(SqlException.SYNTAX_ERROR, "a table needs at least one column");
@@ -237,10 +270,10 @@ public final class Store implements Closeable {
         throw new SqlException(
             SqlException.DUPLICATE_TABLE, "relation \"" + n + "\" already exists");
       }
-      TableDef def = new TableDef(nextTableId, n, fragmentSize, defs.size(), defs);
+      TableDef def = new TableDef(nextTableId, n, fragmentSize, defs.size(), defs, constraints);
       Op op =
           out -> {
-            out.writeByte(OP_CREATE);
+            out.writeByte(OP_CREATE_CONSTRAINED);
             writeDef(out, def);
           };
       commit(List.of(op));
@@ -269,6 +302,118 @@ public final class Store implements Closeable {
                 out.writeInt(id);
               }));
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Replaces a table's definition with what {@code change} makes of it, in one durable write: ALTER
+   * TABLE's renames, dropped columns (their stored values stay in older fragments, unread),
+   * defaults and constraints. The table keeps its id and its data.
+   */
+  public TableDef redefine(String table, java.util.function.UnaryOperator<TableDef> change) {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = require(table);
+      TableDef def = change.apply(t.def());
+      if (def.id() != t.def().id()) {
+        throw new IllegalArgumentException("a redefinition keeps the table's id");
+      }
+      if (!def.name().equals(t.def().name()) && tables.containsKey(def.name())) {
+        throw new SqlException(
+            SqlException.DUPLICATE_TABLE, "relation \"" + def.name() + "\" already exists");
+      }
+      commit(
+          List.of(
+              out -> {
+                out.writeByte(OP_REDEFINE);
+                writeDef(out, def);
+              }));
+      return def;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public TableDef renameTable(String table, String to) {
+    return redefine(
+        table,
+        d ->
+            new TableDef(
+                d.id(), to, d.fragmentSize(), d.nextColumnId(), d.columns(), d.constraints()));
+  }
+
+  /** SET / DROP NOT NULL; setting it checks that no live row holds a NULL there (23502). */
+  public TableDef setNotNull(String table, String column, boolean notNull) {
+    lock.lock();
+    try {
+      Table t = require(table);
+      TableDef d = t.def();
+      int i = d.indexOf(column);
+      if (i < 0) {
+        throw new SqlException(
+            SqlException.UNDEFINED_COLUMN,
+            "column \"" + column + "\" of relation \"" + table + "\" does not exist");
+      }
+      ColumnDef c = d.columns().get(i);
+      if (notNull) {
+        TableVersion v = t.version();
+        for (Fragment f : v.fragments()) {
+          long[] deletedBits = v.deletedIn(f);
+          ColumnData data = f.column(c.id());
+          for (int row = 0; row < f.rows(); row++) {
+            boolean deleted =
+                deletedBits != null
+                    && (row >>> 6) < deletedBits.length
+                    && (deletedBits[row >>> 6] & (1L << row)) != 0;
+            if (!deleted && (data == null || data.isNull(row))) {
+              throw new SqlException(
+                  SqlException.NOT_NULL_VIOLATION,
+                  "column \"" + column + "\" of relation \"" + table + "\" contains null values");
+            }
+          }
+        }
+      }
+      List<ColumnDef> cols = new ArrayList<>(d.columns());
+      cols.set(i, new ColumnDef(c.id(), c.name(), c.type(), notNull));
+      return redefine(
+          table,
+          x ->
+              new TableDef(
+                  x.id(), x.name(), x.fragmentSize(), x.nextColumnId(), cols, x.constraints()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Deletes every live row in one write (TRUNCATE); identity counters go on from where they were.
+   */
+  public int truncate(String table) {
+    lock.lock();
+    try {
+      Table t = require(table);
+      TableVersion v = t.version();
+      List<Long> ids = new ArrayList<>();
+      for (Fragment f : v.fragments()) {
+        long[] deletedBits = v.deletedIn(f);
+        for (int row = 0; row < f.rows(); row++) {
+          boolean deleted =
+              deletedBits != null
+                  && (row >>> 6) < deletedBits.length
+                  && (deletedBits[row >>> 6] & (1L << row)) != 0;
+          if (!deleted) {
+            ids.add(Fragment.rowId(f.seq(), row));
+          }
+        }
+      }
+      long[] all = new long[ids.size()];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = ids.get(i);
+      }
+      return all.length == 0 ? 0 : delete(table, all);
     } finally {
       lock.unlock();
     }
@@ -323,11 +468,17 @@ public final class Store implements Closeable {
       checkOpen();
       Table t = require(table);
       TableDef def = t.def();
+      List<Op> ops = new ArrayList<>();
       if (columns != null) {
+        fillIdentity(def, columns, n).forEach((k, v) -> ops.add(metaOp(k, v)));
         checkRows(def, columns, n);
+        checkKeys(t, def, rowIds, columns, n);
+        RowCheck check = rowCheck;
+        if (check != null && !def.constraints().checks().isEmpty()) {
+          check.check(def, columns, n);
+        }
       }
       int[] deleted = new int[1];
-      List<Op> ops = new ArrayList<>();
       if (rowIds != null && rowIds.length > 0) {
         ops.add(
             out -> {
@@ -433,6 +584,151 @@ public final class Store implements Closeable {
     }
   }
 
+  /**
+   * Judges rows against a table's CHECK constraints, which are SQL: the SQL layer provides it. It
+   * throws the constraint's error (23514) for the first row that fails.
+   */
+  @FunctionalInterface
+  public interface RowCheck {
+    void check(TableDef def, Object[][] columns, int n);
+  }
+
+  private volatile RowCheck rowCheck;
+
+  public void setRowCheck(RowCheck check) {
+    this.rowCheck = check;
+  }
+
+  /**
+   * Gives each identity column's missing values the next numbers of its counter, and answers the
+   * counters' new values, to be recorded in the same write as the rows.
+   */
+  private Map<String, String> fillIdentity(TableDef def, Object[][] columns, int n) {
+    Set<Integer> identity = def.constraints().identity();
+    if (identity.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> counters = new java.util.TreeMap<>();
+    for (int id : identity) {
+      int c = def.indexOfId(id);
+      if (c < 0) {
+        continue;
+      }
+      String key = identityKey(def, id);
+      long last = Long.parseLong(meta.getOrDefault(key, "0"));
+      long start = last;
+      for (int r = 0; r < n; r++) {
+        if (columns[c][r] == null) {
+          columns[c][r] = ++last;
+        }
+      }
+      if (last != start) {
+        counters.put(key, Long.toString(last));
+      }
+    }
+    return counters;
+  }
+
+  /** Where the last value an identity column drew is kept. */
+  static String identityKey(TableDef def, int columnId) {
+    return "identity." + def.id() + "." + columnId;
+  }
+
+  /**
+   * Refuses rows whose primary or unique key is already taken, by a live row that this write does
+   * not delete or by another of the new rows (23505). A key with a NULL in it collides with
+   * nothing, as in PostgreSQL. This reads the key columns of the whole table: correct, not fast; an
+   * index would make it so.
+   */
+  private static void checkKeys(Table t, TableDef def, long[] removed, Object[][] columns, int n) {
+    List<Constraints.Key> keys = def.constraints().keys();
+    if (keys.isEmpty() || n == 0) {
+      return;
+    }
+    Set<Long> gone = new HashSet<>();
+    if (removed != null) {
+      for (long id : removed) {
+        gone.add(id);
+      }
+    }
+    TableVersion v = t.version();
+    for (Constraints.Key k : keys) {
+      int[] pos = new int[k.columns().size()];
+      for (int i = 0; i < pos.length; i++) {
+        pos[i] = def.indexOfId(k.columns().get(i));
+      }
+      Map<List<Object>, Integer> fresh = new java.util.HashMap<>();
+      for (int r = 0; r < n; r++) {
+        List<Object> key = new ArrayList<>(pos.length);
+        boolean hasNull = false;
+        for (int p : pos) {
+          Object o = columns[p][r];
+          hasNull |= o == null;
+          key.add(o);
+        }
+        if (!hasNull && fresh.putIfAbsent(key, r) != null) {
+          throw duplicateKey(def, k, key);
+        }
+      }
+      if (fresh.isEmpty()) {
+        continue;
+      }
+      for (Fragment f : v.fragments()) {
+        long[] deletedBits = v.deletedIn(f);
+        ColumnData[] data = new ColumnData[pos.length];
+        for (int i = 0; i < pos.length; i++) {
+          data[i] = f.column(k.columns().get(i));
+        }
+        for (int row = 0; row < f.rows(); row++) {
+          if (deletedBits != null
+              && (row >>> 6) < deletedBits.length
+              && (deletedBits[row >>> 6] & (1L << row)) != 0) {
+            continue;
+          }
+          if (!gone.isEmpty() && gone.contains(Fragment.rowId(f.seq(), row))) {
+            continue;
+          }
+          List<Object> key = new ArrayList<>(pos.length);
+          for (int i = 0; i < pos.length; i++) {
+            key.add(valueAt(v, def.columns().get(pos[i]), data[i], row));
+          }
+          if (fresh.containsKey(key)) {
+            throw duplicateKey(def, k, key);
+          }
+        }
+      }
+    }
+  }
+
+  /** A stored value as the boxed physical value writes use (see {@link ColumnType#assign}). */
+  private static Object valueAt(TableVersion v, ColumnDef c, ColumnData d, int row) {
+    if (d == null || d.isNull(row)) {
+      return null;
+    }
+    return switch (c.type().kind()) {
+      case TEXT -> v.dictionary(c.id()).decode((int) d.longAt(row));
+      case FLOAT, DOUBLE -> d.doubleAt(row);
+      default -> d.longAt(row);
+    };
+  }
+
+  private static SqlException duplicateKey(TableDef def, Constraints.Key k, List<Object> key) {
+    List<String> shown = new ArrayList<>();
+    for (int i = 0; i < key.size(); i++) {
+      ColumnDef c = def.columns().get(def.indexOfId(k.columns().get(i)));
+      shown.add(c.type().format(key.get(i)));
+    }
+    return new SqlException(
+        "23505",
+        "duplicate key value violates unique constraint \""
+            + k.name()
+            + "\": Key ("
+            + String.join(", ", def.columnNames(k.columns()))
+            + ")=("
+            + String.join(", ", shown)
+            + ") already exists.");
+  }
+
   private static Op metaOp(String key, String value) {
     return out -> {
       out.writeByte(OP_META);
@@ -514,6 +810,7 @@ public final class Store implements Closeable {
 
   // ---------------------------------------------------------------- encoding of log records
 
+  /** A table definition with its constraints (read back by {@code readDef(in, true)}). */
   private static void writeDef(DataOutputStream out, TableDef def) throws IOException {
     out.writeInt(def.id());
     out.writeUTF(def.name());
@@ -523,9 +820,10 @@ public final class Store implements Closeable {
     for (ColumnDef c : def.columns()) {
       writeColumn(out, c);
     }
+    def.constraints().write(out);
   }
 
-  private static TableDef readDef(DataInputStream in) throws IOException {
+  private static TableDef readDef(DataInputStream in, boolean constrained) throws IOException {
     int id = in.readInt();
     String name = in.readUTF();
     int fragmentSize = in.readInt();
@@ -535,7 +833,8 @@ public final class Store implements Closeable {
     for (int i = 0; i < n; i++) {
       cols.add(readColumn(in));
     }
-    return new TableDef(id, name, fragmentSize, nextColumnId, cols);
+    Constraints constraints = constrained ? Constraints.read(in) : Constraints.NONE;
+    return new TableDef(id, name, fragmentSize, nextColumnId, cols, constraints);
   }
 
   private static void writeColumn(DataOutputStream out, ColumnDef c) throws IOException {
@@ -613,11 +912,25 @@ public final class Store implements Closeable {
     for (int i = 0; i < ops; i++) {
       byte type = in.readByte();
       switch (type) {
-        case OP_CREATE -> {
-          TableDef def = readDef(in);
+        case OP_CREATE, OP_CREATE_CONSTRAINED -> {
+          TableDef def = readDef(in, type == OP_CREATE_CONSTRAINED);
           Table t = new Table(def);
           tables.put(def.name(), t);
           nextTableId = Math.max(nextTableId, def.id() + 1);
+          touched.add(t);
+        }
+        case OP_REDEFINE -> {
+          TableDef def = readDef(in, true);
+          Table t = tableById(def.id());
+          tables.remove(t.def().name());
+          // rows already in the tail were appended under the old columns: seal them first
+          t.sealTail();
+          t.def = def;
+          for (ColumnDef c : def.columns()) {
+            t.addDictionaryIfText(c);
+          }
+          t.newTail(t.tailSeq);
+          tables.put(def.name(), t);
           touched.add(t);
         }
         case OP_DROP -> {
@@ -715,6 +1028,7 @@ public final class Store implements Closeable {
             SqlException.UNDEFINED_TABLE,
             "relation \"" + load.def().name() + "\" was dropped during the load");
       }
+      checkLoaded(t, files);
       t.sealTail();
       int seq = t.tailSeq;
       for (Path f : files) {
@@ -731,6 +1045,52 @@ public final class Store implements Closeable {
       checkpoint();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Holds a bulk load's rows to the table's keys and CHECK constraints, as single-row writes are
+   * (the loader itself refuses NULLs in NOT NULL columns). Reads the loaded files back: only for
+   * tables that declare such constraints.
+   */
+  private void checkLoaded(Table t, List<Path> files) throws IOException {
+    TableDef def = t.def();
+    if (def.constraints().keys().isEmpty() && def.constraints().checks().isEmpty()) {
+      return;
+    }
+    TableVersion v = t.version();
+    List<StoredFragment> loaded = new ArrayList<>();
+    try {
+      long total = 0;
+      for (int i = 0; i < files.size(); i++) {
+        StoredFragment f = StoredFragment.open(-1 - i, files.get(i), cache);
+        loaded.add(f);
+        total += f.rows();
+      }
+      if (total > Integer.MAX_VALUE) {
+        throw new SqlException(
+            SqlException.PROGRAM_LIMIT, "a load into a table with keys is limited to 2^31 rows");
+      }
+      int n = (int) total;
+      Object[][] columns = new Object[def.columns().size()][n];
+      int at = 0;
+      for (StoredFragment f : loaded) {
+        for (int c = 0; c < columns.length; c++) {
+          ColumnDef cd = def.columns().get(c);
+          ColumnData d = f.column(cd.id());
+          for (int row = 0; row < f.rows(); row++) {
+            columns[c][at + row] = valueAt(v, cd, d, row);
+          }
+        }
+        at += f.rows();
+      }
+      checkKeys(t, def, null, columns, n);
+      RowCheck check = rowCheck;
+      if (check != null && !def.constraints().checks().isEmpty()) {
+        check.check(def, columns, n);
+      }
+    } finally {
+      loaded.forEach(StoredFragment::forget);
     }
   }
 
@@ -1183,7 +1543,10 @@ public final class Store implements Closeable {
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 4));
     try {
-      if (in.readInt() != MANIFEST_MAGIC || in.readInt() != MANIFEST_VERSION) {
+      int version;
+      if (in.readInt() != MANIFEST_MAGIC
+          || (version = in.readInt()) < 1
+          || version > MANIFEST_VERSION) {
         throw new IOException(
             manifest + " is not a Citadel manifest of a version this engine reads");
       }
@@ -1196,7 +1559,7 @@ public final class Store implements Closeable {
       }
       int ntables = in.readInt();
       for (int i = 0; i < ntables; i++) {
-        TableDef def = readDef(in);
+        TableDef def = readDef(in, version >= 2);
         Table t = new Table(def);
         Path tdir = dir.resolve("t" + def.id());
         Set<Path> files = new HashSet<>();
