@@ -517,6 +517,19 @@ final class PgConnection implements Runnable {
       }
       if (p.result != null && p.result.hasRows()) {
         rowDescription(p.result, p.resultFormats);
+      } else if (p.result == null) {
+        // a write with RETURNING: its rows are described now, the write happens at Execute
+        Session.Shape shape;
+        try {
+          shape = session.shapeOf(p.text.text());
+        } catch (SqlException e) {
+          throw positioned(e, p.text, 0);
+        }
+        if (shape == null) {
+          out.begin('n').end();
+        } else {
+          rowDescription(shape.names(), shape.types(), p.resultFormats);
+        }
       } else {
         out.begin('n').end();
       }

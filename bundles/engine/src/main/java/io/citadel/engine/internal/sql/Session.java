@@ -146,6 +146,12 @@ public final class Session implements AutoCloseable {
     if (changesState(sql)) {
       admit(sql);
     }
+    if (router != null && changesState(sql) && returns(sql)) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "RETURNING is not supported on a member of an HA group yet: the write travels through"
+              + " the group's log, which carries no rows back; run the statement without it");
+    }
     if (router != null && changesState(sql)) {
       engine.countStatement();
       runningSql = sql;
@@ -251,6 +257,15 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  private static boolean returns(String sql) {
+    try {
+      DmlClauses c = DmlClauses.of(stripTrailingSemicolon(sql));
+      return c != null && c.returning() != null;
+    } catch (SqlException e) {
+      return false;
+    }
+  }
+
   /** The file of a {@code COPY <table> FROM '<file>'}, or empty. */
   public static java.util.Optional<Path> copySource(String sql) {
     try {
@@ -296,10 +311,28 @@ public final class Session implements AutoCloseable {
       return UserStatements.run(engine.users(), user, t);
     }
     String w = t.peek().text();
+    if (w.equals("insert") || w.equals("update") || w.equals("delete")) {
+      DmlClauses clauses = DmlClauses.of(sql);
+      if (clauses != null) {
+        return withClauses(clauses, now);
+      }
+    }
     switch (w) {
       case "create":
+        if (Relations.isCreateView(t)) {
+          return Relations.createView(this, engine, sql, t);
+        }
+        if (t.peek(1).text().equals("table")) {
+          QueryResult ctas = Relations.createTableAs(this, engine, sql, t, now);
+          if (ctas != null) {
+            return ctas;
+          }
+        }
         return Ddl.create(engine, t);
       case "drop":
+        if (t.peek(1).text().equals("view")) {
+          return Relations.dropView(engine, t);
+        }
         return Ddl.drop(engine, t);
       case "alter":
         return Ddl.alter(engine, t);
@@ -399,6 +432,22 @@ public final class Session implements AutoCloseable {
         return r.hasRows() ? new Shape(r.names(), r.types()) : null;
       case "select", "with", "values", "table", "(":
         break;
+      case "insert", "update", "delete":
+        {
+          DmlClauses clauses = DmlClauses.of(s);
+          if (clauses == null || clauses.returning() == null) {
+            return null;
+          }
+          SqlPlanner planner = new SqlPlanner(engine.store());
+          var p =
+              planner.projectOver(
+                  targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
+          ColumnType[] types = new ColumnType[p.getValue().size()];
+          for (int i = 0; i < types.length; i++) {
+            types[i] = Types.of(p.getValue().get(i).getType());
+          }
+          return new Shape(p.getKey(), types);
+        }
       default:
         return null;
     }
@@ -467,7 +516,196 @@ public final class Session implements AutoCloseable {
     return QueryResult.rows(List.of("QUERY PLAN"), new ColumnType[] {ColumnType.TEXT}, rows);
   }
 
+  // ------------------------------------------------------------- ON CONFLICT and RETURNING
+
+  /** The rows a statement wrote (RETURNING's input), while one with RETURNING runs. */
+  private List<Batch> captured;
+
+  private void capture(TableDef def, Object[][] cols, int n) {
+    if (captured != null && n > 0) {
+      captured.add(CheckConstraints.batch(def, cols, n));
+    }
+  }
+
+  /** INSERT ... ON CONFLICT and INSERT, UPDATE or DELETE ... RETURNING. */
+  private QueryResult withClauses(DmlClauses clauses, long now) {
+    SqlNode node = SqlPlanner.parse(clauses.core());
+    engine.writeLock().lock();
+    List<Batch> previous = captured;
+    captured = clauses.returning() != null ? new ArrayList<>() : null;
+    try {
+      QueryResult r = modify(new SqlPlanner(engine.store()), node, clauses.core(), now, clauses);
+      if (clauses.returning() == null) {
+        return r;
+      }
+      return returning(node, clauses.returning(), r.tag(), now);
+    } finally {
+      captured = previous;
+      engine.writeLock().unlock();
+    }
+  }
+
+  private QueryResult returning(SqlNode node, String list, String tag, long now) {
+    String table = targetTable(node);
+    SqlPlanner planner = new SqlPlanner(engine.store());
+    Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
+        planner.projectOver(table, list);
+    io.citadel.engine.internal.exec.ExprCompiler compiler =
+        new io.citadel.engine.internal.exec.ExprCompiler(planner.rexBuilder(), now);
+    List<io.citadel.engine.internal.exec.Expr> exprs = new ArrayList<>();
+    ColumnType[] types = new ColumnType[p.getValue().size()];
+    for (int i = 0; i < types.length; i++) {
+      org.apache.calcite.rex.RexNode rex = p.getValue().get(i);
+      exprs.add(compiler.compile(rex));
+      types[i] = Types.of(rex.getType());
+    }
+    List<Batch> out = new ArrayList<>();
+    for (Batch b : captured) {
+      Vec[] cols = new Vec[exprs.size()];
+      for (int i = 0; i < cols.length; i++) {
+        Vec v = exprs.get(i).eval(b);
+        cols[i] =
+            v.type.equals(types[i])
+                ? v
+                : io.citadel.engine.internal.exec.ExprCompilerAccess.cast(v, types[i]);
+      }
+      out.add(new Batch(cols, b.size));
+    }
+    return new QueryResult(tag, p.getKey(), types, out, List.of());
+  }
+
+  private static String targetTable(SqlNode node) {
+    SqlNode target =
+        switch (node.getKind()) {
+          case INSERT -> ((org.apache.calcite.sql.SqlInsert) node).getTargetTable();
+          case UPDATE -> ((org.apache.calcite.sql.SqlUpdate) node).getTargetTable();
+          case DELETE -> ((org.apache.calcite.sql.SqlDelete) node).getTargetTable();
+          default ->
+              throw new SqlException(
+                  SqlException.SYNTAX_ERROR, "RETURNING needs INSERT, UPDATE or DELETE");
+        };
+    if (target instanceof org.apache.calcite.sql.SqlCall c
+        && c.getKind() == org.apache.calcite.sql.SqlKind.AS) {
+      target = c.operand(0);
+    }
+    List<String> names = ((org.apache.calcite.sql.SqlIdentifier) target).names;
+    return names.get(names.size() - 1);
+  }
+
+  /**
+   * The rows ON CONFLICT held back, applied as DO UPDATE says: each becomes an UPDATE of the row
+   * holding its key, {@code excluded.column} standing for the proposed value. Answers how many rows
+   * were updated. A key proposed twice in one statement is refused (21000), as in PostgreSQL.
+   */
+  private int conflictUpdates(TableDef def, DmlClauses clauses, Store.Upsert u, long now) {
+    List<Integer> keyIds = conflictKey(def, clauses);
+    Map<List<Object>, Boolean> seen = new java.util.HashMap<>();
+    int updated = 0;
+    for (int r = 0; r < u.conflictingRows(); r++) {
+      List<Object> key = new ArrayList<>();
+      StringBuilder where = new StringBuilder();
+      for (int id : keyIds) {
+        int c = def.indexOfId(id);
+        Object v = u.conflicting()[c][r];
+        key.add(v);
+        where
+            .append(where.length() == 0 ? "" : " AND ")
+            .append(quoteIdent(def.columns().get(c).name()))
+            .append(" = ")
+            .append(literal(def.columns().get(c).type(), v));
+      }
+      if (seen.put(key, true) != null) {
+        throw new SqlException(
+            SqlException.CARDINALITY,
+            "ON CONFLICT DO UPDATE command cannot affect row a second time");
+      }
+      String set = excluded(def, clauses.doUpdate(), u.conflicting(), r);
+      String sql = "UPDATE " + quoteIdent(def.name()) + " SET " + set + " WHERE " + where;
+      if (clauses.updateWhere() != null) {
+        sql += " AND (" + excluded(def, clauses.updateWhere(), u.conflicting(), r) + ")";
+      }
+      QueryResult q = executeAt(sql, now);
+      updated += Integer.parseInt(q.tag().substring(q.tag().lastIndexOf(' ') + 1));
+    }
+    return updated;
+  }
+
+  private static List<Integer> conflictKey(TableDef def, DmlClauses clauses) {
+    if (!clauses.conflictTarget().isEmpty()) {
+      List<Integer> ids = new ArrayList<>();
+      for (String name : clauses.conflictTarget()) {
+        int c = def.indexOf(name);
+        if (c < 0) {
+          throw new SqlException(
+              SqlException.UNDEFINED_COLUMN, "column \"" + name + "\" does not exist");
+        }
+        ids.add(def.columns().get(c).id());
+      }
+      return ids;
+    }
+    List<io.citadel.engine.internal.storage.Constraints.Key> keys = def.constraints().keys();
+    if (keys.isEmpty()) {
+      throw new SqlException(
+          "42P10", "ON CONFLICT DO UPDATE requires inference specification or constraint name");
+    }
+    return keys.get(0).columns();
+  }
+
+  /** {@code text} with each {@code excluded.column} replaced by row r's proposed value. */
+  private static String excluded(TableDef def, String text, Object[][] rows, int r) {
+    Tokens t = new Tokens(text);
+    StringBuilder out = new StringBuilder();
+    int copied = 0;
+    for (int k = 0; t.peek(k).kind() != Tokens.Kind.END; k++) {
+      Tokens.Token tok = t.peek(k);
+      if (tok.kind() == Tokens.Kind.WORD
+          && tok.text().equals("excluded")
+          && t.peek(k + 1).text().equals(".")) {
+        Tokens.Token col = t.peek(k + 2);
+        int c = def.indexOf(col.text());
+        if (c < 0) {
+          throw new SqlException(
+              SqlException.UNDEFINED_COLUMN, "column excluded." + col.text() + " does not exist");
+        }
+        out.append(text, copied, tok.pos() - 1);
+        out.append(literal(def.columns().get(c).type(), rows[c][r]));
+        int end =
+            col.pos() - 1 + col.text().length() + (col.kind() == Tokens.Kind.QUOTED_IDENT ? 2 : 0);
+        copied = end;
+        k += 2;
+      }
+    }
+    out.append(text.substring(copied));
+    return out.toString();
+  }
+
+  /** A value as a typed SQL literal. */
+  static String literal(ColumnType type, Object v) {
+    if (v == null) {
+      return "NULL";
+    }
+    String text = type.format(v);
+    return switch (type.kind()) {
+      case TEXT -> "'" + text.replace("'", "''") + "'";
+      case BOOLEAN -> text.startsWith("t") ? "TRUE" : "FALSE";
+      case DATE -> "DATE '" + text + "'";
+      case TIMESTAMP -> "TIMESTAMP '" + text + "'";
+      case DECIMAL -> "CAST(" + text + " AS " + type.sqlName() + ")";
+      case FLOAT, DOUBLE -> "CAST('" + text + "' AS DOUBLE)";
+      default -> "CAST(" + text + " AS " + type.sqlName() + ")";
+    };
+  }
+
+  private static String quoteIdent(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
   private QueryResult modify(SqlPlanner planner, SqlNode node, String sql, long now) {
+    return modify(planner, node, sql, now, null);
+  }
+
+  private QueryResult modify(
+      SqlPlanner planner, SqlNode node, String sql, long now, DmlClauses clauses) {
     RelRoot root = planner.plan(node, sql);
     if (!(root.rel instanceof TableModify m)) {
       throw new SqlException(SqlException.INTERNAL, "expected a table modification plan");
@@ -487,12 +725,31 @@ public final class Session implements AutoCloseable {
       case INSERT:
         {
           Object[][] cols = columns(batches, def, n, null, null);
+          if (clauses != null && clauses.hasConflict()) {
+            List<Integer> target =
+                clauses.conflictTarget().isEmpty() ? null : conflictKey(def, clauses);
+            Store.Upsert u = store.insertNew(table, cols, n, target);
+            capture(def, u.inserted(), u.insertedRows());
+            int count = u.insertedRows();
+            if (clauses.doUpdate() != null && u.conflictingRows() > 0) {
+              count += conflictUpdates(def, clauses, u, now);
+            }
+            return QueryResult.command("INSERT 0 " + count, List.of());
+          }
           store.insert(table, cols, n);
+          capture(def, cols, n);
           return QueryResult.command("INSERT 0 " + n, List.of());
         }
       case DELETE:
         {
           long[] ids = rowIds(batches, n);
+          if (captured != null) {
+            if (batches.isEmpty() || batches.get(0).cols.length < width) {
+              throw new SqlException(
+                  SqlException.FEATURE_NOT_SUPPORTED, "RETURNING is not supported on this DELETE");
+            }
+            capture(def, columns(batches, def, n, null, null), n);
+          }
           int deleted = store.delete(table, ids);
           return QueryResult.command("DELETE " + deleted, List.of());
         }
@@ -508,6 +765,7 @@ public final class Session implements AutoCloseable {
           }
           Object[][] cols = columns(batches, def, n, source, plan.types());
           store.write(table, ids, cols, n, null);
+          capture(def, cols, n);
           return QueryResult.command("UPDATE " + n, List.of());
         }
       default:

@@ -205,19 +205,27 @@ public final class SqlPlanner {
    * of each is the table's column {@code i}. For CHECK constraints, judged on rows being written.
    */
   public List<org.apache.calcite.rex.RexNode> expressionsOver(String table, List<String> exprs) {
-    StringBuilder sql = new StringBuilder("SELECT ");
+    StringBuilder list = new StringBuilder();
     for (int i = 0; i < exprs.size(); i++) {
-      String e = exprs.get(i);
-      sql.append(i == 0 ? "" : ", ")
-          .append('(')
-          .append(PgCasts.present(e) ? PgCasts.rewrite(e) : e)
-          .append(')');
+      list.append(i == 0 ? "" : ", ").append('(').append(exprs.get(i)).append(')');
     }
-    sql.append(" FROM \"").append(table.replace("\"", "\"\"")).append('"');
-    String text = sql.toString();
+    return projectOver(table, list.toString()).getValue();
+  }
+
+  /**
+   * A select list over a table's columns (input {@code i} is column {@code i}), validated and
+   * converted but not optimised, with the names PostgreSQL gives its columns: what a RETURNING
+   * clause or a CHECK constraint computes from a row being written.
+   */
+  public Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> projectOver(
+      String table, String selectList) {
+    String list = PgCasts.present(selectList) ? PgCasts.rewrite(selectList) : selectList;
+    String text = "SELECT " + list + " FROM \"" + table.replace("\"", "\"\"") + "\"";
+    SqlNode parsed = parse(text);
+    pgNames = PgColumnNames.of(parsed);
     SqlNode valid;
     try {
-      valid = validator.validate(parse(text));
+      valid = validator.validate(parsed);
     } catch (CalciteContextException e) {
       throw validationError(e, text);
     }
@@ -229,11 +237,20 @@ public final class SqlPlanner {
             cluster,
             StandardConvertletTable.INSTANCE,
             SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
-    RelNode rel = converter.convertQuery(valid, false, true).rel;
-    if (!(rel instanceof org.apache.calcite.rel.core.Project p)) {
-      throw new SqlException(SqlException.INTERNAL, "expected a projection over " + table);
+    RelRoot root = converter.convertQuery(valid, false, true);
+    List<org.apache.calcite.rex.RexNode> exprs = new java.util.ArrayList<>();
+    if (root.rel instanceof org.apache.calcite.rel.core.Project p) {
+      exprs.addAll(p.getProjects());
+    } else {
+      for (int i = 0; i < root.rel.getRowType().getFieldCount(); i++) {
+        exprs.add(cluster.getRexBuilder().makeInputRef(root.rel, i));
+      }
     }
-    return p.getProjects();
+    List<org.apache.calcite.rex.RexNode> out = new java.util.ArrayList<>();
+    for (Map.Entry<Integer, String> f : root.fields) {
+      out.add(exprs.get(f.getKey()));
+    }
+    return Map.entry(columnNames(root), out);
   }
 
   /** Validates and converts to an optimised relational plan. */

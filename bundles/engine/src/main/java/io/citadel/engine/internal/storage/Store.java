@@ -469,6 +469,10 @@ public final class Store implements Closeable {
       Table t = require(table);
       TableDef def = t.def();
       List<Op> ops = new ArrayList<>();
+      Map<String, String> pending = pendingMeta.get();
+      if (pending != null) {
+        pending.forEach((k, v) -> ops.add(metaOp(k, v)));
+      }
       if (columns != null) {
         fillIdentity(def, columns, n).forEach((k, v) -> ops.add(metaOp(k, v)));
         checkRows(def, columns, n);
@@ -641,9 +645,25 @@ public final class Store implements Closeable {
    * index would make it so.
    */
   private static void checkKeys(Table t, TableDef def, long[] removed, Object[][] columns, int n) {
-    List<Constraints.Key> keys = def.constraints().keys();
+    conflicts(t, def, def.constraints().keys(), removed, columns, n, true);
+  }
+
+  /**
+   * Which of the new rows take a key of {@code keys} that a live row (other than {@code removed})
+   * or an earlier new row already holds; with {@code fail}, the first such row is an error instead
+   * (23505). A key with a NULL in it collides with nothing, as in PostgreSQL.
+   */
+  private static boolean[] conflicts(
+      Table t,
+      TableDef def,
+      List<Constraints.Key> keys,
+      long[] removed,
+      Object[][] columns,
+      int n,
+      boolean fail) {
+    boolean[] out = new boolean[n];
     if (keys.isEmpty() || n == 0) {
-      return;
+      return out;
     }
     Set<Long> gone = new HashSet<>();
     if (removed != null) {
@@ -659,6 +679,9 @@ public final class Store implements Closeable {
       }
       Map<List<Object>, Integer> fresh = new java.util.HashMap<>();
       for (int r = 0; r < n; r++) {
+        if (out[r]) {
+          continue;
+        }
         List<Object> key = new ArrayList<>(pos.length);
         boolean hasNull = false;
         for (int p : pos) {
@@ -667,7 +690,10 @@ public final class Store implements Closeable {
           key.add(o);
         }
         if (!hasNull && fresh.putIfAbsent(key, r) != null) {
-          throw duplicateKey(def, k, key);
+          if (fail) {
+            throw duplicateKey(def, k, key);
+          }
+          out[r] = true;
         }
       }
       if (fresh.isEmpty()) {
@@ -692,13 +718,97 @@ public final class Store implements Closeable {
           for (int i = 0; i < pos.length; i++) {
             key.add(valueAt(v, def.columns().get(pos[i]), data[i], row));
           }
-          if (fresh.containsKey(key)) {
-            throw duplicateKey(def, k, key);
+          Integer r = fresh.get(key);
+          if (r != null) {
+            if (fail) {
+              throw duplicateKey(def, k, key);
+            }
+            out[r] = true;
           }
         }
       }
     }
+    return out;
   }
+
+  /** What {@link #insertNew} did: the rows written, and the rows held back by a key. */
+  public record Upsert(
+      Object[][] inserted, int insertedRows, Object[][] conflicting, int conflictingRows) {}
+
+  /**
+   * INSERT ... ON CONFLICT: writes the rows whose keys (those of {@code target}, or every key when
+   * null) are free, in one durable write, and hands back the others. Identity columns are numbered
+   * first, so a row held back has used its number, as a PostgreSQL sequence does.
+   */
+  public Upsert insertNew(String table, Object[][] columns, int n, List<Integer> target) {
+    lock.lock();
+    try {
+      checkOpen();
+      Table t = require(table);
+      TableDef def = t.def();
+      List<Constraints.Key> keys = def.constraints().keys();
+      if (target != null) {
+        keys =
+            keys.stream()
+                .filter(k -> new HashSet<>(k.columns()).equals(new HashSet<>(target)))
+                .toList();
+        if (keys.isEmpty()) {
+          throw new SqlException(
+              "42P10",
+              "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+        }
+      }
+      Map<String, String> counters = fillIdentity(def, columns, n);
+      boolean[] held = conflicts(t, def, keys, null, columns, n, false);
+      int kept = 0;
+      for (boolean h : held) {
+        kept += h ? 0 : 1;
+      }
+      Object[][] in = new Object[columns.length][kept];
+      Object[][] out = new Object[columns.length][n - kept];
+      int a = 0;
+      int b = 0;
+      for (int r = 0; r < n; r++) {
+        for (int c = 0; c < columns.length; c++) {
+          if (held[r]) {
+            out[c][b] = columns[c][r];
+          } else {
+            in[c][a] = columns[c][r];
+          }
+        }
+        if (held[r]) {
+          b++;
+        } else {
+          a++;
+        }
+      }
+      if (kept > 0 || !counters.isEmpty()) {
+        // the rows kept may still break another key (or NOT NULL, CHECK): that fails the write
+        Object[][] rows = in;
+        int m = kept;
+        stampedWith(counters, () -> write(table, null, rows, m, null));
+      }
+      return new Upsert(in, kept, out, n - kept);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs a write with extra metadata pairs recorded in the same record. */
+  private void stampedWith(Map<String, String> pairs, Runnable work) {
+    if (pairs.isEmpty()) {
+      work.run();
+      return;
+    }
+    pendingMeta.set(pairs);
+    try {
+      work.run();
+    } finally {
+      pendingMeta.remove();
+    }
+  }
+
+  private final ThreadLocal<Map<String, String>> pendingMeta = new ThreadLocal<>();
 
   /** A stored value as the boxed physical value writes use (see {@link ColumnType#assign}). */
   private static Object valueAt(TableVersion v, ColumnDef c, ColumnData d, int row) {

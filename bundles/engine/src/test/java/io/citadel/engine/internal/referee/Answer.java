@@ -62,6 +62,9 @@ public record Answer(
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "?????" : e.getSQLState();
       return new Answer(state, e.getMessage(), List.of(), List.of(), List.of(), -1);
+    } catch (RuntimeException e) {
+      // the driver could not make sense of what the server sent: a protocol failure
+      return new Answer("PROTO", e.toString(), List.of(), List.of(), List.of(), -1);
     }
   }
 
