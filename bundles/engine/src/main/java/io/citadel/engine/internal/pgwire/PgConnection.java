@@ -78,7 +78,6 @@ final class PgConnection implements Runnable {
   private volatile Session session;
   private String user;
   private boolean skipToSync;
-  private char transaction = 'I';
 
   PgConnection(
       PgServer server,
@@ -391,14 +390,7 @@ final class PgConnection implements Runnable {
 
   private QueryResult run(String sql) {
     try {
-      QueryResult r = session.execute(sql);
-      String tag = r.tag();
-      if (tag.equals("BEGIN")) {
-        transaction = 'T';
-      } else if (tag.equals("COMMIT") || tag.equals("ROLLBACK")) {
-        transaction = 'I';
-      }
-      return r;
+      return session.execute(sql);
     } catch (SqlException e) {
       throw e;
     } catch (OutOfMemoryError e) {
@@ -686,7 +678,7 @@ final class PgConnection implements Runnable {
   // ---------------------------------------------------------------------------------- errors
 
   private void ready() throws IOException {
-    out.begin('Z').int8(transaction).end();
+    out.begin('Z').int8(session == null ? 'I' : session.transactionStatus()).end();
     out.flush();
   }
 

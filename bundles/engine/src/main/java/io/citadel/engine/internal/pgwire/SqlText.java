@@ -9,14 +9,14 @@ import java.util.function.IntFunction;
  * simple-query string into statements, and putting bound parameters in place of {@code $n}. Both
  * skip string literals, quoted identifiers and comments.
  */
-final class SqlText {
+public final class SqlText {
   private SqlText() {}
 
   /** A piece of the original text: where it starts (0-based) and what it says. */
-  record Piece(int start, String text) {}
+  public record Piece(int start, String text) {}
 
   /** The statements of a simple query, each with its offset; empty ones are dropped. */
-  static List<Piece> split(String sql) {
+  public static List<Piece> split(String sql) {
     List<Piece> out = new ArrayList<>();
     int start = 0;
     int i = 0;

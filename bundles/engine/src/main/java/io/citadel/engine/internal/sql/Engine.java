@@ -114,6 +114,34 @@ public final class Engine implements Closeable {
     return writeLock;
   }
 
+  /** How long a client's write waits for another session's transaction to end. */
+  static final long LOCK_TIMEOUT_MS = 30_000;
+
+  /**
+   * Takes the lock that lets one session write at a time. A client's statement waits at most {@link
+   * #LOCK_TIMEOUT_MS} for another session's open transaction and then fails with 55P03; the HA
+   * group's applier ({@code applying}) waits as long as it takes, since it may not skip a record.
+   */
+  void lockWrites(boolean applying) {
+    if (applying) {
+      writeLock.lock();
+      return;
+    }
+    try {
+      if (!writeLock.tryLock(LOCK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new SqlException(
+            "55P03",
+            "canceling statement due to lock timeout: another session's transaction has been"
+                + " writing for more than "
+                + LOCK_TIMEOUT_MS / 1000
+                + " s (one transaction writes at a time)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SqlException(SqlException.QUERY_CANCELED, "canceling statement: interrupted");
+    }
+  }
+
   void countStatement() {
     statements.incrementAndGet();
   }

@@ -74,6 +74,11 @@ public final class QueryResult {
     return rows;
   }
 
+  /** The same result with other notices. */
+  QueryResult withNotices(List<String> others) {
+    return new QueryResult(tag, names, types, batches, others);
+  }
+
   public List<String> notices() {
     return notices;
   }

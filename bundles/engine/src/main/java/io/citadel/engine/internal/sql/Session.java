@@ -57,6 +57,299 @@ public final class Session implements AutoCloseable {
     this.user = user;
   }
 
+  // ------------------------------------------------------------------ transaction blocks
+
+  private enum BlockState {
+    IDLE,
+    OPEN,
+    FAILED
+  }
+
+  private record Savepoint(String name, int mark, int statements) {}
+
+  private BlockState block = BlockState.IDLE;
+  private Store.Txn txn;
+  private boolean holdsWriteLock;
+  private final java.util.ArrayDeque<Savepoint> savepoints = new java.util.ArrayDeque<>();
+
+  /** In an HA group: the block's writes, sent through the log as one record at COMMIT. */
+  private final List<String> blockWrites = new ArrayList<>();
+
+  /** The marker that starts a transaction sent through an HA group's log as one record. */
+  static final String SCRIPT_BEGIN = "BEGIN;\n";
+
+  static final String SCRIPT_END = ";\nCOMMIT";
+
+  /** PostgreSQL's transaction status: 'I' idle, 'T' in a block, 'E' in a failed block. */
+  public char transactionStatus() {
+    return switch (block) {
+      case IDLE -> 'I';
+      case OPEN -> 'T';
+      case FAILED -> 'E';
+    };
+  }
+
+  /** The statements that begin and end blocks; null for any other. */
+  private QueryResult control(Tokens t, long now) {
+    String w = t.peek().text();
+    switch (w) {
+      case "begin", "start":
+        {
+          t.next();
+          if (w.equals("start")) {
+            t.expect("transaction");
+          } else if (!t.accept("work")) {
+            t.accept("transaction");
+          }
+          transactionModes(t);
+          if (block != BlockState.IDLE) {
+            return QueryResult.command(
+                "BEGIN", List.of("WARNING: there is already a transaction in progress"));
+          }
+          txn = engine.store().begin();
+          block = BlockState.OPEN;
+          return QueryResult.command("BEGIN", List.of());
+        }
+      case "commit", "end":
+        {
+          t.next();
+          if (!t.accept("work")) {
+            t.accept("transaction");
+          }
+          t.expectEnd();
+          if (block == BlockState.IDLE) {
+            return QueryResult.command(
+                "COMMIT", List.of("WARNING: there is no transaction in progress"));
+          }
+          if (block == BlockState.FAILED) {
+            endBlock(false, now);
+            return QueryResult.command("ROLLBACK", List.of());
+          }
+          endBlock(true, now);
+          return QueryResult.command("COMMIT", List.of());
+        }
+      case "rollback", "abort":
+        {
+          t.next();
+          if (!t.accept("work")) {
+            t.accept("transaction");
+          }
+          if (t.accept("to")) {
+            t.accept("savepoint");
+            String name = t.identifier("a savepoint name");
+            t.expectEnd();
+            rollbackTo(name, true);
+            return QueryResult.command("ROLLBACK", List.of());
+          }
+          t.expectEnd();
+          if (block == BlockState.IDLE) {
+            return QueryResult.command(
+                "ROLLBACK", List.of("WARNING: there is no transaction in progress"));
+          }
+          endBlock(false, now);
+          return QueryResult.command("ROLLBACK", List.of());
+        }
+      case "savepoint":
+        {
+          t.next();
+          String name = t.identifier("a savepoint name");
+          t.expectEnd();
+          if (block == BlockState.IDLE) {
+            throw new SqlException("25P01", "SAVEPOINT can only be used in transaction blocks");
+          }
+          if (block == BlockState.FAILED) {
+            throw aborted();
+          }
+          savepoints.push(new Savepoint(name, txn.mark(), blockWrites.size()));
+          return QueryResult.command("SAVEPOINT", List.of());
+        }
+      case "release":
+        {
+          t.next();
+          t.accept("savepoint");
+          String name = t.identifier("a savepoint name");
+          t.expectEnd();
+          if (block == BlockState.FAILED) {
+            throw aborted();
+          }
+          rollbackTo(name, false);
+          return QueryResult.command("RELEASE", List.of());
+        }
+      default:
+        return null;
+    }
+  }
+
+  /** ISOLATION LEVEL ..., READ WRITE, READ ONLY, [NOT] DEFERRABLE: accepted, as the block runs. */
+  private static void transactionModes(Tokens t) {
+    while (!t.atEnd()) {
+      if (t.accept("isolation")) {
+        t.expect("level");
+        if (t.accept("read")) {
+          t.next();
+        } else if (t.accept("repeatable")) {
+          t.expect("read");
+        } else {
+          t.expect("serializable");
+        }
+      } else if (t.accept("read")) {
+        t.next();
+      } else if (t.accept("not")) {
+        t.expect("deferrable");
+      } else if (!t.accept("deferrable")) {
+        throw t.error("expected a transaction mode");
+      }
+      t.accept(",");
+    }
+  }
+
+  /** Undoes the block's writes since savepoint {@code name}, or (release) forgets the savepoint. */
+  private void rollbackTo(String name, boolean undo) {
+    if (block == BlockState.IDLE) {
+      throw new SqlException(
+          "25P01",
+          (undo ? "ROLLBACK TO SAVEPOINT" : "RELEASE SAVEPOINT")
+              + " can only be used in transaction blocks");
+    }
+    Savepoint found = null;
+    for (Savepoint p : savepoints) {
+      if (p.name().equals(name)) {
+        found = p;
+        break;
+      }
+    }
+    if (found == null) {
+      throw new SqlException("3B001", "savepoint \"" + name + "\" does not exist");
+    }
+    while (savepoints.peek() != found) {
+      savepoints.pop();
+    }
+    if (!undo) {
+      savepoints.pop();
+      return;
+    }
+    engine.store().rollback(txn, found.mark());
+    while (blockWrites.size() > found.statements()) {
+      blockWrites.remove(blockWrites.size() - 1);
+    }
+    block = BlockState.OPEN;
+  }
+
+  private static SqlException aborted() {
+    return new SqlException(
+        "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+  }
+
+  /** Ends the block: commit makes its writes durable and visible at once; rollback drops them. */
+  private void endBlock(boolean commit, long now) {
+    try {
+      if (!commit) {
+        engine.store().rollback(txn, 0);
+        return;
+      }
+      WriteRouter router = engine.writeRouter();
+      if (!blockWrites.isEmpty() && router != null) {
+        // the writes ran here only to be read back; the group's log applies them everywhere
+        engine.store().rollback(txn, 0);
+        String script = SCRIPT_BEGIN + String.join(";\n", blockWrites) + SCRIPT_END;
+        try {
+          result(router.submit(new LoggedStatement(script, user, now, "")));
+        } catch (WriteRefusedException e) {
+          throw new SqlException(e.sqlState(), e.getMessage());
+        }
+        return;
+      }
+      engine.store().commit(txn);
+    } finally {
+      block = BlockState.IDLE;
+      txn = null;
+      savepoints.clear();
+      blockWrites.clear();
+      if (holdsWriteLock) {
+        holdsWriteLock = false;
+        engine.writeLock().unlock();
+      }
+    }
+  }
+
+  /** A statement inside a block. */
+  private QueryResult inBlock(String sql, long now) {
+    if (block == BlockState.FAILED) {
+      throw aborted();
+    }
+    boolean writes = changesState(sql);
+    String first = firstWordOf(sql);
+    if (writes && List.of("create", "drop", "alter", "truncate", "copy").contains(first)) {
+      // DDL and COPY do not run inside a block: like MySQL, they commit it first
+      endBlock(true, now);
+      QueryResult r = route(sql, "");
+      txn = engine.store().begin();
+      block = BlockState.OPEN;
+      List<String> notices = new ArrayList<>(r.notices());
+      notices.add(
+          "the open transaction was committed before this "
+              + first.toUpperCase(Locale.ROOT)
+              + ", which cannot run inside a transaction block here; a new one is open");
+      return r.withNotices(notices);
+    }
+    try {
+      WriteRouter router = engine.writeRouter();
+      if (writes) {
+        refuseUnreplicatedWrite(router);
+        admit(sql);
+        if (router != null) {
+          if (returns(sql)) {
+            throw new SqlException(
+                SqlException.FEATURE_NOT_SUPPORTED,
+                "RETURNING is not supported on a member of an HA group yet");
+          }
+        } else if (!holdsWriteLock) {
+          engine.lockWrites(false);
+          holdsWriteLock = true;
+        }
+      }
+      QueryResult r = engine.store().within(txn, () -> executeAt(sql, now));
+      if (writes && router != null) {
+        blockWrites.add(stripTrailingSemicolon(sql));
+      }
+      return r;
+    } catch (RuntimeException | Error e) {
+      block = BlockState.FAILED;
+      throw e;
+    }
+  }
+
+  private static String firstWordOf(String sql) {
+    try {
+      return new Tokens(stripTrailingSemicolon(sql)).peek().text();
+    } catch (SqlException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Runs a transaction that came through an HA group's log as one record: all of its statements or
+   * none, with the writer's clock.
+   */
+  private QueryResult script(String sql, long now) {
+    String body = sql.substring(SCRIPT_BEGIN.length(), sql.length() - SCRIPT_END.length());
+    Store.Txn t = engine.store().begin();
+    boolean done = false;
+    try {
+      for (io.citadel.engine.internal.pgwire.SqlText.Piece piece :
+          io.citadel.engine.internal.pgwire.SqlText.split(body)) {
+        engine.store().within(t, () -> executeAt(piece.text(), now));
+      }
+      engine.store().commit(t);
+      done = true;
+      return QueryResult.command("COMMIT", List.of());
+    } finally {
+      if (!done) {
+        engine.store().rollback(t, 0);
+      }
+    }
+  }
+
   public long id() {
     return id;
   }
@@ -88,6 +381,13 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() {
     cancel();
+    if (block != BlockState.IDLE) {
+      try {
+        endBlock(false, System.currentTimeMillis());
+      } catch (RuntimeException e) {
+        LOG.warn("Rolling back session {}'s open transaction failed", id, e);
+      }
+    }
     engine.closed(this);
   }
 
@@ -134,15 +434,26 @@ public final class Session implements AutoCloseable {
 
   private QueryResult route(String sql, String idempotencyKey) {
     long now = System.currentTimeMillis();
-    WriteRouter router = engine.writeRouter();
-    if (router == null && !engine.group().isEmpty() && changesState(sql)) {
-      throw new SqlException(
-          WriteRefusedException.READ_ONLY,
-          "this server is a member of HA group \""
-              + engine.group()
-              + "\" and its replication service is not running: writes are refused until it is"
-              + " (reads work)");
+    String text = stripTrailingSemicolon(sql);
+    if (!text.isEmpty() && !text.startsWith(SCRIPT_BEGIN.strip())) {
+      Tokens t;
+      try {
+        t = new Tokens(text);
+      } catch (SqlException e) {
+        t = null;
+      }
+      if (t != null) {
+        QueryResult c = control(t, now);
+        if (c != null) {
+          return c;
+        }
+      }
     }
+    if (block != BlockState.IDLE) {
+      return inBlock(sql, now);
+    }
+    WriteRouter router = engine.writeRouter();
+    refuseUnreplicatedWrite(router, sql);
     if (changesState(sql)) {
       admit(sql);
     }
@@ -164,7 +475,33 @@ public final class Session implements AutoCloseable {
         runningSql = null;
       }
     }
-    return executeAt(sql, now);
+    if (!changesState(sql)) {
+      return executeAt(sql, now);
+    }
+    // one writer at a time: a statement waits (bounded) for another session's open transaction
+    engine.lockWrites(id == 0);
+    try {
+      return executeAt(sql, now);
+    } finally {
+      engine.writeLock().unlock();
+    }
+  }
+
+  private void refuseUnreplicatedWrite(WriteRouter router, String sql) {
+    if (changesState(sql)) {
+      refuseUnreplicatedWrite(router);
+    }
+  }
+
+  private void refuseUnreplicatedWrite(WriteRouter router) {
+    if (router == null && !engine.group().isEmpty()) {
+      throw new SqlException(
+          WriteRefusedException.READ_ONLY,
+          "this server is a member of HA group \""
+              + engine.group()
+              + "\" and its replication service is not running: writes are refused until it is"
+              + " (reads work)");
+    }
   }
 
   /**
@@ -218,6 +555,9 @@ public final class Session implements AutoCloseable {
 
   /** Runs one statement here, with {@code now} as its clock, whatever the router. */
   QueryResult executeAt(String sql, long now) {
+    if (sql.startsWith(SCRIPT_BEGIN) && sql.endsWith(SCRIPT_END)) {
+      return script(sql, now);
+    }
     String s = withCastsRewritten(stripTrailingSemicolon(sql));
     engine.countStatement();
     runningSql = s;
@@ -352,19 +692,12 @@ public final class Session implements AutoCloseable {
         t.next();
         settings.remove(t.identifier("a setting"));
         return QueryResult.command("RESET", List.of());
-      case "begin", "start":
-        return QueryResult.command("BEGIN", List.of());
-      case "commit", "end":
-        return QueryResult.command("COMMIT", List.of());
-      case "rollback", "abort":
-        return QueryResult.command(
-            "ROLLBACK",
-            List.of("every statement commits on its own; there was nothing to roll back"));
+
       case "explain":
         t.next();
         return explain(sql.substring(t.peek().pos() - 1), now);
       case "insert":
-        engine.writeLock().lock();
+        engine.lockWrites(id == 0);
         try {
           Integer n = LiteralInsert.tryRun(engine.store(), t);
           if (n != null) {
@@ -388,7 +721,7 @@ public final class Session implements AutoCloseable {
     }
     switch (node.getKind()) {
       case INSERT, UPDATE, DELETE:
-        engine.writeLock().lock();
+        engine.lockWrites(id == 0);
         try {
           return modify(new SqlPlanner(engine.store()), node, sql, now);
         } finally {
@@ -530,7 +863,7 @@ public final class Session implements AutoCloseable {
   /** INSERT ... ON CONFLICT and INSERT, UPDATE or DELETE ... RETURNING. */
   private QueryResult withClauses(DmlClauses clauses, long now) {
     SqlNode node = SqlPlanner.parse(clauses.core());
-    engine.writeLock().lock();
+    engine.lockWrites(id == 0);
     List<Batch> previous = captured;
     captured = clauses.returning() != null ? new ArrayList<>() : null;
     try {

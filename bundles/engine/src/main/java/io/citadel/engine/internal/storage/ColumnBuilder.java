@@ -85,6 +85,19 @@ public final class ColumnBuilder {
     }
   }
 
+  /** Appends the first {@code n} rows of {@code data}, a column of this type (text as codes). */
+  void appendAll(ColumnData data, int n) {
+    for (int r = 0; r < n; r++) {
+      if (data.isNull(r)) {
+        appendNull();
+      } else if (storage == ColumnData.Storage.FLOAT || storage == ColumnData.Storage.DOUBLE) {
+        appendDouble(data.doubleAt(r));
+      } else {
+        appendLong(data.longAt(r));
+      }
+    }
+  }
+
   /** Appends a text value through the dictionary. */
   public void appendText(String value) {
     appendLong(dictionary.encode(value));

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,8 +135,149 @@ public final class Store implements Closeable {
 
   // ------------------------------------------------------------------------------ reading
 
+  /** Every table; inside a transaction, the transaction's own copies of those it wrote. */
   public Collection<Table> tables() {
-    return tables.values();
+    Txn x = bound.get();
+    if (x == null || x.copies.isEmpty()) {
+      return tables.values();
+    }
+    List<Table> out = new ArrayList<>();
+    for (Table t : tables.values()) {
+      Table copy = x.copies.get(t.def().id());
+      out.add(copy != null ? copy : t);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------ transactions
+
+  /**
+   * A transaction's writes, kept apart from the tables everyone else reads until it commits. Its
+   * first write to a table copies the table (fragments shared, the tail's rows copied, so row ids
+   * are the same as in the table); every write is applied to the copy and its log record kept.
+   * Commit checks that no table it copied changed meanwhile (the engine lets one transaction write
+   * at a time, so this is a safety net: 40001 otherwise), writes all the records as one, forced,
+   * and applies them to the tables: a crash keeps all of it or none. Rollback drops the copies.
+   */
+  public static final class Txn {
+    final Map<Integer, Table> copies = new HashMap<>();
+    final Map<Integer, TableVersion> bases = new HashMap<>();
+    final List<byte[]> records = new ArrayList<>();
+    final Map<String, String> meta = new HashMap<>();
+
+    /** How many writes it holds: a savepoint's mark. */
+    public int mark() {
+      return records.size();
+    }
+
+    public boolean wrote() {
+      return !records.isEmpty();
+    }
+  }
+
+  private final ThreadLocal<Txn> bound = new ThreadLocal<>();
+
+  public Txn begin() {
+    return new Txn();
+  }
+
+  /** Runs {@code work} on this thread inside {@code txn}: its reads see, its writes go to, txn. */
+  public <T> T within(Txn txn, java.util.function.Supplier<T> work) {
+    Txn before = bound.get();
+    bound.set(txn);
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        bound.remove();
+      } else {
+        bound.set(before);
+      }
+    }
+  }
+
+  /** Makes every write of {@code txn} durable and visible, atomically. */
+  public void commit(Txn txn) {
+    lock.lock();
+    try {
+      checkOpen();
+      if (txn.records.isEmpty() && txn.meta.isEmpty()) {
+        return;
+      }
+      for (Map.Entry<Integer, TableVersion> e : txn.bases.entrySet()) {
+        Table real = null;
+        for (Table t : tables.values()) {
+          if (t.def().id() == e.getKey()) {
+            real = t;
+          }
+        }
+        if (real == null || real.version() != e.getValue()) {
+          throw new SqlException(
+              "40001",
+              "could not serialize access: a table this transaction wrote changed since it began"
+                  + " writing");
+        }
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      int count = 0;
+      for (byte[] r : txn.records) {
+        count += ByteBuffer.wrap(r, 0, 4).getInt();
+        bytes.write(r, 4, r.length - 4);
+      }
+      byte[] ops = bytes.toByteArray();
+      int total = count;
+      bound.remove();
+      commit(
+          List.of(
+              new Op() {
+                @Override
+                public void write(DataOutputStream out) throws IOException {
+                  out.write(ops);
+                }
+
+                @Override
+                public int count() {
+                  return total;
+                }
+              }));
+    } finally {
+      txn.records.clear();
+      txn.copies.clear();
+      txn.bases.clear();
+      txn.meta.clear();
+      lock.unlock();
+    }
+  }
+
+  /** Drops every write of {@code txn} made after {@code mark} (0: all of them). */
+  public void rollback(Txn txn, int mark) {
+    lock.lock();
+    try {
+      List<byte[]> keep =
+          new ArrayList<>(txn.records.subList(0, Math.min(mark, txn.records.size())));
+      txn.records.clear();
+      txn.copies.clear();
+      txn.bases.clear();
+      txn.meta.clear();
+      if (keep.isEmpty()) {
+        return;
+      }
+      within(
+          txn,
+          () -> {
+            for (byte[] r : keep) {
+              try {
+                apply(r);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              txn.records.add(r);
+            }
+            return null;
+          });
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -143,7 +285,13 @@ public final class Store implements Closeable {
    * lower-cases unquoted identifiers before they get here, and a quoted one keeps its case.
    */
   public Table table(String name) {
-    return tables.get(name);
+    Table t = tables.get(name);
+    Txn x = bound.get();
+    if (t != null && x != null) {
+      Table copy = x.copies.get(t.def().id());
+      return copy != null ? copy : t;
+    }
+    return t;
   }
 
   public Table require(String name) {
@@ -155,20 +303,34 @@ public final class Store implements Closeable {
     return t;
   }
 
-  /** A value written with {@link #putMeta} in the same write as data (e.g. an applied offset). */
   /** Every recorded pair whose key starts with {@code prefix}, by key; an empty value is gone. */
   public java.util.SortedMap<String, String> metaWithPrefix(String prefix) {
     java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
     meta.forEach(
         (k, v) -> {
-          if (k.startsWith(prefix) && !v.isEmpty()) {
+          if (k.startsWith(prefix)) {
             out.put(k, v);
           }
         });
+    Txn x = bound.get();
+    if (x != null) {
+      x.meta.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              out.put(k, v);
+            }
+          });
+    }
+    out.values().removeIf(String::isEmpty);
     return out;
   }
 
+  /** A value written with {@link #putMeta} in the same write as data (e.g. an applied offset). */
   public String meta(String key) {
+    Txn x = bound.get();
+    if (x != null && x.meta.containsKey(key)) {
+      return x.meta.get(key);
+    }
     return meta.get(key);
   }
 
@@ -872,6 +1034,10 @@ public final class Store implements Closeable {
 
   /** Serialises ops into one log record, forces it, then applies it. Caller holds the lock. */
   private int commit(List<Op> ops) {
+    Txn txn = bound.get();
+    if (txn != null) {
+      return commitInto(txn, ops);
+    }
     Stamp st = stamp.get();
     if (st != null) {
       ops = new ArrayList<>(ops);
@@ -883,7 +1049,11 @@ public final class Store implements Closeable {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(ops.size());
+      int count = 0;
+      for (Op op : ops) {
+        count += op.count();
+      }
+      out.writeInt(count);
       for (Op op : ops) {
         op.write(out);
       }
@@ -913,9 +1083,37 @@ public final class Store implements Closeable {
     return affected;
   }
 
+  /** A write inside a transaction: applied to its copies, its record kept for the commit. */
+  private int commitInto(Txn txn, List<Op> ops) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      int count = 0;
+      for (Op op : ops) {
+        count += op.count();
+      }
+      out.writeInt(count);
+      for (Op op : ops) {
+        op.write(out);
+      }
+      out.flush();
+      byte[] payload = bytes.toByteArray();
+      int affected = apply(payload);
+      txn.records.add(payload);
+      return affected;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @FunctionalInterface
   private interface Op {
     void write(DataOutputStream out) throws IOException;
+
+    /** How many log operations it writes. */
+    default int count() {
+      return 1;
+    }
   }
 
   // ---------------------------------------------------------------- encoding of log records
@@ -1007,7 +1205,17 @@ public final class Store implements Closeable {
   private Table tableById(int id) {
     for (Table t : tables.values()) {
       if (t.def().id() == id) {
-        return t;
+        Txn x = bound.get();
+        if (x == null) {
+          return t;
+        }
+        Table copy = x.copies.get(id);
+        if (copy == null) {
+          x.bases.put(id, t.version());
+          copy = t.copyForTransaction();
+          x.copies.put(id, copy);
+        }
+        return copy;
       }
     }
     throw new IllegalStateException("log names table id " + id + ", which does not exist");
@@ -1104,12 +1312,16 @@ public final class Store implements Closeable {
           deleted += t.delete(ids);
           touched.add(t);
         }
-        case OP_META -> meta.put(in.readUTF(), in.readUTF());
+        case OP_META -> {
+          Txn x = bound.get();
+          (x != null ? x.meta : meta).put(in.readUTF(), in.readUTF());
+        }
         default -> throw new IOException("unknown log operation " + type);
       }
     }
+    Txn x = bound.get();
     for (Table t : touched) {
-      if (tables.get(t.def().name()) == t) {
+      if (tables.get(t.def().name()) == t || (x != null && x.copies.containsValue(t))) {
         t.publish();
       }
     }

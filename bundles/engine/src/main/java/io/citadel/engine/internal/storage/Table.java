@@ -161,6 +161,31 @@ public final class Table {
     tail.put(c.id(), b);
   }
 
+  /**
+   * A private copy for a transaction's writes: the same fragments, deletions and dictionaries
+   * (fragments are immutable, deletion bitmaps are replaced, never changed, and dictionaries only
+   * grow), and a tail of its own holding the same rows, so its row ids are this table's.
+   */
+  Table copyForTransaction() {
+    Table c = new Table(def);
+    c.dictionaries.clear();
+    c.dictionaries.putAll(dictionaries);
+    c.sealed.addAll(sealed);
+    c.deleted.putAll(deleted);
+    c.tailSeq = tailSeq;
+    c.tailRows = tailRows;
+    c.tail = new LinkedHashMap<>();
+    for (Map.Entry<Integer, ColumnBuilder> e : tail.entrySet()) {
+      ColumnBuilder from = e.getValue();
+      ColumnBuilder to =
+          new ColumnBuilder(from.type(), dictionaries.get(e.getKey()), Math.max(1024, tailRows));
+      to.appendAll(from.view(), tailRows);
+      c.tail.put(e.getKey(), to);
+    }
+    c.publish();
+    return c;
+  }
+
   void publish() {
     List<Fragment> frags = new ArrayList<>(sealed);
     MemoryFragment t = tailView();
