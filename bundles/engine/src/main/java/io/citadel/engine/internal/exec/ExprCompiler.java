@@ -43,13 +43,36 @@ public final class ExprCompiler {
       return new InputRef(ref.getIndex(), Types.of(ref.getType()));
     }
     if (node instanceof RexLiteral lit) {
+      if (lit.getType().getSqlTypeName() == SqlTypeName.SYMBOL) {
+        // a keyword operand (JSON's NULL ON NULL, a time unit) of a function compiled here only
+        // when it knows the keyword: any other such function is one the executor lacks
+        throw unsupported("the keyword argument " + lit);
+      }
       return literal(lit);
     }
     if (node instanceof RexCall call) {
+      if (!(call.getOperator() instanceof org.apache.calcite.sql.SqlFunction)) {
+        return call(call);
+      }
+      for (RexNode op : call.getOperands()) {
+        if (op instanceof RexLiteral l
+            && l.getType().getSqlTypeName() == SqlTypeName.SYMBOL
+            && !KEYWORD_FUNCTIONS.contains(call.getKind())) {
+          throw unsupported("function " + call.getOperator().getName());
+        }
+      }
       return call(call);
     }
     throw unsupported(node.getKind().toString());
   }
+
+  /** The functions whose keyword (symbol) operands {@link #call} reads itself. */
+  private static final java.util.Set<org.apache.calcite.sql.SqlKind> KEYWORD_FUNCTIONS =
+      java.util.EnumSet.of(
+          org.apache.calcite.sql.SqlKind.TRIM,
+          org.apache.calcite.sql.SqlKind.EXTRACT,
+          org.apache.calcite.sql.SqlKind.FLOOR,
+          org.apache.calcite.sql.SqlKind.CEIL);
 
   private static SqlException unsupported(String what) {
     return new SqlException(SqlException.FEATURE_NOT_SUPPORTED, what + " is not supported");

@@ -121,8 +121,8 @@ final class TextFunctions implements Expr {
       case "TRANSLATE" -> translate(str(v[0]), str(v[1]), str(v[2]));
       case "SUBSTR" -> substr(str(v[0]), num(v[1]), v.length > 2 ? num(v[2]) : null);
       case "CONCAT" -> concat("", v, a, 0);
-      case "CONCAT_WS" -> v[0] == null ? null : concat(str(v[0]), v, a, 1);
-      case "FORMAT" -> v[0] == null ? null : format(str(v[0]), v, a);
+      case "CONCAT_WS" -> v[0] == null ? null : concat(text(v[0], a[0]), v, a, 1);
+      case "FORMAT" -> v[0] == null ? null : format(text(v[0], a[0]), v, a);
       case "TRUNC" -> trunc(v, a);
       default ->
           throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, name + " is not supported");

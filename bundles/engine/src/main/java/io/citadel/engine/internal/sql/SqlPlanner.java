@@ -150,6 +150,22 @@ public final class SqlPlanner {
                 new ProxyingMetadataHandlerProvider(DefaultRelMetadataProvider.INSTANCE)));
   }
 
+  /** The names of every function and operator the validator knows, for tests that try them all. */
+  public static java.util.SortedSet<String> functionNames() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (org.apache.calcite.sql.SqlOperator op :
+        PgFunctions.table(
+                SqlStdOperatorTable.instance(),
+                SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.POSTGRESQL))
+            .getOperatorList()) {
+      if (op instanceof org.apache.calcite.sql.SqlFunction
+          && op.getName().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        out.add(op.getName().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return out;
+  }
+
   public static SqlParser.Config parserConfig() {
     return SqlParser.config()
         .withParserFactory(org.apache.calcite.sql.parser.babel.SqlBabelParserImpl.FACTORY)
