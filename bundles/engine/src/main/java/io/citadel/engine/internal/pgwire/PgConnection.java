@@ -3,6 +3,7 @@ package io.citadel.engine.internal.pgwire;
 import io.citadel.engine.internal.auth.Scram;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.exec.Batch;
+import io.citadel.engine.internal.sql.CopyStatement;
 import io.citadel.engine.internal.sql.Engine;
 import io.citadel.engine.internal.sql.QueryResult;
 import io.citadel.engine.internal.sql.Session;
@@ -373,7 +374,12 @@ final class PgConnection implements Runnable {
       String text = piece.text();
       int lead = text.length() - text.stripLeading().length();
       try {
-        QueryResult r = run(text);
+        CopyStatement copy = session.clientCopyOf(text);
+        if (copy != null && !copy.from()) {
+          copyOut(copy);
+          continue;
+        }
+        QueryResult r = copy != null ? copyIn(copy) : run(text);
         if (r.hasRows()) {
           rowDescription(r, null);
         }
@@ -399,6 +405,176 @@ final class PgConnection implements Runnable {
       LOG.warn("Statement failed unexpectedly: {}", sql, e);
       throw new SqlException(SqlException.INTERNAL, "internal error: " + e, 0, e);
     }
+  }
+
+  // --------------------------------------------------------------------------------- COPY
+
+  /**
+   * COPY ... FROM STDIN: CopyInResponse, then the client's CopyData until CopyDone (or CopyFail),
+   * streamed into the load as they come. Whatever happens to the load, the rest of the client's
+   * data is read (and dropped) up to its end, so the next message is the next statement's.
+   */
+  private QueryResult copyIn(CopyStatement copy) throws IOException {
+    int width = session.copyWidth(copy);
+    out.begin('G').int8(0).int16(width);
+    for (int c = 0; c < width; c++) {
+      out.int16(0);
+    }
+    out.end();
+    out.flush();
+    CopyData data = new CopyData();
+    try {
+      return session.copyFromClient(copy, data);
+    } catch (SqlException e) {
+      data.drain();
+      if (data.failure != null) {
+        throw new SqlException(
+            SqlException.QUERY_CANCELED, "COPY from stdin failed: " + data.failure);
+      }
+      throw e;
+    } finally {
+      data.drain();
+    }
+  }
+
+  /** The client's CopyData messages as a stream, ending at CopyDone. */
+  private final class CopyData extends java.io.InputStream {
+    private ByteBuffer current;
+    private boolean done;
+    String failure;
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (current == null || !current.hasRemaining()) {
+        if (done) {
+          return -1;
+        }
+        next();
+      }
+      int n = Math.min(len, current.remaining());
+      current.get(b, off, n);
+      return n;
+    }
+
+    private void next() throws IOException {
+      PgInput.Message m = in.next();
+      if (m == null) {
+        throw new EOFException("client left during COPY FROM STDIN");
+      }
+      switch (m.type()) {
+        case 'd' -> current = m.body();
+        case 'c' -> done = true;
+        case 'f' -> {
+          done = true;
+          failure = PgInput.cstring(m.body());
+          throw new IOException("the client ended the COPY: " + failure);
+        }
+        case 'H', 'S' -> {
+          // Flush and Sync mean nothing during COPY IN, as in PostgreSQL
+        }
+        default ->
+            throw new SqlException(
+                SqlException.PROTOCOL_VIOLATION,
+                "unexpected message type '"
+                    + PgInput.printable(m.type())
+                    + "' during COPY FROM STDIN");
+      }
+    }
+
+    void drain() throws IOException {
+      while (!done) {
+        try {
+          next();
+        } catch (IOException e) {
+          if (!done) {
+            throw e;
+          }
+        }
+      }
+      current = null;
+    }
+  }
+
+  /** COPY ... TO STDOUT: the query's rows as CopyData lines, in text or CSV format. */
+  private void copyOut(CopyStatement copy) throws IOException {
+    QueryResult r = run(Session.copyQuery(copy));
+    ColumnType[] types = r.types();
+    out.begin('H').int8(0).int16(types.length);
+    for (int c = 0; c < types.length; c++) {
+      out.int16(0);
+    }
+    out.end();
+    long rows = 0;
+    StringBuilder line = new StringBuilder();
+    if (copy.header()) {
+      for (int c = 0; c < types.length; c++) {
+        if (c > 0) {
+          line.append((char) copy.delimiter());
+        }
+        line.append(copyField(copy, r.names().get(c)));
+      }
+      copyLine(line);
+    }
+    for (Batch b : r.batches()) {
+      for (int row = 0; row < b.size; row++) {
+        line.setLength(0);
+        for (int c = 0; c < types.length; c++) {
+          if (c > 0) {
+            line.append((char) copy.delimiter());
+          }
+          Object v = b.cols[c].get(row);
+          line.append(v == null ? copy.nullString() : copyField(copy, types[c].format(v)));
+        }
+        copyLine(line);
+        rows++;
+      }
+    }
+    out.begin('c').end();
+    out.begin('C').cstring("COPY " + rows).end();
+  }
+
+  private void copyLine(StringBuilder line) throws IOException {
+    line.append('\n');
+    out.begin('d').bytes(line.toString().getBytes(StandardCharsets.UTF_8)).end();
+  }
+
+  /** A value as COPY writes it: escaped in text format, quoted where needed in CSV. */
+  private static String copyField(CopyStatement copy, String v) {
+    char delim = (char) copy.delimiter();
+    if (copy.csv()) {
+      char q = (char) copy.quote();
+      boolean quote =
+          v.isEmpty()
+              || v.equals(copy.nullString())
+              || v.indexOf(delim) >= 0
+              || v.indexOf(q) >= 0
+              || v.indexOf('\n') >= 0
+              || v.indexOf('\r') >= 0;
+      return quote ? q + v.replace(String.valueOf(q), "" + q + q) + q : v;
+    }
+    StringBuilder b = new StringBuilder(v.length());
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      switch (ch) {
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch == delim) {
+            b.append('\\');
+          }
+          b.append(ch);
+        }
+      }
+    }
+    return b.toString();
   }
 
   // ------------------------------------------------------------------------ extended protocol

@@ -82,7 +82,15 @@ final class PgOutput {
     return this;
   }
 
+  /**
+   * A NUL-terminated string. A NUL inside it (from a client's own data quoted in a message) would
+   * end the field early and break the message's framing: it is written as the two characters {@code
+   * \0}.
+   */
   PgOutput cstring(String s) {
+    if (s.indexOf('\0') >= 0) {
+      s = s.replace("\0", "\\0");
+    }
     bytes(s.getBytes(StandardCharsets.UTF_8));
     return int8(0);
   }

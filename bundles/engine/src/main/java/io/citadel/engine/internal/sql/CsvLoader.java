@@ -297,7 +297,10 @@ final class CsvLoader {
       } catch (SqlException ex) {
         return "column \"" + columns.get(c).name() + "\": " + ex.getMessage();
       } catch (CharacterCodingException ex) {
-        return "column \"" + columns.get(c).name() + "\": invalid UTF-8";
+        return "column \""
+            + columns.get(c).name()
+            + "\": "
+            + (ex.getMessage() != null ? ex.getMessage() : "invalid UTF-8");
       }
     }
     return null;
@@ -364,6 +367,15 @@ final class CsvLoader {
     for (int i = s; i < e; i++) {
       if (buf[i] < 0) ascii = false;
       if (quoted && buf[i] == quote) doubled = true;
+      if (buf[i] == 0) {
+        // as PostgreSQL: text may not hold NUL
+        throw new CharacterCodingException() {
+          @Override
+          public String getMessage() {
+            return "invalid byte sequence for encoding \"UTF8\": 0x00";
+          }
+        };
+      }
     }
     String str;
     if (ascii) {

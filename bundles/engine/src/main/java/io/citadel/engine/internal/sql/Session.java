@@ -679,7 +679,7 @@ public final class Session implements AutoCloseable {
       case "truncate":
         return Ddl.truncate(engine, t);
       case "copy":
-        return copy(t);
+        return copy(sql);
       case "show":
         return show(t);
       case "describe", "desc":
@@ -1144,7 +1144,16 @@ public final class Session implements AutoCloseable {
 
   // --------------------------------------------------------------------------- utility statements
 
-  private QueryResult copy(Tokens t) {
+  private QueryResult copy(String sql) {
+    CopyStatement c = CopyStatement.parse(sql);
+    if (c.viaClient()) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "COPY "
+              + (c.from() ? "FROM STDIN" : "TO STDOUT")
+              + " needs a client that speaks the PostgreSQL COPY protocol (psql, pgjdbc's"
+              + " CopyManager, psycopg2); over HTTP give a server file");
+    }
     // Reading a server-side file is the server's privilege, as in PostgreSQL: superusers only.
     // (Sessions opened in-process for users the store does not know are the embedding code's.)
     var known = engine.users().get(user);
@@ -1153,61 +1162,102 @@ public final class Session implements AutoCloseable {
           SqlException.INSUFFICIENT_PRIVILEGE,
           "permission denied: only a superuser may COPY from a file on the server");
     }
-    t.expect("copy");
-    String table = t.identifier("a table name");
-    if (t.accept("to")) {
-      throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, "COPY ... TO is not supported");
+    checkAllColumns(c);
+    return copyFrom(c.table(), Path.of(c.file()), loaderOptions(c));
+  }
+
+  private CsvLoader.Options loaderOptions(CopyStatement c) {
+    long maxReject = c.maxReject() != null ? c.maxReject() : engine.options().maxReject();
+    return c.csv()
+        ? new CsvLoader.Options(c.delimiter(), c.header(), c.quote(), c.nullString(), maxReject)
+        // text format arrives converted to CSV by TextCopyFormat
+        : new CsvLoader.Options((byte) ',', c.header(), (byte) '"', "", maxReject);
+  }
+
+  private void checkAllColumns(CopyStatement c) {
+    if (c.columns().isEmpty()) {
+      return;
     }
-    t.expect("from");
-    if (t.peek().text().equals("stdin")) {
+    TableDef def = engine.store().require(c.table()).def();
+    List<String> all = def.columns().stream().map(ColumnDef::name).toList();
+    if (!c.columns().equals(all)) {
       throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED, "COPY FROM STDIN is not supported; give a file path");
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "COPY with a column list must name every column of \""
+              + c.table()
+              + "\" in order ("
+              + String.join(", ", all)
+              + ")");
     }
-    String file = t.string("the file path");
-    byte delimiter = ',';
-    boolean header = false;
-    byte quote = '"';
-    String nullString = "";
-    long maxReject = engine.options().maxReject();
-    t.accept("with");
-    boolean paren = t.accept("(");
-    while (!t.atEnd() && !t.peek().text().equals(")")) {
-      String opt = t.identifier("a COPY option");
-      switch (opt) {
-        case "delimiter" -> delimiter = singleByte(t.string("the delimiter"), "DELIMITER");
-        case "quote" -> quote = singleByte(t.string("the quote character"), "QUOTE");
-        case "null" -> nullString = t.string("the NULL string");
-        case "header" ->
-            header = !t.peek().text().equals("false") && !t.peek().text().equals("off") || bool(t);
-        case "format" -> {
-          String f = t.identifier("a format");
-          if (!f.equals("csv")) {
-            throw new SqlException(
-                SqlException.FEATURE_NOT_SUPPORTED, "COPY format " + f + " is not supported");
+  }
+
+  /** The COPY ... FROM STDIN or TO STDOUT in {@code sql}, or null for any other statement. */
+  public CopyStatement clientCopyOf(String sql) {
+    return guarded(
+        sql,
+        () -> {
+          if (!CopyStatement.is(sql)) {
+            return null;
           }
-        }
-        case "max_reject" -> maxReject = t.integer("max_reject");
-        default ->
+          CopyStatement c = CopyStatement.parse(sql);
+          return c.viaClient() ? c : null;
+        });
+  }
+
+  /**
+   * Runs a COPY ... FROM STDIN with the rows the client streams: the table gets every good row or,
+   * on failure, none; the report is COPY FROM a file's. In an HA group, or inside a transaction
+   * block, this says what to do instead.
+   */
+  public QueryResult copyFromClient(CopyStatement c, InputStream rows) {
+    return guarded(
+        "COPY " + c.table() + " FROM STDIN",
+        () -> {
+          if (!engine.group().isEmpty()) {
             throw new SqlException(
-                SqlException.SYNTAX_ERROR, "COPY option \"" + opt + "\" not recognized");
-      }
-      if (opt.equals("header")
-          && (t.peek().text().equals("true")
-              || t.peek().text().equals("on")
-              || t.peek().text().equals("false")
-              || t.peek().text().equals("off"))) {
-        header = bool(t);
-      }
-      t.accept(",");
+                SqlException.FEATURE_NOT_SUPPORTED,
+                "COPY FROM STDIN is not supported on a member of an HA group yet: its rows must"
+                    + " reach every member; put the file under ha-shared-data and COPY FROM it");
+          }
+          if (block != BlockState.IDLE) {
+            endBlock(true, System.currentTimeMillis());
+            txn = engine.store().begin();
+            block = BlockState.OPEN;
+          }
+          checkAllColumns(c);
+          engine.lockWrites(false);
+          try {
+            InputStream in =
+                c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
+            return load(c.table(), "STDIN", in, loaderOptions(c));
+          } finally {
+            engine.writeLock().unlock();
+          }
+        });
+  }
+
+  /** How many columns a COPY FROM STDIN takes (CopyInResponse says so). */
+  public int copyWidth(CopyStatement c) {
+    return guarded(
+        "COPY",
+        () ->
+            c.columns().isEmpty()
+                ? engine.store().require(c.table()).def().columns().size()
+                : c.columns().size());
+  }
+
+  /** The query whose rows COPY ... TO STDOUT sends. */
+  public static String copyQuery(CopyStatement c) {
+    if (c.query() != null) {
+      return c.query();
     }
-    if (paren) {
-      t.expect(")");
-    }
-    t.expectEnd();
-    return copyFrom(
-        table,
-        Path.of(file),
-        new CsvLoader.Options(delimiter, header, quote, nullString, maxReject));
+    String cols =
+        c.columns().isEmpty()
+            ? "*"
+            : String.join(
+                ", ",
+                c.columns().stream().map(x -> "\"" + x.replace("\"", "\"\"") + "\"").toList());
+    return "SELECT " + cols + " FROM \"" + c.table().replace("\"", "\"\"") + "\"";
   }
 
   private static boolean bool(Tokens t) {
@@ -1234,18 +1284,8 @@ public final class Session implements AutoCloseable {
     if (Files.isDirectory(file)) {
       throw new SqlException(SqlException.UNDEFINED_FILE, "\"" + file + "\" is a directory");
     }
-    long start = System.nanoTime();
-    ExecContext ctx = context(System.currentTimeMillis(), false);
-    CsvLoader.Result r;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        BulkLoad load = store.beginLoad(table)) {
-      r =
-          new CsvLoader(load, options)
-              .run(
-                  in,
-                  ctx::isCancelled,
-                  rows -> LOG.info("COPY {} from {}: {} rows so far", table, file, rows));
-      load.commit();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return load(table, file.toString(), in, options);
     } catch (NoSuchFileException e) {
       throw new SqlException(
           SqlException.UNDEFINED_FILE,
@@ -1253,6 +1293,29 @@ public final class Session implements AutoCloseable {
     } catch (IOException e) {
       throw new SqlException(
           SqlException.IO_ERROR, "could not read file \"" + file + "\": " + e.getMessage(), 0, e);
+    }
+  }
+
+  /** Loads CSV rows from {@code in} into {@code table}: all the good rows, or none on failure. */
+  private QueryResult load(String table, String source, InputStream in, CsvLoader.Options options) {
+    Store store = engine.store();
+    store.require(table);
+    long start = System.nanoTime();
+    ExecContext ctx = context(System.currentTimeMillis(), false);
+    CsvLoader.Result r;
+    try (BulkLoad load = store.beginLoad(table)) {
+      r =
+          new CsvLoader(load, options)
+              .run(
+                  in,
+                  ctx::isCancelled,
+                  rows -> LOG.info("COPY {} from {}: {} rows so far", table, source, rows));
+      load.commit();
+    } catch (TextCopyFormat.BadRow e) {
+      throw new SqlException(SqlException.INVALID_TEXT, e.getMessage());
+    } catch (IOException e) {
+      throw new SqlException(
+          SqlException.IO_ERROR, "could not read " + source + ": " + e.getMessage(), 0, e);
     }
     double secs = (System.nanoTime() - start) / 1e9;
     List<String> notices = new ArrayList<>();

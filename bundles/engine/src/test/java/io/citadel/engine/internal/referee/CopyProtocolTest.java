@@ -1,0 +1,232 @@
+package io.citadel.engine.internal.referee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.citadel.engine.internal.auth.UserStore;
+import io.citadel.engine.internal.pgwire.PgServer;
+import io.citadel.engine.internal.sql.Engine;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * COPY FROM STDIN and COPY TO STDOUT with the real clients, against Citadel and a real PostgreSQL
+ * server side by side: pgjdbc's {@code CopyManager} (text and CSV, escapes, NULLs, quotes,
+ * non-ASCII), a client's CopyFail, a bad row, and {@code psql \copy} in both directions. What
+ * PostgreSQL sends back is the expected answer.
+ */
+class CopyProtocolTest {
+  @TempDir static Path dir;
+  static PostgresServer referee;
+  static Engine engine;
+  static PgServer server;
+
+  private static final String TABLE =
+      "CREATE TABLE c (id INTEGER, name TEXT, amount DECIMAL(10,2), day DATE, ok BOOLEAN)";
+
+  /** Text format: a tab and a backslash escaped, a NULL, non-ASCII, an empty string. */
+  private static final String TEXT_ROWS =
+      "1\tplain\t1.50\t2024-01-02\tt\n"
+          + "2\ttab\\there and back\\\\slash\t-3.25\t2024-02-29\tf\n"
+          + "3\t\\N\t\\N\t\\N\t\\N\n"
+          + "4\tÜmlaut €\t0.00\t1999-12-31\tt\n"
+          + "5\t\t10.00\t2000-01-01\tf\n";
+
+  private static final String CSV_ROWS =
+      "id,name,amount,day,ok\n"
+          + "6,\"comma, inside\",7.00,2024-03-01,true\n"
+          + "7,\"quote \"\" inside\",8.00,2024-03-02,false\n"
+          + "8,,9.00,2024-03-03,true\n"
+          + "9,\"\",1.00,2024-03-04,false\n";
+
+  @BeforeAll
+  static void start() throws Exception {
+    referee = PostgresServer.start();
+    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
+    server = PgServer.start(engine, PgServer.Settings.loopback(0));
+    try (Connection pg = referee.connect();
+        Connection ci = citadel()) {
+      for (Connection c : List.of(pg, ci)) {
+        try (Statement s = c.createStatement()) {
+          s.execute(TABLE);
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (referee != null) {
+      referee.close();
+    }
+  }
+
+  static Connection citadel() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("user", UserStore.ADMIN);
+    p.setProperty(
+        "password",
+        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip());
+    p.setProperty("socketTimeout", "60");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + server.port() + "/citadel", p);
+  }
+
+  private static CopyManager copy(Connection c) throws SQLException {
+    return c.unwrap(PGConnection.class).getCopyAPI();
+  }
+
+  private static String copyOut(Connection c, String sql) throws Exception {
+    StringWriter w = new StringWriter();
+    copy(c).copyOut(sql, w);
+    return w.toString();
+  }
+
+  @Test
+  void copyInAndOutAnswerAsPostgresDoes() throws Exception {
+    try (Connection pg = referee.connect();
+        Connection ci = citadel()) {
+      for (Connection c : List.of(pg, ci)) {
+        assertEquals(5, copy(c).copyIn("COPY c FROM STDIN", new StringReader(TEXT_ROWS)));
+        assertEquals(
+            4,
+            copy(c)
+                .copyIn(
+                    "COPY c FROM STDIN WITH (FORMAT csv, HEADER true)",
+                    new StringReader(CSV_ROWS)));
+      }
+      for (String out :
+          List.of(
+              "COPY c TO STDOUT",
+              "COPY c TO STDOUT WITH (FORMAT csv, HEADER)",
+              "COPY (SELECT id, name FROM c WHERE id > 2 ORDER BY id DESC) TO STDOUT WITH CSV",
+              "COPY c (id, name, amount, day, ok) TO STDOUT WITH (FORMAT text, DELIMITER '|')")) {
+        String want = sorted(copyOut(pg, out));
+        String got = sorted(copyOut(ci, out));
+        assertEquals(want, got, out);
+      }
+    }
+  }
+
+  /** Lines sorted, the header (if any) kept first: neither server promises a row order. */
+  private static String sorted(String copy) {
+    List<String> lines = new ArrayList<>(List.of(copy.split("\n")));
+    String head = !lines.isEmpty() && lines.get(0).startsWith("id") ? lines.remove(0) : null;
+    lines.sort(null);
+    if (head != null) {
+      lines.add(0, head);
+    }
+    return String.join("\n", lines);
+  }
+
+  @Test
+  void aBadRowOrAClientFailureLoadsNothingAndTheSessionGoesOn() throws Exception {
+    try (Connection ci = citadel();
+        Statement s = ci.createStatement()) {
+      s.execute("CREATE TABLE strict_c (id INTEGER NOT NULL, v TEXT)");
+      CopyManager cm = copy(ci);
+      SQLException bad =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  cm.copyIn(
+                      "COPY strict_c FROM STDIN WITH (max_reject 0)",
+                      new StringReader("1\ta\n\\N\tb\n")));
+      assertTrue(bad.getMessage().contains("strict_c") || bad.getSQLState() != null, bad::toString);
+      var in = cm.copyIn("COPY strict_c FROM STDIN");
+      byte[] row = "2\tb\n".getBytes(StandardCharsets.UTF_8);
+      in.writeToCopy(row, 0, row.length);
+      in.cancelCopy();
+      try (var r = s.executeQuery("SELECT count(*) FROM strict_c")) {
+        r.next();
+        assertEquals(0, r.getLong(1), "neither COPY may leave rows behind");
+      }
+    }
+  }
+
+  @Test
+  void psqlCopiesBothWays() throws Exception {
+    Path in = dir.resolve("in.csv");
+    Files.writeString(in, "100,psql row,1.25,2024-05-06,true\n101,\"with, comma\",,2024-05-07,\n");
+    for (boolean citadel : new boolean[] {false, true}) {
+      Path out = dir.resolve((citadel ? "citadel" : "postgres") + "-out.txt");
+      String script =
+          "\\copy c from '"
+              + in
+              + "' with (format csv)\n"
+              + "\\copy (select * from c where id >= 100 order by id) to '"
+              + out
+              + "'\n";
+      String result = psql(citadel, script);
+      assertTrue(result.contains("COPY 2"), result);
+    }
+    assertEquals(
+        Files.readString(dir.resolve("postgres-out.txt")),
+        Files.readString(dir.resolve("citadel-out.txt")));
+  }
+
+  private static String psql(boolean citadel, String script) throws Exception {
+    Path f = Files.createTempFile(dir, "script", ".sql");
+    Files.writeString(f, script);
+    List<String> cmd =
+        new ArrayList<>(List.of(psqlBinary(), "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"));
+    ProcessBuilder pb;
+    if (citadel) {
+      cmd.addAll(
+          List.of("-p", Integer.toString(server.port()), "-U", UserStore.ADMIN, "-d", "citadel"));
+      pb = new ProcessBuilder(cmd);
+      pb.environment()
+          .put(
+              "PGPASSWORD",
+              Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip());
+    } else {
+      cmd.addAll(
+          List.of("-p", Integer.toString(referee.port()), "-U", "referee", "-d", "postgres"));
+      pb = new ProcessBuilder(cmd);
+    }
+    cmd.addAll(List.of("-f", f.toString()));
+    pb.command(cmd).redirectErrorStream(true);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("psql did not finish within 60 s");
+    }
+    assertEquals(0, p.exitValue(), output);
+    return output;
+  }
+
+  static String psqlBinary() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, "psql"))) {
+        return Path.of(d, "psql").toString();
+      }
+    }
+    throw new AssertionError("psql is not installed: itests/run-all-tests.sh installs it");
+  }
+}
