@@ -133,16 +133,17 @@ public class LoadBalancerIT {
     String auth =
         Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    return http.send(
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lbHttp + "/sql"))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Basic " + auth)
-            .headers(
-                idempotencyKey == null
-                    ? new String[] {"Content-Type", "text/plain"}
-                    : new String[] {"Idempotency-Key", idempotencyKey})
-            .POST(HttpRequest.BodyPublishers.ofString(statement))
-            .build(),
+            .header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString(statement));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return http.send(
+        request.build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

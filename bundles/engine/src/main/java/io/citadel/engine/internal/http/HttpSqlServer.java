@@ -9,6 +9,7 @@ import io.citadel.engine.api.LoggedStatement;
 import io.citadel.engine.internal.auth.Scram;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.exec.Batch;
+import io.citadel.engine.internal.pgwire.SqlText;
 import io.citadel.engine.internal.sql.Engine;
 import io.citadel.engine.internal.sql.QueryResult;
 import io.citadel.engine.internal.sql.Session;
@@ -18,6 +19,7 @@ import io.citadel.engine.internal.types.TypeKind;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,6 +50,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -55,9 +58,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /sql}: one statement per request, authenticated with HTTP Basic against the engine's
- * users, answered as JSON. The body is either {@code {"sql": "..."}} or the statement as plain
- * text. Rows come back as {@code columns} (name and type) and {@code rows} (arrays of values);
- * errors as {@code {"error": {"code": SQLSTATE, "message": ..., "position": n}}}.
+ * users, answered as JSON. The body is {@code {"sql": "...", "params": [...]}}, or the statement
+ * itself sent as {@code text/plain}; {@code GET /openapi.json} describes it. Rows come back as
+ * {@code columns} (name and type) and {@code rows} (arrays of values); errors as {@code {"error":
+ * {"code": SQLSTATE, "message": ..., "position": n}}}.
  */
 public final class HttpSqlServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSqlServer.class);
@@ -141,6 +145,8 @@ public final class HttpSqlServer implements Closeable {
       FullHttpResponse response;
       if (!request.decoderResult().isSuccess()) {
         response = error(HttpResponseStatus.BAD_REQUEST, "08P01", "malformed HTTP request", 0);
+      } else if (request.uri().equals("/openapi.json") && request.method().equals(HttpMethod.GET)) {
+        response = openApi();
       } else if (!request.uri().equals("/sql") && !request.uri().startsWith("/sql?")) {
         response =
             error(HttpResponseStatus.NOT_FOUND, "42704", "no such endpoint: use POST /sql", 0);
@@ -241,7 +247,9 @@ public final class HttpSqlServer implements Closeable {
     String sql;
     try {
       sql = statement(request);
-    } catch (IOException | SqlException e) {
+    } catch (SqlException e) {
+      return error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), 0);
+    } catch (IOException e) {
       return error(
           HttpResponseStatus.BAD_REQUEST,
           SqlException.PROTOCOL_VIOLATION,
@@ -272,36 +280,123 @@ public final class HttpSqlServer implements Closeable {
     }
   }
 
-  /** The statement: {@code {"sql": "..."}} as JSON, or the whole body as text. */
-  private static String statement(FullHttpRequest request) throws IOException {
+  /**
+   * The statement. The body is the documented JSON, {@code {"sql": "...", "params": [...]}}, with
+   * {@code $1}, {@code $2} ... in the statement bound to the parameters (numbers, strings,
+   * booleans, null; each as a literal, never as SQL text); or, only when the request says {@code
+   * Content-Type: text/plain}, the statement itself. Anything else is refused (400) with what was
+   * wrong.
+   */
+  static String statement(FullHttpRequest request) throws IOException {
     String body = request.content().toString(StandardCharsets.UTF_8);
     String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (!type.startsWith("application/json") && !body.stripLeading().startsWith("{")) {
+    if (body.isBlank()) {
+      throw new SqlException(
+          SqlException.PROTOCOL_VIOLATION,
+          "the body is empty: send {\"sql\": \"...\"} (see GET /openapi.json)");
+    }
+    if (type.regionMatches(true, 0, "text/plain", 0, 10)) {
       return body;
     }
+    String sql = null;
+    List<String> params = null;
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new SqlException(SqlException.PROTOCOL_VIOLATION, "expected a JSON object");
+        throw new SqlException(
+            SqlException.PROTOCOL_VIOLATION,
+            "the body is not a JSON object: send {\"sql\": \"...\"}, or the statement as"
+                + " Content-Type: text/plain");
       }
-      String sql = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
-        if (field.equals("sql") && value == JsonToken.VALUE_STRING) {
+        if (field.equals("sql")) {
+          if (value != JsonToken.VALUE_STRING) {
+            throw new SqlException(SqlException.PROTOCOL_VIOLATION, "\"sql\" must be a string");
+          }
           sql = p.getText();
+        } else if (field.equals("params")) {
+          params = parameters(p, value);
         } else {
-          p.skipChildren();
+          throw new SqlException(
+              SqlException.PROTOCOL_VIOLATION,
+              "unknown field \"" + field + "\": the body has \"sql\" and \"params\"");
         }
       }
-      if (sql == null) {
-        throw new SqlException(
-            SqlException.PROTOCOL_VIOLATION, "the JSON object has no \"sql\" string");
+      if (p.nextToken() != null) {
+        throw new SqlException(SqlException.PROTOCOL_VIOLATION, "text after the JSON object");
       }
-      return sql;
     } catch (JsonProcessingException e) {
       throw new SqlException(
           SqlException.PROTOCOL_VIOLATION, "malformed JSON: " + e.getOriginalMessage());
     }
+    if (sql == null) {
+      throw new SqlException(
+          SqlException.PROTOCOL_VIOLATION, "the JSON object has no \"sql\" string");
+    }
+    return params == null ? sql : bind(sql, params);
+  }
+
+  /** The parameters as SQL literals. */
+  private static List<String> parameters(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      throw new SqlException(SqlException.PROTOCOL_VIOLATION, "\"params\" must be an array");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      switch (t) {
+        case VALUE_NULL -> out.add("NULL");
+        case VALUE_TRUE -> out.add("TRUE");
+        case VALUE_FALSE -> out.add("FALSE");
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+          String n = p.getDecimalValue().toPlainString();
+          out.add(n.startsWith("-") ? "(" + n + ")" : n);
+        }
+        case VALUE_STRING -> out.add("'" + p.getText().replace("'", "''") + "'");
+        default ->
+            throw new SqlException(
+                SqlException.PROTOCOL_VIOLATION,
+                "parameter $" + (out.size() + 1) + " must be a number, string, boolean or null");
+      }
+    }
+    return out;
+  }
+
+  private static String bind(String sql, List<String> params) {
+    return SqlText.substitute(
+            sql,
+            n -> {
+              if (n < 1 || n > params.size()) {
+                throw new SqlException(
+                    "42P02", "there is no parameter $" + n + " (" + params.size() + " were given)");
+              }
+              return params.get(n - 1);
+            })
+        .text();
+  }
+
+  private static volatile byte[] openApi;
+
+  /** GET /openapi.json: the OpenAPI 3 description of this endpoint, without credentials. */
+  private static FullHttpResponse openApi() {
+    byte[] doc = openApi;
+    if (doc == null) {
+      try (java.io.InputStream in = HttpSqlServer.class.getResourceAsStream("openapi.json")) {
+        doc = in.readAllBytes();
+      } catch (IOException | NullPointerException e) {
+        return error(
+            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            SqlException.INTERNAL,
+            "the OpenAPI document is missing from the bundle",
+            0);
+      }
+      openApi = doc;
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(doc));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    return response;
   }
 
   private static void write(JsonGenerator g, QueryResult r, double millis) throws IOException {
@@ -341,7 +436,11 @@ public final class HttpSqlServer implements Closeable {
     g.writeEndObject();
   }
 
-  /** Numbers and booleans as JSON numbers and booleans; DECIMAL exactly; dates as text. */
+  /**
+   * SMALLINT, INTEGER and floating point as JSON numbers, booleans as booleans; BIGINT and DECIMAL
+   * as JSON strings of their exact digits, always (a JavaScript number holds 53 bits: 2^53 + 1
+   * would come back as 2^53); dates and times as text.
+   */
   private static void value(JsonGenerator g, ColumnType type, Object v) throws IOException {
     if (v == null) {
       g.writeNull();
@@ -350,10 +449,12 @@ public final class HttpSqlServer implements Closeable {
     TypeKind k = type.kind();
     if (k == TypeKind.BOOLEAN) {
       g.writeBoolean(((Number) v).longValue() != 0);
+    } else if (k == TypeKind.BIGINT) {
+      g.writeString(Long.toString(((Number) v).longValue()));
     } else if (k.isIntegral()) {
       g.writeNumber(((Number) v).longValue());
     } else if (k == TypeKind.DECIMAL) {
-      g.writeNumber(type.toBigDecimal(v));
+      g.writeString(type.toBigDecimal(v).toPlainString());
     } else if (k.isFloating()) {
       double d = ((Number) v).doubleValue();
       if (Double.isFinite(d)) {

@@ -104,7 +104,7 @@ public final class SqlText {
    * positions in the result back to positions in the original (so that an error position points at
    * what the client wrote).
    */
-  static Substituted substitute(String sql, IntFunction<String> literal) {
+  public static Substituted substitute(String sql, IntFunction<String> literal) {
     StringBuilder out = new StringBuilder(sql.length() + 16);
     List<int[]> shifts = new ArrayList<>();
     int i = 0;
@@ -141,7 +141,7 @@ public final class SqlText {
   }
 
   /** Statement text after substitution, with the way back to the original's positions. */
-  record Substituted(String text, List<int[]> shifts) {
+  public record Substituted(String text, List<int[]> shifts) {
     /** The 1-based position in the original for a 1-based position in {@link #text}. */
     int original(int position) {
       if (position <= 0) {

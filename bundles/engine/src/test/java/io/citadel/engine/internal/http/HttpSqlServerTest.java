@@ -1,0 +1,128 @@
+package io.citadel.engine.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.citadel.engine.internal.auth.UserStore;
+import io.citadel.engine.internal.sql.Engine;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** POST /sql's contract: the documented JSON or explicit text, bound parameters, exact numbers. */
+class HttpSqlServerTest {
+  @TempDir Path dir;
+  Engine engine;
+  HttpSqlServer server;
+  String auth;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
+    server = HttpSqlServer.start(engine, InetAddress.getLoopbackAddress(), 0, 2);
+    String password =
+        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip();
+    auth =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (UserStore.ADMIN + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+    engine.close();
+  }
+
+  private HttpResponse<String> post(String contentType, String body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/sql"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", auth)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aBodyThatIsNotTheDocumentedJsonIsRefusedWithWhatWasWrong() throws Exception {
+    for (String[] bad :
+        new String[][] {
+          {null, ""},
+          {"application/json", "   "},
+          {null, "SELECT 1"},
+          {"application/json", "SELECT 1"},
+          {"application/json", "{\"sql\": 1}"},
+          {"application/json", "{\"query\": \"SELECT 1\"}"},
+          {"application/json", "{\"sql\": \"SELECT 1\"} trailing"},
+          {"application/json", "{\"sql\": \"SELECT 1\", \"params\": {\"a\": 1}}"},
+          {"application/json", "[\"SELECT 1\"]"},
+          {"application/json", "{\"sql\": \"SELECT 1"}
+        }) {
+      HttpResponse<String> r = post(bad[0], bad[1]);
+      assertEquals(400, r.statusCode(), bad[1] + " -> " + r.body());
+      assertTrue(r.body().contains("\"code\":\"08P01\""), r.body());
+    }
+    // the server goes on
+    assertEquals(200, post("application/json", "{\"sql\": \"SELECT 1\"}").statusCode());
+  }
+
+  @Test
+  void parametersAreBoundAsValuesNeverAsSql() throws Exception {
+    assertEquals(
+        200, post("text/plain", "CREATE TABLE p (id BIGINT, name TEXT, ok BOOLEAN)").statusCode());
+    String hostile = "x'); DROP TABLE p; --";
+    HttpResponse<String> ins =
+        post(
+            "application/json",
+            "{\"sql\": \"INSERT INTO p VALUES ($1, $2, $3), ($4, $2, NULL)\", \"params\": [9007199254740993, \""
+                + hostile.replace("\"", "\\\"")
+                + "\", true, -5]}");
+    assertEquals(200, ins.statusCode(), ins.body());
+    HttpResponse<String> sel =
+        post(
+            "application/json",
+            "{\"sql\": \"SELECT id, name, ok, 7 AS seven FROM p WHERE name = $1 ORDER BY id\", \"params\": [\""
+                + hostile.replace("\"", "\\\"")
+                + "\"]}");
+    assertEquals(200, sel.statusCode(), sel.body());
+    // BIGINT as a string of its exact digits (2^53 + 1 survives), INTEGER as a number
+    assertTrue(sel.body().contains("[\"-5\",\"x'); DROP TABLE p; --\",null,7]"), sel.body());
+    assertTrue(
+        sel.body().contains("[\"9007199254740993\",\"x'); DROP TABLE p; --\",true,7]"), sel.body());
+    HttpResponse<String> missing =
+        post("application/json", "{\"sql\": \"SELECT $2\", \"params\": [1]}");
+    assertEquals(400, missing.statusCode());
+    assertTrue(missing.body().contains("42P02"), missing.body());
+  }
+
+  @Test
+  void theOpenApiDocumentDescribesTheEndpoint() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/openapi.json"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    assertEquals("3.0.3", tree.path("openapi").asText());
+    assertTrue(tree.path("paths").has("/sql"));
+  }
+}
