@@ -189,6 +189,18 @@ public final class ExprCompiler {
               new Like(compile(ops.get(0)), p.getValueAs(String.class), escape, caseSensitive);
           return negated ? new Not(like) : like;
         }
+      case POSIX_REGEX_CASE_SENSITIVE:
+      case POSIX_REGEX_CASE_INSENSITIVE:
+        {
+          boolean negated =
+              call.getOperator() instanceof org.apache.calcite.sql.fun.SqlPosixRegexOperator r
+                  && r.isNegated();
+          return new Regex(
+              compile(ops.get(0)),
+              compile(ops.get(1)),
+              kind == SqlKind.POSIX_REGEX_CASE_INSENSITIVE,
+              negated);
+        }
       case EXTRACT:
         {
           TimeUnitRange unit = ((RexLiteral) ops.get(0)).getValueAs(TimeUnitRange.class);
@@ -966,6 +978,63 @@ public final class ExprCompiler {
         }
       }
       return Vec.ofLongs(ColumnType.BOOLEAN, out, v.nulls, b.size);
+    }
+  }
+
+  /**
+   * PostgreSQL's {@code ~}, {@code ~*}, {@code !~} and {@code !~*}: whether the text contains a
+   * match of the pattern (a POSIX regular expression, read by Java's engine, which agrees on the
+   * common syntax). A pattern that is not valid is an error naming it.
+   */
+  static final class Regex implements Expr {
+    private final Expr text;
+    private final Expr pattern;
+    private final boolean insensitive;
+    private final boolean negated;
+    private String lastSource;
+    private Pattern last;
+
+    Regex(Expr text, Expr pattern, boolean insensitive, boolean negated) {
+      this.text = text;
+      this.pattern = pattern;
+      this.insensitive = insensitive;
+      this.negated = negated;
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    private Pattern compiled(String source) {
+      if (!source.equals(lastSource)) {
+        try {
+          last =
+              Pattern.compile(
+                  source, insensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new SqlException("2201B", "invalid regular expression: " + e.getDescription());
+        }
+        lastSource = source;
+      }
+      return last;
+    }
+
+    @Override
+    public Vec eval(Batch b) {
+      Vec t = text.eval(b);
+      Vec p = pattern.eval(b);
+      long[] out = new long[b.size];
+      boolean[] nulls = VecMath.orNulls(null, t.nulls, b.size);
+      nulls = VecMath.orNulls(nulls, p.nulls, b.size);
+      for (int i = 0; i < b.size; i++) {
+        if (nulls != null && nulls[i]) {
+          continue;
+        }
+        boolean found = compiled(p.string(i)).matcher(t.string(i)).find();
+        out[i] = found != negated ? 1 : 0;
+      }
+      return Vec.ofLongs(ColumnType.BOOLEAN, out, nulls, b.size);
     }
   }
 

@@ -48,7 +48,29 @@ final class TextFunctions implements Expr {
           "CONCAT",
           "CONCAT_WS",
           "FORMAT",
-          "TRUNC");
+          "TRUNC",
+          "VERSION",
+          "CURRENT_DATABASE",
+          "CURRENT_SCHEMA",
+          "CURRENT_SETTING",
+          "PG_TABLE_IS_VISIBLE",
+          "PG_TYPE_IS_VISIBLE",
+          "PG_FUNCTION_IS_VISIBLE",
+          "PG_GET_USERBYID",
+          "FORMAT_TYPE",
+          "PG_GET_EXPR",
+          "OBJ_DESCRIPTION",
+          "COL_DESCRIPTION",
+          "SHOBJ_DESCRIPTION",
+          "HAS_TABLE_PRIVILEGE",
+          "HAS_SCHEMA_PRIVILEGE",
+          "HAS_DATABASE_PRIVILEGE",
+          "PG_ENCODING_TO_CHAR",
+          "PG_BACKEND_PID");
+
+  /** What version() answers: PostgreSQL's form, which clients parse for the version number. */
+  static final String VERSION =
+      "PostgreSQL 14.0 (Citadel 0.1.0) on x86_64-pc-linux-gnu, compiled by javac, 64-bit";
 
   /** The longest string these functions build: PostgreSQL's limit on a field is 1 GB. */
   private static final long MAX_LENGTH = 256L << 20;
@@ -62,7 +84,8 @@ final class TextFunctions implements Expr {
     this.name = name;
     this.args = args;
     this.type = type;
-    this.strict = !Set.of("CONCAT", "CONCAT_WS", "FORMAT").contains(name);
+    this.strict =
+        !Set.of("CONCAT", "CONCAT_WS", "FORMAT", "FORMAT_TYPE", "CURRENT_SETTING").contains(name);
   }
 
   static boolean supports(String name) {
@@ -124,9 +147,39 @@ final class TextFunctions implements Expr {
       case "CONCAT_WS" -> v[0] == null ? null : concat(text(v[0], a[0]), v, a, 1);
       case "FORMAT" -> v[0] == null ? null : format(text(v[0], a[0]), v, a);
       case "TRUNC" -> trunc(v, a);
+      case "VERSION" -> VERSION;
+      case "CURRENT_DATABASE" -> "citadel";
+      case "CURRENT_SCHEMA" -> "public";
+      case "CURRENT_SETTING" -> currentSetting(v);
+      case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE" -> 1L;
+      // every object belongs to the engine's owner, as pg_class.relowner says
+      case "PG_GET_USERBYID" -> "citadel";
+      case "FORMAT_TYPE" ->
+          v[0] == null
+              ? null
+              : ColumnType.pgFormatType((int) num(v[0]), v[1] == null ? -1 : (int) num(v[1]));
+      case "PG_GET_EXPR" -> str(v[0]);
+      case "OBJ_DESCRIPTION", "COL_DESCRIPTION", "SHOBJ_DESCRIPTION" -> null;
+      // privileges are the security work's: until then every user may use every object
+      case "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE" -> 1L;
+      case "PG_ENCODING_TO_CHAR" -> num(v[0]) == 6 ? "UTF8" : "";
+      case "PG_BACKEND_PID" -> ProcessHandle.current().pid() & 0x7fffffffL;
       default ->
           throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, name + " is not supported");
     };
+  }
+
+  private static String currentSetting(Object[] v) {
+    if (v[0] == null) {
+      return null;
+    }
+    String value = io.citadel.engine.internal.types.Settings.get(java.util.Map.of(), str(v[0]));
+    boolean missingOk = v.length > 1 && v[1] != null && num(v[1]) != 0;
+    if (value == null && !missingOk) {
+      throw new SqlException(
+          SqlException.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + v[0] + "\"");
+    }
+    return value;
   }
 
   private static String str(Object o) {

@@ -94,6 +94,41 @@ final class PgFunctions {
           fn("CONCAT", TEXT_NOT_NULL, OperandTypes.ONE_OR_MORE),
           fn("CONCAT_WS", TEXT, OperandTypes.ONE_OR_MORE),
           fn("FORMAT", TEXT, OperandTypes.ONE_OR_MORE),
+          // the functions catalog queries call (psql, pgjdbc, SQLAlchemy, BI tools)
+          fn("VERSION", TEXT_NOT_NULL, OperandTypes.NILADIC),
+          fn("CURRENT_DATABASE", TEXT_NOT_NULL, OperandTypes.NILADIC),
+          fn("CURRENT_SCHEMA", TEXT_NOT_NULL, OperandTypes.NILADIC),
+          fn(
+              "CURRENT_SETTING",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.STRING,
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.BOOLEAN))),
+          fn("PG_TABLE_IS_VISIBLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.NUMERIC),
+          fn("PG_TYPE_IS_VISIBLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.NUMERIC),
+          fn("PG_FUNCTION_IS_VISIBLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.NUMERIC),
+          fn("PG_GET_USERBYID", TEXT, OperandTypes.NUMERIC),
+          fn("FORMAT_TYPE", TEXT, OperandTypes.NUMERIC_NUMERIC),
+          fn(
+              "PG_GET_EXPR",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.NUMERIC),
+                  OperandTypes.family(
+                      SqlTypeFamily.CHARACTER, SqlTypeFamily.NUMERIC, SqlTypeFamily.BOOLEAN))),
+          fn(
+              "OBJ_DESCRIPTION",
+              ReturnTypes.VARCHAR_FORCE_NULLABLE,
+              OperandTypes.or(
+                  OperandTypes.NUMERIC,
+                  OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.CHARACTER))),
+          fn("COL_DESCRIPTION", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.NUMERIC_NUMERIC),
+          fn("SHOBJ_DESCRIPTION", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.ANY_ANY),
+          fn("HAS_TABLE_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
+          fn("HAS_SCHEMA_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
+          fn("HAS_DATABASE_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
+          fn("PG_ENCODING_TO_CHAR", TEXT, OperandTypes.NUMERIC),
+          fn("PG_BACKEND_PID", ReturnTypes.INTEGER, OperandTypes.NILADIC),
           new SqlFunction(
               "TRUNC",
               SqlKind.OTHER_FUNCTION,

@@ -15,6 +15,7 @@ import io.citadel.engine.internal.storage.Store;
 import io.citadel.engine.internal.storage.Table;
 import io.citadel.engine.internal.storage.TableDef;
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.Settings;
 import io.citadel.engine.internal.types.SqlException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -723,7 +724,7 @@ public final class Session implements AutoCloseable {
       case INSERT, UPDATE, DELETE:
         engine.lockWrites(id == 0);
         try {
-          return modify(new SqlPlanner(engine.store()), node, sql, now);
+          return modify(new SqlPlanner(engine.store(), engine.users()), node, sql, now);
         } finally {
           engine.writeLock().unlock();
         }
@@ -732,7 +733,7 @@ public final class Session implements AutoCloseable {
           throw new SqlException(
               SqlException.FEATURE_NOT_SUPPORTED, node.getKind() + " statements are not supported");
         }
-        return query(new SqlPlanner(engine.store()), node, sql, now);
+        return query(new SqlPlanner(engine.store(), engine.users()), node, sql, now);
     }
   }
 
@@ -771,7 +772,7 @@ public final class Session implements AutoCloseable {
           if (clauses == null || clauses.returning() == null) {
             return null;
           }
-          SqlPlanner planner = new SqlPlanner(engine.store());
+          SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
           var p =
               planner.projectOver(
                   targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
@@ -788,7 +789,7 @@ public final class Session implements AutoCloseable {
     if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
       return null;
     }
-    SqlPlanner planner = new SqlPlanner(engine.store());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
     RelRoot root = planner.plan(node, s);
     return shape(planner, root);
   }
@@ -831,7 +832,7 @@ public final class Session implements AutoCloseable {
 
   private QueryResult explain(String inner, long now) {
     SqlNode node = SqlPlanner.parse(inner);
-    SqlPlanner planner = new SqlPlanner(engine.store());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
     RelRoot root = planner.plan(node, inner);
     RelNode rel = root.rel instanceof TableModify m ? m.getInput() : root.rel;
     PhysicalNode plan = new Translator(planner, now).translate(rel);
@@ -867,7 +868,9 @@ public final class Session implements AutoCloseable {
     List<Batch> previous = captured;
     captured = clauses.returning() != null ? new ArrayList<>() : null;
     try {
-      QueryResult r = modify(new SqlPlanner(engine.store()), node, clauses.core(), now, clauses);
+      QueryResult r =
+          modify(
+              new SqlPlanner(engine.store(), engine.users()), node, clauses.core(), now, clauses);
       if (clauses.returning() == null) {
         return r;
       }
@@ -880,7 +883,7 @@ public final class Session implements AutoCloseable {
 
   private QueryResult returning(SqlNode node, String list, String tag, long now) {
     String table = targetTable(node);
-    SqlPlanner planner = new SqlPlanner(engine.store());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
     Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
         planner.projectOver(table, list);
     io.citadel.engine.internal.exec.ExprCompiler compiler =
@@ -1348,22 +1351,24 @@ public final class Session implements AutoCloseable {
           new ColumnType[] {ColumnType.TEXT, ColumnType.BIGINT, ColumnType.BIGINT},
           rows);
     }
+    if (t.accept("all")) {
+      t.expectEnd();
+      List<List<Object>> rows = new ArrayList<>();
+      for (String n : Settings.DEFAULTS.keySet()) {
+        rows.add(List.of(n, Settings.get(settings, n)));
+      }
+      return QueryResult.rows(
+          List.of("name", "setting"), new ColumnType[] {ColumnType.TEXT, ColumnType.TEXT}, rows);
+    }
     String name = t.identifier("a setting name");
-    String v = settings.get(name);
+    if (name.equals("transaction") && t.accept("isolation")) {
+      t.expect("level");
+      name = "transaction_isolation";
+    }
+    String v = Settings.get(settings, name);
     if (v == null) {
-      v =
-          switch (name) {
-            case "server_version" -> "14.0";
-            case "client_encoding", "server_encoding" -> "UTF8";
-            case "datestyle" -> "ISO, MDY";
-            case "timezone" -> "UTC";
-            case "standard_conforming_strings" -> "on";
-            case "transaction_isolation" -> "read committed";
-            default ->
-                throw new SqlException(
-                    SqlException.UNDEFINED_OBJECT,
-                    "unrecognized configuration parameter \"" + name + "\"");
-          };
+      throw new SqlException(
+          SqlException.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
     }
     return QueryResult.rows(List.of(name), new ColumnType[] {ColumnType.TEXT}, List.of(List.of(v)));
   }

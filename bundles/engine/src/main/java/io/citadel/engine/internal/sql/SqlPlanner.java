@@ -113,20 +113,49 @@ public final class SqlPlanner {
   private final Map<String, String> views;
 
   public SqlPlanner(Store store) {
+    this(store, null);
+  }
+
+  /**
+   * A planner over the store's tables (schema {@code public}, the default) and the system catalog
+   * ({@code pg_catalog}, whose names also resolve unqualified as PostgreSQL's search path has it,
+   * and {@code information_schema}), built only if a statement reads it.
+   */
+  public SqlPlanner(Store store, io.citadel.engine.internal.auth.UserStore users) {
     views = Views.all(store);
     for (Table t : store.tables()) {
       tables.put(t.def().name(), new CitadelTable(t.version()));
     }
+    SystemCatalog system = new SystemCatalog(store, users, views);
     CalciteSchema root = CalciteSchema.createRootSchema(false, false);
     Map<String, org.apache.calcite.schema.Table> map = new HashMap<>(tables);
-    root.add(
-        "citadel",
-        new AbstractSchema() {
+    Map<String, org.apache.calcite.schema.Table> pgCatalog =
+        lazy(system.pgCatalogNames(), system::pgCatalog);
+    Map<String, org.apache.calcite.schema.Table> informationSchema =
+        lazy(system.informationSchemaNames(), system::informationSchema);
+    Map<String, org.apache.calcite.schema.Table> withCatalog =
+        new java.util.AbstractMap<>() {
           @Override
-          protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
-            return map;
+          public org.apache.calcite.schema.Table get(Object key) {
+            org.apache.calcite.schema.Table t = map.get(key);
+            return t != null ? t : pgCatalog.get(key);
           }
-        });
+
+          @Override
+          public boolean containsKey(Object key) {
+            return map.containsKey(key) || pgCatalog.containsKey(key);
+          }
+
+          @Override
+          public java.util.Set<Map.Entry<String, org.apache.calcite.schema.Table>> entrySet() {
+            return map.entrySet();
+          }
+        };
+    root.add("citadel", schema(withCatalog));
+    root.add("public", schema(map));
+    root.add("pg_catalog", schema(pgCatalog));
+    root.add("information_schema", schema(informationSchema));
+    TYPE_ALIASES.forEach((n, type) -> root.plus().add(n, type));
     Properties props = new Properties();
     props.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
     CalciteConnectionConfig config = new CalciteConnectionConfigImpl(props);
@@ -164,6 +193,65 @@ public final class SqlPlanner {
       }
     }
     return out;
+  }
+
+  /** A name-to-table map whose tables are built from the catalog the first time one is read. */
+  private static Map<String, org.apache.calcite.schema.Table> lazy(
+      java.util.Set<String> names,
+      java.util.function.Function<String, io.citadel.engine.internal.storage.TableVersion> make) {
+    Map<String, org.apache.calcite.schema.Table> built = new HashMap<>();
+    return new java.util.AbstractMap<>() {
+      @Override
+      public org.apache.calcite.schema.Table get(Object key) {
+        if (!(key instanceof String name) || !names.contains(name)) {
+          return null;
+        }
+        return built.computeIfAbsent(name, n -> new CitadelTable(make.apply(n)));
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return key instanceof String && names.contains(key);
+      }
+
+      @Override
+      public java.util.Set<Map.Entry<String, org.apache.calcite.schema.Table>> entrySet() {
+        java.util.Set<Map.Entry<String, org.apache.calcite.schema.Table>> out =
+            new java.util.LinkedHashSet<>();
+        for (String n : names) {
+          out.add(Map.entry(n, get(n)));
+        }
+        return out;
+      }
+    };
+  }
+
+  /** PostgreSQL's type names that Calcite's grammar lacks, for CAST(x AS text) and the like. */
+  private static final Map<String, org.apache.calcite.rel.type.RelProtoDataType> TYPE_ALIASES =
+      Map.of(
+          "text", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
+          "int2", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.SMALLINT),
+          "int4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER),
+          "int8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT),
+          "float4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.REAL),
+          "float8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DOUBLE),
+          "bool", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BOOLEAN),
+          "name", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
+          "oid", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER),
+          "regclass", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER));
+
+  private static AbstractSchema schema(Map<String, org.apache.calcite.schema.Table> tables) {
+    return new AbstractSchema() {
+      @Override
+      protected Map<String, org.apache.calcite.schema.Table> getTableMap() {
+        return tables;
+      }
+
+      @Override
+      protected Map<String, org.apache.calcite.rel.type.RelProtoDataType> getTypeMap() {
+        return TYPE_ALIASES;
+      }
+    };
   }
 
   public static SqlParser.Config parserConfig() {

@@ -158,7 +158,10 @@ public final class Translator {
 
   private PhysicalNode scan(TableScan scan, RexNode condition, List<RexNode> projects) {
     List<String> name = scan.getTable().getQualifiedName();
-    CitadelTable table = planner.table(name.get(name.size() - 1));
+    CitadelTable table = scan.getTable().unwrap(CitadelTable.class);
+    if (table == null) {
+      table = planner.table(name.get(name.size() - 1));
+    }
     if (table == null) {
       throw new SqlException(
           SqlException.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");

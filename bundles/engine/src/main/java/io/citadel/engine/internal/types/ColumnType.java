@@ -134,6 +134,32 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     }
   }
 
+  /** The type as format_type writes it: numeric(10,2), integer, text ... */
+  public static String pgFormatType(int oid, int typmod) {
+    return switch (oid) {
+      case 16 -> "boolean";
+      case 21 -> "smallint";
+      case 23 -> "integer";
+      case 20 -> "bigint";
+      case 700 -> "real";
+      case 701 -> "double precision";
+      case 1700 ->
+          typmod >= 4
+              ? "numeric(" + ((typmod - 4) >> 16) + "," + ((typmod - 4) & 0xffff) + ")"
+              : "numeric";
+      case 25 -> "text";
+      case 1043 -> typmod >= 4 ? "character varying(" + (typmod - 4) + ")" : "character varying";
+      case 1042 -> typmod >= 4 ? "character(" + (typmod - 4) + ")" : "character";
+      case 1082 -> "date";
+      case 1114 -> "timestamp without time zone";
+      case 1184 -> "timestamp with time zone";
+      case 19 -> "name";
+      case 26 -> "oid";
+      case 18 -> "\"char\"";
+      default -> "???";
+    };
+  }
+
   /** The PostgreSQL type OID clients see for this type. */
   public int pgOid() {
     return switch (kind) {
