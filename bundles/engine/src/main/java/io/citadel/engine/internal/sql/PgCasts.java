@@ -35,6 +35,12 @@ final class PgCasts {
           Map.entry("char", "VARCHAR"),
           Map.entry("bpchar", "VARCHAR"),
           Map.entry("name", "VARCHAR"),
+          // object identifiers and their reg* aliases are integers here
+          Map.entry("oid", "INTEGER"),
+          Map.entry("regclass", "INTEGER"),
+          Map.entry("regtype", "INTEGER"),
+          Map.entry("regproc", "INTEGER"),
+          Map.entry("regnamespace", "INTEGER"),
           Map.entry("date", "DATE"),
           Map.entry("timestamp", "TIMESTAMP"),
           Map.entry("timestamptz", "TIMESTAMP"),
@@ -44,10 +50,57 @@ final class PgCasts {
   private PgCasts() {}
 
   static boolean present(String sql) {
-    return sql.contains("::");
+    return sql.contains("::")
+        || sql.contains("OPERATOR(")
+        || sql.contains("COLLATE")
+        || sql.contains("collate");
+  }
+
+  private static final java.util.regex.Pattern OPERATOR =
+      java.util.regex.Pattern.compile(
+          "OPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?([~!<>=*+\\-/%]+)\\s*\\)");
+  private static final java.util.regex.Pattern COLLATE =
+      java.util.regex.Pattern.compile(
+          "(?i)\\s+COLLATE\\s+(?:pg_catalog\\s*\\.\\s*)?(?:\"[^\"]*\"|[A-Za-z_][A-Za-z0-9_]*)");
+
+  /**
+   * psql's and drivers' spellings Calcite's grammar lacks, in the text outside quotes: {@code
+   * OPERATOR(pg_catalog.~)} is the operator itself; {@code COLLATE pg_catalog.default} (or any
+   * collation: text compares by its bytes here, as PostgreSQL's "C") is dropped.
+   */
+  private static String operatorsAndCollations(String segment) {
+    String s = OPERATOR.matcher(segment).replaceAll(" $1 ");
+    return COLLATE.matcher(s).replaceAll("");
   }
 
   static String rewrite(String sql) {
+    return casts(outsideStrings(sql));
+  }
+
+  /** {@link #operatorsAndCollations} applied to the text between single-quoted literals. */
+  private static String outsideStrings(String sql) {
+    if (!sql.contains("OPERATOR(") && !sql.contains("COLLATE") && !sql.contains("collate")) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length());
+    int from = 0;
+    int i = 0;
+    while (i < sql.length()) {
+      if (sql.charAt(i) == '\'') {
+        out.append(operatorsAndCollations(sql.substring(from, i)));
+        int end = quoted(sql, i);
+        out.append(sql, i, end);
+        i = end;
+        from = end;
+      } else {
+        i++;
+      }
+    }
+    out.append(operatorsAndCollations(sql.substring(from)));
+    return out.toString();
+  }
+
+  private static String casts(String sql) {
     StringBuilder out = new StringBuilder(sql.length() + 16);
     Deque<Integer> open = new ArrayDeque<>();
     int operand = -1;
@@ -120,6 +173,13 @@ final class PgCasts {
   /** The engine's name for the PostgreSQL type written at {@code from}; its end in {@code end}. */
   private static String type(String sql, int from, int[] end) {
     int i = skipSpace(sql, from);
+    // pg_catalog.text and the like: the built-in type
+    if (sql.regionMatches(true, i, "pg_catalog", 0, 10)) {
+      int dot = skipSpace(sql, i + 10);
+      if (dot < sql.length() && sql.charAt(dot) == '.') {
+        i = skipSpace(sql, dot + 1);
+      }
+    }
     StringBuilder name = new StringBuilder();
     int wordEnd = word(sql, i);
     name.append(sql, i, wordEnd);

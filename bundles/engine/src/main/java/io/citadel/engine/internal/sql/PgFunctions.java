@@ -157,6 +157,10 @@ final class PgFunctions {
           List<SqlOperator> operatorList,
           SqlNameMatcher nameMatcher) {
         List<SqlOperator> found = new java.util.ArrayList<>();
+        if (opName.names.size() == 2 && opName.names.get(0).equalsIgnoreCase("pg_catalog")) {
+          // pg_catalog.f(...) as catalog queries write it: the built-in f
+          opName = new SqlIdentifier(opName.names.get(1), opName.getParserPosition());
+        }
         chain.lookupOperatorOverloads(
             opName, category, syntax, found, SqlNameMatchers.withCaseSensitive(false));
         // The first table that knows a name decides it: PostgreSQL's meaning, not a library's.

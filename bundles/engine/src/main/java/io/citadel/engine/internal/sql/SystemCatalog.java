@@ -72,6 +72,13 @@ final class SystemCatalog {
     pgCatalog.put("pg_tables", this::pgTables);
     pgCatalog.put("pg_views", this::pgViews);
     pgCatalog.put("pg_indexes", this::pgIndexes);
+    pgCatalog.put("pg_auth_members", this::pgAuthMembers);
+    pgCatalog.put("pg_collation", this::pgCollation);
+    pgCatalog.put("pg_inherits", this::pgInherits);
+    pgCatalog.put("pg_policy", this::pgPolicy);
+    pgCatalog.put("pg_trigger", this::pgTrigger);
+    pgCatalog.put("pg_statistic_ext", this::pgStatisticExt);
+    pgCatalog.put("pg_publication", this::pgPublication);
     informationSchema.put("schemata", this::schemata);
     informationSchema.put("tables", this::tables);
     informationSchema.put("columns", this::columns);
@@ -795,6 +802,73 @@ final class SystemCatalog {
             col("tablespace", NAME),
             col("indexdef", TEXT)),
         rows);
+  }
+
+  private TableVersion pgCollation() {
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(new Object[] {100L, "default", (long) PG_CATALOG});
+    rows.add(new Object[] {950L, "C", (long) PG_CATALOG});
+    return VirtualTable.of(
+        "pg_collation",
+        List.of(col("oid", OID), col("collname", NAME), col("collnamespace", OID)),
+        rows);
+  }
+
+  /** Catalogs of features Citadel does not have (inheritance, row security, triggers ...). */
+  private static TableVersion empty(String name, Column... columns) {
+    return VirtualTable.of(name, List.of(columns), List.of());
+  }
+
+  private TableVersion pgInherits() {
+    return empty("pg_inherits", col("inhrelid", OID), col("inhparent", OID), col("inhseqno", INT4));
+  }
+
+  private TableVersion pgPolicy() {
+    return empty(
+        "pg_policy",
+        col("oid", OID),
+        col("polname", NAME),
+        col("polrelid", OID),
+        col("polcmd", TEXT),
+        col("polpermissive", BOOL),
+        col("polroles", TEXT),
+        col("polqual", TEXT),
+        col("polwithcheck", TEXT));
+  }
+
+  private TableVersion pgTrigger() {
+    return empty(
+        "pg_trigger",
+        col("oid", OID),
+        col("tgrelid", OID),
+        col("tgname", NAME),
+        col("tgenabled", TEXT),
+        col("tgisinternal", BOOL),
+        col("tgparentid", OID));
+  }
+
+  private TableVersion pgStatisticExt() {
+    return empty(
+        "pg_statistic_ext",
+        col("oid", OID),
+        col("stxrelid", OID),
+        col("stxname", NAME),
+        col("stxnamespace", OID),
+        col("stxkeys", TEXT),
+        col("stxkind", TEXT));
+  }
+
+  private TableVersion pgPublication() {
+    return empty(
+        "pg_publication", col("oid", OID), col("pubname", NAME), col("puballtables", BOOL));
+  }
+
+  private TableVersion pgAuthMembers() {
+    return VirtualTable.of(
+        "pg_auth_members",
+        List.of(
+            col("roleid", OID), col("member", OID), col("grantor", OID), col("admin_option", BOOL)),
+        List.of());
   }
 
   // ---------------------------------------------------------------------- information_schema
