@@ -6,7 +6,6 @@ import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** The scalar functions Citadel evaluates, by name. */
@@ -78,8 +77,8 @@ final class Func implements Expr {
         continue;
       }
       switch (name) {
-        case "UPPER" -> s[i] = a[0].string(i).toUpperCase(Locale.ROOT);
-        case "LOWER" -> s[i] = a[0].string(i).toLowerCase(Locale.ROOT);
+        case "UPPER" -> s[i] = caseMapped(a[0].string(i), true);
+        case "LOWER" -> s[i] = caseMapped(a[0].string(i), false);
         case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
           String v = a[0].string(i);
           l[i] = v.codePointCount(0, v.length());
@@ -135,6 +134,18 @@ final class Func implements Expr {
       case DOUBLE -> Vec.ofDoubles(type, d, nulls, n);
       default -> Vec.ofStrings(type, s, nulls, n);
     };
+  }
+
+  /**
+   * upper()/lower() a character at a time, as PostgreSQL does: a character whose case has no
+   * single-character form (German ß) stays as it is rather than becoming two ("SS").
+   */
+  static String caseMapped(String s, boolean upper) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(
+            c -> b.appendCodePoint(upper ? Character.toUpperCase(c) : Character.toLowerCase(c)));
+    return b.toString();
   }
 
   /** Sets row i to the greatest/least non-null argument; answers false when all are NULL. */

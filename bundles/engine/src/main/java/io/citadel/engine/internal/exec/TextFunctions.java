@@ -44,6 +44,7 @@ final class TextFunctions implements Expr {
           "REGEXP_REPLACE",
           "STARTS_WITH",
           "TRANSLATE",
+          "TRANSLATE3",
           "SUBSTR",
           "CONCAT",
           "CONCAT_WS",
@@ -141,7 +142,7 @@ final class TextFunctions implements Expr {
       case "REGEXP_REPLACE" ->
           regexpReplace(str(v[0]), str(v[1]), str(v[2]), v.length > 3 ? str(v[3]) : "");
       case "STARTS_WITH" -> str(v[0]).startsWith(str(v[1])) ? 1L : 0L;
-      case "TRANSLATE" -> translate(str(v[0]), str(v[1]), str(v[2]));
+      case "TRANSLATE", "TRANSLATE3" -> translate(str(v[0]), str(v[1]), str(v[2]));
       case "SUBSTR" -> substr(str(v[0]), num(v[1]), v.length > 2 ? num(v[2]) : null);
       case "CONCAT" -> concat("", v, a, 0);
       case "CONCAT_WS" -> v[0] == null ? null : concat(text(v[0], a[0]), v, a, 1);

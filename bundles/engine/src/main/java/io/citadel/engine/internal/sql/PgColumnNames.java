@@ -90,6 +90,13 @@ final class PgColumnNames {
       }
       return new Named("case", 1);
     }
+    if (node instanceof SqlSelect || node instanceof SqlOrderBy) {
+      // a scalar sub-query: named by its own first column
+      List<String> inner = of(node);
+      return inner == null || inner.isEmpty() || inner.get(0) == null || NONE.equals(inner.get(0))
+          ? new Named(NONE, 0)
+          : new Named(inner.get(0), 2);
+    }
     if (!(node instanceof SqlCall call)) {
       return new Named(NONE, 0);
     }
@@ -136,7 +143,9 @@ final class PgColumnNames {
           2);
     }
     if (call.getOperator() instanceof SqlFunction && call instanceof SqlBasicCall) {
-      return new Named(call.getOperator().getName().toLowerCase(Locale.ROOT), 2);
+      String n = call.getOperator().getName().toLowerCase(Locale.ROOT);
+      // Calcite's internal names of PostgreSQL's functions
+      return new Named(n.equals("translate3") ? "translate" : n, 2);
     }
     return new Named(NONE, 0);
   }
