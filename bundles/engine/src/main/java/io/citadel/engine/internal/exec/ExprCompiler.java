@@ -833,7 +833,10 @@ public final class ExprCompiler {
 
     @Override
     public int inputIndex() {
-      return arg.type().equals(type) ? arg.inputIndex() : -1;
+      boolean same =
+          arg.type().equals(type)
+              || (arg.type().kind() == TypeKind.TEXT && type.kind() == TypeKind.TEXT);
+      return same ? arg.inputIndex() : -1;
     }
 
     @Override

@@ -287,6 +287,7 @@ final class CsvLoader {
         } else {
           String text = decode(buf, s, e, quoted[c], quote);
           if (t.kind() == TypeKind.TEXT) {
+            t.checkLength(text);
             strings[c] = text;
           } else if (t.kind().isFloating()) {
             doubles[c] = (Double) t.parse(text);

@@ -976,7 +976,7 @@ final class SystemCatalog {
       case FLOAT -> "float4";
       case DOUBLE -> "float8";
       case DECIMAL -> "numeric";
-      case TEXT -> "text";
+      case TEXT -> t.precision() > 0 ? "varchar" : "text";
       case DATE -> "date";
       case TIMESTAMP -> "timestamp";
     };

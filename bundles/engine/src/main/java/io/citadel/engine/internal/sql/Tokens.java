@@ -41,6 +41,24 @@ final class Tokens {
         i++;
       } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
         while (i < n && sql.charAt(i) != '\n') i++;
+      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        // a block comment, nested as PostgreSQL nests them: "/* x */ INSERT" is an INSERT
+        int depth = 0;
+        int start = i;
+        do {
+          if (sql.startsWith("/*", i)) {
+            depth++;
+            i += 2;
+          } else if (sql.startsWith("*/", i)) {
+            depth--;
+            i += 2;
+          } else {
+            i++;
+          }
+        } while (depth > 0 && i < n);
+        if (depth > 0) {
+          throw new SqlException(SqlException.SYNTAX_ERROR, "unterminated /* comment", start + 1);
+        }
       } else if (Character.isLetter(c) || c == '_') {
         int s = i;
         while (i < n

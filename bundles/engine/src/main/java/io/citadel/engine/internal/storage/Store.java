@@ -1016,6 +1016,11 @@ public final class Store implements Closeable {
     }
     for (int c = 0; c < columns.length; c++) {
       ColumnDef cd = def.columns().get(c);
+      if (cd.type().kind() == TypeKind.TEXT && cd.type().precision() > 0) {
+        for (int r = 0; r < n; r++) {
+          cd.type().checkLength((String) columns[c][r]);
+        }
+      }
       if (cd.notNull()) {
         for (int r = 0; r < n; r++) {
           if (columns[c][r] == null) {

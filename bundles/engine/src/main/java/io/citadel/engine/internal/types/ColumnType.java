@@ -122,8 +122,11 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return DOUBLE;
       case "DECIMAL", "NUMERIC", "DEC":
         return decimal(precision < 0 ? MAX_DECIMAL_PRECISION : precision, Math.max(scale, 0));
-      case "TEXT", "VARCHAR", "CHAR", "CHARACTER", "CHARACTER VARYING", "STRING":
+      case "TEXT", "STRING":
         return TEXT;
+      case "VARCHAR", "CHAR", "CHARACTER", "CHARACTER VARYING", "BPCHAR":
+        // a length limit is kept (and enforced on writes); CHAR(n) is not blank-padded here
+        return precision > 0 ? new ColumnType(TypeKind.TEXT, precision, 0) : TEXT;
       case "DATE":
         return DATE;
       case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME":
@@ -170,7 +173,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case FLOAT -> 700;
       case DOUBLE -> 701;
       case DECIMAL -> 1700;
-      case TEXT -> 25;
+      case TEXT -> precision > 0 ? 1043 : 25;
       case DATE -> 1082;
       case TIMESTAMP -> 1114;
     };
@@ -189,12 +192,33 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   /** The type modifier PostgreSQL reports for this type, -1 when it has none. */
   public int pgTypeModifier() {
+    if (kind == TypeKind.TEXT) {
+      return precision > 0 ? precision + 4 : -1;
+    }
     return kind == TypeKind.DECIMAL ? ((precision << 16) | scale) + 4 : -1;
   }
 
   /** How the type is written in SQL. */
   public String sqlName() {
+    if (kind == TypeKind.TEXT && precision > 0) {
+      return "VARCHAR(" + precision + ")";
+    }
     return kind == TypeKind.DECIMAL ? "DECIMAL(" + precision + "," + scale + ")" : kind.name();
+  }
+
+  /**
+   * Refuses text longer than a VARCHAR(n) column's limit, in characters, as PostgreSQL does
+   * (22001); any other column takes it.
+   */
+  public void checkLength(String value) {
+    if (kind == TypeKind.TEXT
+        && precision > 0
+        && value != null
+        && value.length() > precision
+        && value.codePointCount(0, value.length()) > precision) {
+      throw new SqlException(
+          "22001", "value too long for type character varying(" + precision + ")");
+    }
   }
 
   @Override

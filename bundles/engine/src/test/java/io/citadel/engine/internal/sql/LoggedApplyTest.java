@@ -176,6 +176,10 @@ class LoggedApplyTest {
       assertFalse(Session.changesState("SELECT 1"));
       assertFalse(Session.changesState("CREATE USER bob WITH PASSWORD 'x'"));
       assertTrue(Session.changesState("  update t set a = 1"));
+      // a comment before the statement does not hide it from the group's log
+      assertTrue(Session.changesState("/* x */ INSERT INTO t VALUES (1)"));
+      assertTrue(Session.changesState("/* a /* nested */ one */\n-- and a line\nDELETE FROM t"));
+      assertFalse(Session.changesState("/* INSERT */ SELECT 1"));
       assertEquals(
           Path.of("/x/y.csv"),
           Session.copySource("COPY t FROM '/x/y.csv' WITH (header true)").get());
