@@ -29,6 +29,7 @@ import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.rel.metadata.ProxyingMetadataHandlerProvider;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -383,6 +384,7 @@ public final class SqlPlanner {
     RelRoot root = converter.convertQuery(valid, false, true);
     RelNode rel = root.rel;
     rel = run(SUBQUERIES, rel);
+    rel = rel.accept(new OneRowLateral());
     RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
     rel = RelDecorrelator.decorrelateQuery(rel, builder);
     rel = converter.trimUnusedFields(true, rel);
@@ -473,6 +475,70 @@ public final class SqlPlanner {
         }
       }
       return super.makeCast(pos, type, exp, matchNullability, safe, format);
+    }
+  }
+
+  /**
+   * {@code CROSS JOIN LATERAL (SELECT sum(x) ... WHERE correlated)}: a sub-query that aggregates
+   * with no GROUP BY gives exactly one row for every outer row, NULL where nothing matches, so the
+   * inner correlation is a left one. Said so before decorrelation, whose join for the inner form
+   * dropped the outer rows that matched nothing.
+   */
+  private static final class OneRowLateral extends org.apache.calcite.rel.RelShuttleImpl {
+    @Override
+    public RelNode visit(org.apache.calcite.rel.logical.LogicalCorrelate c) {
+      RelNode visited = super.visit(c);
+      if (!(visited instanceof org.apache.calcite.rel.logical.LogicalCorrelate corr)
+          || corr.getJoinType() != org.apache.calcite.rel.core.JoinRelType.INNER
+          || !oneRow(corr.getRight())) {
+        return visited;
+      }
+      RelNode left =
+          corr.copy(
+              corr.getTraitSet(),
+              corr.getLeft(),
+              corr.getRight(),
+              corr.getCorrelationId(),
+              corr.getRequiredColumns(),
+              org.apache.calcite.rel.core.JoinRelType.LEFT);
+      // The left form's right columns are nullable where the inner form's were not (count(*)):
+      // the row type the plan above expects is kept, as it holds (one row always matches).
+      List<org.apache.calcite.rel.type.RelDataTypeField> want = corr.getRowType().getFieldList();
+      List<org.apache.calcite.rel.type.RelDataTypeField> got = left.getRowType().getFieldList();
+      if (want.equals(got)) {
+        return left;
+      }
+      RexBuilder rex = corr.getCluster().getRexBuilder();
+      List<org.apache.calcite.rex.RexNode> projects = new java.util.ArrayList<>();
+      List<String> names = new java.util.ArrayList<>();
+      for (int i = 0; i < want.size(); i++) {
+        org.apache.calcite.rex.RexNode ref = rex.makeInputRef(left, i);
+        RelDataType type = want.get(i).getType();
+        projects.add(
+            type.equals(got.get(i).getType()) ? ref : rex.makeAbstractCast(type, ref, false));
+        names.add(want.get(i).getName());
+      }
+      return org.apache.calcite.rel.logical.LogicalProject.create(
+          left, List.of(), projects, names, java.util.Set.of());
+    }
+
+    @Override
+    public RelNode visit(RelNode other) {
+      if (other instanceof org.apache.calcite.rel.logical.LogicalCorrelate c) {
+        return visit(c);
+      }
+      return super.visit(other);
+    }
+
+    private static boolean oneRow(RelNode r) {
+      while (r instanceof org.apache.calcite.rel.core.Project
+          || r instanceof org.apache.calcite.plan.hep.HepRelVertex) {
+        r =
+            r instanceof org.apache.calcite.plan.hep.HepRelVertex v
+                ? v.getCurrentRel()
+                : r.getInput(0);
+      }
+      return r instanceof org.apache.calcite.rel.core.Aggregate a && a.getGroupSet().isEmpty();
     }
   }
 
