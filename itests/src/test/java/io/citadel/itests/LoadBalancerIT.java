@@ -142,9 +142,7 @@ public class LoadBalancerIT {
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
-    return http.send(
-        request.build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Requests each server took while {@code work} ran, by the balancer's own counts. */
