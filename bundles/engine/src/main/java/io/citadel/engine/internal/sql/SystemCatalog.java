@@ -434,7 +434,9 @@ final class SystemCatalog {
             -1L,
             0L,
             0L,
-            null
+            null,
+            0L,
+            0L
           });
       if (array) {
         rows.get(rows.size() - 1)[11] = 0L;
@@ -459,7 +461,9 @@ final class SystemCatalog {
             col("typtypmod", INT4),
             col("typndims", INT4),
             col("typcollation", OID),
-            col("typdefault", TEXT)),
+            col("typdefault", TEXT),
+            col("typnotnull", BOOL),
+            col("typarray", OID)),
         rows);
   }
 

@@ -781,7 +781,8 @@ public final class Store implements Closeable {
         continue;
       }
       String key = identityKey(def, id);
-      long last = Long.parseLong(meta.getOrDefault(key, "0"));
+      String counter = meta(key); // inside a transaction: its own counter first
+      long last = counter == null || counter.isEmpty() ? 0 : Long.parseLong(counter);
       long start = last;
       for (int r = 0; r < n; r++) {
         if (columns[c][r] == null) {
