@@ -14,6 +14,9 @@ SELECT l.id, t.n FROM l CROSS JOIN LATERAL (SELECT count(*) AS n FROM r WHERE r.
 SELECT l.id, (SELECT count(*) FROM r WHERE r.lid = l.id) AS n FROM l ORDER BY l.id;
 SELECT l.id, t.m FROM l JOIN LATERAL (SELECT max(amount) AS m FROM r WHERE r.lid = l.id) t ON true ORDER BY l.id;
 SELECT id FROM l WHERE id IN (SELECT lid FROM r) ORDER BY id;
+SELECT id FROM l WHERE id = ANY (ARRAY[1, 3, 7]) ORDER BY id;
+SELECT id FROM l WHERE name = ANY (ARRAY['one', 'three']) ORDER BY id;
+SELECT id FROM l WHERE id <> ALL (ARRAY[1, 2]) ORDER BY id;
 SELECT id FROM l WHERE id NOT IN (SELECT lid FROM r WHERE lid IS NOT NULL) ORDER BY id;
 SELECT id FROM l WHERE id NOT IN (SELECT lid FROM r);
 SELECT id FROM l WHERE EXISTS (SELECT 1 FROM r WHERE r.lid = l.id) ORDER BY id;

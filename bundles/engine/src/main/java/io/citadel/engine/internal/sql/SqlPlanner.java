@@ -362,6 +362,7 @@ public final class SqlPlanner {
   public RelRoot plan(SqlNode parsed, String sql) {
     pgNames = PgColumnNames.of(parsed);
     parsed = Views.expand(parsed, views);
+    parsed = parsed.accept(new AnyArray());
     SqlNode valid;
     try {
       valid = validator.validate(parsed);
@@ -436,6 +437,42 @@ public final class SqlPlanner {
   }
 
   private List<String> pgNames;
+
+  /**
+   * {@code x = ANY (ARRAY[a, b])} and {@code x <> ALL (ARRAY[a, b])}, as psycopg2 sends a Python
+   * list and catalog queries filter by kinds, read as {@code x IN (a, b)} and {@code x NOT IN (a,
+   * b)}: the executor has no array values, and these need none.
+   */
+  private static final class AnyArray extends org.apache.calcite.sql.util.SqlShuttle {
+    @Override
+    public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
+      SqlNode visited = super.visit(call);
+      if (!(visited instanceof org.apache.calcite.sql.SqlCall c)
+          || !(c.getOperator() instanceof org.apache.calcite.sql.fun.SqlQuantifyOperator q)
+          || c.operandCount() != 2) {
+        return visited;
+      }
+      SqlNode right = c.operand(1);
+      if (right instanceof org.apache.calcite.sql.SqlNodeList l && l.size() == 1) {
+        right = l.get(0); // ANY (ARRAY[...]) parses as a one-element list
+      }
+      if (right.getKind() != org.apache.calcite.sql.SqlKind.ARRAY_VALUE_CONSTRUCTOR) {
+        return visited;
+      }
+      org.apache.calcite.sql.SqlCall array = (org.apache.calcite.sql.SqlCall) right;
+      org.apache.calcite.sql.SqlNodeList list =
+          new org.apache.calcite.sql.SqlNodeList(array.getOperandList(), array.getParserPosition());
+      boolean some = q.getKind() == org.apache.calcite.sql.SqlKind.SOME;
+      org.apache.calcite.sql.SqlKind cmp = q.comparisonKind;
+      if (some && cmp == org.apache.calcite.sql.SqlKind.EQUALS) {
+        return SqlStdOperatorTable.IN.createCall(c.getParserPosition(), c.operand(0), list);
+      }
+      if (!some && cmp == org.apache.calcite.sql.SqlKind.NOT_EQUALS) {
+        return SqlStdOperatorTable.NOT_IN.createCall(c.getParserPosition(), c.operand(0), list);
+      }
+      return visited;
+    }
+  }
 
   /**
    * Folds casts of exact numeric literals as PostgreSQL rounds them, half away from zero ({@code
