@@ -16,6 +16,8 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 # Debian's Python clients, which the engine's client tests drive unmodified
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import psycopg2, sqlalchemy, pandas' >/dev/null 2>&1 ||
   need+=(python3 python3-psycopg2 python3-sqlalchemy python3-pandas)
+# node and npm for node-postgres, which the test installs from its lock file with npm ci
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "[citadel] installing ${need[*]}" >&2
   sudo_cmd=""
