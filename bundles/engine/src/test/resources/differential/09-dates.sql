@@ -8,6 +8,10 @@ SELECT id, extract(year FROM d), extract(month FROM d), extract(day FROM d) FROM
 SELECT id, extract(hour FROM ts), extract(minute FROM ts), extract(dow FROM d) FROM dts ORDER BY id;
 SELECT id, date_trunc('month', ts), date_trunc('year', ts), date_trunc('hour', ts) FROM dts ORDER BY id;
 SELECT date_part('year', DATE '2024-05-06'), date_part('month', TIMESTAMP '2024-05-06 01:02:03');
+SELECT date_trunc('week', ts), date_trunc('quarter', ts), date_trunc('day', d) FROM dts ORDER BY id;
+SELECT date_trunc('month', ts), count(*) FROM dts GROUP BY 1 ORDER BY 1;
+SELECT date_part('dow', d), date_part('doy', d), date_part('epoch', ts) FROM dts ORDER BY id;
+SELECT date_trunc('fortnight', ts) FROM dts;
 SELECT DATE '2024-01-31' + INTERVAL '1 month', TIMESTAMP '2024-01-01 00:00' + INTERVAL '1 day';
 SELECT TIMESTAMP '2024-01-02 00:00' - TIMESTAMP '2024-01-01 12:00';
 SELECT make_date(2024, 2, 29), to_date('2024-03-05', 'YYYY-MM-DD');

@@ -203,6 +203,12 @@ public final class ExprCompiler {
         }
       case EXTRACT:
         {
+          if (!(ops.get(0) instanceof RexLiteral u)
+              || u.getType().getSqlTypeName() != SqlTypeName.SYMBOL) {
+            // date_part('year', ts): the field is text, perhaps not even a constant
+            return new DateFunctions(
+                "DATE_PART", List.of(compile(ops.get(0)), compile(ops.get(1))), type);
+          }
           TimeUnitRange unit = ((RexLiteral) ops.get(0)).getValueAs(TimeUnitRange.class);
           return new Extract(unit, compile(ops.get(1)), type);
         }
@@ -244,6 +250,9 @@ public final class ExprCompiler {
     }
     if (TextFunctions.supports(name)) {
       return new TextFunctions(name, args, type);
+    }
+    if (DateFunctions.supports(name)) {
+      return new DateFunctions(name, args, type);
     }
     if (!Func.supports(name)) {
       throw unsupported("function " + call.getOperator().getName());

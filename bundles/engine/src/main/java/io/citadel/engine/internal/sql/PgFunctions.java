@@ -130,12 +130,40 @@ final class PgFunctions {
           fn("PG_ENCODING_TO_CHAR", TEXT, OperandTypes.NUMERIC),
           fn("PG_BACKEND_PID", ReturnTypes.INTEGER, OperandTypes.NILADIC),
           new SqlFunction(
+              "DATE_TRUNC",
+              SqlKind.OTHER_FUNCTION,
+              ReturnTypes.cascade(
+                  ReturnTypes.explicit(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 3),
+                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+              null,
+              OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
+              SqlFunctionCategory.TIMEDATE),
+          new SqlFunction(
+              "DATE_PART",
+              SqlKind.OTHER_FUNCTION,
+              ReturnTypes.cascade(
+                  ReturnTypes.explicit(org.apache.calcite.sql.type.SqlTypeName.DOUBLE),
+                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+              null,
+              OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
+              SqlFunctionCategory.TIMEDATE),
+          new SqlFunction(
               "TRUNC",
               SqlKind.OTHER_FUNCTION,
               ReturnTypes.ARG0_NULLABLE,
               null,
               OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER),
               SqlFunctionCategory.NUMERIC));
+
+  /** One of these functions by name. */
+  static SqlOperator named(String name) {
+    for (SqlOperator op : ALL) {
+      if (op.getName().equals(name)) {
+        return op;
+      }
+    }
+    throw new IllegalArgumentException(name);
+  }
 
   /**
    * The operator table the validator uses: these functions, then Calcite's standard operators and

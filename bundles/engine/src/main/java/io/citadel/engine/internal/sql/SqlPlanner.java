@@ -447,6 +447,13 @@ public final class SqlPlanner {
     @Override
     public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
       SqlNode visited = super.visit(call);
+      if (visited instanceof org.apache.calcite.sql.SqlBasicCall b
+          && b.getOperator().getName().equalsIgnoreCase("DATE_PART")
+          && !PgFunctions.ALL.contains(b.getOperator())) {
+        // the grammar binds date_part to Calcite's (an integer EXTRACT): PostgreSQL's is double
+        b.setOperator(PgFunctions.named("DATE_PART"));
+        return b;
+      }
       if (!(visited instanceof org.apache.calcite.sql.SqlCall c)
           || !(c.getOperator() instanceof org.apache.calcite.sql.fun.SqlQuantifyOperator q)
           || c.operandCount() != 2) {

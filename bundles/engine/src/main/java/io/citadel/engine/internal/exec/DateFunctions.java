@@ -1,0 +1,115 @@
+package io.citadel.engine.internal.exec;
+
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.temporal.IsoFields;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * PostgreSQL's {@code date_trunc(field, ts)} and {@code date_part(field, ts)}, the date functions
+ * BI tools generate for their time axes. Dates are days since 1970-01-01, timestamps milliseconds;
+ * a date is read as its midnight. An unknown field is an error naming it (22023).
+ */
+final class DateFunctions implements Expr {
+  private static final Set<String> NAMES = Set.of("DATE_TRUNC", "DATE_PART");
+  private static final long DAY = 86_400_000L;
+
+  private final String name;
+  private final List<Expr> args;
+  private final ColumnType type;
+
+  DateFunctions(String name, List<Expr> args, ColumnType type) {
+    this.name = name;
+    this.args = args;
+    this.type = type;
+  }
+
+  static boolean supports(String name) {
+    return NAMES.contains(name);
+  }
+
+  @Override
+  public ColumnType type() {
+    return type;
+  }
+
+  @Override
+  public Vec eval(Batch b) {
+    Vec field = args.get(0).eval(b);
+    Vec t = args.get(1).eval(b);
+    boolean date = t.type.kind() == TypeKind.DATE;
+    int n = b.size;
+    Object[] out = new Object[n];
+    for (int i = 0; i < n; i++) {
+      if (field.isNull(i) || t.isNull(i)) {
+        continue;
+      }
+      String f = field.string(i).toLowerCase(Locale.ROOT).strip();
+      long millis = date ? t.longs[i] * DAY : t.longs[i];
+      out[i] = name.equals("DATE_TRUNC") ? trunc(f, millis) : (Object) part(f, millis);
+    }
+    return Vectors.fromBoxed(type, out, n);
+  }
+
+  private static long trunc(String field, long millis) {
+    long day = Math.floorDiv(millis, DAY);
+    long ms = Math.floorMod(millis, DAY);
+    LocalDate d = LocalDate.ofEpochDay(day);
+    return switch (field) {
+      case "microseconds", "milliseconds" -> millis;
+      case "second" -> day * DAY + ms / 1000 * 1000;
+      case "minute" -> day * DAY + ms / 60_000 * 60_000;
+      case "hour" -> day * DAY + ms / 3_600_000 * 3_600_000;
+      case "day" -> day * DAY;
+      case "week" -> d.with(DayOfWeek.MONDAY).toEpochDay() * DAY;
+      case "month" -> d.withDayOfMonth(1).toEpochDay() * DAY;
+      case "quarter" ->
+          d.withDayOfMonth(1).withMonth((d.getMonthValue() - 1) / 3 * 3 + 1).toEpochDay() * DAY;
+      case "year" -> d.withDayOfYear(1).toEpochDay() * DAY;
+      case "decade" -> LocalDate.of(Math.floorDiv(d.getYear(), 10) * 10, 1, 1).toEpochDay() * DAY;
+      case "century" ->
+          LocalDate.of((int) (Math.floorDiv(d.getYear() - 1, 100) * 100 + 1), 1, 1).toEpochDay()
+              * DAY;
+      case "millennium" ->
+          LocalDate.of((int) (Math.floorDiv(d.getYear() - 1, 1000) * 1000 + 1), 1, 1).toEpochDay()
+              * DAY;
+      default -> throw unknown(field);
+    };
+  }
+
+  private static double part(String field, long millis) {
+    long day = Math.floorDiv(millis, DAY);
+    long ms = Math.floorMod(millis, DAY);
+    LocalDate d = LocalDate.ofEpochDay(day);
+    return switch (field) {
+      case "year" -> d.getYear();
+      case "month" -> d.getMonthValue();
+      case "day" -> d.getDayOfMonth();
+      case "hour" -> ms / 3_600_000;
+      case "minute" -> ms / 60_000 % 60;
+      case "second" -> ms % 60_000 / 1000.0;
+      case "milliseconds" -> ms % 60_000;
+      case "quarter" -> (d.getMonthValue() + 2) / 3;
+      case "dow" -> d.getDayOfWeek().getValue() % 7;
+      case "isodow" -> d.getDayOfWeek().getValue();
+      case "doy" -> d.getDayOfYear();
+      case "week" -> d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+      case "isoyear" -> d.get(IsoFields.WEEK_BASED_YEAR);
+      case "decade" -> Math.floorDiv(d.getYear(), 10);
+      case "century" -> Math.floorDiv(d.getYear() - 1, 100) + 1;
+      case "millennium" -> Math.floorDiv(d.getYear() - 1, 1000) + 1;
+      case "epoch" -> millis / 1000.0;
+      default -> throw unknown(field);
+    };
+  }
+
+  private static SqlException unknown(String field) {
+    return new SqlException(
+        SqlException.INVALID_PARAMETER, "unit \"" + field + "\" not recognized for a timestamp");
+  }
+}
