@@ -147,6 +147,50 @@ class LoggedApplyTest {
   }
 
   @Test
+  void aTransactionBlockTravelsAsOneRecordAppliedAllOrNothingOnEveryMember() throws Exception {
+    try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
+        Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
+      // a group of two: each record is applied on both members, in one order
+      List<LoggedStatement> log = new ArrayList<>();
+      a.setWriteRouter(
+          st -> {
+            log.add(st);
+            long at = log.size() - 1;
+            b.apply("g", at, st);
+            return a.apply("g", at, st);
+          });
+      try (Session s = a.openSession("citadel")) {
+        s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+        s.execute("BEGIN");
+        s.execute("INSERT INTO t VALUES (1, 'x')");
+        s.execute("INSERT INTO t VALUES (2, 'y')");
+        // the block reads its own writes; nothing has reached the log yet
+        assertEquals(2, Long.parseLong(s.execute("SELECT COUNT(*) FROM t").rowsText().get(0)[0]));
+        assertEquals(1, log.size());
+        assertEquals(0, count(b, "t"));
+        s.execute("COMMIT");
+        assertEquals(2, log.size(), "the block is one record");
+        assertEquals(2, count(a, "t"));
+        assertEquals(2, count(b, "t"));
+        // a block that failed sends nothing
+        s.execute("BEGIN");
+        s.execute("INSERT INTO t VALUES (3, 'z')");
+        assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (1, 'dup')"));
+        assertEquals("ROLLBACK", s.execute("COMMIT").tag());
+        assertEquals(2, log.size());
+      }
+      // a record whose second statement fails is applied nowhere, and the offset moves on
+      LoggedStatement broken =
+          st("BEGIN;\nINSERT INTO t VALUES (10, 'a');\nINSERT INTO nope VALUES (1);\nCOMMIT");
+      assertTrue(a.apply("g", 2, broken).isFailure());
+      assertTrue(b.apply("g", 2, broken).isFailure());
+      assertEquals(2, count(a, "t"));
+      assertEquals(2, count(b, "t"));
+      assertEquals(2, b.appliedOffset("g"));
+    }
+  }
+
+  @Test
   void aRouterTakesOverStateChangingStatementsOnly() throws Exception {
     try (Engine e = Engine.open(dir.resolve("db"), OPTIONS)) {
       List<LoggedStatement> routed = new ArrayList<>();
