@@ -75,6 +75,26 @@ def psycopg2_copy():
             assert out.getvalue() == '10,ten\n11,"el,even"\n12,twelve\n13,\n', out.getvalue()
 
 
+def psycopg2_server_side_cursor():
+    with psycopg2.connect(DSN) as c:
+        with c.cursor() as cur:
+            cur.execute("CREATE TABLE py_many (n INTEGER, sq BIGINT)")
+            cur.copy_from(io.StringIO("".join(f"{i}\t{i * i}\n" for i in range(25000))), "py_many")
+        # a named cursor is DECLARE ... CURSOR WITHOUT HOLD FOR ..., read with FETCH FORWARD itersize
+        with c.cursor(name="walk") as cur:
+            cur.itersize = 1000
+            cur.execute("SELECT n, sq FROM py_many ORDER BY n")
+            seen = 0
+            for n, sq in cur:
+                assert n == seen and sq == n * n, (n, sq, seen)
+                seen += 1
+            assert seen == 25000, seen
+        with c.cursor(name="part") as cur:
+            cur.execute("SELECT n FROM py_many WHERE n < 10 ORDER BY n")
+            assert [r[0] for r in cur.fetchmany(3)] == [0, 1, 2]
+            assert [r[0] for r in cur.fetchall()] == list(range(3, 10))
+
+
 def sqlalchemy_core_and_orm():
     engine = create_engine(URL)
     with engine.connect() as conn:
@@ -118,6 +138,7 @@ def pandas_round_trip():
 check("psycopg2: execute, executemany, = ANY(list)", psycopg2_basics)
 check("psycopg2: rollback, a failed statement aborts the transaction", psycopg2_rollback)
 check("psycopg2: copy_expert and copy_from in, COPY TO STDOUT out", psycopg2_copy)
+check("psycopg2: server-side (named) cursor, itersize 1000 over 25,000 rows", psycopg2_server_side_cursor)
 check("SQLAlchemy: connect, inspect, Core and ORM", sqlalchemy_core_and_orm)
 check("pandas: to_sql and read_sql", pandas_round_trip)
 print("all Python client checks passed")

@@ -35,9 +35,12 @@ public final class AggregateNode extends PhysicalNode {
     final GroupTable table = new GroupTable(Math.max(groupBy.length, 1), 1024);
     final AggState[] states = new AggState[aggs.size()];
     final Keys keys;
+    final ExecContext ctx;
+    private int accounted;
 
-    Partial(Keys keys) {
+    Partial(Keys keys, ExecContext ctx) {
       this.keys = keys;
+      this.ctx = ctx;
       for (int i = 0; i < states.length; i++) {
         AggSpec a = aggs.get(i);
         states[i] = AggState.create(a, a.arg() < 0 ? ColumnType.BIGINT : input.types()[a.arg()]);
@@ -78,6 +81,12 @@ public final class AggregateNode extends PhysicalNode {
         }
         states[i].update(groups, a.arg() < 0 ? null : b.cols[a.arg()], use, n);
       }
+      if (table.size > accounted) {
+        // each group's keys, null mask, two hash slots and its aggregates' states
+        long perGroup = 8L * Math.max(groupBy.length, 1) + 16 + 16L * states.length;
+        ctx.memory().reserve((table.size - accounted) * perGroup, "GROUP BY");
+        accounted = table.size;
+      }
     }
   }
 
@@ -85,7 +94,7 @@ public final class AggregateNode extends PhysicalNode {
   public Source open(ExecContext ctx) {
     Source in = input.open(ctx);
     Keys keys = new Keys();
-    List<Partial> parts = ctx.drive(in, () -> new Partial(keys), Partial::add);
+    List<Partial> parts = ctx.drive(in, () -> new Partial(keys, ctx), Partial::add);
     Partial total = parts.get(0);
     for (int p = 1; p < parts.size(); p++) {
       Partial o = parts.get(p);

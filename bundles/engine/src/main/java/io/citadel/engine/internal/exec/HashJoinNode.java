@@ -104,7 +104,7 @@ public final class HashJoinNode extends PhysicalNode {
   }
 
   static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
-    List<Batch> batches = ctx.collect(node.open(ctx));
+    List<Batch> batches = ctx.collect(node.open(ctx), "a hash join's built side");
     Built b = new Built();
     ColumnType[] t = node.types();
     b.cols = new Vec[t.length];
@@ -113,6 +113,12 @@ public final class HashJoinNode extends PhysicalNode {
       n += x.size;
     }
     b.size = n;
+    long held = 0;
+    for (Batch x : batches) {
+      held += QueryMemory.bytes(x);
+    }
+    // the columns laid end to end, their keys and the hash table
+    ctx.memory().reserve(held + 9L * n * keyCols.length + 8L * n, "a hash join's built side");
     for (int c = 0; c < t.length; c++) {
       List<Vec> parts = new ArrayList<>();
       for (Batch x : batches) {

@@ -46,10 +46,16 @@ public final class SortNode extends PhysicalNode {
             });
       }
     } else {
-      batches = ctx.collect(in);
+      batches = ctx.collect(in, "ORDER BY");
     }
     int n = 0;
-    for (Batch b : batches) n += b.size;
+    long held = 0;
+    for (Batch b : batches) {
+      n += b.size;
+      held += QueryMemory.bytes(b);
+    }
+    // the columns laid end to end, and the order
+    ctx.memory().reserve(held + 4L * n, keys.isEmpty() ? "LIMIT" : "ORDER BY");
     Vec[] cols = new Vec[types.length];
     for (int c = 0; c < types.length; c++) {
       List<Vec> parts = new ArrayList<>();

@@ -165,17 +165,11 @@ public final class HttpSqlServer implements Closeable {
                   0);
           response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"citadel\"");
         } else {
-          response = run(user, request);
+          answer(ctx.channel(), user, request);
+          return;
         }
       }
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
-      HttpUtil.setContentLength(response, response.content().readableBytes());
-      if (keepAlive) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        ctx.writeAndFlush(response);
-      } else {
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-      }
+      send(ctx.channel(), response, HttpUtil.isKeepAlive(request));
     }
 
     @Override
@@ -243,40 +237,199 @@ public final class HttpSqlServer implements Closeable {
    */
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private FullHttpResponse run(String user, FullHttpRequest request) {
+  /** Sends a whole response, closing the connection after it unless the client keeps it. */
+  private static void send(Channel channel, FullHttpResponse response, boolean keepAlive) {
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    if (keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      channel.writeAndFlush(response);
+    } else {
+      channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /**
+   * Runs the request's statement and sends its answer. A result that fits in {@link
+   * StreamedBody#CHUNK} goes out whole with its length; a larger one streams out in chunks as its
+   * rows are made, each chunk written before the next is made, so the heap holds one chunk however
+   * large the result. A failure before anything was sent is a 400 with the error; one after rows
+   * began to stream ends the JSON object with an {@code error} member in place of {@code tag} and
+   * {@code rowCount}.
+   */
+  private void answer(Channel channel, String user, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
     String sql;
     try {
       sql = statement(request);
     } catch (SqlException e) {
-      return error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), 0);
+      send(
+          channel,
+          error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), 0),
+          keepAlive);
+      return;
     } catch (IOException e) {
-      return error(
-          HttpResponseStatus.BAD_REQUEST,
-          SqlException.PROTOCOL_VIOLATION,
-          "cannot read the request body: " + e.getMessage(),
-          0);
+      send(
+          channel,
+          error(
+              HttpResponseStatus.BAD_REQUEST,
+              SqlException.PROTOCOL_VIOLATION,
+              "cannot read the request body: " + e.getMessage(),
+              0),
+          keepAlive);
+      return;
     }
     String key = request.headers().get(IDEMPOTENCY_KEY, "").strip();
     if (key.length() > LoggedStatement.MAX_KEY_LENGTH) {
-      return error(
-          HttpResponseStatus.BAD_REQUEST,
-          SqlException.INVALID_PARAMETER,
-          IDEMPOTENCY_KEY + " is at most " + LoggedStatement.MAX_KEY_LENGTH + " characters",
-          0);
+      send(
+          channel,
+          error(
+              HttpResponseStatus.BAD_REQUEST,
+              SqlException.INVALID_PARAMETER,
+              IDEMPOTENCY_KEY + " is at most " + LoggedStatement.MAX_KEY_LENGTH + " characters",
+              0),
+          keepAlive);
+      return;
     }
     long start = System.nanoTime();
-    try (Session session = engine.openSession(user)) {
-      QueryResult r = session.execute(sql, key);
-      return json(HttpResponseStatus.OK, out -> write(out, r, (System.nanoTime() - start) / 1e6));
+    StreamedBody body = new StreamedBody(channel, keepAlive);
+    try (Session session = engine.openSession(user);
+        QueryResult r = session.execute(sql, key)) {
+      try (JsonGenerator g = JSON.createGenerator(body)) {
+        write(g, r, start, body);
+      }
+      body.finish();
     } catch (SqlException e) {
-      return error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), e.position());
+      body.discard();
+      send(
+          channel,
+          error(HttpResponseStatus.BAD_REQUEST, e.sqlState(), e.getMessage(), e.position()),
+          keepAlive);
+    } catch (IOException e) {
+      // the client went away while rows streamed out: the query stops with the session
+      body.discard();
+      LOG.debug("HTTP client left while its result streamed: {}", e.toString());
+      channel.close();
     } catch (RuntimeException | OutOfMemoryError e) {
+      body.discard();
       LOG.warn("HTTP statement failed unexpectedly: {}", sql, e);
-      return error(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR,
-          SqlException.INTERNAL,
-          "internal error: " + e,
-          0);
+      send(
+          channel,
+          error(
+              HttpResponseStatus.INTERNAL_SERVER_ERROR,
+              SqlException.INTERNAL,
+              "internal error: " + e,
+              0),
+          keepAlive);
+    }
+  }
+
+  /**
+   * A JSON response body: held in memory up to {@link #CHUNK}, then sent with chunked transfer
+   * encoding a chunk at a time, waiting for each to be written (so a slow client slows the query
+   * instead of filling the heap).
+   */
+  private static final class StreamedBody extends OutputStream {
+    static final int CHUNK = 256 * 1024;
+    private static final long WRITE_TIMEOUT_SECONDS = 300;
+
+    private final Channel channel;
+    private final boolean keepAlive;
+    private ByteBuf buf = Unpooled.buffer(8192);
+    private boolean committed;
+    private boolean aborted;
+
+    StreamedBody(Channel channel, boolean keepAlive) {
+      this.channel = channel;
+      this.keepAlive = keepAlive;
+    }
+
+    /** Whether the status line went out, so a failure can no longer be a 400. */
+    boolean committed() {
+      return committed;
+    }
+
+    /** Drops whatever is written from now on (the answer will be an error). */
+    void abort() {
+      aborted = true;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (aborted) {
+        return;
+      }
+      buf.writeByte(b);
+      if (buf.readableBytes() >= CHUNK) {
+        chunk();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (aborted) {
+        return;
+      }
+      buf.writeBytes(b, off, len);
+      if (buf.readableBytes() >= CHUNK) {
+        chunk();
+      }
+    }
+
+    private void chunk() throws IOException {
+      if (!committed) {
+        io.netty.handler.codec.http.HttpResponse head =
+            new io.netty.handler.codec.http.DefaultHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        HttpUtil.setTransferEncodingChunked(head, true);
+        if (keepAlive) {
+          head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        channel.write(head);
+        committed = true;
+      }
+      ByteBuf out = buf;
+      buf = Unpooled.buffer(CHUNK + 8192);
+      await(channel.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(out)));
+    }
+
+    private void await(io.netty.channel.ChannelFuture f) throws IOException {
+      if (!f.awaitUninterruptibly(WRITE_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IOException("the client took no data for " + WRITE_TIMEOUT_SECONDS + " s");
+      }
+      if (!f.isSuccess()) {
+        throw new IOException("writing to the client failed", f.cause());
+      }
+    }
+
+    /** Sends what is left: the whole response, or the last chunk. */
+    void finish() {
+      if (!committed) {
+        FullHttpResponse response =
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        buf = null;
+        send(channel, response, keepAlive);
+        return;
+      }
+      ByteBuf last = buf;
+      buf = null;
+      io.netty.channel.ChannelFuture f =
+          channel.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(last));
+      if (!keepAlive) {
+        f.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    /** Drops what was not sent; after a chunk went out the connection cannot carry an answer. */
+    void discard() {
+      if (buf != null) {
+        buf.release();
+        buf = null;
+      }
+      if (committed) {
+        channel.close();
+      }
     }
   }
 
@@ -399,9 +552,9 @@ public final class HttpSqlServer implements Closeable {
     return response;
   }
 
-  private static void write(JsonGenerator g, QueryResult r, double millis) throws IOException {
+  private static void write(JsonGenerator g, QueryResult r, long start, StreamedBody body)
+      throws IOException {
     g.writeStartObject();
-    g.writeStringField("tag", r.tag());
     if (r.hasRows()) {
       ColumnType[] types = r.types();
       g.writeArrayFieldStart("columns");
@@ -413,16 +566,37 @@ public final class HttpSqlServer implements Closeable {
       }
       g.writeEndArray();
       g.writeArrayFieldStart("rows");
-      for (Batch b : r.batches()) {
-        for (int i = 0; i < b.size; i++) {
-          g.writeStartArray();
-          for (int c = 0; c < types.length; c++) {
-            value(g, types[c], b.cols[c].get(i));
+      SqlException failed = null;
+      try {
+        for (Batch b = r.next(); b != null; b = r.next()) {
+          for (int i = 0; i < b.size; i++) {
+            g.writeStartArray();
+            for (int c = 0; c < types.length; c++) {
+              value(g, types[c], b.cols[c].get(i));
+            }
+            g.writeEndArray();
           }
-          g.writeEndArray();
         }
+      } catch (SqlException e) {
+        g.flush();
+        if (!body.committed()) {
+          body.abort(); // whatever the generator still writes on closing is dropped
+          throw e;
+        }
+        failed = e;
       }
       g.writeEndArray();
+      if (failed != null) {
+        g.writeObjectFieldStart("error");
+        g.writeStringField("code", failed.sqlState());
+        g.writeStringField("message", failed.getMessage());
+        g.writeEndObject();
+        g.writeEndObject();
+        return;
+      }
+    }
+    g.writeStringField("tag", r.tag());
+    if (r.hasRows()) {
       g.writeNumberField("rowCount", r.rowCount());
     }
     if (!r.notices().isEmpty()) {
@@ -432,6 +606,7 @@ public final class HttpSqlServer implements Closeable {
       }
       g.writeEndArray();
     }
+    double millis = (System.nanoTime() - start) / 1e6;
     g.writeNumberField("elapsedMs", Math.round(millis * 1000) / 1000.0);
     g.writeEndObject();
   }

@@ -63,6 +63,17 @@ import org.osgi.service.metatype.annotations.Option;
   int cache$_$percent() default 60;
 
   @AttributeDefinition(
+      name = "Query memory (% of the memory budget)",
+      description =
+          "What one query may hold on the heap (hash tables, sorts, groups, rows waiting for the"
+              + " client), as a share of the Warden's memory budget (of the JVM heap without one);"
+              + " a query that needs more fails with SQLSTATE 53200 and the node goes on.",
+      type = AttributeType.INTEGER,
+      min = "1",
+      max = "90")
+  int query$_$memory$_$percent() default EngineSettings.DEFAULT_QUERY_MEMORY_PERCENT;
+
+  @AttributeDefinition(
       name = "Maximum connections",
       type = AttributeType.INTEGER,
       min = "1",

@@ -173,7 +173,13 @@ public final class EngineService implements CitadelService, Database {
 
   private static Engine.Options options(EngineSettings s) {
     return new Engine.Options(
-        s.threads(), s.fragmentSize(), s.cacheBytes(), CHECKPOINT_BYTES, MAX_REJECT);
+        s.threads(),
+        s.fragmentSize(),
+        s.cacheBytes(),
+        CHECKPOINT_BYTES,
+        MAX_REJECT,
+        s.queryMemoryBytes(),
+        s.queryMemoryRule());
   }
 
   @Modified
@@ -209,10 +215,11 @@ public final class EngineService implements CitadelService, Database {
       pg.setMaxConnections(next.maxConnections());
       engine.reconfigure(options(next));
       LOG.info(
-          "Engine reconfigured: {} threads, column cache {} MiB, fragment size {}, {} connections"
-              + " at most, execution-mode {}",
+          "Engine reconfigured: {} threads, column cache {} MiB, query memory {} MiB, fragment"
+              + " size {}, {} connections at most, execution-mode {}",
           next.threads(),
           next.cacheBytes() >> 20,
+          next.queryMemoryBytes() >> 20,
           next.fragmentSize(),
           next.maxConnections(),
           next.executionMode());

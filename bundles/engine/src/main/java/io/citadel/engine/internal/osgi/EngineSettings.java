@@ -25,13 +25,16 @@ public record EngineSettings(
     long cacheBytes,
     int maxConnections,
     String executionMode,
-    String volume) {
+    String volume,
+    int queryMemoryPercent,
+    long queryMemoryBytes) {
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(EngineSettings.class);
   static final int DEFAULT_PORT = 6274;
   static final int DEFAULT_HTTP_PORT = 6278;
   static final String DEFAULT_VOLUME = "citadel.data";
+  static final int DEFAULT_QUERY_MEMORY_PERCENT = 25;
   private static final java.util.regex.Pattern VOLUME =
       java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
@@ -111,6 +114,30 @@ public record EngineSettings(
               + " or digit");
       volume = previous == null ? DEFAULT_VOLUME : previous.volume;
     }
+    int queryPercent =
+        r.integer(
+            "query-memory-percent",
+            previous == null ? DEFAULT_QUERY_MEMORY_PERCENT : previous.queryMemoryPercent,
+            1,
+            90);
+    long budget =
+        warden.memoryBudgetMb().isPresent()
+            ? warden.memoryBudgetMb().getAsLong() << 20
+            : Runtime.getRuntime().maxMemory();
+    long queryBytes = budget * queryPercent / 100;
+    // what the cache leaves of the heap, keeping a tenth of it for everything else in the JVM
+    long heapLeft = Math.max(64L << 20, Runtime.getRuntime().maxMemory() * 9 / 10 - cache);
+    if (queryBytes > heapLeft) {
+      LOG.warn(
+          "Query memory of "
+              + (queryBytes >> 20)
+              + " MiB (query-memory-percent="
+              + queryPercent
+              + ") does not fit what the column cache leaves of the JVM heap: capped at "
+              + (heapLeft >> 20)
+              + " MiB");
+      queryBytes = heapLeft;
+    }
     return new EngineSettings(
         port,
         httpPort,
@@ -122,7 +149,20 @@ public record EngineSettings(
         cache,
         maxConnections,
         mode,
-        volume);
+        volume,
+        queryPercent,
+        queryBytes);
+  }
+
+  /**
+   * Where the query memory limit comes from, as a query that passes it is told: the setting to
+   * change.
+   */
+  String queryMemoryRule() {
+    return "query-memory-percent="
+        + queryMemoryPercent
+        + " of the engine's memory budget, in "
+        + EngineService.PID;
   }
 
   /** Whether a change of these settings needs the listeners bound again. */

@@ -56,13 +56,21 @@ final class PgConnection implements Runnable {
     final SqlText.Substituted text;
     final short[] resultFormats;
     QueryResult result;
-    int batch;
+    boolean started;
+    Batch current;
     int row;
 
     Portal(String sql, SqlText.Substituted text, short[] resultFormats) {
       this.sql = sql;
       this.text = text;
       this.resultFormats = resultFormats;
+    }
+
+    /** Stops the portal's query if rows are still coming. */
+    void close() {
+      if (result != null) {
+        result.close();
+      }
     }
   }
 
@@ -155,6 +163,8 @@ final class PgConnection implements Runnable {
       LOG.error("Connection {} from {} failed unexpectedly", processId, remote(), e);
       fatal(new SqlException(SqlException.INTERNAL, "internal error: " + e));
     } finally {
+      portals.values().forEach(Portal::close);
+      portals.clear();
       Session s = session;
       if (s != null) {
         s.close();
@@ -335,7 +345,12 @@ final class PgConnection implements Runnable {
           case 'H' -> out.flush();
           case 'S' -> {
             skipToSync = false;
-            portals.remove("");
+            closePortal("");
+            if (session.transactionStatus() == 'I') {
+              // the implicit transaction ends here, and its portals with it, as in PostgreSQL
+              portals.values().forEach(Portal::close);
+              portals.clear();
+            }
             ready();
           }
           case 'd', 'c', 'f' -> {
@@ -365,7 +380,7 @@ final class PgConnection implements Runnable {
 
   private void simpleQuery(String sql) throws IOException {
     statements.remove("");
-    portals.remove("");
+    closePortal("");
     List<SqlText.Piece> pieces = SqlText.split(sql);
     if (pieces.isEmpty()) {
       out.begin('I').end();
@@ -385,7 +400,11 @@ final class PgConnection implements Runnable {
         }
         Portal p = new Portal(text, null, null);
         p.result = r;
-        rows(p, 0);
+        try {
+          rows(p, 0);
+        } finally {
+          p.close();
+        }
       } catch (SqlException e) {
         error(e, piece.start() + lead);
         break;
@@ -521,7 +540,7 @@ final class PgConnection implements Runnable {
       }
       copyLine(line);
     }
-    for (Batch b : r.batches()) {
+    for (Batch b = r.next(); b != null; b = r.next()) {
       for (int row = 0; row < b.size; row++) {
         line.setLength(0);
         for (int c = 0; c < types.length; c++) {
@@ -643,6 +662,7 @@ final class PgConnection implements Runnable {
               int format = formatCount == 0 ? 0 : formats[formatCount == 1 ? 0 : n - 1];
               return PgValues.literal(n, p.parameterTypes()[n - 1], format == 1, values[n - 1]);
             });
+    closePortal(portalName);
     portals.put(portalName, new Portal(p.sql(), text, resultFormats));
     out.begin('2').end();
   }
@@ -734,12 +754,19 @@ final class PgConnection implements Runnable {
     if (kind == 'S') {
       statements.remove(name);
     } else if (kind == 'P') {
-      portals.remove(name);
+      closePortal(name);
     } else {
       throw new SqlException(
           SqlException.PROTOCOL_VIOLATION, "invalid CLOSE message subtype " + kind);
     }
     out.begin('3').end();
+  }
+
+  private void closePortal(String name) {
+    Portal p = portals.remove(name);
+    if (p != null) {
+      p.close();
+    }
   }
 
   private Portal portal(String name) {
@@ -797,10 +824,14 @@ final class PgConnection implements Runnable {
     return formats.length == 1 ? formats[0] : column < formats.length ? formats[column] : 0;
   }
 
-  /** Sends the portal's notices (first time), then up to {@code maxRows} rows (0: all). */
+  /**
+   * Sends the portal's notices (first time), then up to {@code maxRows} rows (0: all), pulled from
+   * the running query as they go out: a result larger than memory streams through.
+   */
   private void rows(Portal p, int maxRows) throws IOException {
     QueryResult r = p.result;
-    if (p.batch == 0 && p.row == 0) {
+    if (!p.started) {
+      p.started = true;
       for (String notice : r.notices()) {
         out.begin('N')
             .int8('S')
@@ -825,28 +856,30 @@ final class PgConnection implements Runnable {
       binary[c] = format(p.resultFormats, c) == 1;
     }
     long sent = 0;
-    List<Batch> batches = r.batches();
-    while (p.batch < batches.size()) {
-      Batch b = batches.get(p.batch);
-      while (p.row < b.size) {
-        if (maxRows > 0 && sent == maxRows) {
-          out.begin('s').end();
-          return;
+    while (true) {
+      if (p.current == null || p.row == p.current.size) {
+        p.current = r.next();
+        p.row = 0;
+        if (p.current == null) {
+          break;
         }
-        out.begin('D').int16(types.length);
-        for (int c = 0; c < types.length; c++) {
-          Object v = b.cols[c].get(p.row);
-          out.value(
-              binary[c]
-                  ? PgValues.binary(types[c], v)
-                  : v == null ? null : types[c].format(v).getBytes(StandardCharsets.UTF_8));
-        }
-        out.end();
-        p.row++;
-        sent++;
       }
-      p.batch++;
-      p.row = 0;
+      if (maxRows > 0 && sent == maxRows) {
+        out.begin('s').end();
+        return;
+      }
+      Batch b = p.current;
+      out.begin('D').int16(types.length);
+      for (int c = 0; c < types.length; c++) {
+        Object v = b.cols[c].get(p.row);
+        out.value(
+            binary[c]
+                ? PgValues.binary(types[c], v)
+                : v == null ? null : types[c].format(v).getBytes(StandardCharsets.UTF_8));
+      }
+      out.end();
+      p.row++;
+      sent++;
     }
     out.begin('C').cstring(maxRows > 0 ? "SELECT " + sent : r.tag()).end();
   }

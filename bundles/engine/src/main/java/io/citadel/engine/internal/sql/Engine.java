@@ -27,12 +27,43 @@ import java.util.function.Supplier;
  * OSGi, so tests and benchmarks embed it directly.
  */
 public final class Engine implements Closeable {
-  /** Settings fixed for the engine's life, except where a setter exists. */
+  /**
+   * Settings fixed for the engine's life, except where a setter exists.
+   *
+   * @param queryMemoryBytes what one query may hold on the heap (see {@link
+   *     io.citadel.engine.internal.exec.QueryMemory})
+   * @param queryMemoryRule where that limit comes from, as the error names it
+   */
   public record Options(
-      int threads, int fragmentSize, long cacheBytes, long checkpointBytes, long maxReject) {
+      int threads,
+      int fragmentSize,
+      long cacheBytes,
+      long checkpointBytes,
+      long maxReject,
+      long queryMemoryBytes,
+      String queryMemoryRule) {
+    /** Options whose query memory limit is a quarter of the JVM's heap. */
+    public Options(
+        int threads, int fragmentSize, long cacheBytes, long checkpointBytes, long maxReject) {
+      this(
+          threads,
+          fragmentSize,
+          cacheBytes,
+          checkpointBytes,
+          maxReject,
+          Runtime.getRuntime().maxMemory() / 4,
+          "a quarter of the JVM heap");
+    }
+
     public static Options defaults() {
       return new Options(
           Runtime.getRuntime().availableProcessors(), 32_000_000, 1L << 30, 64L << 20, 100_000);
+    }
+
+    /** The same options with another query memory limit. */
+    public Options withQueryMemory(long bytes, String rule) {
+      return new Options(
+          threads, fragmentSize, cacheBytes, checkpointBytes, maxReject, bytes, rule);
     }
   }
 

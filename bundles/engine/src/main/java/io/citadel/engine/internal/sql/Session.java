@@ -49,6 +49,12 @@ public final class Session implements AutoCloseable {
   private final String user;
   private final Map<String, String> settings = new LinkedHashMap<>();
   private volatile ExecContext running;
+
+  private final Cursors cursors = new Cursors();
+
+  /** The query whose rows are still being pulled (by a client, a cursor), if any. */
+  private volatile ExecContext streaming;
+
   private volatile String runningSql;
   private volatile long runningSince;
 
@@ -262,6 +268,7 @@ public final class Session implements AutoCloseable {
       }
       engine.store().commit(txn);
     } finally {
+      cursors.transactionEnded(commit);
       block = BlockState.IDLE;
       txn = null;
       savepoints.clear();
@@ -377,11 +384,16 @@ public final class Session implements AutoCloseable {
     if (c != null) {
       c.cancel();
     }
+    ExecContext s = streaming;
+    if (s != null) {
+      s.cancel();
+    }
   }
 
   @Override
   public void close() {
     cancel();
+    cursors.close();
     if (block != BlockState.IDLE) {
       try {
         endBlock(false, System.currentTimeMillis());
@@ -651,6 +663,9 @@ public final class Session implements AutoCloseable {
     if (UserStatements.matches(t)) {
       return UserStatements.run(engine.users(), user, t);
     }
+    if (Cursors.matches(t)) {
+      return cursors.run(t, block != BlockState.IDLE, query -> dispatch(query, now));
+    }
     String w = t.peek().text();
     if (w.equals("insert") || w.equals("update") || w.equals("delete")) {
       DmlClauses clauses = DmlClauses.of(sql);
@@ -738,7 +753,15 @@ public final class Session implements AutoCloseable {
   }
 
   private ExecContext context(long now, boolean rowIds) {
-    ExecContext ctx = new ExecContext(engine.pool(), engine.options().threads(), now, rowIds);
+    Engine.Options o = engine.options();
+    ExecContext ctx =
+        new ExecContext(
+            engine.pool(),
+            o.threads(),
+            now,
+            rowIds,
+            new io.citadel.engine.internal.exec.QueryMemory(
+                o.queryMemoryBytes(), o.queryMemoryRule()));
     running = ctx;
     return ctx;
   }
@@ -766,6 +789,8 @@ public final class Session implements AutoCloseable {
         return r.hasRows() ? new Shape(r.names(), r.types()) : null;
       case "select", "with", "values", "table", "(":
         break;
+      case "fetch":
+        return cursors.shapeOfFetch(t);
       case "insert", "update", "delete":
         {
           DmlClauses clauses = DmlClauses.of(s);
@@ -803,31 +828,58 @@ public final class Session implements AutoCloseable {
     return new Shape(names, types);
   }
 
+  /**
+   * Plans and opens the query: what must see all its input (hash tables, aggregates, sorts) runs
+   * now; the last pipeline's rows are made as the caller pulls them (see {@link QueryResult}).
+   */
   private QueryResult query(SqlPlanner planner, SqlNode node, String sql, long now) {
     RelRoot root = planner.plan(node, sql);
     PhysicalNode plan = new Translator(planner, now).translate(root.rel);
     ExecContext ctx = context(now, false);
-    List<Batch> batches = ctx.collect(plan.open(ctx));
-    List<Integer> idx = new ArrayList<>();
-    for (Map.Entry<Integer, String> f : root.fields) {
-      idx.add(f.getKey());
-    }
+    ExecContext.Stream stream = ctx.stream(plan.open(ctx));
+    stream.prime();
+    int[] idx = root.fields.stream().mapToInt(Map.Entry::getKey).toArray();
     Shape shape = shape(planner, root);
-    List<String> names = shape.names();
     ColumnType[] types = shape.types();
-    List<Batch> out = new ArrayList<>();
-    for (Batch b : batches) {
-      Vec[] cols = new Vec[idx.size()];
-      for (int i = 0; i < cols.length; i++) {
-        Vec v = b.cols[idx.get(i)];
-        cols[i] =
-            v.type.equals(types[i])
-                ? v
-                : io.citadel.engine.internal.exec.ExprCompilerAccess.cast(v, types[i]);
-      }
-      out.add(new Batch(cols, b.size));
+    streaming = ctx;
+    QueryResult.Rows rows =
+        new QueryResult.Rows() {
+          @Override
+          public Batch next() {
+            try {
+              Batch b = stream.next();
+              return b == null ? null : output(b, idx, types);
+            } catch (RuntimeException | Error e) {
+              // as in PostgreSQL, a query failing while its rows are fetched aborts the block
+              if (block == BlockState.OPEN) {
+                block = BlockState.FAILED;
+              }
+              throw e;
+            }
+          }
+
+          @Override
+          public void close() {
+            stream.close();
+            if (streaming == ctx) {
+              streaming = null;
+            }
+          }
+        };
+    return QueryResult.streaming(shape.names(), types, rows, sql, List.of());
+  }
+
+  /** The root's fields of {@code b}, cast to the types the client is told. */
+  private static Batch output(Batch b, int[] idx, ColumnType[] types) {
+    Vec[] cols = new Vec[idx.length];
+    for (int i = 0; i < cols.length; i++) {
+      Vec v = b.cols[idx[i]];
+      cols[i] =
+          v.type.equals(types[i])
+              ? v
+              : io.citadel.engine.internal.exec.ExprCompilerAccess.cast(v, types[i]);
     }
-    return new QueryResult(null, names, types, out, List.of());
+    return new Batch(cols, b.size);
   }
 
   private QueryResult explain(String inner, long now) {
@@ -1053,7 +1105,7 @@ public final class Session implements AutoCloseable {
     boolean insert = m.getOperation() == TableModify.Operation.INSERT;
     PhysicalNode plan = new Translator(planner, now).translate(m.getInput());
     ExecContext ctx = context(now, !insert);
-    List<Batch> batches = ctx.collect(plan.open(ctx));
+    List<Batch> batches = ctx.collect(plan.open(ctx), m.getOperation() + "'s rows");
     int n = 0;
     for (Batch b : batches) n += b.size;
     int width = def.columns().size();

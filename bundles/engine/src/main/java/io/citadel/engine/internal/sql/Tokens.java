@@ -149,6 +149,11 @@ final class Tokens {
     return text;
   }
 
+  /** The statement's text from the next token to the end. */
+  String rest() {
+    return sql.substring(Math.min(sql.length(), peek().pos() - 1)).strip();
+  }
+
   /** The token {@code ahead} places after the next one (0 is the next one). */
   Token peek(int ahead) {
     return tokens.get(Math.min(at + ahead, tokens.size() - 1));

@@ -26,6 +26,7 @@ public class SqlException extends RuntimeException {
   public static final String PROGRAM_LIMIT = "54000";
   public static final String INSUFFICIENT_RESOURCES = "53000";
   public static final String DISK_FULL = "53100";
+  public static final String OUT_OF_MEMORY = "53200";
   public static final String INTERNAL = "XX000";
   public static final String INVALID_AUTHORIZATION = "28000";
   public static final String CARDINALITY = "21000";

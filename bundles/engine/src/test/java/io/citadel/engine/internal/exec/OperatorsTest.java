@@ -34,7 +34,7 @@ class OperatorsTest {
 
   private List<Batch> run(PhysicalNode node) {
     ExecContext ctx = new ExecContext(pool, 2, System.currentTimeMillis(), false);
-    return ctx.collect(node.open(ctx));
+    return ctx.collect(node.open(ctx), "the test");
   }
 
   private static long rows(List<Batch> batches) {

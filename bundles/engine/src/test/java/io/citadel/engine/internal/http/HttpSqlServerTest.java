@@ -125,4 +125,44 @@ class HttpSqlServerTest {
     assertEquals("3.0.3", tree.path("openapi").asText());
     assertTrue(tree.path("paths").has("/sql"));
   }
+
+  @Test
+  void aLargeResultStreamsInChunksAndASmallOneKeepsItsLength() throws Exception {
+    post("text/plain", "CREATE TABLE many (n BIGINT, label TEXT)");
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < 60_000; i++) {
+      csv.append(i).append(",label-").append(i % 97).append('\n');
+    }
+    Path file = dir.resolve("many.csv");
+    Files.writeString(file, csv);
+    assertEquals(200, post("text/plain", "COPY many FROM '" + file + "'").statusCode());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/sql"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", auth)
+            .header("Content-Type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString("SELECT n, label FROM many"))
+            .build();
+    HttpResponse<java.io.InputStream> r =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("content-length").isEmpty(), r.headers().toString());
+    com.fasterxml.jackson.databind.JsonNode json;
+    try (java.io.InputStream in = r.body()) {
+      json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+    }
+    assertEquals(60_000, json.get("rows").size());
+    assertEquals(60_000, json.get("rowCount").asLong());
+    assertEquals("SELECT 60000", json.get("tag").asText());
+    long sum = 0;
+    for (com.fasterxml.jackson.databind.JsonNode row : json.get("rows")) {
+      sum += Long.parseLong(row.get(0).asText());
+    }
+    assertEquals(60_000L * 59_999 / 2, sum);
+
+    HttpResponse<String> small = post("text/plain", "SELECT count(*) FROM many");
+    assertEquals(200, small.statusCode());
+    assertTrue(small.headers().firstValue("content-length").isPresent());
+    assertTrue(small.body().contains("\"rows\":[[\"60000\"]]"), small.body());
+  }
 }
