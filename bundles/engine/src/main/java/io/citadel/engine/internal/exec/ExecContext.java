@@ -181,10 +181,12 @@ public final class ExecContext {
   }
 
   /**
-   * The source's batches pulled as the client takes them, in morsel order: each round runs the next
-   * {@code threads} morsels in parallel and buffers their output (reserved from the query's memory
-   * while it waits), so no more than one round's rows are held, and no worker waits on a slow
-   * client.
+   * The source's batches pulled as the client takes them. The last pipeline runs on threads of the
+   * stream's own, up to {@code threads} of them taking morsels in turn, each handing its batches
+   * over through a small bounded queue: when the client is slow they wait, so the heap holds a few
+   * batches however large the result (a join whose one morsel yields millions of rows included),
+   * and the engine's shared workers never wait on a client. Batches of one morsel keep their order;
+   * morsels may interleave (a sorted result is one morsel).
    */
   public Stream stream(Source source) {
     return new Stream(source);
@@ -192,74 +194,167 @@ public final class ExecContext {
 
   /** Batches pulled one at a time; see {@link #stream}. */
   public final class Stream {
+    private static final Batch END = new Batch(new Vec[0], 0);
+    private static final java.util.concurrent.atomic.AtomicLong NAMES =
+        new java.util.concurrent.atomic.AtomicLong();
+
     private final Source source;
-    private final java.util.ArrayDeque<Batch> ready = new java.util.ArrayDeque<>();
-    private int nextMorsel;
-    private long buffered;
+    private final java.util.concurrent.BlockingQueue<Batch> queue =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Object gate = new Object();
+
+    /** Bytes the workers may have waiting for the client (guarded by {@link #gate}). */
+    private final long window;
+
+    private long queued;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger running;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private Batch pending;
+    private boolean done;
 
     private Stream(Source source) {
       this.source = source;
+      int n = Math.min(threads, source.morsels());
+      this.window = Math.max(1 << 20, Math.min(64L << 20, memory.limit() / 4));
+      this.running = new AtomicInteger(n);
+      long id = NAMES.incrementAndGet();
+      for (int w = 0; w < n; w++) {
+        Thread t = new Thread(this::work, "citadel-stream-" + id + "-" + w);
+        t.setDaemon(true);
+        workers.add(t);
+      }
+      if (n == 0) {
+        done = true;
+      }
+      workers.forEach(Thread::start);
+    }
+
+    private void work() {
+      try {
+        int m;
+        while (!closed.get()
+            && failure.get() == null
+            && (m = next.getAndIncrement()) < source.morsels()) {
+          checkCancelled();
+          source.run(m, this::hand);
+        }
+      } catch (Stop e) {
+        // closed while handing a batch over
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+      } catch (Error e) {
+        failure.compareAndSet(null, failure(e));
+      } finally {
+        if (running.decrementAndGet() == 0) {
+          end();
+        }
+      }
+    }
+
+    /** Thrown inside a worker to unwind it once the stream is closed. */
+    private static final class Stop extends RuntimeException {
+      Stop() {
+        super(null, null, false, false);
+      }
+    }
+
+    private void hand(Batch b) {
+      long n = QueryMemory.bytes(b);
+      synchronized (gate) {
+        // wait while the client has enough to take; one batch may always wait
+        while (queued > 0 && queued + n > window) {
+          if (closed.get() || isCancelled()) {
+            throw new Stop();
+          }
+          try {
+            gate.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stop();
+          }
+        }
+        if (closed.get()) {
+          throw new Stop();
+        }
+        memory.reserve(n, "rows waiting for the client");
+        queued += n;
+      }
+      queue.add(b);
+    }
+
+    private void end() {
+      queue.add(END);
     }
 
     /**
-     * Runs the first round now, so that a query that fails at once (a division by zero in the first
-     * rows, its memory limit) fails before anything is sent.
+     * Waits for the first batch (or the end), so that a query that fails at once (a division by
+     * zero in its first rows, its memory limit) fails before anything is sent.
      */
     public void prime() {
-      if (ready.isEmpty() && nextMorsel < source.morsels()) {
-        round();
+      if (pending == null && !done) {
+        pending = take();
       }
     }
 
     /** The next batch, or null after the last. */
     public Batch next() {
-      while (ready.isEmpty() && nextMorsel < source.morsels()) {
-        round();
+      Batch b = pending != null ? pending : done ? null : take();
+      pending = null;
+      return b;
+    }
+
+    private Batch take() {
+      Batch b;
+      try {
+        b = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new SqlException(SqlException.QUERY_CANCELED, "interrupted");
       }
-      Batch b = ready.poll();
-      if (b != null) {
-        long n = QueryMemory.bytes(b);
-        buffered -= n;
-        memory.release(n);
+      if (b == END) {
+        done = true;
+        RuntimeException f = failure.get();
+        if (f != null) {
+          throw f;
+        }
+        checkCancelled();
+        return null;
+      }
+      taken(b);
+      RuntimeException f = failure.get();
+      if (f != null) {
+        close();
+        throw f;
       }
       return b;
     }
 
-    private void round() {
-      checkCancelled();
-      int from = nextMorsel;
-      int to = Math.min(source.morsels(), from + threads);
-      nextMorsel = to;
-      @SuppressWarnings("unchecked")
-      List<Batch>[] out = new List[to - from];
-      runMorsels(
-          from,
-          to,
-          () ->
-              m -> {
-                List<Batch> mine = new ArrayList<>();
-                source.run(
-                    m,
-                    b -> {
-                      memory.reserve(QueryMemory.bytes(b), "rows waiting for the client");
-                      mine.add(b);
-                    });
-                out[m - from] = mine;
-              });
-      for (List<Batch> l : out) {
-        for (Batch b : l) {
-          buffered += QueryMemory.bytes(b);
-          ready.add(b);
+    /** Stops the workers and drops what they made; the query's memory is given back. */
+    public void close() {
+      if (closed.getAndSet(true)) {
+        return;
+      }
+      done = true;
+      pending = null;
+      for (Batch b; (b = queue.poll()) != null; ) {
+        if (b != END) {
+          taken(b);
         }
       }
     }
 
-    /** Drops what is buffered; the query's memory is given back. */
-    public void close() {
-      ready.clear();
-      memory.release(buffered);
-      buffered = 0;
-      nextMorsel = source.morsels();
+    private void taken(Batch b) {
+      long n = QueryMemory.bytes(b);
+      synchronized (gate) {
+        queued -= n;
+        gate.notifyAll();
+      }
+      memory.release(n);
     }
   }
 }

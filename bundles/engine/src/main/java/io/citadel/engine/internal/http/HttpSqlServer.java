@@ -135,8 +135,12 @@ public final class HttpSqlServer implements Closeable {
 
   private void shutdown() {
     boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    // a closing channel's pipeline is taken down from its statement executor into the I/O loop:
+    // those executors end first
+    statements
+        .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+        .awaitUninterruptibly(5_000);
     io.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-    statements.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

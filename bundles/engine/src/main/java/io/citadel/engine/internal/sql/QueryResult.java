@@ -37,6 +37,9 @@ public final class QueryResult implements AutoCloseable {
   private int taken;
   private long delivered;
 
+  /** The result this one re-labels (see {@link #withNotices}), kept reachable with it. */
+  private QueryResult relabelled;
+
   private QueryResult(
       String tag,
       List<String> names,
@@ -62,10 +65,15 @@ public final class QueryResult implements AutoCloseable {
     this.materialized = new ArrayList<>(batches);
   }
 
+  /** Closes the query of a result dropped without {@link #close}, so its threads end. */
+  private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
   /** Rows pulled from {@code rows} as the caller asks; {@code sql} names the query in logs. */
   static QueryResult streaming(
       List<String> names, ColumnType[] types, Rows rows, String sql, List<String> notices) {
-    return new QueryResult(null, names, types, rows, notices, sql);
+    QueryResult r = new QueryResult(null, names, types, rows, notices, sql);
+    CLEANER.register(r, rows::close);
+    return r;
   }
 
   static QueryResult command(String tag, List<String> notices) {
@@ -169,6 +177,7 @@ public final class QueryResult implements AutoCloseable {
     r.materialized = materialized;
     r.taken = taken;
     r.delivered = delivered;
+    r.relabelled = this; // the query's rows must outlive this object, not be cleaned with it
     return r;
   }
 
