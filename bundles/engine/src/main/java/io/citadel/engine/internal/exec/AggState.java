@@ -205,6 +205,27 @@ abstract class AggState {
     double[] dsums = new double[0];
     long[] counts = new long[0];
 
+    /** The groups whose exact sum passed 64 bits: the part beyond {@code sums} (rare). */
+    java.util.Map<Integer, java.math.BigInteger> wide;
+
+    /** Adds {@code v} to group {@code g}'s exact sum, carrying past 64 bits into {@link #wide}. */
+    private void add(int g, long v) {
+      long s = sums[g] + v;
+      if (((sums[g] ^ s) & (v ^ s)) < 0) {
+        addWide(g, java.math.BigInteger.valueOf(sums[g]).add(java.math.BigInteger.valueOf(v)));
+        sums[g] = 0;
+      } else {
+        sums[g] = s;
+      }
+    }
+
+    private void addWide(int g, java.math.BigInteger v) {
+      if (wide == null) {
+        wide = new java.util.HashMap<>();
+      }
+      wide.merge(g, v, java.math.BigInteger::add);
+    }
+
     Avg(AggSpec spec, ColumnType argType) {
       super(spec);
       this.floating = argType.kind().isFloating();
@@ -226,7 +247,7 @@ abstract class AggState {
         if (floating) {
           dsums[gi] += arg.doubles[i];
         } else {
-          sums[gi] = Math.addExact(sums[gi], arg.longs[i]);
+          add(gi, arg.longs[i]);
         }
         counts[gi]++;
       }
@@ -235,7 +256,10 @@ abstract class AggState {
     @Override
     void merge(AggState o, int from, int to) {
       Avg a = (Avg) o;
-      sums[to] = Math.addExact(sums[to], a.sums[from]);
+      add(to, a.sums[from]);
+      if (a.wide != null && a.wide.containsKey(from)) {
+        addWide(to, a.wide.get(from));
+      }
       dsums[to] += a.dsums[from];
       counts[to] += a.counts[from];
     }
@@ -250,7 +274,18 @@ abstract class AggState {
           if (nulls == null) nulls = new boolean[groups];
           nulls[g] = true;
         } else {
-          out[g] = floating ? dsums[g] / counts[g] : (sums[g] / div) / counts[g];
+          out[g] =
+              floating
+                  ? dsums[g] / counts[g]
+                  : wide != null && wide.containsKey(g)
+                      ? new java.math.BigDecimal(
+                              wide.get(g).add(java.math.BigInteger.valueOf(sums[g])))
+                          .movePointLeft(argScale)
+                          .divide(
+                              java.math.BigDecimal.valueOf(counts[g]),
+                              java.math.MathContext.DECIMAL64)
+                          .doubleValue()
+                      : (sums[g] / div) / counts[g];
         }
       }
       ColumnType t = spec.type();

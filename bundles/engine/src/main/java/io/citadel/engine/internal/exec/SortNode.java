@@ -84,6 +84,14 @@ public final class SortNode extends PhysicalNode {
   }
 
   private int compare(Vec[] cols, int a, int b) {
+    return compare(keys, cols, a, b);
+  }
+
+  /**
+   * Rows {@code a} and {@code b} compared on {@code cols} (decoded, one per key, in the keys'
+   * order), as the keys direct.
+   */
+  static int compare(List<Key> keys, Vec[] cols, int a, int b) {
     for (int k = 0; k < cols.length; k++) {
       Key key = keys.get(k);
       Vec v = cols[k];

@@ -83,6 +83,13 @@ public final class SqlPlanner {
    * estimated cost (row counts from the tables, selectivity from the conditions) — a query that
    * lists its tables as {@code FROM dim1, dim2, fact} must not start with a cross product.
    */
+  /** Window functions out of projections into window operators. */
+  private static final HepProgram WINDOWS =
+      new HepProgramBuilder()
+          .addRuleInstance(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW)
+          .addRuleInstance(CoreRules.PROJECT_REMOVE)
+          .build();
+
   private static final HepProgram JOIN_ORDER =
       new HepProgramBuilder()
           .addMatchOrder(HepMatchOrder.BOTTOM_UP)
@@ -392,6 +399,7 @@ public final class SqlPlanner {
     rel = run(PUSH_DOWN, rel);
     rel = run(JOIN_ORDER, rel);
     rel = run(PUSH_DOWN, rel);
+    rel = run(WINDOWS, rel);
     return root.withRel(rel);
   }
 

@@ -14,6 +14,7 @@ import io.citadel.engine.internal.exec.StarJoinNode;
 import io.citadel.engine.internal.exec.Types;
 import io.citadel.engine.internal.exec.UnionNode;
 import io.citadel.engine.internal.exec.ValuesNode;
+import io.citadel.engine.internal.exec.WindowNode;
 import io.citadel.engine.internal.storage.TableVersion;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
@@ -118,6 +119,9 @@ public final class Translator {
         rows.add(row);
       }
       return new ValuesNode(types, rows);
+    }
+    if (rel instanceof org.apache.calcite.rel.core.Window w) {
+      return window(w);
     }
     if (rel instanceof Union u) {
       List<PhysicalNode> inputs = new ArrayList<>();
@@ -320,6 +324,89 @@ public final class Translator {
       }
     }
     return new HashJoinNode(l, r, kind, lk, rk, residual);
+  }
+
+  /** Window functions: each of Calcite's window groups with its calls. */
+  private PhysicalNode window(org.apache.calcite.rel.core.Window w) {
+    PhysicalNode input = translate(w.getInput());
+    int fields = w.getInput().getRowType().getFieldCount();
+    List<WindowNode.Window> windows = new ArrayList<>();
+    for (org.apache.calcite.rel.core.Window.Group g : w.groups) {
+      List<SortNode.Key> order = new ArrayList<>();
+      for (RelFieldCollation fc : g.orderKeys.getFieldCollations()) {
+        boolean desc = fc.getDirection().isDescending();
+        boolean nullsFirst =
+            fc.nullDirection == RelFieldCollation.NullDirection.FIRST
+                || (fc.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED && desc);
+        order.add(new SortNode.Key(fc.getFieldIndex(), desc, nullsFirst));
+      }
+      List<WindowNode.Call> calls = new ArrayList<>();
+      for (org.apache.calcite.rel.core.Window.RexWinAggCall call : g.aggCalls) {
+        if (call.distinct) {
+          throw new SqlException(
+              SqlException.FEATURE_NOT_SUPPORTED,
+              "DISTINCT is not implemented for window functions");
+        }
+        ColumnType type = Types.of(call.getType());
+        int[] args = new int[call.getOperands().size()];
+        Object[] constants = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+          RexNode op = call.getOperands().get(i);
+          int ref = op instanceof RexInputRef r ? r.getIndex() : -1;
+          if (ref >= 0 && ref < fields) {
+            args[i] = ref;
+            continue;
+          }
+          args[i] = -1;
+          RexLiteral lit =
+              ref >= 0 ? w.constants.get(ref - fields) : op instanceof RexLiteral l ? l : null;
+          if (lit == null) {
+            throw new SqlException(
+                SqlException.FEATURE_NOT_SUPPORTED,
+                "an argument of " + call.getOperator().getName() + " must be a column or constant");
+          }
+          ExprCompiler.Literal value = (ExprCompiler.Literal) compiler.compile(lit);
+          // lag and lead's default takes the call's type; offsets and ntile's count stay numbers
+          constants[i] = i == 2 ? type.assign(value.value(), value.type()) : value.value();
+        }
+        String fn =
+            call.getOperator().getKind() == SqlKind.SUM0 ? "$SUM0" : call.getOperator().getName();
+        calls.add(new WindowNode.Call(fn, args, constants, type));
+      }
+      windows.add(
+          new WindowNode.Window(
+              g.keys.toArray(),
+              order,
+              g.isRows,
+              bound(g.lowerBound, w.constants, fields),
+              bound(g.upperBound, w.constants, fields),
+              calls));
+    }
+    return new WindowNode(input, windows);
+  }
+
+  private static WindowNode.Bound bound(
+      org.apache.calcite.rex.RexWindowBound b, List<RexLiteral> constants, int fields) {
+    if (b.isUnbounded()) {
+      return b.isPreceding()
+          ? WindowNode.Bound.unboundedPreceding()
+          : WindowNode.Bound.unboundedFollowing();
+    }
+    if (b.isCurrentRow()) {
+      return WindowNode.Bound.current();
+    }
+    RexNode offset = b.getOffset();
+    RexLiteral lit =
+        offset instanceof RexInputRef r && r.getIndex() >= fields
+            ? constants.get(r.getIndex() - fields)
+            : offset instanceof RexLiteral l ? l : null;
+    Long n = lit == null ? null : lit.getValueAs(Long.class);
+    if (n == null || n < 0) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "a frame's offset must be a constant integer of zero or more");
+    }
+    return WindowNode.Bound.rows(b.isPreceding() ? -n : n);
   }
 
   private PhysicalNode aggregate(Aggregate a) {

@@ -1,0 +1,22 @@
+-- Window functions: ranking, offsets and aggregates over partitions, orders and frames.
+CREATE TABLE sales (region TEXT, rep TEXT, month INTEGER, amount NUMERIC(10,2), units INTEGER);
+INSERT INTO sales VALUES ('east', 'ann', 1, 100.00, 3), ('east', 'ann', 2, 150.50, 4), ('east', 'bob', 1, 100.00, 2), ('east', 'bob', 3, NULL, 1), ('west', 'cid', 1, 80.25, 5), ('west', 'cid', 2, 80.25, 5), ('west', 'dee', 2, 300.00, 9), ('north', 'eve', 1, 42.00, NULL);
+SELECT rep, month, row_number() OVER (ORDER BY rep, month) AS rn FROM sales ORDER BY rn;
+SELECT region, rep, month, row_number() OVER (PARTITION BY region ORDER BY month, rep) FROM sales ORDER BY region, month, rep;
+SELECT region, amount, rank() OVER (PARTITION BY region ORDER BY amount DESC) AS r, dense_rank() OVER (PARTITION BY region ORDER BY amount DESC) AS d FROM sales ORDER BY region, r, rep;
+SELECT rep, month, amount, sum(amount) OVER (PARTITION BY rep ORDER BY month) AS running FROM sales ORDER BY rep, month;
+SELECT rep, month, sum(units) OVER (PARTITION BY region) AS region_units, count(*) OVER (PARTITION BY region) AS n FROM sales ORDER BY rep, month;
+SELECT rep, month, sum(units) OVER (ORDER BY month, rep ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS smooth FROM sales ORDER BY month, rep;
+SELECT rep, month, min(amount) OVER w AS lo, max(amount) OVER w AS hi FROM sales WINDOW w AS (PARTITION BY region ORDER BY month ROWS UNBOUNDED PRECEDING) ORDER BY rep, month;
+SELECT rep, month, lag(amount) OVER (PARTITION BY rep ORDER BY month) AS prev, lead(amount, 1, 0.00) OVER (PARTITION BY rep ORDER BY month) AS nxt FROM sales ORDER BY rep, month;
+SELECT rep, month, first_value(rep) OVER (PARTITION BY region ORDER BY month, rep) AS first_rep, last_value(rep) OVER (PARTITION BY region ORDER BY month, rep ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_rep FROM sales ORDER BY rep, month;
+SELECT rep, month, ntile(3) OVER (ORDER BY rep, month) AS bucket FROM sales ORDER BY rep, month;
+SELECT rep, month, percent_rank() OVER (ORDER BY units) AS pr, cume_dist() OVER (ORDER BY units) AS cd FROM sales ORDER BY rep, month;
+SELECT count(*) OVER () AS total, rep FROM sales ORDER BY rep, month;
+SELECT region, total, rank() OVER (ORDER BY total DESC) FROM (SELECT region, sum(amount) AS total FROM sales GROUP BY region) s ORDER BY region;
+SELECT * FROM (SELECT rep, month, row_number() OVER (PARTITION BY rep ORDER BY month DESC) AS rn FROM sales) t WHERE rn = 1 ORDER BY rep;
+SELECT rep, sum(units) OVER (ORDER BY rep ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING) FROM sales ORDER BY rep, month;
+SELECT rep, nth_value(month, 2) OVER (PARTITION BY rep ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM sales ORDER BY rep, month;
+SELECT rep, ntile(0) OVER (ORDER BY rep) FROM sales;
+SELECT rep, sum(units) OVER (ORDER BY month RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM sales ORDER BY rep, month;
+SELECT row_number() OVER (ORDER BY rep) FROM sales WHERE false;
