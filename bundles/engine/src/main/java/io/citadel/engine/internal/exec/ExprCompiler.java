@@ -38,6 +38,26 @@ public final class ExprCompiler {
     this.statementMillis = statementMillis;
   }
 
+  /** The catalog's index and constraint definitions by oid, for pg_get_indexdef and the like. */
+  private java.util.function.Supplier<java.util.Map<Long, String>> catalogDefinitions =
+      java.util.Map::of;
+
+  /** Where pg_get_indexdef and pg_get_constraintdef look definitions up (built when first used). */
+  public ExprCompiler withCatalog(
+      java.util.function.Supplier<java.util.Map<Long, String>> definitions) {
+    java.util.Map<Long, String>[] once = new java.util.Map[1];
+    this.catalogDefinitions =
+        () -> {
+          synchronized (once) {
+            if (once[0] == null) {
+              once[0] = definitions.get();
+            }
+            return once[0];
+          }
+        };
+    return this;
+  }
+
   public Expr compile(RexNode node) {
     if (node instanceof RexInputRef ref) {
       return new InputRef(ref.getIndex(), Types.of(ref.getType()));
@@ -110,6 +130,14 @@ public final class ExprCompiler {
     switch (kind) {
       case SEARCH:
         return compile(RexUtil.expandSearch(rexBuilder, null, call));
+      case ARRAY_VALUE_CONSTRUCTOR:
+        {
+          List<Expr> elements = new ArrayList<>();
+          for (RexNode o : ops) {
+            elements.add(compile(o));
+          }
+          return ArrayText.constructor(elements, type);
+        }
       case PLUS:
       case MINUS:
       case TIMES:
@@ -250,6 +278,9 @@ public final class ExprCompiler {
     }
     if (TextFunctions.supports(name)) {
       return new TextFunctions(name, args, type);
+    }
+    if (CatalogFunctions.supports(name)) {
+      return new CatalogFunctions(name, args, type, catalogDefinitions);
     }
     if (DateFunctions.supports(name)) {
       return new DateFunctions(name, args, type);

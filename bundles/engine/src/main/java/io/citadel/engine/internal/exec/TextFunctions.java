@@ -67,7 +67,19 @@ final class TextFunctions implements Expr {
           "HAS_SCHEMA_PRIVILEGE",
           "HAS_DATABASE_PRIVILEGE",
           "PG_ENCODING_TO_CHAR",
-          "PG_BACKEND_PID");
+          "PG_BACKEND_PID",
+          "PG_GET_STATISTICSOBJDEF_COLUMNS",
+          "PG_GET_PARTKEYDEF",
+          "PG_GET_FUNCTION_RESULT",
+          "PG_GET_FUNCTION_ARGUMENTS",
+          "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
+          "PG_RELATION_IS_PUBLISHABLE",
+          "PG_TABLESPACE_LOCATION",
+          "PG_GET_SERIAL_SEQUENCE",
+          "HAS_ANY_COLUMN_PRIVILEGE",
+          "HAS_FUNCTION_PRIVILEGE",
+          "QUOTE_IDENT",
+          "ARRAY_TO_STRING");
 
   /** What version() answers: PostgreSQL's form, which clients parse for the version number. */
   static final String VERSION =
@@ -86,7 +98,14 @@ final class TextFunctions implements Expr {
     this.args = args;
     this.type = type;
     this.strict =
-        !Set.of("CONCAT", "CONCAT_WS", "FORMAT", "FORMAT_TYPE", "CURRENT_SETTING").contains(name);
+        !Set.of(
+                "CONCAT",
+                "CONCAT_WS",
+                "FORMAT",
+                "FORMAT_TYPE",
+                "CURRENT_SETTING",
+                "ARRAY_TO_STRING")
+            .contains(name);
   }
 
   static boolean supports(String name) {
@@ -154,7 +173,7 @@ final class TextFunctions implements Expr {
       case "CURRENT_SETTING" -> currentSetting(v);
       case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE" -> 1L;
       // every object belongs to the engine's owner, as pg_class.relowner says
-      case "PG_GET_USERBYID" -> "citadel";
+      case "PG_GET_USERBYID" -> num(v[0]) == 6171 ? "pg_database_owner" : "citadel";
       case "FORMAT_TYPE" ->
           v[0] == null
               ? null
@@ -165,9 +184,34 @@ final class TextFunctions implements Expr {
       case "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE" -> 1L;
       case "PG_ENCODING_TO_CHAR" -> num(v[0]) == 6 ? "UTF8" : "";
       case "PG_BACKEND_PID" -> ProcessHandle.current().pid() & 0x7fffffffL;
+      case "PG_GET_STATISTICSOBJDEF_COLUMNS",
+          "PG_GET_PARTKEYDEF",
+          "PG_GET_FUNCTION_RESULT",
+          "PG_GET_FUNCTION_ARGUMENTS",
+          "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
+          "PG_TABLESPACE_LOCATION",
+          "PG_GET_SERIAL_SEQUENCE" ->
+          null;
+      case "PG_RELATION_IS_PUBLISHABLE" -> 0L;
+      case "HAS_ANY_COLUMN_PRIVILEGE", "HAS_FUNCTION_PRIVILEGE" -> 1L;
+      case "QUOTE_IDENT" -> quoteIdent(str(v[0]));
+      case "ARRAY_TO_STRING" ->
+          v[0] == null || v[1] == null
+              ? null
+              : ArrayText.toString(str(v[0]), str(v[1]), v.length > 2 ? str(v[2]) : null);
       default ->
           throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, name + " is not supported");
     };
+  }
+
+  /** quote_ident: double quotes unless the name is lower-case letters, digits and _ only. */
+  static String quoteIdent(String s) {
+    boolean plain = !s.isEmpty() && (Character.isLowerCase(s.charAt(0)) || s.charAt(0) == '_');
+    for (int i = 0; plain && i < s.length(); i++) {
+      char c = s.charAt(i);
+      plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+    return plain ? s : '"' + s.replace("\"", "\"\"") + '"';
   }
 
   private static String currentSetting(Object[] v) {

@@ -3,6 +3,7 @@ package io.citadel.engine.internal.sql;
 import io.citadel.engine.internal.storage.ColumnDef;
 import io.citadel.engine.internal.storage.Constraints;
 import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.storage.Table;
 import io.citadel.engine.internal.storage.TableDef;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
@@ -89,15 +90,45 @@ final class Ddl {
       unique.add(new Constraints.Key(name, cols));
     }
 
+    /**
+     * A CHECK constraint, named as PostgreSQL names one left unnamed: the table, the column it is
+     * on (for a table's constraint, the first column its expression names), "check", and a number
+     * when that name is taken.
+     */
     void check(String name, String expression, Integer column) {
       if (name == null) {
-        name =
-            table
-                + (column != null ? "_" + columns.get(column).name() : "")
-                + "_check"
-                + (checks.isEmpty() || column != null ? "" : Integer.toString(checks.size()));
+        String on = column != null ? columns.get(column).name() : firstColumnIn(expression);
+        String base = table + (on != null ? "_" + on : "") + "_check";
+        name = base;
+        for (int n = 1; taken(name); n++) {
+          name = base + n;
+        }
       }
       checks.add(new Constraints.Check(name, expression));
+    }
+
+    private boolean taken(String name) {
+      return checks.stream().anyMatch(c -> c.name().equals(name))
+          || unique.stream().anyMatch(k -> k.name().equals(name));
+    }
+
+    private String firstColumnIn(String expression) {
+      try {
+        Tokens t = new Tokens(expression);
+        for (int k = 0; t.peek(k).kind() != Tokens.Kind.END; k++) {
+          Tokens.Token tok = t.peek(k);
+          if (tok.kind() == Tokens.Kind.WORD || tok.kind() == Tokens.Kind.QUOTED_IDENT) {
+            for (Store.NewColumn c : columns) {
+              if (c.name().equals(tok.text())) {
+                return c.name();
+              }
+            }
+          }
+        }
+      } catch (SqlException e) {
+        // the expression's own error is reported when it is checked
+      }
+      return null;
     }
 
     List<Store.NewColumn> finalColumns() {
@@ -348,12 +379,10 @@ final class Ddl {
       t.accept("concurrently");
       boolean ifExists = t.accept("if") && acceptExists(t);
       String index = t.identifier("an index name");
+      t.accept("cascade");
+      t.accept("restrict");
       t.expectEnd();
-      return QueryResult.command(
-          "DROP INDEX",
-          ifExists
-              ? List.of()
-              : List.of("index \"" + index + "\" was never stored: nothing to drop"));
+      return dropIndex(engine, index, ifExists);
     }
     t.expect("table");
     boolean ifExists = false;
@@ -372,9 +401,50 @@ final class Ddl {
     for (String name : names) {
       if (!engine.store().dropTable(name, ifExists)) {
         notices.add("table \"" + name + "\" does not exist, skipping");
+      } else {
+        Indexes.dropFor(engine.store(), name);
       }
     }
     return QueryResult.command("DROP TABLE", notices);
+  }
+
+  /**
+   * DROP INDEX: a plain index goes from the catalog; one that enforces a unique key takes the key
+   * with it, as in PostgreSQL (a primary key's index is refused: drop the constraint instead).
+   */
+  private static QueryResult dropIndex(Engine engine, String index, boolean ifExists) {
+    Store store = engine.store();
+    if (Indexes.of(store).containsKey(index)) {
+      store.putMeta(Indexes.PREFIX + index, "");
+      return QueryResult.command("DROP INDEX", List.of());
+    }
+    for (Table table : store.tables()) {
+      TableDef def = table.def();
+      Constraints c = def.constraints();
+      if (c.primaryKey() != null && c.primaryKey().name().equals(index)) {
+        throw new SqlException(
+            "2BP01",
+            "cannot drop index "
+                + index
+                + " because constraint "
+                + index
+                + " on table "
+                + def.name()
+                + " requires it");
+      }
+      for (Constraints.Key k : c.unique()) {
+        if (k.name().equals(index)) {
+          store.redefine(def.name(), d -> d.withConstraints(d.constraints().withoutKey(index)));
+          return QueryResult.command("DROP INDEX", List.of());
+        }
+      }
+    }
+    if (!ifExists) {
+      throw new SqlException(
+          SqlException.UNDEFINED_OBJECT, "index \"" + index + "\" does not exist");
+    }
+    return QueryResult.command(
+        "DROP INDEX", List.of("index \"" + index + "\" does not exist, skipping"));
   }
 
   private static boolean acceptExists(Tokens t) {
@@ -390,9 +460,11 @@ final class Ddl {
     boolean unique = t.accept("unique");
     t.expect("index");
     t.accept("concurrently");
+    boolean ifNotExists = false;
     if (t.accept("if")) {
       t.expect("not");
       t.expect("exists");
+      ifNotExists = true;
     }
     String index = t.peek().text().equals("on") ? null : t.identifier("an index name");
     t.expect("on");
@@ -419,9 +491,20 @@ final class Ddl {
       }
       ids.add(def.columns().get(i).id());
     }
+    String name = index != null ? index : table + "_" + String.join("_", cols) + "_idx";
+    if (Indexes.exists(engine.store(), name)) {
+      if (ifNotExists) {
+        return QueryResult.command(
+            "CREATE INDEX", List.of("relation \"" + name + "\" already exists, skipping"));
+      }
+      throw new SqlException(
+          SqlException.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+    }
     if (unique) {
-      String name = index != null ? index : table + "_" + String.join("_", cols) + "_idx";
       engine.store().redefine(table, d -> d.withConstraints(d.constraints().withUnique(name, ids)));
+    } else {
+      // nothing to build: scans keep min and max per fragment; the catalog lists it
+      engine.store().putMeta(Indexes.PREFIX + name, new Indexes.Index(table, cols).encode());
     }
     return QueryResult.command("CREATE INDEX", List.of());
   }

@@ -108,6 +108,53 @@ final class PgFunctions {
           fn("PG_TYPE_IS_VISIBLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.NUMERIC),
           fn("PG_FUNCTION_IS_VISIBLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.NUMERIC),
           fn("PG_GET_USERBYID", TEXT, OperandTypes.NUMERIC),
+          // objects Citadel has none of: extended statistics, publications, partitions,
+          // functions with arguments; asked about one, these answer as PostgreSQL does for an
+          // oid it does not know (NULL) or for a table it cannot publish (false)
+          fn(
+              "PG_GET_STATISTICSOBJDEF_COLUMNS",
+              ReturnTypes.VARCHAR_FORCE_NULLABLE,
+              OperandTypes.NUMERIC),
+          fn("PG_GET_PARTKEYDEF", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.NUMERIC),
+          fn("PG_GET_FUNCTION_RESULT", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.NUMERIC),
+          fn("PG_GET_FUNCTION_ARGUMENTS", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.NUMERIC),
+          fn(
+              "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
+              ReturnTypes.VARCHAR_FORCE_NULLABLE,
+              OperandTypes.NUMERIC),
+          fn("PG_RELATION_IS_PUBLISHABLE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.ANY),
+          fn("PG_TABLESPACE_LOCATION", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.NUMERIC),
+          fn(
+              "PG_GET_SERIAL_SEQUENCE",
+              ReturnTypes.VARCHAR_FORCE_NULLABLE,
+              OperandTypes.STRING_STRING),
+          fn("HAS_ANY_COLUMN_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
+          fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
+          fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
+          // over an array, or an array's text form (the catalog's array columns, for now)
+          fn(
+              "ARRAY_TO_STRING",
+              ReturnTypes.VARCHAR_FORCE_NULLABLE,
+              OperandTypes.or(
+                  OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.CHARACTER),
+                  OperandTypes.family(
+                      SqlTypeFamily.ARRAY, SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER),
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER),
+                  OperandTypes.family(
+                      SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER))),
+          fn(
+              "PG_GET_INDEXDEF",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.NUMERIC,
+                  OperandTypes.family(
+                      SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC, SqlTypeFamily.BOOLEAN))),
+          fn(
+              "PG_GET_CONSTRAINTDEF",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.NUMERIC,
+                  OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.BOOLEAN))),
           fn("FORMAT_TYPE", TEXT, OperandTypes.NUMERIC_NUMERIC),
           fn(
               "PG_GET_EXPR",

@@ -83,6 +83,86 @@ public final class SqlPlanner {
    * estimated cost (row counts from the tables, selectivity from the conditions) — a query that
    * lists its tables as {@code FROM dim1, dim2, fact} must not start with a cross product.
    */
+  /**
+   * What reads an empty relation is empty: the system catalog's empty tables (pg_policy,
+   * pg_inherits, pg_publication ...) are replaced by empty values first, so that the parts of a
+   * client's catalog query over them (often the parts using features Citadel does not execute) go
+   * with them.
+   */
+  private static final HepProgram PRUNE_EMPTY =
+      new HepProgramBuilder()
+          .addMatchOrder(org.apache.calcite.plan.hep.HepMatchOrder.BOTTOM_UP)
+          .addRuleCollection(
+              List.of(
+                  org.apache.calcite.rel.rules.PruneEmptyRules.PROJECT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.FILTER_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.SORT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.AGGREGATE_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.JOIN_LEFT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.JOIN_RIGHT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.CORRELATE_LEFT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.CORRELATE_RIGHT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.UNION_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.INTERSECT_INSTANCE,
+                  org.apache.calcite.rel.rules.PruneEmptyRules.MINUS_INSTANCE))
+          .build();
+
+  /** Scans of the system catalog's tables that hold no rows, as empty values. */
+  private static final class EmptyCatalogTables extends org.apache.calcite.rel.RelShuttleImpl {
+    @Override
+    public RelNode visit(org.apache.calcite.rel.core.TableScan scan) {
+      List<String> name = scan.getTable().getQualifiedName();
+      boolean catalog =
+          name.size() > 1
+              && (name.get(name.size() - 2).equals("pg_catalog")
+                  || name.get(name.size() - 2).equals("information_schema"));
+      CitadelTable t = scan.getTable().unwrap(CitadelTable.class);
+      if (catalog && t != null && t.version().liveRows() == 0) {
+        return org.apache.calcite.rel.logical.LogicalValues.createEmpty(
+            scan.getCluster(), scan.getRowType());
+      }
+      return scan;
+    }
+  }
+
+  /**
+   * {@code ARRAY(subquery)} over nothing (the subquery read only empty catalog tables, as psql's
+   * {@code \du} does of pg_auth_members) is the empty array: the correlate that would run it per
+   * row becomes a projection of '{}'.
+   */
+  private static final class EmptyArraySubqueries extends org.apache.calcite.rel.RelShuttleImpl {
+    @Override
+    public RelNode visit(org.apache.calcite.rel.logical.LogicalCorrelate correlate) {
+      return rewrite(super.visit(correlate));
+    }
+
+    @Override
+    public RelNode visit(RelNode other) {
+      return rewrite(super.visit(other));
+    }
+
+    private static RelNode rewrite(RelNode rel) {
+      if (!(rel instanceof org.apache.calcite.rel.core.Correlate c)
+          || c.getJoinType() == org.apache.calcite.rel.core.JoinRelType.SEMI
+          || c.getJoinType() == org.apache.calcite.rel.core.JoinRelType.ANTI
+          || !(c.getRight() instanceof org.apache.calcite.rel.core.Collect collect)
+          || !(collect.getInput() instanceof org.apache.calcite.rel.core.Values v)
+          || !v.getTuples().isEmpty()) {
+        return rel;
+      }
+      org.apache.calcite.rex.RexBuilder rex = c.getCluster().getRexBuilder();
+      List<org.apache.calcite.rex.RexNode> exprs = new java.util.ArrayList<>();
+      for (int i = 0; i < c.getLeft().getRowType().getFieldCount(); i++) {
+        exprs.add(rex.makeInputRef(c.getLeft(), i));
+      }
+      for (org.apache.calcite.rel.type.RelDataTypeField f : collect.getRowType().getFieldList()) {
+        exprs.add(rex.makeAbstractCast(f.getType(), rex.makeLiteral("{}")));
+      }
+      return org.apache.calcite.rel.logical.LogicalProject.create(
+          c.getLeft(), List.of(), exprs, c.getRowType().getFieldNames(), java.util.Set.of());
+    }
+  }
+
   /** Window functions out of projections into window operators. */
   private static final HepProgram WINDOWS =
       new HepProgramBuilder()
@@ -119,6 +199,38 @@ public final class SqlPlanner {
   private final RelOptCluster cluster;
 
   private final Map<String, String> views;
+  private final SystemCatalog system;
+
+  /** A view's columns, from planning its query; none if it cannot be planned now. */
+  private static List<SystemCatalog.ViewColumn> viewColumns(
+      Store store, io.citadel.engine.internal.auth.UserStore users, String view) {
+    String stored = store.meta(Views.PREFIX + view);
+    if (stored == null || stored.isEmpty()) {
+      return List.of();
+    }
+    Views.Definition d = Views.Definition.decode(stored);
+    try {
+      SqlPlanner planner = new SqlPlanner(store, users);
+      RelRoot root = planner.plan(parse(d.query()), d.query());
+      List<String> names = d.columns().isEmpty() ? planner.columnNames(root) : d.columns();
+      List<SystemCatalog.ViewColumn> out = new java.util.ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        out.add(
+            new SystemCatalog.ViewColumn(
+                names.get(i),
+                io.citadel.engine.internal.exec.Types.of(
+                    root.validatedRowType.getFieldList().get(i).getType())));
+      }
+      return out;
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** The catalog's index and constraint definitions by oid (see {@link SystemCatalog}). */
+  Map<Long, String> catalogDefinitions() {
+    return system.definitions();
+  }
 
   public SqlPlanner(Store store) {
     this(store, null);
@@ -134,7 +246,9 @@ public final class SqlPlanner {
     for (Table t : store.tables()) {
       tables.put(t.def().name(), new CitadelTable(t.version()));
     }
-    SystemCatalog system = new SystemCatalog(store, users, views);
+    SystemCatalog system =
+        new SystemCatalog(store, users, views, view -> viewColumns(store, users, view));
+    this.system = system;
     CalciteSchema root = CalciteSchema.createRootSchema(false, false);
     Map<String, org.apache.calcite.schema.Table> map = new HashMap<>(tables);
     Map<String, org.apache.calcite.schema.Table> pgCatalog =
@@ -396,10 +510,13 @@ public final class SqlPlanner {
     RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);
     rel = RelDecorrelator.decorrelateQuery(rel, builder);
     rel = converter.trimUnusedFields(true, rel);
+    rel = run(PRUNE_EMPTY, rel.accept(new EmptyCatalogTables()));
     rel = run(PUSH_DOWN, rel);
     rel = run(JOIN_ORDER, rel);
     rel = run(PUSH_DOWN, rel);
     rel = run(WINDOWS, rel);
+    // last: no rule after it may fold its casts, which Calcite cannot evaluate itself
+    rel = rel.accept(new EmptyArraySubqueries());
     return root.withRel(rel);
   }
 
@@ -452,6 +569,21 @@ public final class SqlPlanner {
    * b)}: the executor has no array values, and these need none.
    */
   private static final class AnyArray extends org.apache.calcite.sql.util.SqlShuttle {
+    /**
+     * An escape string ({@code E'a\nb'}, which psql sends) comes from the grammar in another
+     * character set than the other strings, and would not compare or concatenate with them: it is
+     * made a plain string of the same characters.
+     */
+    @Override
+    public SqlNode visit(org.apache.calcite.sql.SqlLiteral literal) {
+      if (literal instanceof org.apache.calcite.sql.SqlCharStringLiteral c
+          && c.getNlsString().getCharsetName() != null) {
+        return org.apache.calcite.sql.SqlLiteral.createCharString(
+            c.getNlsString().getValue(), c.getParserPosition());
+      }
+      return literal;
+    }
+
     @Override
     public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
       SqlNode visited = super.visit(call);

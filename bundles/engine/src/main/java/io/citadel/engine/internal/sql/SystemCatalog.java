@@ -35,6 +35,10 @@ final class SystemCatalog {
   static final int VIEW_OID_BASE = 1_000_000;
   static final int DATABASE_OID = 16_383;
   static final int OWNER_OID = 10;
+
+  /** The predefined role pg_database_owner, which owns schema public. */
+  static final int DATABASE_OWNER_OID = 6171;
+
   static final String DATABASE = "citadel";
 
   private static final ColumnType OID = ColumnType.INTEGER;
@@ -51,10 +55,24 @@ final class SystemCatalog {
   private final Map<String, Supplier<TableVersion>> pgCatalog = new LinkedHashMap<>();
   private final Map<String, Supplier<TableVersion>> informationSchema = new LinkedHashMap<>();
 
-  SystemCatalog(Store store, UserStore users, Map<String, String> views) {
+  /** A view's result columns: names and types, as planning its query gives them. */
+  record ViewColumn(String name, ColumnType type) {}
+
+  private final java.util.function.Function<String, List<ViewColumn>> viewColumns;
+
+  /**
+   * @param viewColumns plans a view's query for its columns (empty when it cannot be planned now,
+   *     say a table it reads was dropped)
+   */
+  SystemCatalog(
+      Store store,
+      UserStore users,
+      Map<String, String> views,
+      java.util.function.Function<String, List<ViewColumn>> viewColumns) {
     this.store = store;
     this.users = users;
     this.views = views;
+    this.viewColumns = viewColumns;
     pgCatalog.put("pg_namespace", this::pgNamespace);
     pgCatalog.put("pg_class", this::pgClass);
     pgCatalog.put("pg_attribute", this::pgAttribute);
@@ -74,11 +92,10 @@ final class SystemCatalog {
     pgCatalog.put("pg_indexes", this::pgIndexes);
     pgCatalog.put("pg_auth_members", this::pgAuthMembers);
     pgCatalog.put("pg_collation", this::pgCollation);
-    pgCatalog.put("pg_inherits", this::pgInherits);
-    pgCatalog.put("pg_policy", this::pgPolicy);
-    pgCatalog.put("pg_trigger", this::pgTrigger);
-    pgCatalog.put("pg_statistic_ext", this::pgStatisticExt);
-    pgCatalog.put("pg_publication", this::pgPublication);
+    pgCatalog.put("pg_tablespace", SystemCatalog::pgTablespace);
+    for (String name : new java.util.TreeSet<>(EMPTY.keySet())) {
+      pgCatalog.put(name, () -> empty(name));
+    }
     informationSchema.put("schemata", this::schemata);
     informationSchema.put("tables", this::tables);
     informationSchema.put("columns", this::columns);
@@ -106,6 +123,9 @@ final class SystemCatalog {
   }
 
   // ------------------------------------------------------------------------------ helpers
+
+  /** Plain indexes' oids: this plus their place in name order. */
+  private static final int PLAIN_INDEX_OID_BASE = 950_000_000;
 
   static int tableOid(TableDef def) {
     return TABLE_OID_BASE + 2 * def.id();
@@ -141,6 +161,59 @@ final class SystemCatalog {
     int k = 0;
     for (Constraints.Key u : c.unique()) {
       out.add(new KeyIndex(u, false, 900_000_000 + def.id() * 1000 + k++));
+    }
+    return out;
+  }
+
+  /** A plain index (see {@link Indexes}) with its table and oid. */
+  private record PlainIndex(String name, TableDef table, List<Integer> columnIds, int oid) {}
+
+  private List<PlainIndex> plainIndexes() {
+    List<PlainIndex> out = new ArrayList<>();
+    int n = 0;
+    for (Map.Entry<String, Indexes.Index> e : Indexes.of(store).entrySet()) {
+      TableDef def = store.table(e.getValue().table()).def();
+      List<Integer> ids = new ArrayList<>();
+      for (String c : e.getValue().columns()) {
+        ids.add(def.columns().get(def.indexOf(c)).id());
+      }
+      out.add(new PlainIndex(e.getKey(), def, ids, PLAIN_INDEX_OID_BASE + n++));
+    }
+    return out;
+  }
+
+  private static String indexDef(String name, boolean unique, TableDef def, List<Integer> ids) {
+    return (unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ")
+        + name
+        + " ON public."
+        + def.name()
+        + " USING btree ("
+        + String.join(", ", def.columnNames(ids))
+        + ")";
+  }
+
+  /**
+   * What pg_get_indexdef and pg_get_constraintdef answer, by oid: each index's CREATE INDEX and
+   * each constraint's definition.
+   */
+  Map<Long, String> definitions() {
+    Map<Long, String> out = new java.util.HashMap<>();
+    for (TableDef def : userTables()) {
+      for (KeyIndex k : keyIndexes(def)) {
+        out.put((long) k.oid(), indexDef(k.key().name(), true, def, k.key().columns()));
+        out.put(
+            (long) k.oid() + 100_000_000L,
+            (k.primary() ? "PRIMARY KEY (" : "UNIQUE (")
+                + String.join(", ", def.columnNames(k.key().columns()))
+                + ")");
+      }
+      int n = 0;
+      for (Constraints.Check c : def.constraints().checks()) {
+        out.put((long) (800_000_000 + def.id() * 1000 + n++), "CHECK (" + c.expression() + ")");
+      }
+    }
+    for (PlainIndex p : plainIndexes()) {
+      out.put((long) p.oid(), indexDef(p.name(), false, p.table(), p.columnIds()));
     }
     return out;
   }
@@ -192,7 +265,8 @@ final class SystemCatalog {
   private TableVersion pgNamespace() {
     List<Object[]> rows = new ArrayList<>();
     rows.add(new Object[] {(long) PG_CATALOG, "pg_catalog", (long) OWNER_OID});
-    rows.add(new Object[] {(long) PUBLIC, "public", (long) OWNER_OID});
+    // as from PostgreSQL 15: public belongs to whoever owns the database
+    rows.add(new Object[] {(long) PUBLIC, "public", (long) DATABASE_OWNER_OID});
     rows.add(new Object[] {(long) INFORMATION_SCHEMA, "information_schema", (long) OWNER_OID});
     return VirtualTable.of(
         "pg_namespace", List.of(col("oid", OID), col("nspname", NAME), col("nspowner", OID)), rows);
@@ -219,6 +293,9 @@ final class SystemCatalog {
       for (KeyIndex k : keys) {
         rows.add(classRow(k.oid(), k.key().name(), "i", k.key().columns().size(), false, 0, live));
       }
+    }
+    for (PlainIndex p : plainIndexes()) {
+      rows.add(classRow(p.oid(), p.name(), "i", p.columnIds().size(), false, 0, 0));
     }
     for (String v : viewNames()) {
       rows.add(classRow(viewOid(v), v, "v", 0, false, 0, 0));
@@ -364,6 +441,30 @@ final class SystemCatalog {
         }
       }
     }
+    for (String v : viewNames()) {
+      int num = 1;
+      for (ViewColumn c : viewColumns.apply(v)) {
+        ColumnType t = c.type();
+        rows.add(
+            new Object[] {
+              (long) viewOid(v),
+              c.name(),
+              (long) typeOid(t),
+              (long) t.pgLength(),
+              (long) num++,
+              (long) t.pgTypeModifier(),
+              0L,
+              0L,
+              0L,
+              "",
+              "",
+              0L,
+              1L,
+              0L,
+              null
+            });
+      }
+    }
     return VirtualTable.of(
         "pg_attribute",
         List.of(
@@ -490,6 +591,25 @@ final class SystemCatalog {
             });
       }
     }
+    for (PlainIndex p : plainIndexes()) {
+      rows.add(
+          new Object[] {
+            (long) p.oid(),
+            (long) tableOid(p.table()),
+            (long) p.columnIds().size(),
+            0L,
+            0L,
+            0L,
+            1L,
+            1L,
+            0L,
+            1L,
+            1L,
+            int2vector(attnums(p.table(), p.columnIds())),
+            null,
+            null
+          });
+    }
     return VirtualTable.of(
         "pg_index",
         List.of(
@@ -506,8 +626,11 @@ final class SystemCatalog {
             col("indislive", BOOL),
             col("indkey", TEXT),
             col("indexprs", TEXT),
-            col("indpred", TEXT)),
-        rows);
+            col("indpred", TEXT),
+            col("indisreplident", BOOL),
+            col("indnullsnotdistinct", BOOL),
+            col("indcheckxmin", BOOL)),
+        appended(rows, 0L, 0L, 0L));
   }
 
   private TableVersion pgConstraint() {
@@ -556,8 +679,27 @@ final class SystemCatalog {
             col("conindid", OID),
             col("conkey", TEXT),
             col("conbin", TEXT),
-            col("condef", TEXT)),
-        rows);
+            col("condef", TEXT),
+            col("condeferrable", BOOL),
+            col("condeferred", BOOL),
+            col("convalidated", BOOL),
+            col("confrelid", OID),
+            col("conislocal", BOOL),
+            col("coninhcount", INT4),
+            col("connoinherit", BOOL),
+            col("conparentid", OID)),
+        appended(rows, 0L, 0L, 1L, 0L, 1L, 0L, 0L, 0L));
+  }
+
+  /** Each row with the same values added after its own: columns every row of a table shares. */
+  private static List<Object[]> appended(List<Object[]> rows, Object... values) {
+    List<Object[]> out = new ArrayList<>(rows.size());
+    for (Object[] r : rows) {
+      Object[] x = java.util.Arrays.copyOf(r, r.length + values.length);
+      System.arraycopy(values, 0, x, r.length, values.length);
+      out.add(x);
+    }
+    return out;
   }
 
   private TableVersion pgAttrdef() {
@@ -787,15 +929,19 @@ final class SystemCatalog {
               def.name(),
               k.key().name(),
               null,
-              "CREATE UNIQUE INDEX "
-                  + k.key().name()
-                  + " ON public."
-                  + def.name()
-                  + " USING btree ("
-                  + String.join(", ", def.columnNames(k.key().columns()))
-                  + ")"
+              indexDef(k.key().name(), true, def, k.key().columns())
             });
       }
+    }
+    for (PlainIndex p : plainIndexes()) {
+      rows.add(
+          new Object[] {
+            "public",
+            p.table().name(),
+            p.name(),
+            null,
+            indexDef(p.name(), false, p.table(), p.columnIds())
+          });
     }
     return VirtualTable.of(
         "pg_indexes",
@@ -818,53 +964,109 @@ final class SystemCatalog {
         rows);
   }
 
-  /** Catalogs of features Citadel does not have (inheritance, row security, triggers ...). */
-  private static TableVersion empty(String name, Column... columns) {
-    return VirtualTable.of(name, List.of(columns), List.of());
+  /**
+   * Catalogs of what Citadel does not have (inheritance, row security, triggers, publications,
+   * extensions, sequences of their own ...): always empty, with the columns clients read, each
+   * "name type" (an array column is its text form for now).
+   */
+  private static final Map<String, String> EMPTY =
+      Map.ofEntries(
+          Map.entry(
+              "pg_inherits", "inhrelid oid, inhparent oid, inhseqno int4, inhdetachpending bool"),
+          Map.entry(
+              "pg_policy",
+              "oid oid, polname name, polrelid oid, polcmd text, polpermissive bool, polroles text,"
+                  + " polqual text, polwithcheck text"),
+          Map.entry(
+              "pg_trigger",
+              "oid oid, tgrelid oid, tgname name, tgenabled text, tgisinternal bool, tgparentid oid,"
+                  + " tgfoid oid, tgtype int2, tgconstraint oid"),
+          Map.entry(
+              "pg_statistic_ext",
+              "oid oid, stxrelid oid, stxname name, stxnamespace oid, stxowner oid, stxstattarget"
+                  + " int4, stxkeys text, stxkind text, stxexprs text"),
+          Map.entry(
+              "pg_publication",
+              "oid oid, pubname name, pubowner oid, puballtables bool, pubinsert bool, pubupdate"
+                  + " bool, pubdelete bool, pubtruncate bool, pubviaroot bool"),
+          Map.entry(
+              "pg_publication_rel", "oid oid, prpubid oid, prrelid oid, prqual text, prattrs text"),
+          Map.entry("pg_publication_namespace", "oid oid, pnpubid oid, pnnspid oid"),
+          Map.entry(
+              "pg_extension",
+              "oid oid, extname name, extowner oid, extnamespace oid, extrelocatable bool,"
+                  + " extversion text, extconfig text, extcondition text"),
+          Map.entry(
+              "pg_sequence",
+              "seqrelid oid, seqtypid oid, seqstart int8, seqincrement int8, seqmax int8, seqmin"
+                  + " int8, seqcache int8, seqcycle bool"),
+          Map.entry("pg_enum", "oid oid, enumtypid oid, enumsortorder float4, enumlabel name"),
+          Map.entry(
+              "pg_matviews",
+              "schemaname name, matviewname name, matviewowner name, tablespace name, hasindexes"
+                  + " bool, ispopulated bool, definition text"),
+          Map.entry(
+              "pg_partitioned_table",
+              "partrelid oid, partstrat text, partnatts int2, partdefid oid, partattrs text"),
+          Map.entry("pg_foreign_table", "ftrelid oid, ftserver oid, ftoptions text"),
+          Map.entry(
+              "pg_foreign_server",
+              "oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, srvversion text,"
+                  + " srvacl text, srvoptions text"),
+          Map.entry(
+              "pg_event_trigger",
+              "oid oid, evtname name, evtevent name, evtowner oid, evtfoid oid, evtenabled text"),
+          Map.entry(
+              "pg_aggregate",
+              "aggfnoid oid, aggkind text, aggnumdirectargs int2, aggtransfn oid, aggfinalfn oid"),
+          Map.entry(
+              "pg_rewrite",
+              "oid oid, rulename name, ev_class oid, ev_type text, ev_enabled text, is_instead"
+                  + " bool"),
+          Map.entry(
+              "pg_conversion",
+              "oid oid, conname name, connamespace oid, conowner oid, conforencoding int4,"
+                  + " contoencoding int4, conproc oid, condefault bool"),
+          Map.entry(
+              "pg_cast",
+              "oid oid, castsource oid, casttarget oid, castfunc oid, castcontext text,"
+                  + " castmethod text"),
+          Map.entry("pg_language", "oid oid, lanname name, lanowner oid, lanispl bool"));
+
+  /** PostgreSQL's two built-in tablespaces, which clients expect: all data lives in the first. */
+  private static TableVersion pgTablespace() {
+    return VirtualTable.of(
+        "pg_tablespace",
+        List.of(
+            col("oid", OID),
+            col("spcname", NAME),
+            col("spcowner", OID),
+            col("spcacl", TEXT),
+            col("spcoptions", TEXT)),
+        List.of(
+            new Object[] {1663L, "pg_default", (long) OWNER_OID, null, null},
+            new Object[] {1664L, "pg_global", (long) OWNER_OID, null, null}));
   }
 
-  private TableVersion pgInherits() {
-    return empty("pg_inherits", col("inhrelid", OID), col("inhparent", OID), col("inhseqno", INT4));
-  }
-
-  private TableVersion pgPolicy() {
-    return empty(
-        "pg_policy",
-        col("oid", OID),
-        col("polname", NAME),
-        col("polrelid", OID),
-        col("polcmd", TEXT),
-        col("polpermissive", BOOL),
-        col("polroles", TEXT),
-        col("polqual", TEXT),
-        col("polwithcheck", TEXT));
-  }
-
-  private TableVersion pgTrigger() {
-    return empty(
-        "pg_trigger",
-        col("oid", OID),
-        col("tgrelid", OID),
-        col("tgname", NAME),
-        col("tgenabled", TEXT),
-        col("tgisinternal", BOOL),
-        col("tgparentid", OID));
-  }
-
-  private TableVersion pgStatisticExt() {
-    return empty(
-        "pg_statistic_ext",
-        col("oid", OID),
-        col("stxrelid", OID),
-        col("stxname", NAME),
-        col("stxnamespace", OID),
-        col("stxkeys", TEXT),
-        col("stxkind", TEXT));
-  }
-
-  private TableVersion pgPublication() {
-    return empty(
-        "pg_publication", col("oid", OID), col("pubname", NAME), col("puballtables", BOOL));
+  private static TableVersion empty(String name) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : EMPTY.get(name).split(",")) {
+      String[] nt = c.strip().split(" ");
+      columns.add(
+          col(
+              nt[0],
+              switch (nt[1]) {
+                case "oid" -> OID;
+                case "name" -> NAME;
+                case "bool" -> BOOL;
+                case "int2" -> INT2;
+                case "int4" -> INT4;
+                case "int8" -> ColumnType.BIGINT;
+                case "float4" -> FLOAT4;
+                default -> TEXT;
+              }));
+    }
+    return VirtualTable.of(name, columns, List.of());
   }
 
   private TableVersion pgAuthMembers() {
@@ -938,6 +1140,30 @@ final class SystemCatalog {
                   : t.kind().isIntegral() ? Long.valueOf(0) : null,
               pgTypeName(t),
               identity ? "YES" : "NO"
+            });
+      }
+    }
+    for (String v : viewNames()) {
+      int pos = 1;
+      for (ViewColumn c : viewColumns.apply(v)) {
+        ColumnType t = c.type();
+        rows.add(
+            new Object[] {
+              DATABASE,
+              "public",
+              v,
+              c.name(),
+              (long) pos++,
+              null,
+              "YES",
+              dataType(t),
+              null,
+              t.kind() == TypeKind.DECIMAL ? Long.valueOf(t.precision()) : numericPrecision(t),
+              t.kind() == TypeKind.DECIMAL
+                  ? Long.valueOf(t.scale())
+                  : t.kind().isIntegral() ? Long.valueOf(0) : null,
+              pgTypeName(t),
+              "NO"
             });
       }
     }

@@ -52,7 +52,9 @@ public final class Translator {
 
   public Translator(SqlPlanner planner, long statementMillis) {
     this.planner = planner;
-    this.compiler = new ExprCompiler(planner.rexBuilder(), statementMillis);
+    this.compiler =
+        new ExprCompiler(planner.rexBuilder(), statementMillis)
+            .withCatalog(planner::catalogDefinitions);
   }
 
   public Expr compile(RexNode n) {

@@ -84,6 +84,17 @@ public record Constraints(
     return new Constraints(primaryKey, u, checks, defaults, identity);
   }
 
+  /** The constraints without the unique key of that name. */
+  public Constraints withoutKey(String name) {
+    List<Key> u = new ArrayList<>();
+    for (Key k : unique) {
+      if (!k.name().equals(name)) {
+        u.add(k);
+      }
+    }
+    return new Constraints(primaryKey, u, checks, defaults, identity);
+  }
+
   public Constraints withDefault(int id, String expression) {
     Map<Integer, String> d = new LinkedHashMap<>(defaults);
     if (expression == null) {

@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,43 +189,14 @@ class CopyProtocolTest {
   }
 
   private static String psql(boolean citadel, String script) throws Exception {
-    Path f = Files.createTempFile(dir, "script", ".sql");
-    Files.writeString(f, script);
-    List<String> cmd =
-        new ArrayList<>(List.of(psqlBinary(), "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"));
-    ProcessBuilder pb;
-    if (citadel) {
-      cmd.addAll(
-          List.of("-p", Integer.toString(server.port()), "-U", UserStore.ADMIN, "-d", "citadel"));
-      pb = new ProcessBuilder(cmd);
-      pb.environment()
-          .put(
-              "PGPASSWORD",
-              Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip());
-    } else {
-      cmd.addAll(
-          List.of("-p", Integer.toString(referee.port()), "-U", "referee", "-d", "postgres"));
-      pb = new ProcessBuilder(cmd);
-    }
-    cmd.addAll(List.of("-f", f.toString()));
-    pb.command(cmd).redirectErrorStream(true);
-    Process p = pb.start();
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("psql did not finish within 60 s");
-    }
-    assertEquals(0, p.exitValue(), output);
-    return output;
-  }
-
-  static String psqlBinary() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, "psql"))) {
-        return Path.of(d, "psql").toString();
-      }
-    }
-    throw new AssertionError("psql is not installed: itests/run-all-tests.sh installs it");
+    return citadel
+        ? PsqlClient.run(
+            dir,
+            server.port(),
+            UserStore.ADMIN,
+            Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip(),
+            "citadel",
+            script)
+        : PsqlClient.run(dir, referee.port(), "referee", null, "postgres", script);
   }
 }

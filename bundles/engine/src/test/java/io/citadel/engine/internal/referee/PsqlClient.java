@@ -1,0 +1,69 @@
+package io.citadel.engine.internal.referee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real psql client, run on a script against a server on loopback. */
+final class PsqlClient {
+  private PsqlClient() {}
+
+  static String binary() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, "psql"))) {
+        return Path.of(d, "psql").toString();
+      }
+    }
+    throw new AssertionError("psql is not installed: itests/run-all-tests.sh installs it");
+  }
+
+  /**
+   * Runs {@code script} (written to a file in {@code dir}) with psql, stopping at the first error;
+   * fails unless psql exits 0 within a minute. Answers what it printed.
+   *
+   * @param password null for none (the referee's trust authentication)
+   */
+  static String run(Path dir, int port, String user, String password, String db, String script)
+      throws Exception {
+    Path f = Files.createTempFile(dir, "script", ".sql");
+    Files.writeString(f, script);
+    Path out = Files.createTempFile(dir, "psql", ".out");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary(),
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                user,
+                "-d",
+                db,
+                "-f",
+                f.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(out.toFile());
+    if (password != null) {
+      pb.environment().put("PGPASSWORD", password);
+    }
+    pb.environment().put("PGCONNECT_TIMEOUT", "10");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("psql did not finish within 60 s");
+    }
+    String output = Files.readString(out, StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), output);
+    return output;
+  }
+}

@@ -1,0 +1,116 @@
+package io.citadel.engine.internal.referee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.citadel.engine.internal.auth.UserStore;
+import io.citadel.engine.internal.pgwire.PgServer;
+import io.citadel.engine.internal.sql.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * psql's describe commands, which read the system catalog with PostgreSQL's own queries, against
+ * Citadel and a real PostgreSQL server holding the same schema: what psql prints must be the same
+ * (the owner's name aside, which the two servers' superusers spell differently). {@code \l} and
+ * {@code \du} list each server's own databases and roles, so for those the command must succeed and
+ * name Citadel's.
+ */
+class PsqlMetaCommandsTest {
+  @TempDir static Path dir;
+  static PostgresServer referee;
+  static Engine engine;
+  static PgServer server;
+
+  private static final String SCHEMA =
+      String.join(
+          "\n",
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL DEFAULT 0, price"
+              + " NUMERIC(10,2), made DATE, tags TEXT UNIQUE, CHECK (qty >= 0));",
+          "CREATE INDEX t_made ON t (made);",
+          "CREATE TABLE \"Other\" (k BIGINT, note TEXT);",
+          "CREATE VIEW v AS SELECT id, made FROM t;");
+
+  /** The commands whose output must be PostgreSQL's, owner aside. */
+  private static final List<String> SAME =
+      List.of("\\dt", "\\di", "\\dv", "\\dn", "\\d t", "\\d v", "\\d \"Other\"", "\\df", "\\db");
+
+  @BeforeAll
+  static void start() throws Exception {
+    referee = PostgresServer.start();
+    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
+    server = PgServer.start(engine, PgServer.Settings.loopback(0));
+    postgres(SCHEMA);
+    citadel(SCHEMA);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (referee != null) {
+      referee.close();
+    }
+  }
+
+  private static String citadel(String script) throws Exception {
+    return PsqlClient.run(
+        dir,
+        server.port(),
+        UserStore.ADMIN,
+        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip(),
+        "citadel",
+        script);
+  }
+
+  private static String postgres(String script) throws Exception {
+    // the referee's superuser is "referee", as long as "citadel": psql's columns line up alike
+    return PsqlClient.run(dir, referee.port(), "referee", null, "postgres", script)
+        .replace("referee", UserStore.ADMIN);
+  }
+
+  @Test
+  void describeCommandsPrintWhatPostgresPrints() throws Exception {
+    StringBuilder differences = new StringBuilder();
+    for (String command : SAME) {
+      String expected = postgres(command + "\n");
+      String actual;
+      try {
+        actual = citadel(command + "\n");
+      } catch (AssertionError e) {
+        actual = "psql failed: " + e.getMessage() + "\n";
+      }
+      System.out.println("psql " + command + " on Citadel:\n" + actual);
+      if (!expected.equals(actual)) {
+        differences
+            .append("psql ")
+            .append(command)
+            .append("\n--- PostgreSQL\n")
+            .append(expected)
+            .append("--- Citadel\n")
+            .append(actual);
+      }
+    }
+    assertEquals("", differences.toString());
+  }
+
+  @Test
+  void databasesAndRolesListCitadels() throws Exception {
+    String databases = citadel("\\l\n");
+    assertTrue(databases.contains(" citadel ") && databases.contains("UTF8"), databases);
+    String roles = citadel("\\du\n");
+    assertTrue(roles.contains(" citadel ") && roles.contains("Superuser"), roles);
+    // PostgreSQL lists its procedural language; Citadel has no extensions
+    String extensions = citadel("\\dx\n");
+    assertTrue(extensions.contains("(0 rows)"), extensions);
+  }
+}
