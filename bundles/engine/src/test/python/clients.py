@@ -101,8 +101,10 @@ def sqlalchemy_core_and_orm():
         assert conn.execute(text("SELECT 1")).scalar() == 1
     names = inspect(engine).get_table_names()
     assert "py_items" in names, names
-    # inspect(engine).get_columns() is not here yet: SQLAlchemy's query needs json_build_object,
-    # pg_sequence and a column named DEFAULT, which Citadel does not have.
+    columns = {c["name"]: c for c in inspect(engine).get_columns("py_items")}
+    assert list(columns) == ["id", "name", "price"], columns
+    assert str(columns["price"]["type"]) == "NUMERIC(10, 2)", columns["price"]
+    assert columns["id"]["nullable"] is False and columns["name"]["nullable"] is True, columns
     md = MetaData()
     people = Table("py_people", md, Column("id", Integer, primary_key=True), Column("name", String(40)))
     md.create_all(engine)
@@ -139,6 +141,6 @@ check("psycopg2: execute, executemany, = ANY(list)", psycopg2_basics)
 check("psycopg2: rollback, a failed statement aborts the transaction", psycopg2_rollback)
 check("psycopg2: copy_expert and copy_from in, COPY TO STDOUT out", psycopg2_copy)
 check("psycopg2: server-side (named) cursor, itersize 1000 over 25,000 rows", psycopg2_server_side_cursor)
-check("SQLAlchemy: connect, inspect, Core and ORM", sqlalchemy_core_and_orm)
+check("SQLAlchemy: connect, inspect (table names, columns), Core and ORM", sqlalchemy_core_and_orm)
 check("pandas: to_sql and read_sql", pandas_round_trip)
 print("all Python client checks passed")

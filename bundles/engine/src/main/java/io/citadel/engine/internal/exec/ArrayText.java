@@ -124,4 +124,99 @@ final class ArrayText {
     }
     return b.toString();
   }
+
+  /** {@code array[i]}: the element at {@code i} (from 1), or NULL outside the array. */
+  static Expr element(Expr array, Expr index, ColumnType type) {
+    return new Expr() {
+      @Override
+      public Vec eval(Batch b) {
+        Vec a = array.eval(b);
+        Vec n = index.eval(b);
+        Object[] out = new Object[b.size];
+        for (int i = 0; i < b.size; i++) {
+          if (a.isNull(i) || n.isNull(i)) {
+            continue;
+          }
+          List<String> e = parse(a.string(i));
+          long at = ((Number) n.get(i)).longValue();
+          String v = at >= 1 && at <= e.size() ? e.get((int) at - 1) : null;
+          out[i] = v == null ? null : type.parse(v);
+        }
+        return Vectors.fromBoxed(type, out, b.size);
+      }
+
+      @Override
+      public ColumnType type() {
+        return type;
+      }
+    };
+  }
+
+  /**
+   * {@code x op ANY (array)} and {@code x op ALL (array)}, three-valued as in PostgreSQL: ANY is
+   * true if the comparison holds for some element, NULL if none holds and an element (or x) is
+   * NULL; ALL the converse. Elements compare with x as x's type reads them.
+   */
+  static Expr quantified(Expr value, Expr array, org.apache.calcite.sql.SqlKind op, boolean all) {
+    return new Expr() {
+      @Override
+      public Vec eval(Batch b) {
+        Vec x = value.eval(b);
+        Vec a = array.eval(b);
+        long[] out = new long[b.size];
+        boolean[] nulls = new boolean[b.size];
+        for (int i = 0; i < b.size; i++) {
+          if (a.isNull(i)) {
+            nulls[i] = true;
+            continue;
+          }
+          List<String> elements = parse(a.string(i));
+          Object left = x.isNull(i) ? null : x.get(i);
+          boolean sawNull = false;
+          boolean result = all;
+          for (String e : elements) {
+            if (left == null || e == null) {
+              sawNull = true;
+              continue;
+            }
+            int c = compare(x.type, left, x.type.parse(e));
+            boolean holds =
+                switch (op) {
+                  case EQUALS -> c == 0;
+                  case NOT_EQUALS -> c != 0;
+                  case LESS_THAN -> c < 0;
+                  case LESS_THAN_OR_EQUAL -> c <= 0;
+                  case GREATER_THAN -> c > 0;
+                  default -> c >= 0;
+                };
+            if (holds != all) {
+              result = !all;
+              break;
+            }
+          }
+          if (result == all && sawNull) {
+            nulls[i] = true;
+          } else {
+            out[i] = result ? 1 : 0;
+          }
+        }
+        return Vec.ofLongs(ColumnType.BOOLEAN, out, nulls, b.size);
+      }
+
+      @Override
+      public ColumnType type() {
+        return ColumnType.BOOLEAN;
+      }
+    };
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(ColumnType type, Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return type.kind().isFloating()
+          ? Double.compare(x.doubleValue(), y.doubleValue())
+          : Long.compare(x.longValue(), y.longValue());
+    }
+    return ((Comparable) a).compareTo(b);
+  }
 }

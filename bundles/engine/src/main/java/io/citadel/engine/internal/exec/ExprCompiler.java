@@ -130,6 +130,21 @@ public final class ExprCompiler {
     switch (kind) {
       case SEARCH:
         return compile(RexUtil.expandSearch(rexBuilder, null, call));
+      case ITEM:
+        if (ops.get(0).getType().getSqlTypeName() == SqlTypeName.ARRAY) {
+          return ArrayText.element(compile(ops.get(0)), compile(ops.get(1)), type);
+        }
+        break;
+      case SOME:
+      case ALL:
+        if (ops.size() == 2 && ops.get(1).getType().getSqlTypeName() == SqlTypeName.ARRAY) {
+          return ArrayText.quantified(
+              compile(ops.get(0)),
+              compile(ops.get(1)),
+              ((org.apache.calcite.sql.fun.SqlQuantifyOperator) call.getOperator()).comparisonKind,
+              kind == SqlKind.ALL);
+        }
+        break;
       case ARRAY_VALUE_CONSTRUCTOR:
         {
           List<Expr> elements = new ArrayList<>();

@@ -79,7 +79,9 @@ final class TextFunctions implements Expr {
           "HAS_ANY_COLUMN_PRIVILEGE",
           "HAS_FUNCTION_PRIVILEGE",
           "QUOTE_IDENT",
-          "ARRAY_TO_STRING");
+          "ARRAY_TO_STRING",
+          "CURRENT_SCHEMAS",
+          "JSON_BUILD_OBJECT");
 
   /** What version() answers: PostgreSQL's form, which clients parse for the version number. */
   static final String VERSION =
@@ -195,6 +197,8 @@ final class TextFunctions implements Expr {
       case "PG_RELATION_IS_PUBLISHABLE" -> 0L;
       case "HAS_ANY_COLUMN_PRIVILEGE", "HAS_FUNCTION_PRIVILEGE" -> 1L;
       case "QUOTE_IDENT" -> quoteIdent(str(v[0]));
+      case "CURRENT_SCHEMAS" -> num(v[0]) != 0 ? "{pg_catalog,public}" : "{public}";
+      case "JSON_BUILD_OBJECT" -> jsonBuildObject(v, a);
       case "ARRAY_TO_STRING" ->
           v[0] == null || v[1] == null
               ? null
@@ -415,6 +419,62 @@ final class TextFunctions implements Expr {
     }
     return s.substring(
         s.offsetByCodePoints(0, (int) from - 1), s.offsetByCodePoints(0, (int) to - 1));
+  }
+
+  /** json_build_object(key, value, ...): PostgreSQL's json text, as it spaces it. */
+  private static String jsonBuildObject(Object[] v, Vec[] a) {
+    if (v.length % 2 != 0) {
+      throw new SqlException(
+          SqlException.INVALID_PARAMETER,
+          "argument list must have even number of elements",
+          0,
+          null);
+    }
+    StringBuilder b = new StringBuilder("{");
+    for (int k = 0; k < v.length; k += 2) {
+      if (v[k] == null) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER, "argument " + (k + 1) + " cannot be null", 0, null);
+      }
+      b.append(k == 0 ? "" : ", ");
+      jsonString(b, text(v[k], a[k]));
+      b.append(" : ");
+      Object x = v[k + 1];
+      TypeKind kind = a[k + 1].type.kind();
+      if (x == null) {
+        b.append("null");
+      } else if (kind == TypeKind.BOOLEAN) {
+        b.append(((Number) x).longValue() != 0 ? "true" : "false");
+      } else if (kind.isNumeric()) {
+        b.append(a[k + 1].type.format(x));
+      } else {
+        jsonString(b, text(x, a[k + 1]));
+      }
+      checkLength(b.length());
+    }
+    return b.append('}').toString();
+  }
+
+  private static void jsonString(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
   }
 
   private static String concat(String separator, Object[] v, Vec[] a, int first) {

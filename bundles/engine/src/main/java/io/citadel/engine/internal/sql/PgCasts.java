@@ -73,6 +73,50 @@ final class PgCasts {
     return COLLATE.matcher(s).replaceAll("");
   }
 
+  /** Words the grammar reserves that PostgreSQL takes as a column label after AS. */
+  private static final java.util.regex.Pattern LABEL =
+      java.util.regex.Pattern.compile(
+          "(?i)\\bAS(\\s+)(DEFAULT|USER|ORDER|GROUP|CHECK|END|WINDOW)\\b(?!\\s*\\()");
+
+  /**
+   * {@code AS default} (SQLAlchemy names a column so) and other reserved words used as a label,
+   * quoted in lower case as PostgreSQL would read them; only outside quoted text.
+   */
+  static String labels(String sql) {
+    if (!LABEL.matcher(sql).find()) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length() + 8);
+    int i = 0;
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = sql.indexOf(c, i + 1);
+        while (end > 0 && end + 1 < sql.length() && sql.charAt(end + 1) == c) {
+          end = sql.indexOf(c, end + 2);
+        }
+        end = end < 0 ? sql.length() : end + 1;
+        out.append(sql, i, end);
+        i = end;
+        continue;
+      }
+      int next = i;
+      while (next < sql.length() && sql.charAt(next) != '\'' && sql.charAt(next) != '"') next++;
+      java.util.regex.Matcher m = LABEL.matcher(sql.substring(i, next));
+      StringBuilder part = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(
+            part,
+            java.util.regex.Matcher.quoteReplacement(
+                "AS" + m.group(1) + "\"" + m.group(2).toLowerCase(java.util.Locale.ROOT) + "\""));
+      }
+      m.appendTail(part);
+      out.append(part);
+      i = next;
+    }
+    return out.toString();
+  }
+
   static String rewrite(String sql) {
     return casts(outsideStrings(sql));
   }

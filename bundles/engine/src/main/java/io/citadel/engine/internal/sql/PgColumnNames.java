@@ -15,6 +15,7 @@ import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
 
 /**
@@ -71,6 +72,64 @@ final class PgColumnNames {
       }
     }
     return names;
+  }
+
+  /**
+   * The statement with every unnamed expression of a nested query's select list named as PostgreSQL
+   * names it, so that an outer query can refer to it by that name ({@code SELECT count FROM (SELECT
+   * count(*) FROM t) s}, {@code SELECT * FROM (SELECT current_database(), ...)} as pgjdbc sends).
+   * Names another item of the same list already has are left alone. The top-level list is named by
+   * {@link #of} instead.
+   */
+  static SqlNode nameNested(SqlNode statement) {
+    return statement.accept(
+        new org.apache.calcite.sql.util.SqlShuttle() {
+          private int depth;
+
+          @Override
+          public SqlNode visit(SqlCall call) {
+            boolean select = call instanceof SqlSelect;
+            if (select && depth > 0) {
+              nameItems((SqlSelect) call);
+            }
+            if (select) {
+              depth++;
+            }
+            try {
+              return super.visit(call);
+            } finally {
+              if (select) {
+                depth--;
+              }
+            }
+          }
+        });
+  }
+
+  private static void nameItems(SqlSelect select) {
+    org.apache.calcite.sql.SqlNodeList list = select.getSelectList();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (SqlNode item : list) {
+      if (item.getKind() == SqlKind.AS) {
+        taken.add(((SqlIdentifier) ((SqlCall) item).operand(1)).getSimple());
+      } else if (item instanceof SqlIdentifier id && !id.isStar()) {
+        taken.add(id.names.get(id.names.size() - 1));
+      }
+    }
+    for (int i = 0; i < list.size(); i++) {
+      SqlNode item = list.get(i);
+      if (item.getKind() == SqlKind.AS || item instanceof SqlIdentifier) {
+        continue;
+      }
+      Named n = name(item);
+      if (n.strength == 0 || !taken.add(n.name)) {
+        continue;
+      }
+      list.set(
+          i,
+          SqlStdOperatorTable.AS.createCall(
+              item.getParserPosition(), item, new SqlIdentifier(n.name, item.getParserPosition())));
+    }
   }
 
   /** A name and how firmly it holds: 2 named, 1 a weak stand-in (a type, case), 0 none. */

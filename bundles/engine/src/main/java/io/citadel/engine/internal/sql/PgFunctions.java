@@ -98,6 +98,16 @@ final class PgFunctions {
           fn("VERSION", TEXT_NOT_NULL, OperandTypes.NILADIC),
           fn("CURRENT_DATABASE", TEXT_NOT_NULL, OperandTypes.NILADIC),
           fn("CURRENT_SCHEMA", TEXT_NOT_NULL, OperandTypes.NILADIC),
+          // name[]: the search path, with pg_catalog first when asked for the implicit schemas
+          fn(
+              "CURRENT_SCHEMAS",
+              b ->
+                  b.getTypeFactory()
+                      .createArrayType(
+                          b.getTypeFactory()
+                              .createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
+                          -1),
+              OperandTypes.BOOLEAN),
           fn(
               "CURRENT_SETTING",
               TEXT,
@@ -131,6 +141,7 @@ final class PgFunctions {
           fn("HAS_ANY_COLUMN_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
+          fn("JSON_BUILD_OBJECT", TEXT_NOT_NULL, OperandTypes.VARIADIC),
           // over an array, or an array's text form (the catalog's array columns, for now)
           fn(
               "ARRAY_TO_STRING",

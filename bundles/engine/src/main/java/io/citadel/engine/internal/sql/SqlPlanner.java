@@ -397,7 +397,7 @@ public final class SqlPlanner {
   /** Parses one statement. */
   public static SqlNode parse(String sql) {
     try {
-      return SqlParser.create(sql, parserConfig()).parseStmt();
+      return SqlParser.create(PgCasts.labels(sql), parserConfig()).parseStmt();
     } catch (SqlParseException e) {
       int pos = 0;
       if (e.getPos() != null) {
@@ -483,6 +483,7 @@ public final class SqlPlanner {
   public RelRoot plan(SqlNode parsed, String sql) {
     pgNames = PgColumnNames.of(parsed);
     parsed = Views.expand(parsed, views);
+    parsed = PgColumnNames.nameNested(parsed);
     parsed = parsed.accept(new AnyArray());
     SqlNode valid;
     try {

@@ -29,6 +29,7 @@ public final class Settings {
     DEFAULTS.put("transaction_read_only", "off");
     DEFAULTS.put("default_transaction_read_only", "off");
     DEFAULTS.put("max_identifier_length", "63");
+    DEFAULTS.put("max_index_keys", "32");
     DEFAULTS.put("integer_datetimes", "on");
     DEFAULTS.put("lc_collate", "C");
     DEFAULTS.put("lc_ctype", "C");

@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.citadel.engine.internal.auth.UserStore;
-import io.citadel.engine.internal.pgwire.PgServer;
-import io.citadel.engine.internal.sql.Engine;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +29,7 @@ import org.postgresql.copy.CopyManager;
  */
 class CopyProtocolTest {
   @TempDir static Path dir;
-  static PostgresServer referee;
-  static Engine engine;
-  static PgServer server;
+  static SideBySide both;
 
   private static final String TABLE =
       "CREATE TABLE c (id INTEGER, name TEXT, amount DECIMAL(10,2), day DATE, ok BOOLEAN)";
@@ -58,41 +51,14 @@ class CopyProtocolTest {
 
   @BeforeAll
   static void start() throws Exception {
-    referee = PostgresServer.start();
-    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
-    server = PgServer.start(engine, PgServer.Settings.loopback(0));
-    try (Connection pg = referee.connect();
-        Connection ci = citadel()) {
-      for (Connection c : List.of(pg, ci)) {
-        try (Statement s = c.createStatement()) {
-          s.execute(TABLE);
-        }
-      }
-    }
+    both = SideBySide.start(dir, TABLE);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (server != null) {
-      server.close();
+    if (both != null) {
+      both.close();
     }
-    if (engine != null) {
-      engine.close();
-    }
-    if (referee != null) {
-      referee.close();
-    }
-  }
-
-  static Connection citadel() throws Exception {
-    Properties p = new Properties();
-    p.setProperty("user", UserStore.ADMIN);
-    p.setProperty(
-        "password",
-        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip());
-    p.setProperty("socketTimeout", "60");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + server.port() + "/citadel", p);
   }
 
   private static CopyManager copy(Connection c) throws SQLException {
@@ -107,8 +73,8 @@ class CopyProtocolTest {
 
   @Test
   void copyInAndOutAnswerAsPostgresDoes() throws Exception {
-    try (Connection pg = referee.connect();
-        Connection ci = citadel()) {
+    try (Connection pg = both.referee.connect();
+        Connection ci = both.citadel()) {
       for (Connection c : List.of(pg, ci)) {
         assertEquals(5, copy(c).copyIn("COPY c FROM STDIN", new StringReader(TEXT_ROWS)));
         assertEquals(
@@ -144,7 +110,7 @@ class CopyProtocolTest {
 
   @Test
   void aBadRowOrAClientFailureLoadsNothingAndTheSessionGoesOn() throws Exception {
-    try (Connection ci = citadel();
+    try (Connection ci = both.citadel();
         Statement s = ci.createStatement()) {
       s.execute("CREATE TABLE strict_c (id INTEGER NOT NULL, v TEXT)");
       CopyManager cm = copy(ci);
@@ -189,14 +155,6 @@ class CopyProtocolTest {
   }
 
   private static String psql(boolean citadel, String script) throws Exception {
-    return citadel
-        ? PsqlClient.run(
-            dir,
-            server.port(),
-            UserStore.ADMIN,
-            Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip(),
-            "citadel",
-            script)
-        : PsqlClient.run(dir, referee.port(), "referee", null, "postgres", script);
+    return citadel ? both.psqlCitadel(dir, script) : both.psqlPostgres(dir, script);
   }
 }

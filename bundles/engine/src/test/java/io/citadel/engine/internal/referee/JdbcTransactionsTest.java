@@ -3,20 +3,14 @@ package io.citadel.engine.internal.referee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.citadel.engine.internal.auth.UserStore;
-import io.citadel.engine.internal.pgwire.PgServer;
-import io.citadel.engine.internal.sql.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JdbcTransactionsTest {
   @TempDir static Path dir;
-  static PostgresServer referee;
-  static Engine engine;
-  static PgServer server;
+  static SideBySide both;
 
   private static final String[] SCHEMA = {
     "CREATE TABLE customers (id SERIAL PRIMARY KEY, name VARCHAR(40) NOT NULL, email TEXT UNIQUE,"
@@ -44,46 +36,19 @@ class JdbcTransactionsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    referee = PostgresServer.start();
-    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
-    server = PgServer.start(engine, PgServer.Settings.loopback(0));
-    for (Connection c : List.of(referee.connect(), citadel())) {
-      try (c;
-          Statement s = c.createStatement()) {
-        for (String ddl : SCHEMA) {
-          s.execute(ddl);
-        }
-      }
-    }
+    both = SideBySide.start(dir, SCHEMA);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (server != null) {
-      server.close();
+    if (both != null) {
+      both.close();
     }
-    if (engine != null) {
-      engine.close();
-    }
-    if (referee != null) {
-      referee.close();
-    }
-  }
-
-  static Connection citadel() throws Exception {
-    Properties p = new Properties();
-    p.setProperty("user", UserStore.ADMIN);
-    p.setProperty(
-        "password",
-        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip());
-    p.setProperty("socketTimeout", "60");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + server.port() + "/citadel", p);
   }
 
   @Test
   void rollbackSavepointsAndGeneratedKeys() throws Exception {
-    for (Connection c : List.of(referee.connect(), citadel())) {
+    for (Connection c : List.of(both.referee.connect(), both.citadel())) {
       try (c) {
         c.setAutoCommit(false);
         try (PreparedStatement ins =

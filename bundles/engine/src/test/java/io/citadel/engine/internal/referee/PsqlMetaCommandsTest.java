@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.citadel.engine.internal.auth.UserStore;
-import io.citadel.engine.internal.pgwire.PgServer;
-import io.citadel.engine.internal.sql.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -23,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PsqlMetaCommandsTest {
   @TempDir static Path dir;
-  static PostgresServer referee;
-  static Engine engine;
-  static PgServer server;
+  static SideBySide both;
 
   private static final String SCHEMA =
       String.join(
@@ -42,40 +37,25 @@ class PsqlMetaCommandsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    referee = PostgresServer.start();
-    engine = Engine.open(dir.resolve("db"), new Engine.Options(2, 1000, 1L << 26, 1L << 20, 1000));
-    server = PgServer.start(engine, PgServer.Settings.loopback(0));
-    postgres(SCHEMA);
-    citadel(SCHEMA);
+    both = SideBySide.start(dir);
+    both.psqlPostgres(dir, SCHEMA);
+    both.psqlCitadel(dir, SCHEMA);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-    if (referee != null) {
-      referee.close();
+    if (both != null) {
+      both.close();
     }
   }
 
   private static String citadel(String script) throws Exception {
-    return PsqlClient.run(
-        dir,
-        server.port(),
-        UserStore.ADMIN,
-        Files.readString(dir.resolve("db").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip(),
-        "citadel",
-        script);
+    return both.psqlCitadel(dir, script);
   }
 
   private static String postgres(String script) throws Exception {
     // the referee's superuser is "referee", as long as "citadel": psql's columns line up alike
-    return PsqlClient.run(dir, referee.port(), "referee", null, "postgres", script)
-        .replace("referee", UserStore.ADMIN);
+    return both.psqlPostgres(dir, script).replace("referee", UserStore.ADMIN);
   }
 
   @Test
