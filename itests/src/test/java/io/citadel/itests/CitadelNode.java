@@ -75,6 +75,47 @@ public final class CitadelNode implements AutoCloseable {
     CfgFiles.set(etc(file), values);
   }
 
+  /** The engine superuser's password, as the engine wrote it at its first start. */
+  public String enginePassword() throws IOException {
+    return Files.readString(home.resolve("data/engine/initial-password")).strip();
+  }
+
+  /**
+   * A pgjdbc connection to this node's engine as its superuser, reads bounded by {@code
+   * socketTimeoutSeconds}.
+   */
+  public java.sql.Connection engineConnection(int socketTimeoutSeconds)
+      throws java.sql.SQLException, IOException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", "citadel");
+    p.setProperty("password", enginePassword());
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    return java.sql.DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + cfgValue("io.citadel.engine.cfg", "port") + "/citadel", p);
+  }
+
+  /** Waits until the Warden has started the engine and it answers a query. */
+  public void awaitEngine(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try (java.sql.Connection c = engineConnection(30);
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT 1")) {
+        if (rs.next()) {
+          return;
+        }
+      } catch (java.sql.SQLException | IOException e) {
+        last = e;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "the engine did not answer within " + timeout + "; warden:list: " + client("warden:list"),
+        last);
+  }
+
   /** Runs bin/start and waits until the node's ZooKeeper session is connected. */
   public void start(Duration timeout) throws Exception {
     run(home, COMMAND_WAIT, "bin/start");

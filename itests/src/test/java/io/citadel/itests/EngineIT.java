@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -72,37 +71,15 @@ public class EngineIT {
   }
 
   private String password() throws IOException {
-    return Files.readString(node.home().resolve("data/engine/initial-password")).strip();
+    return node.enginePassword();
   }
 
   private Connection connect() throws SQLException, IOException {
-    Properties p = new Properties();
-    p.setProperty("user", "citadel");
-    p.setProperty("password", password());
-    p.setProperty("connectTimeout", "10");
-    p.setProperty("socketTimeout", "120");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/citadel", p);
+    return node.engineConnection(120);
   }
 
-  /** Waits until the Warden has started the engine and it answers a query. */
   private void awaitEngine() throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Exception last = null;
-    while (System.nanoTime() < deadline) {
-      try (Connection c = connect();
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT 1")) {
-        if (rs.next()) {
-          return;
-        }
-      } catch (SQLException | IOException e) {
-        last = e;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        "the engine did not answer within " + WAIT + "; warden:list: " + node.client("warden:list"),
-        last);
+    node.awaitEngine(WAIT);
   }
 
   // ------------------------------------------------------------------------------ star schema

@@ -10,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -74,34 +72,15 @@ public class EngineStreamingIT {
   }
 
   private String password() throws IOException {
-    return Files.readString(node.home().resolve("data/engine/initial-password")).strip();
+    return node.enginePassword();
   }
 
   private Connection connect() throws SQLException, IOException {
-    Properties p = new Properties();
-    p.setProperty("user", "citadel");
-    p.setProperty("password", password());
-    p.setProperty("connectTimeout", "10");
-    p.setProperty("socketTimeout", "300");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/citadel", p);
+    return node.engineConnection(300);
   }
 
   private void awaitEngine() throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    Exception last = null;
-    while (System.nanoTime() < deadline) {
-      try (Connection c = connect();
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT 1")) {
-        if (rs.next()) {
-          return;
-        }
-      } catch (SQLException | IOException e) {
-        last = e;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the engine did not answer within " + WAIT, last);
+    node.awaitEngine(WAIT);
   }
 
   /** Samples the node JVM's used heap with jcmd, once a second, until closed; keeps the most. */
