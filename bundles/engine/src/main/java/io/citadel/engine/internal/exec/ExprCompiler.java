@@ -38,24 +38,46 @@ public final class ExprCompiler {
     this.statementMillis = statementMillis;
   }
 
+  /** The user the statement runs as: CURRENT_USER, SESSION_USER. */
+  private String user = "citadel";
+
+  public ExprCompiler withUser(String user) {
+    this.user = user;
+    return this;
+  }
+
   /** The catalog's index and constraint definitions by oid, for pg_get_indexdef and the like. */
   private java.util.function.Supplier<java.util.Map<Long, String>> catalogDefinitions =
       java.util.Map::of;
 
-  /** Where pg_get_indexdef and pg_get_constraintdef look definitions up (built when first used). */
+  /** Relations' oids by {@code schema.name}, for {@code ::regclass}. */
+  private java.util.function.Supplier<java.util.Map<String, Long>> catalogRelations =
+      java.util.Map::of;
+
+  /**
+   * Where pg_get_indexdef, pg_get_constraintdef and {@code ::regclass} look the catalog up (each
+   * map built when first used, once per statement).
+   */
   public ExprCompiler withCatalog(
-      java.util.function.Supplier<java.util.Map<Long, String>> definitions) {
-    java.util.Map<Long, String>[] once = new java.util.Map[1];
-    this.catalogDefinitions =
-        () -> {
-          synchronized (once) {
-            if (once[0] == null) {
-              once[0] = definitions.get();
-            }
-            return once[0];
-          }
-        };
+      java.util.function.Supplier<java.util.Map<Long, String>> definitions,
+      java.util.function.Supplier<java.util.Map<String, Long>> relations) {
+    this.catalogDefinitions = once(definitions);
+    this.catalogRelations = once(relations);
     return this;
+  }
+
+  private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> s) {
+    Object[] value = new Object[1];
+    return () -> {
+      synchronized (value) {
+        if (value[0] == null) {
+          value[0] = s.get();
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) value[0];
+        return t;
+      }
+    };
   }
 
   public Expr compile(RexNode node) {
@@ -281,6 +303,8 @@ public final class ExprCompiler {
         return new Literal(ColumnType.DATE, Math.floorDiv(statementMillis, 86_400_000L));
       case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "NOW":
         return new Literal(ColumnType.TIMESTAMP, statementMillis);
+      case "CURRENT_USER", "SESSION_USER", "USER", "CURRENT_ROLE":
+        return new Literal(ColumnType.TEXT, user);
       default:
         break;
     }
@@ -295,7 +319,7 @@ public final class ExprCompiler {
       return new TextFunctions(name, args, type);
     }
     if (CatalogFunctions.supports(name)) {
-      return new CatalogFunctions(name, args, type, catalogDefinitions);
+      return new CatalogFunctions(name, args, type, catalogDefinitions, catalogRelations);
     }
     if (DateFunctions.supports(name)) {
       return new DateFunctions(name, args, type);

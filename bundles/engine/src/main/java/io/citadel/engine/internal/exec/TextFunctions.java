@@ -81,7 +81,11 @@ final class TextFunctions implements Expr {
           "QUOTE_IDENT",
           "ARRAY_TO_STRING",
           "CURRENT_SCHEMAS",
-          "JSON_BUILD_OBJECT");
+          "JSON_BUILD_OBJECT",
+          "ARRAY_LENGTH",
+          "ARRAY_UPPER",
+          "ARRAY_LOWER",
+          "PARSE_IDENT");
 
   /** What version() answers: PostgreSQL's form, which clients parse for the version number. */
   static final String VERSION =
@@ -199,6 +203,12 @@ final class TextFunctions implements Expr {
       case "QUOTE_IDENT" -> quoteIdent(str(v[0]));
       case "CURRENT_SCHEMAS" -> num(v[0]) != 0 ? "{pg_catalog,public}" : "{public}";
       case "JSON_BUILD_OBJECT" -> jsonBuildObject(v, a);
+      case "ARRAY_LENGTH", "ARRAY_UPPER", "ARRAY_LOWER" -> {
+        int n = ArrayText.parse(str(v[0])).size();
+        // one dimension: NULL for another, and for an empty array
+        yield num(v[1]) != 1 || n == 0 ? null : name.equals("ARRAY_LOWER") ? 1L : (long) n;
+      }
+      case "PARSE_IDENT" -> ArrayText.format(parseIdent(str(v[0])));
       case "ARRAY_TO_STRING" ->
           v[0] == null || v[1] == null
               ? null
@@ -206,6 +216,53 @@ final class TextFunctions implements Expr {
       default ->
           throw new SqlException(SqlException.FEATURE_NOT_SUPPORTED, name + " is not supported");
     };
+  }
+
+  /** parse_ident: a dotted name's parts, quoted ones as written, others lower-cased. */
+  static List<String> parseIdent(String s) {
+    List<String> parts = new java.util.ArrayList<>();
+    int i = 0;
+    while (true) {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+      StringBuilder p = new StringBuilder();
+      if (i < s.length() && s.charAt(i) == '"') {
+        i++;
+        while (i < s.length()) {
+          if (s.charAt(i) == '"') {
+            if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
+              p.append('"');
+              i += 2;
+              continue;
+            }
+            break;
+          }
+          p.append(s.charAt(i++));
+        }
+        if (i >= s.length()) {
+          throw new SqlException(
+              SqlException.INVALID_TEXT, "string is not a valid identifier: \"" + s + "\"");
+        }
+        i++;
+      } else {
+        while (i < s.length() && s.charAt(i) != '.' && !Character.isWhitespace(s.charAt(i))) {
+          p.append(Character.toLowerCase(s.charAt(i++)));
+        }
+      }
+      if (p.length() == 0) {
+        throw new SqlException(
+            SqlException.INVALID_TEXT, "string is not a valid identifier: \"" + s + "\"");
+      }
+      parts.add(p.toString());
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+      if (i >= s.length()) {
+        return parts;
+      }
+      if (s.charAt(i) != '.') {
+        throw new SqlException(
+            SqlException.INVALID_TEXT, "string is not a valid identifier: \"" + s + "\"");
+      }
+      i++;
+    }
   }
 
   /** quote_ident: double quotes unless the name is lower-case letters, digits and _ only. */

@@ -21,8 +21,18 @@ public final class Types {
         int s = Math.min(Math.max(t.getScale(), 0), p);
         yield ColumnType.decimal(Math.max(p, 1), s);
       }
+      case CHAR, VARCHAR, NULL, SYMBOL -> ColumnType.TEXT;
       // an array is carried in PostgreSQL's text form ({1,2,3}) until arrays are values here
-      case CHAR, VARCHAR, NULL, SYMBOL, ARRAY -> ColumnType.TEXT;
+      case ARRAY -> {
+        RelDataType e = t.getComponentType();
+        ColumnType element;
+        try {
+          element = e == null ? ColumnType.TEXT : of(e);
+        } catch (SqlException unsupported) {
+          element = ColumnType.TEXT;
+        }
+        yield element.isArray() ? ColumnType.TEXT : ColumnType.arrayOf(element);
+      }
       case DATE -> ColumnType.DATE;
       case TIMESTAMP -> ColumnType.TIMESTAMP;
       case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.BIGINT;

@@ -730,7 +730,8 @@ final class PgConnection implements Runnable {
   private void execute(ByteBuffer body) throws IOException {
     Portal p = portal(PgInput.cstring(body));
     int maxRows = PgInput.int32(body);
-    if (p.text.text().isBlank()) {
+    if (SqlText.split(p.text.text()).isEmpty()) {
+      // nothing but white space, comments and semicolons (Grafana's "-- ping")
       out.begin('I').end();
       return;
     }
@@ -812,7 +813,8 @@ final class PgConnection implements Runnable {
           .int32(t.pgOid())
           .int16(t.pgLength())
           .int32(t.pgTypeModifier())
-          .int16(format(formats, c));
+          // arrays go as text whatever was asked: their binary form is not written here yet
+          .int16(t.isArray() ? 0 : format(formats, c));
     }
     out.end();
   }
@@ -853,7 +855,7 @@ final class PgConnection implements Runnable {
     ColumnType[] types = r.types();
     boolean[] binary = new boolean[types.length];
     for (int c = 0; c < types.length; c++) {
-      binary[c] = format(p.resultFormats, c) == 1;
+      binary[c] = !types[c].isArray() && format(p.resultFormats, c) == 1;
     }
     long sent = 0;
     while (true) {

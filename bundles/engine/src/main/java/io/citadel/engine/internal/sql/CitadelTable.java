@@ -51,6 +51,9 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
   }
 
   static RelDataType toRel(RelDataTypeFactory f, ColumnType t) {
+    if (t.isArray()) {
+      return f.createArrayType(f.createTypeWithNullability(toRel(f, t.element()), true), -1);
+    }
     return switch (t.kind()) {
       case BOOLEAN -> f.createSqlType(SqlTypeName.BOOLEAN);
       case SMALLINT -> f.createSqlType(SqlTypeName.SMALLINT);

@@ -37,7 +37,8 @@ final class PgCasts {
           Map.entry("name", "VARCHAR"),
           // object identifiers and their reg* aliases are integers here
           Map.entry("oid", "INTEGER"),
-          Map.entry("regclass", "INTEGER"),
+          // a relation's name to its oid: a catalog lookup (see SqlPlanner.AnyArray)
+          Map.entry("regclass", "regclass"),
           Map.entry("regtype", "INTEGER"),
           Map.entry("regproc", "INTEGER"),
           Map.entry("regnamespace", "INTEGER"),
@@ -76,7 +77,8 @@ final class PgCasts {
   /** Words the grammar reserves that PostgreSQL takes as a column label after AS. */
   private static final java.util.regex.Pattern LABEL =
       java.util.regex.Pattern.compile(
-          "(?i)\\bAS(\\s+)(DEFAULT|USER|ORDER|GROUP|CHECK|END|WINDOW)\\b(?!\\s*\\()");
+          "(?i)\\bAS(\\s+)(DEFAULT|USER|ORDER|GROUP|CHECK|END|WINDOW|TABLE|SCHEMA|SELECT|INSERT|UPDATE|DELETE)\\b"
+              + "(?=\\s*(?:,|\\)|;|$|FROM\\b|WHERE\\b))");
 
   /**
    * {@code AS default} (SQLAlchemy names a column so) and other reserved words used as a label,

@@ -47,6 +47,11 @@ final class PgFunctions {
         name, SqlKind.OTHER_FUNCTION, ret, null, operands, SqlFunctionCategory.STRING);
   }
 
+  private static final SqlOperandTypeChecker ARRAY_AND_DIMENSION =
+      OperandTypes.or(
+          OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.INTEGER),
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
+
   static final List<SqlOperator> ALL =
       List.of(
           fn("LENGTH", INT, OperandTypes.STRING),
@@ -142,6 +147,24 @@ final class PgFunctions {
           fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
           fn("JSON_BUILD_OBJECT", TEXT_NOT_NULL, OperandTypes.VARIADIC),
+          // x::regclass: the oid of the relation x names (x an oid already, or a name)
+          fn("REGCLASS", ReturnTypes.INTEGER_NULLABLE, OperandTypes.ANY),
+          // over arrays, or arrays' text form: the length of dimension 1, its bounds
+          fn("ARRAY_LENGTH", ReturnTypes.INTEGER_NULLABLE, ARRAY_AND_DIMENSION),
+          fn("ARRAY_UPPER", ReturnTypes.INTEGER_NULLABLE, ARRAY_AND_DIMENSION),
+          fn("ARRAY_LOWER", ReturnTypes.INTEGER_NULLABLE, ARRAY_AND_DIMENSION),
+          // text[]: a qualified name's parts, unquoted
+          fn(
+              "PARSE_IDENT",
+              b ->
+                  b.getTypeFactory()
+                      .createArrayType(
+                          b.getTypeFactory()
+                              .createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
+                          -1),
+              OperandTypes.or(
+                  OperandTypes.STRING,
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.BOOLEAN))),
           // over an array, or an array's text form (the catalog's array columns, for now)
           fn(
               "ARRAY_TO_STRING",

@@ -739,7 +739,7 @@ public final class Session implements AutoCloseable {
       case INSERT, UPDATE, DELETE:
         engine.lockWrites(id == 0);
         try {
-          return modify(new SqlPlanner(engine.store(), engine.users()), node, sql, now);
+          return modify(new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
         } finally {
           engine.writeLock().unlock();
         }
@@ -748,7 +748,7 @@ public final class Session implements AutoCloseable {
           throw new SqlException(
               SqlException.FEATURE_NOT_SUPPORTED, node.getKind() + " statements are not supported");
         }
-        return query(new SqlPlanner(engine.store(), engine.users()), node, sql, now);
+        return query(new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
     }
   }
 
@@ -797,7 +797,7 @@ public final class Session implements AutoCloseable {
           if (clauses == null || clauses.returning() == null) {
             return null;
           }
-          SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
+          SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
           var p =
               planner.projectOver(
                   targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
@@ -814,7 +814,7 @@ public final class Session implements AutoCloseable {
     if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
       return null;
     }
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
     RelRoot root = planner.plan(node, s);
     return shape(planner, root);
   }
@@ -884,7 +884,7 @@ public final class Session implements AutoCloseable {
 
   private QueryResult explain(String inner, long now) {
     SqlNode node = SqlPlanner.parse(inner);
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
     RelRoot root = planner.plan(node, inner);
     RelNode rel = root.rel instanceof TableModify m ? m.getInput() : root.rel;
     PhysicalNode plan = new Translator(planner, now).translate(rel);
@@ -922,7 +922,11 @@ public final class Session implements AutoCloseable {
     try {
       QueryResult r =
           modify(
-              new SqlPlanner(engine.store(), engine.users()), node, clauses.core(), now, clauses);
+              new SqlPlanner(engine.store(), engine.users()).as(user),
+              node,
+              clauses.core(),
+              now,
+              clauses);
       if (clauses.returning() == null) {
         return r;
       }
@@ -935,7 +939,7 @@ public final class Session implements AutoCloseable {
 
   private QueryResult returning(SqlNode node, String list, String tag, long now) {
     String table = targetTable(node);
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users());
+    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
     Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
         planner.projectOver(table, list);
     io.citadel.engine.internal.exec.ExprCompiler compiler =
@@ -1422,7 +1426,8 @@ public final class Session implements AutoCloseable {
       throw new SqlException(
           SqlException.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
     }
-    return QueryResult.rows(List.of(name), new ColumnType[] {ColumnType.TEXT}, List.of(List.of(v)));
+    return QueryResult.rows(
+        List.of(Settings.spelled(name)), new ColumnType[] {ColumnType.TEXT}, List.of(List.of(v)));
   }
 
   private QueryResult describe(String table) {
@@ -1439,7 +1444,17 @@ public final class Session implements AutoCloseable {
 
   private QueryResult set(Tokens t) {
     t.expect("set");
-    t.accept("session");
+    boolean session = t.accept("session");
+    if (session && t.accept("characteristics")) {
+      // pgjdbc's setTransactionIsolation: SET SESSION CHARACTERISTICS AS TRANSACTION ...
+      t.expect("as");
+      t.expect("transaction");
+      return isolation(t, "default_transaction_isolation");
+    }
+    if (!session && t.peek().text().equals("transaction")) {
+      t.next();
+      return isolation(t, "transaction_isolation");
+    }
     t.accept("local");
     String name = t.identifier("a setting name");
     if (!t.accept("=")) {
@@ -1460,6 +1475,47 @@ public final class Session implements AutoCloseable {
           "execution_mode must be auto, gpu or cpu, got \"" + value + "\"");
     }
     settings.put(name, value);
+    return QueryResult.command("SET", List.of());
+  }
+
+  /**
+   * ISOLATION LEVEL ... (and READ WRITE): READ COMMITTED is what Citadel gives, and READ
+   * UNCOMMITTED, which PostgreSQL runs as READ COMMITTED; the stronger levels are refused rather
+   * than claimed.
+   */
+  private QueryResult isolation(Tokens t, String setting) {
+    String level = null;
+    while (!t.atEnd()) {
+      if (t.accept("isolation")) {
+        t.expect("level");
+        StringBuilder l = new StringBuilder(t.identifier("an isolation level"));
+        if (!l.toString().equals("serializable")) {
+          l.append(' ').append(t.identifier("an isolation level"));
+        }
+        level = l.toString();
+      } else if (t.accept("read")) {
+        if (t.accept("only")) {
+          settings.put("transaction_read_only", "on");
+        } else {
+          t.expect("write");
+        }
+      } else {
+        t.accept(",");
+        if (!t.atEnd() && !t.peek().text().equals("isolation") && !t.peek().text().equals("read")) {
+          throw t.error("expected ISOLATION LEVEL or READ WRITE");
+        }
+      }
+    }
+    if (level != null) {
+      if (!level.equals("read committed") && !level.equals("read uncommitted")) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "isolation level "
+                + level.toUpperCase(Locale.ROOT)
+                + " is not supported: Citadel gives READ COMMITTED");
+      }
+      settings.put(setting, level);
+    }
     return QueryResult.command("SET", List.of());
   }
 }

@@ -227,9 +227,26 @@ public final class SqlPlanner {
     }
   }
 
+  private String user = io.citadel.engine.internal.auth.UserStore.ADMIN;
+
+  /** Plans for statements of this user (CURRENT_USER answers it). */
+  SqlPlanner as(String user) {
+    this.user = user;
+    return this;
+  }
+
+  String user() {
+    return user;
+  }
+
   /** The catalog's index and constraint definitions by oid (see {@link SystemCatalog}). */
   Map<Long, String> catalogDefinitions() {
     return system.definitions();
+  }
+
+  /** Every relation's oid by {@code schema.name} (see {@link SystemCatalog}). */
+  Map<String, Long> catalogRelations() {
+    return system.relations();
   }
 
   public SqlPlanner(Store store) {
@@ -588,6 +605,14 @@ public final class SqlPlanner {
     @Override
     public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
       SqlNode visited = super.visit(call);
+      if (visited instanceof org.apache.calcite.sql.SqlCall cast
+          && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST
+          && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
+          && spec.getTypeName().getSimple().equalsIgnoreCase("regclass")) {
+        // CAST(x AS regclass), x::regclass: a relation's oid from its name (or the oid itself)
+        SqlNode operand = cast.operand(0);
+        return PgFunctions.named("REGCLASS").createCall(cast.getParserPosition(), operand);
+      }
       if (visited instanceof org.apache.calcite.sql.SqlBasicCall b
           && b.getOperator().getName().equalsIgnoreCase("DATE_PART")
           && !PgFunctions.ALL.contains(b.getOperator())) {

@@ -89,6 +89,7 @@ final class SystemCatalog {
     pgCatalog.put("pg_proc", this::pgProc);
     pgCatalog.put("pg_tables", this::pgTables);
     pgCatalog.put("pg_views", this::pgViews);
+    pgCatalog.put("pg_stat_user_tables", this::pgStatUserTables);
     pgCatalog.put("pg_indexes", this::pgIndexes);
     pgCatalog.put("pg_auth_members", this::pgAuthMembers);
     pgCatalog.put("pg_collation", this::pgCollation);
@@ -214,6 +215,27 @@ final class SystemCatalog {
     }
     for (PlainIndex p : plainIndexes()) {
       out.put((long) p.oid(), indexDef(p.name(), false, p.table(), p.columnIds()));
+    }
+    return out;
+  }
+
+  /** Every relation's oid by {@code schema.name}: tables, their key indexes, indexes, views. */
+  Map<String, Long> relations() {
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (TableDef def : userTables()) {
+      out.put("public." + def.name(), (long) tableOid(def));
+      for (KeyIndex k : keyIndexes(def)) {
+        out.put("public." + k.key().name(), (long) k.oid());
+      }
+    }
+    for (PlainIndex p : plainIndexes()) {
+      out.put("public." + p.name(), (long) p.oid());
+    }
+    for (String v : viewNames()) {
+      out.put("public." + v, (long) viewOid(v));
+    }
+    for (String name : pgCatalog.keySet()) {
+      out.put("pg_catalog." + name, (long) systemOid("pg_catalog." + name));
     }
     return out;
   }
@@ -677,7 +699,7 @@ final class SystemCatalog {
             col("contype", TEXT),
             col("conrelid", OID),
             col("conindid", OID),
-            col("conkey", TEXT),
+            col("conkey", ColumnType.arrayOf(INT2)),
             col("conbin", TEXT),
             col("condef", TEXT),
             col("condeferrable", BOOL),
@@ -687,8 +709,12 @@ final class SystemCatalog {
             col("conislocal", BOOL),
             col("coninhcount", INT4),
             col("connoinherit", BOOL),
-            col("conparentid", OID)),
-        appended(rows, 0L, 0L, 1L, 0L, 1L, 0L, 0L, 0L));
+            col("conparentid", OID),
+            col("confkey", ColumnType.arrayOf(INT2)),
+            col("confupdtype", TEXT),
+            col("confdeltype", TEXT),
+            col("confmatchtype", TEXT)),
+        appended(rows, 0L, 0L, 1L, 0L, 1L, 0L, 0L, 0L, null, " ", " ", " "));
   }
 
   /** Each row with the same values added after its own: columns every row of a table shares. */
@@ -898,6 +924,25 @@ final class SystemCatalog {
             col("hasrules", BOOL),
             col("hastriggers", BOOL),
             col("rowsecurity", BOOL)),
+        rows);
+  }
+
+  /** Live rows per table (n_live_tup), which BI tools read as a table's size estimate. */
+  private TableVersion pgStatUserTables() {
+    List<Object[]> rows = new ArrayList<>();
+    for (TableDef def : userTables()) {
+      Table t = store.table(def.name());
+      long live = t != null && t.version() != null ? t.version().liveRows() : 0;
+      rows.add(new Object[] {(long) tableOid(def), "public", def.name(), live, 0L});
+    }
+    return VirtualTable.of(
+        "pg_stat_user_tables",
+        List.of(
+            col("relid", OID),
+            col("schemaname", NAME),
+            col("relname", NAME),
+            col("n_live_tup", ColumnType.BIGINT),
+            col("n_dead_tup", ColumnType.BIGINT)),
         rows);
   }
 
@@ -1182,8 +1227,12 @@ final class SystemCatalog {
             col("numeric_precision", INT4),
             col("numeric_scale", INT4),
             col("udt_name", TEXT),
-            col("is_identity", TEXT)),
-        rows);
+            col("is_identity", TEXT),
+            col("udt_catalog", TEXT),
+            col("udt_schema", TEXT),
+            col("is_generated", TEXT),
+            col("is_updatable", TEXT)),
+        appended(rows, DATABASE, "pg_catalog", "NEVER", "YES"));
   }
 
   private static Long numericPrecision(ColumnType t) {

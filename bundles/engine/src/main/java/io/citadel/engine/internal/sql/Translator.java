@@ -54,7 +54,8 @@ public final class Translator {
     this.planner = planner;
     this.compiler =
         new ExprCompiler(planner.rexBuilder(), statementMillis)
-            .withCatalog(planner::catalogDefinitions);
+            .withCatalog(planner::catalogDefinitions, planner::catalogRelations)
+            .withUser(planner.user());
   }
 
   public Expr compile(RexNode n) {

@@ -164,7 +164,39 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   }
 
   /** The PostgreSQL type OID clients see for this type. */
+  /**
+   * A one-dimensional array of {@code element}s, carried as its PostgreSQL text form ({@code
+   * {1,2}}): a TEXT whose negative precision names the element's kind. Only the system catalog has
+   * such columns for now.
+   */
+  public static ColumnType arrayOf(ColumnType element) {
+    return new ColumnType(TypeKind.TEXT, -1 - element.kind().ordinal(), 0);
+  }
+
+  public boolean isArray() {
+    return kind == TypeKind.TEXT && precision < 0;
+  }
+
+  /** An array's element type; only for {@link #isArray()}. */
+  public ColumnType element() {
+    return new ColumnType(TypeKind.values()[-1 - precision], 0, 0);
+  }
+
   public int pgOid() {
+    if (isArray()) {
+      return switch (element().kind()) {
+        case BOOLEAN -> 1000;
+        case SMALLINT -> 1005;
+        case INTEGER -> 1007;
+        case BIGINT -> 1016;
+        case FLOAT -> 1021;
+        case DOUBLE -> 1022;
+        case DECIMAL -> 1231;
+        case DATE -> 1182;
+        case TIMESTAMP -> 1115;
+        case TEXT -> 1009;
+      };
+    }
     return switch (kind) {
       case BOOLEAN -> 16;
       case SMALLINT -> 21;

@@ -13,6 +13,15 @@ public final class Settings {
 
   public static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
+  /** The settings whose name PostgreSQL spells in mixed case (SHOW's column is so named). */
+  private static final Map<String, String> SPELLED =
+      Map.of("timezone", "TimeZone", "datestyle", "DateStyle", "intervalstyle", "IntervalStyle");
+
+  /** The setting's name as PostgreSQL spells it. */
+  public static String spelled(String name) {
+    return SPELLED.getOrDefault(name, name);
+  }
+
   static {
     DEFAULTS.put("server_version", "14.0");
     DEFAULTS.put("server_version_num", "140000");
