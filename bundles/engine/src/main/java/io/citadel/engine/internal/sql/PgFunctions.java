@@ -52,8 +52,51 @@ final class PgFunctions {
           OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.INTEGER),
           OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
 
+  /**
+   * {@code generate_series(start, stop [, step])} in FROM: the integers from start to stop, one row
+   * each, in a column named {@code generate_series} (PostgreSQL names it so; an alias list renames
+   * it). The bounds must not depend on another table's rows (no LATERAL yet).
+   */
+  static final class GenerateSeries extends SqlFunction
+      implements org.apache.calcite.sql.SqlTableFunction {
+    GenerateSeries() {
+      super(
+          "GENERATE_SERIES",
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.CURSOR,
+          null,
+          OperandTypes.or(
+              OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER),
+              OperandTypes.family(
+                  SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER)),
+          SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION);
+    }
+
+    @Override
+    public SqlReturnTypeInference getRowTypeInference() {
+      return b -> {
+        org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
+        boolean wide = false;
+        for (int i = 0; i < b.getOperandCount(); i++) {
+          wide |=
+              b.getOperandType(i).getSqlTypeName()
+                  == org.apache.calcite.sql.type.SqlTypeName.BIGINT;
+        }
+        return f.builder()
+            .add(
+                "generate_series",
+                f.createSqlType(
+                    wide
+                        ? org.apache.calcite.sql.type.SqlTypeName.BIGINT
+                        : org.apache.calcite.sql.type.SqlTypeName.INTEGER))
+            .build();
+      };
+    }
+  }
+
   static final List<SqlOperator> ALL =
       List.of(
+          new GenerateSeries(),
           fn("LENGTH", INT, OperandTypes.STRING),
           fn("OCTET_LENGTH", INT, OperandTypes.STRING),
           fn("BTRIM", TEXT, STR_OPT_STR),

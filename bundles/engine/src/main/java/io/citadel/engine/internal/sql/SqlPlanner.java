@@ -416,6 +416,12 @@ public final class SqlPlanner {
     try {
       return SqlParser.create(PgCasts.labels(sql), parserConfig()).parseStmt();
     } catch (SqlParseException e) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof StackOverflowError) {
+          throw new SqlException(
+              "54001", "stack depth limit exceeded: the statement is nested too deeply", 0, e);
+        }
+      }
       int pos = 0;
       if (e.getPos() != null) {
         pos = offset(sql, e.getPos().getLineNum(), e.getPos().getColumnNum());

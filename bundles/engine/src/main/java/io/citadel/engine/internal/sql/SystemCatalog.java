@@ -413,78 +413,71 @@ final class SystemCatalog {
     };
   }
 
+  /**
+   * One pg_attribute row: a relation's column {@code num} (from 1), with whether it is NOT NULL,
+   * has a DEFAULT and is an identity column.
+   */
+  private static Object[] attribute(
+      int relation,
+      String name,
+      ColumnType t,
+      int num,
+      boolean notNull,
+      boolean hasDefault,
+      boolean identity) {
+    return new Object[] {
+      (long) relation,
+      name,
+      (long) typeOid(t),
+      (long) t.pgLength(),
+      (long) num,
+      (long) t.pgTypeModifier(),
+      b(notNull),
+      b(hasDefault),
+      0L,
+      identity ? "d" : "",
+      "",
+      0L,
+      1L,
+      0L,
+      null
+    };
+  }
+
   private TableVersion pgAttribute() {
     List<Object[]> rows = new ArrayList<>();
     for (TableDef def : userTables()) {
       int num = 1;
       for (ColumnDef c : def.columns()) {
-        ColumnType t = c.type();
         rows.add(
-            new Object[] {
-              (long) tableOid(def),
-              c.name(),
-              (long) typeOid(t),
-              (long) t.pgLength(),
-              (long) num++,
-              (long) t.pgTypeModifier(),
-              b(c.notNull()),
-              b(def.constraints().defaults().containsKey(c.id())),
-              0L,
-              def.constraints().identity().contains(c.id()) ? "d" : "",
-              "",
-              0L,
-              1L,
-              0L,
-              null
-            });
+            attribute(
+                tableOid(def),
+                c.name(),
+                c.type(),
+                num++,
+                c.notNull(),
+                def.constraints().defaults().containsKey(c.id()),
+                def.constraints().identity().contains(c.id())));
       }
       for (KeyIndex k : keyIndexes(def)) {
         int n = 1;
         for (int id : k.key().columns()) {
           ColumnDef c = def.columns().get(def.indexOfId(id));
-          rows.add(
-              new Object[] {
-                (long) k.oid(),
-                c.name(),
-                (long) typeOid(c.type()),
-                (long) c.type().pgLength(),
-                (long) n++,
-                (long) c.type().pgTypeModifier(),
-                0L,
-                0L,
-                0L,
-                "",
-                "",
-                0L,
-                1L,
-                0L,
-                null
-              });
+          rows.add(attribute(k.oid(), c.name(), c.type(), n++, false, false, false));
         }
+      }
+    }
+    for (PlainIndex p : plainIndexes()) {
+      int n = 1;
+      for (int id : p.columnIds()) {
+        ColumnDef c = p.table().columns().get(p.table().indexOfId(id));
+        rows.add(attribute(p.oid(), c.name(), c.type(), n++, false, false, false));
       }
     }
     for (String v : viewNames()) {
       int num = 1;
       for (ViewColumn c : viewColumns.apply(v)) {
-        ColumnType t = c.type();
-        rows.add(
-            new Object[] {
-              (long) viewOid(v),
-              c.name(),
-              (long) typeOid(t),
-              (long) t.pgLength(),
-              (long) num++,
-              (long) t.pgTypeModifier(),
-              0L,
-              0L,
-              0L,
-              "",
-              "",
-              0L,
-              1L,
-              0L,
-              null
-            });
+        rows.add(attribute(viewOid(v), c.name(), c.type(), num++, false, false, false));
       }
     }
     return VirtualTable.of(

@@ -2,6 +2,7 @@ package io.citadel.engine.internal.sql;
 
 import io.citadel.engine.internal.exec.AggSpec;
 import io.citadel.engine.internal.exec.AggregateNode;
+import io.citadel.engine.internal.exec.Batch;
 import io.citadel.engine.internal.exec.Expr;
 import io.citadel.engine.internal.exec.ExprCompiler;
 import io.citadel.engine.internal.exec.FilterNode;
@@ -125,6 +126,12 @@ public final class Translator {
     }
     if (rel instanceof org.apache.calcite.rel.core.Window w) {
       return window(w);
+    }
+    if (rel instanceof org.apache.calcite.rel.core.TableFunctionScan f
+        && f.getInputs().isEmpty()
+        && f.getCall() instanceof RexCall call
+        && call.getOperator() instanceof PgFunctions.GenerateSeries) {
+      return series(call, rowTypes(f)[0]);
     }
     if (rel instanceof Union u) {
       List<PhysicalNode> inputs = new ArrayList<>();
@@ -327,6 +334,27 @@ public final class Translator {
       }
     }
     return new HashJoinNode(l, r, kind, lk, rk, residual);
+  }
+
+  /** generate_series over bounds that are constants of the statement. */
+  private PhysicalNode series(RexCall call, ColumnType type) {
+    long[] args = new long[3];
+    args[2] = 1;
+    Batch one = new Batch(new io.citadel.engine.internal.exec.Vec[0], 1);
+    for (int i = 0; i < call.getOperands().size(); i++) {
+      RexNode op = call.getOperands().get(i);
+      if (!org.apache.calcite.rex.RexUtil.isConstant(op)) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "generate_series over another table's columns (LATERAL) is not supported yet");
+      }
+      Object v = compiler.compile(op).eval(one).get(0);
+      if (v == null) {
+        return new io.citadel.engine.internal.exec.ValuesNode(new ColumnType[] {type}, List.of());
+      }
+      args[i] = ((Number) v).longValue();
+    }
+    return new io.citadel.engine.internal.exec.SeriesNode(type, args[0], args[1], args[2]);
   }
 
   /** Window functions: each of Calcite's window groups with its calls. */

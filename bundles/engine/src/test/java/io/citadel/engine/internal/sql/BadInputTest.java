@@ -40,6 +40,22 @@ class BadInputTest {
     return assertThrows(SqlException.class, () -> s.execute(sql), sql);
   }
 
+  /**
+   * 5,000 nested parentheses: PostgreSQL answers them; Citadel answers them too, or refuses them
+   * with 54001 and a message saying so (never a message-less syntax error), and goes on.
+   */
+  @Test
+  void deeplyNestedParenthesesAnswerOrSayTheyAreTooDeep() {
+    String deep = "(".repeat(5000) + "1" + ")".repeat(5000);
+    try {
+      assertEquals(1, ((Number) s.execute("SELECT " + deep).rowsBoxed().get(0)[0]).intValue());
+    } catch (SqlException e) {
+      assertEquals("54001", e.sqlState(), e.getMessage());
+      assertTrue(e.getMessage().contains("nested too deeply"), e.getMessage());
+    }
+    assertEquals(2L, (Long) s.execute("SELECT COUNT(*) FROM t").rowsBoxed().get(0)[0]);
+  }
+
   @Test
   void eachMistakeHasItsSqlState() {
     SqlException syntax = fails("SELEC a FROM t");
