@@ -2,10 +2,12 @@
  * What the engine offers the bundles beside it: the {@link io.citadel.engine.api.Database} that
  * applies statements from an HA group's log with their offsets, and the {@link
  * io.citadel.engine.api.WriteRouter} through which a replication service takes over the engine's
- * state-changing statements.
+ * state-changing statements; and {@link io.citadel.engine.api.SqlStatement} with {@link
+ * io.citadel.engine.api.SqlLexer}, the one classification of statements (what changes data, what
+ * only reads, what a COPY reads) that the engine, replication and the load balancer share.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.citadel.engine.api;
 
 import org.osgi.annotation.bundle.Export;

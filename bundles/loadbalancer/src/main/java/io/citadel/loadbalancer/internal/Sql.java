@@ -1,23 +1,13 @@
 package io.citadel.loadbalancer.internal;
 
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.citadel.engine.api.SqlStatement;
 
 /**
- * What the balancer needs to know of a statement without parsing it: whether it only reads (and so
- * may run again elsewhere), and the first table it names (its locality key).
+ * What the balancer needs to know of a statement, as the engine's {@link SqlStatement} decides it:
+ * whether it only reads (and so may run again elsewhere), and the table it is about (its locality
+ * key).
  */
 final class Sql {
-  private static final Pattern LEADING_COMMENTS =
-      Pattern.compile("\\A(?:\\s+|--[^\\n]*(?:\\n|\\z)|/\\*.*?\\*/)*", Pattern.DOTALL);
-  private static final Pattern FIRST_WORD = Pattern.compile("\\A([A-Za-z]+)");
-  private static final Pattern TABLE =
-      Pattern.compile(
-          "\\b(?:from|join|into|update|copy|table)\\s+(\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*)"
-              + "(?:\\s*\\.\\s*(\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*))?",
-          Pattern.CASE_INSENSITIVE);
-
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -36,39 +26,16 @@ final class Sql {
     return body;
   }
 
-  /** Whether the statement only reads: SELECT, WITH, SHOW, EXPLAIN, VALUES, TABLE. */
+  /**
+   * Whether the statement only reads, and so may run again elsewhere: the engine's own
+   * classification, which sees through comments, literals and writing {@code WITH} queries.
+   */
   static boolean isRead(String sql) {
-    String body = LEADING_COMMENTS.matcher(sql).replaceFirst("");
-    Matcher m = FIRST_WORD.matcher(body);
-    if (!m.find()) {
-      return false;
-    }
-    return switch (m.group(1).toLowerCase(Locale.ROOT)) {
-      case "select", "with", "show", "explain", "values", "table" -> !mentionsWrite(body);
-      default -> false;
-    };
+    return SqlStatement.of(sql).onlyReads();
   }
 
-  /** A WITH that holds an INSERT, UPDATE or DELETE writes. */
-  private static boolean mentionsWrite(String body) {
-    String lower = body.toLowerCase(Locale.ROOT);
-    return lower.startsWith("with")
-        && (lower.contains(" insert ") || lower.contains(" update ") || lower.contains(" delete "));
-  }
-
-  /** The first table the statement names, lower-cased unless quoted, or null. */
+  /** The table the statement is about (its locality key), lower-cased unless quoted, or null. */
   static String firstTable(String sql) {
-    Matcher m = TABLE.matcher(LEADING_COMMENTS.matcher(sql).replaceFirst(""));
-    while (m.find()) {
-      String name = m.group(2) != null ? m.group(2) : m.group(1);
-      if (name.startsWith("\"")) {
-        return name.substring(1, name.length() - 1);
-      }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!lower.equals("select") && !lower.equals("lateral")) {
-        return lower;
-      }
-    }
-    return null;
+    return SqlStatement.of(sql).table().orElse(null);
   }
 }

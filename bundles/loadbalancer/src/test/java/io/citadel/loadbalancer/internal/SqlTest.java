@@ -22,6 +22,10 @@ class SqlTest {
     assertFalse(Sql.isRead("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x"));
     assertFalse(Sql.isRead(""));
     assertFalse(Sql.isRead("{garbage"));
+    assertFalse(Sql.isRead("WITH g AS (DELETE FROM t RETURNING *) SELECT * FROM g"));
+    assertFalse(Sql.isRead("SELECT * INTO t2 FROM t"));
+    assertFalse(Sql.isRead("EXPLAIN ANALYZE UPDATE t SET a = 1"));
+    assertTrue(Sql.isRead("SELECT ' insert ' FROM t"));
   }
 
   @Test

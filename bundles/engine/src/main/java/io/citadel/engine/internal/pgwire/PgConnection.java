@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.pgwire;
 
+import io.citadel.engine.api.SqlStatement;
 import io.citadel.engine.internal.auth.Scram;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.exec.Batch;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +42,6 @@ final class PgConnection implements Runnable {
   private static final int CANCEL_REQUEST = 80_877_102;
   private static final int MAX_STARTUP_PACKET = 10_000;
   static final String SERVER_VERSION = "14.0";
-
-  /** Statements that return rows, and may be run at Describe time since they only read. */
-  private static final Set<String> READS =
-      Set.of("select", "with", "values", "table", "(", "show", "describe", "desc", "explain");
 
   /** A statement prepared by Parse. */
   private record Prepared(String sql, int[] parameterTypes) {}
@@ -381,11 +377,11 @@ final class PgConnection implements Runnable {
   private void simpleQuery(String sql) throws IOException {
     statements.remove("");
     closePortal("");
-    List<SqlText.Piece> pieces = SqlText.split(sql);
+    List<SqlStatement.Piece> pieces = SqlStatement.split(sql);
     if (pieces.isEmpty()) {
       out.begin('I').end();
     }
-    for (SqlText.Piece piece : pieces) {
+    for (SqlStatement.Piece piece : pieces) {
       String text = piece.text();
       int lead = text.length() - text.stripLeading().length();
       try {
@@ -606,7 +602,7 @@ final class PgConnection implements Runnable {
     if (!name.isEmpty() && statements.containsKey(name)) {
       throw new SqlException("42P05", "prepared statement \"" + name + "\" already exists");
     }
-    if (SqlText.split(sql).size() > 1) {
+    if (SqlStatement.split(sql).size() > 1) {
       throw new SqlException(
           SqlException.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
     }
@@ -700,7 +696,8 @@ final class PgConnection implements Runnable {
       }
     } else if (kind == 'P') {
       Portal p = portal(name);
-      if (p.result == null && READS.contains(firstWord(p.text.text()))) {
+      if (p.result == null && SqlStatement.of(p.text.text()).onlyReads()) {
+        // a statement that only reads runs at Describe, so that its rows can be described
         p.result = runPortal(p);
       }
       if (p.result != null && p.result.hasRows()) {
@@ -730,7 +727,7 @@ final class PgConnection implements Runnable {
   private void execute(ByteBuffer body) throws IOException {
     Portal p = portal(PgInput.cstring(body));
     int maxRows = PgInput.int32(body);
-    if (SqlText.split(p.text.text()).isEmpty()) {
+    if (SqlStatement.split(p.text.text()).isEmpty()) {
       // nothing but white space, comments and semicolons (Grafana's "-- ping")
       out.begin('I').end();
       return;
@@ -776,15 +773,6 @@ final class PgConnection implements Runnable {
       throw new SqlException("34000", "portal \"" + name + "\" does not exist");
     }
     return p;
-  }
-
-  private static String firstWord(String sql) {
-    String s = sql.stripLeading();
-    int i = 0;
-    while (i < s.length() && Character.isLetter(s.charAt(i))) i++;
-    return i == 0
-        ? s.isEmpty() ? "" : s.substring(0, 1)
-        : s.substring(0, i).toLowerCase(Locale.ROOT);
   }
 
   private static SqlException positioned(SqlException e, SqlText.Substituted text, int offset) {

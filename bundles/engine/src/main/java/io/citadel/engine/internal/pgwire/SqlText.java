@@ -1,91 +1,17 @@
 package io.citadel.engine.internal.pgwire;
 
+import io.citadel.engine.api.SqlLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * Lexical work on statement text that the protocol needs before any parser runs: splitting a
- * simple-query string into statements, and putting bound parameters in place of {@code $n}. Both
- * skip string literals, quoted identifiers and comments.
+ * Putting bound parameters in place of {@code $n} in a statement's text, stepping over literals,
+ * quoted identifiers and comments as {@link SqlLexer} reads them. (Splitting a simple query into
+ * statements is {@link io.citadel.engine.api.SqlStatement#split}.)
  */
 public final class SqlText {
   private SqlText() {}
-
-  /** A piece of the original text: where it starts (0-based) and what it says. */
-  public record Piece(int start, String text) {}
-
-  /** The statements of a simple query, each with its offset; empty ones are dropped. */
-  public static List<Piece> split(String sql) {
-    List<Piece> out = new ArrayList<>();
-    int start = 0;
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (c == ';') {
-        add(out, sql, start, i);
-        start = ++i;
-      } else {
-        i = skip(sql, i);
-      }
-    }
-    add(out, sql, start, n);
-    return out;
-  }
-
-  private static void add(List<Piece> out, String sql, int from, int to) {
-    String s = sql.substring(from, to);
-    if (!s.isBlank() && !onlyComments(s)) {
-      out.add(new Piece(from, s));
-    }
-  }
-
-  private static boolean onlyComments(String s) {
-    int i = 0;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (s.startsWith("--", i) || s.startsWith("/*", i)) {
-        i = skip(s, i);
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Past the token at {@code i}: a whole literal, quoted identifier or comment, else one character.
-   */
-  private static int skip(String sql, int i) {
-    int n = sql.length();
-    char c = sql.charAt(i);
-    if (c == '\'' || c == '"') {
-      int j = i + 1;
-      while (j < n) {
-        if (sql.charAt(j) == c) {
-          if (j + 1 < n && sql.charAt(j + 1) == c) {
-            j += 2;
-            continue;
-          }
-          return j + 1;
-        }
-        j++;
-      }
-      return n;
-    }
-    if (sql.startsWith("--", i)) {
-      int end = sql.indexOf('\n', i);
-      return end < 0 ? n : end + 1;
-    }
-    if (sql.startsWith("/*", i)) {
-      int end = sql.indexOf("*/", i + 2);
-      return end < 0 ? n : end + 2;
-    }
-    return i + 1;
-  }
 
   /** The highest {@code $n} the statement refers to (0 when it has no parameters). */
   static int parameterCount(String sql) {
@@ -128,7 +54,7 @@ public final class SqlText {
         shifts.add(new int[] {out.length(), j});
         i = j;
       } else {
-        int next = skip(sql, i);
+        int next = SqlLexer.skip(sql, i);
         out.append(sql, i, next);
         i = next;
       }

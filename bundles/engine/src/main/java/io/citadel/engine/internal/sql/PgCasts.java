@@ -1,7 +1,9 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.api.SqlLexer;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -117,6 +119,38 @@ final class PgCasts {
       i = next;
     }
     return out.toString();
+  }
+
+  /**
+   * Dollar-quoted strings ({@code $$it's$$}, {@code $tag$...$tag$}) written as standard ones, which
+   * every later step (the cast rewriting, Calcite's parser) knows. Text that does not lex is left
+   * for the parser to name its problem.
+   */
+  static String dollarQuotes(String sql) {
+    if (sql.indexOf('$') < 0) {
+      return sql;
+    }
+    List<SqlLexer.Token> tokens;
+    try {
+      tokens = SqlLexer.tokens(sql);
+    } catch (SqlLexer.SyntaxException e) {
+      return sql;
+    }
+    StringBuilder out = null;
+    int copied = 0;
+    for (SqlLexer.Token t : tokens) {
+      if (t.kind() == SqlLexer.Kind.STRING && sql.charAt(t.start()) == '$') {
+        if (out == null) {
+          out = new StringBuilder(sql.length() + 8);
+        }
+        out.append(sql, copied, t.start())
+            .append('\'')
+            .append(t.text().replace("'", "''"))
+            .append('\'');
+        copied = t.end();
+      }
+    }
+    return out == null ? sql : out.append(sql, copied, sql.length()).toString();
   }
 
   static String rewrite(String sql) {

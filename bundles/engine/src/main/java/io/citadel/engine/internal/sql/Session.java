@@ -2,6 +2,7 @@ package io.citadel.engine.internal.sql;
 
 import io.citadel.engine.api.LoggedStatement;
 import io.citadel.engine.api.Outcome;
+import io.citadel.engine.api.SqlStatement;
 import io.citadel.engine.api.WriteRefusedException;
 import io.citadel.engine.api.WriteRouter;
 import io.citadel.engine.internal.exec.Batch;
@@ -285,9 +286,9 @@ public final class Session implements AutoCloseable {
     if (block == BlockState.FAILED) {
       throw aborted();
     }
-    boolean writes = changesState(sql);
-    String first = firstWordOf(sql);
-    if (writes && List.of("create", "drop", "alter", "truncate", "copy").contains(first)) {
+    SqlStatement statement = SqlStatement.of(sql);
+    boolean writes = statement.changesData();
+    if (writes && statement.kind() != SqlStatement.Kind.DML) {
       // DDL and COPY do not run inside a block: like MySQL, they commit it first
       endBlock(true, now);
       QueryResult r = route(sql, "");
@@ -296,7 +297,7 @@ public final class Session implements AutoCloseable {
       List<String> notices = new ArrayList<>(r.notices());
       notices.add(
           "the open transaction was committed before this "
-              + first.toUpperCase(Locale.ROOT)
+              + statement.verb()
               + ", which cannot run inside a transaction block here; a new one is open");
       return r.withNotices(notices);
     }
@@ -304,9 +305,9 @@ public final class Session implements AutoCloseable {
       WriteRouter router = engine.writeRouter();
       if (writes) {
         refuseUnreplicatedWrite(router);
-        admit(sql);
+        admit(statement);
         if (router != null) {
-          if (returns(sql)) {
+          if (statement.returning()) {
             throw new SqlException(
                 SqlException.FEATURE_NOT_SUPPORTED,
                 "RETURNING is not supported on a member of an HA group yet");
@@ -327,14 +328,6 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private static String firstWordOf(String sql) {
-    try {
-      return new Tokens(stripTrailingSemicolon(sql)).peek().text();
-    } catch (SqlException e) {
-      return "";
-    }
-  }
-
   /**
    * Runs a transaction that came through an HA group's log as one record: all of its statements or
    * none, with the writer's clock.
@@ -344,8 +337,8 @@ public final class Session implements AutoCloseable {
     Store.Txn t = engine.store().begin();
     boolean done = false;
     try {
-      for (io.citadel.engine.internal.pgwire.SqlText.Piece piece :
-          io.citadel.engine.internal.pgwire.SqlText.split(body)) {
+      for (io.citadel.engine.api.SqlStatement.Piece piece :
+          io.citadel.engine.api.SqlStatement.split(body)) {
         engine.store().within(t, () -> executeAt(piece.text(), now));
       }
       engine.store().commit(t);
@@ -466,17 +459,19 @@ public final class Session implements AutoCloseable {
       return inBlock(sql, now);
     }
     WriteRouter router = engine.writeRouter();
-    refuseUnreplicatedWrite(router, sql);
-    if (changesState(sql)) {
-      admit(sql);
+    SqlStatement statement = SqlStatement.of(sql);
+    if (!statement.changesData()) {
+      return executeAt(sql, now);
     }
-    if (router != null && changesState(sql) && returns(sql)) {
+    refuseUnreplicatedWrite(router);
+    admit(statement);
+    if (router != null && statement.returning()) {
       throw new SqlException(
           SqlException.FEATURE_NOT_SUPPORTED,
           "RETURNING is not supported on a member of an HA group yet: the write travels through"
               + " the group's log, which carries no rows back; run the statement without it");
     }
-    if (router != null && changesState(sql)) {
+    if (router != null) {
       engine.countStatement();
       runningSql = sql;
       runningSince = now;
@@ -488,21 +483,12 @@ public final class Session implements AutoCloseable {
         runningSql = null;
       }
     }
-    if (!changesState(sql)) {
-      return executeAt(sql, now);
-    }
     // one writer at a time: a statement waits (bounded) for another session's open transaction
     engine.lockWrites(id == 0);
     try {
       return executeAt(sql, now);
     } finally {
       engine.writeLock().unlock();
-    }
-  }
-
-  private void refuseUnreplicatedWrite(WriteRouter router, String sql) {
-    if (changesState(sql)) {
-      refuseUnreplicatedWrite(router);
     }
   }
 
@@ -523,47 +509,40 @@ public final class Session implements AutoCloseable {
    * operator can get a volume under its quota. Writes applied from an HA group's log were judged
    * where a client sent them and are not judged again.
    */
-  private void admit(String sql) {
+  private void admit(SqlStatement statement) {
     Engine.SpaceGuard guard = engine.spaceGuard();
     if (guard == null) {
       return;
     }
-    long bytes = growth(sql);
+    long bytes = growth(statement);
     if (bytes >= 0) {
       guard.admit(bytes);
     }
   }
 
   /**
-   * About how many bytes a statement adds: the file's size for COPY FROM, the statement's text for
-   * INSERT and UPDATE, nothing for DDL; -1 for DELETE, DROP and TRUNCATE, which only free space.
+   * About how many bytes a statement adds: the file's size for COPY FROM a file, the statement's
+   * text for INSERT and UPDATE, nothing for other DDL; -1 for DELETE, DROP and TRUNCATE, which only
+   * free space.
    */
-  static long growth(String sql) {
-    String word;
-    try {
-      word = firstWord(stripTrailingSemicolon(sql));
-    } catch (SqlException e) {
-      return 0;
+  static long growth(SqlStatement statement) {
+    String verb = statement.verb();
+    if (verb.equals("DELETE") || verb.equals("TRUNCATE") || verb.startsWith("DROP ")) {
+      return -1;
     }
-    switch (word) {
-      case "delete", "drop", "truncate":
-        return -1;
-      case "insert", "update":
-        return sql.length();
-      case "copy":
-        return copySource(sql)
-            .map(
-                p -> {
-                  try {
-                    return java.nio.file.Files.size(p);
-                  } catch (java.io.IOException | SecurityException e) {
-                    return 0L; // the COPY itself names the file's problem
-                  }
-                })
-            .orElse(0L);
-      default:
-        return 0;
+    if (statement.kind() == SqlStatement.Kind.DML) {
+      return statement.text().length();
     }
+    return copySource(statement)
+        .map(
+            p -> {
+              try {
+                return java.nio.file.Files.size(p);
+              } catch (java.io.IOException | SecurityException e) {
+                return 0L; // the COPY itself names the file's problem
+              }
+            })
+        .orElse(0L);
   }
 
   /** Runs one statement here, with {@code now} as its clock, whatever the router. */
@@ -571,7 +550,7 @@ public final class Session implements AutoCloseable {
     if (sql.startsWith(SCRIPT_BEGIN) && sql.endsWith(SCRIPT_END)) {
       return script(sql, now);
     }
-    String s = withCastsRewritten(stripTrailingSemicolon(sql));
+    String s = withCastsRewritten(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)));
     engine.countStatement();
     runningSql = s;
     runningSince = now;
@@ -591,47 +570,22 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Whether a statement changes the database (and so travels through an HA group's log): DDL, DML
-   * and COPY. User management stays with each server, as its password files do.
+   * Whether a statement changes the database (and so travels through an HA group's log): see {@link
+   * SqlStatement#changesData}.
    */
   public static boolean changesState(String sql) {
-    Tokens t;
-    try {
-      t = new Tokens(stripTrailingSemicolon(sql));
-      if (UserStatements.matches(t)) {
-        return false;
-      }
-      return switch (t.peek().text()) {
-        case "create", "drop", "alter", "copy", "insert", "update", "delete", "truncate" -> true;
-        default -> false;
-      };
-    } catch (SqlException e) {
-      return false; // not even tokens: let the statement fail where it runs
-    }
-  }
-
-  private static boolean returns(String sql) {
-    try {
-      DmlClauses c = DmlClauses.of(stripTrailingSemicolon(sql));
-      return c != null && c.returning() != null;
-    } catch (SqlException e) {
-      return false;
-    }
+    return SqlStatement.of(sql).changesData();
   }
 
   /** The file of a {@code COPY <table> FROM '<file>'}, or empty. */
   public static java.util.Optional<Path> copySource(String sql) {
+    return copySource(SqlStatement.of(sql));
+  }
+
+  private static java.util.Optional<Path> copySource(SqlStatement statement) {
     try {
-      Tokens t = new Tokens(stripTrailingSemicolon(sql));
-      if (!t.accept("copy")) {
-        return java.util.Optional.empty();
-      }
-      t.identifier("a table name");
-      if (!t.accept("from") || t.peek().text().equals("stdin")) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(Path.of(t.string("the file path")));
-    } catch (SqlException | java.nio.file.InvalidPathException e) {
+      return statement.copyFile().map(Path::of);
+    } catch (java.nio.file.InvalidPathException e) {
       return java.util.Optional.empty();
     }
   }
@@ -646,13 +600,6 @@ public final class Session implements AutoCloseable {
       s = s.substring(0, s.length() - 1).strip();
     }
     return s;
-  }
-
-  /** The first word, lower-cased, skipping comments. */
-  static String firstWord(String sql) {
-    Tokens t = new Tokens(sql);
-    Tokens.Token tok = t.peek();
-    return tok.kind() == Tokens.Kind.WORD ? tok.text() : tok.text();
   }
 
   private QueryResult dispatch(String sql, long now) {
@@ -735,6 +682,12 @@ public final class Session implements AutoCloseable {
     if (node instanceof SqlExplain ex) {
       return explain(sql.substring(sql.toLowerCase(Locale.ROOT).indexOf("for") + 3), now);
     }
+    if (node instanceof org.apache.calcite.sql.SqlInsert insert && insert.isUpsert()) {
+      throw new SqlException(
+          SqlException.SYNTAX_ERROR,
+          "syntax error at or near \"UPSERT\": use INSERT ... ON CONFLICT (key) DO UPDATE",
+          1);
+    }
     switch (node.getKind()) {
       case INSERT, UPDATE, DELETE:
         engine.lockWrites(id == 0);
@@ -778,7 +731,7 @@ public final class Session implements AutoCloseable {
   }
 
   private Shape plannedShape(String sql) {
-    String s = withCastsRewritten(stripTrailingSemicolon(sql));
+    String s = withCastsRewritten(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)));
     if (s.isEmpty()) {
       return null;
     }

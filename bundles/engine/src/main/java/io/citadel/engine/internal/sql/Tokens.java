@@ -1,14 +1,15 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.api.SqlLexer;
 import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A small tokenizer for the statements Calcite's parser does not know (DDL, COPY, SHOW, SET):
+ * A cursor over the tokens of a statement Calcite's parser does not know (DDL, COPY, SHOW, SET):
  * words, quoted identifiers, string literals, numbers and punctuation, each with its 1-based
- * position for error messages.
+ * position for error messages. The lexing is {@link SqlLexer}'s, shared with every other bundle.
  */
 final class Tokens {
   /** One token. {@code text} is lower-cased for words, unquoted for strings and identifiers. */
@@ -19,6 +20,7 @@ final class Tokens {
     QUOTED_IDENT,
     STRING,
     NUMBER,
+    PARAMETER,
     SYMBOL,
     END
   }
@@ -33,87 +35,23 @@ final class Tokens {
   }
 
   private void lex() {
-    int i = 0;
-    int n = sql.length();
-    while (i < n) {
-      char c = sql.charAt(i);
-      if (Character.isWhitespace(c)) {
-        i++;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        while (i < n && sql.charAt(i) != '\n') i++;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        // a block comment, nested as PostgreSQL nests them: "/* x */ INSERT" is an INSERT
-        int depth = 0;
-        int start = i;
-        do {
-          if (sql.startsWith("/*", i)) {
-            depth++;
-            i += 2;
-          } else if (sql.startsWith("*/", i)) {
-            depth--;
-            i += 2;
-          } else {
-            i++;
-          }
-        } while (depth > 0 && i < n);
-        if (depth > 0) {
-          throw new SqlException(SqlException.SYNTAX_ERROR, "unterminated /* comment", start + 1);
-        }
-      } else if (Character.isLetter(c) || c == '_') {
-        int s = i;
-        while (i < n
-            && (Character.isLetterOrDigit(sql.charAt(i))
-                || sql.charAt(i) == '_'
-                || sql.charAt(i) == '$')) i++;
-        tokens.add(new Token(Kind.WORD, sql.substring(s, i).toLowerCase(Locale.ROOT), s + 1));
-      } else if (Character.isDigit(c)
-          || (c == '-' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
-        int s = i++;
-        while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.')) i++;
-        i = exponentEnd(i);
-        tokens.add(new Token(Kind.NUMBER, sql.substring(s, i), s + 1));
-      } else if (c == '\'' || c == '"') {
-        int s = i++;
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-          if (i >= n) {
-            throw new SqlException(
-                SqlException.SYNTAX_ERROR,
-                "unterminated quoted " + (c == '"' ? "identifier" : "string"),
-                s + 1);
-          }
-          char d = sql.charAt(i++);
-          if (d == c) {
-            if (i < n && sql.charAt(i) == c) {
-              sb.append(c);
-              i++;
-              continue;
-            }
-            break;
-          }
-          sb.append(d);
-        }
-        tokens.add(new Token(c == '"' ? Kind.QUOTED_IDENT : Kind.STRING, sb.toString(), s + 1));
-      } else {
-        tokens.add(new Token(Kind.SYMBOL, String.valueOf(c), i + 1));
-        i++;
+    try {
+      for (SqlLexer.Token t : SqlLexer.tokens(sql)) {
+        Kind kind =
+            switch (t.kind()) {
+              case WORD -> Kind.WORD;
+              case QUOTED_IDENT -> Kind.QUOTED_IDENT;
+              case STRING -> Kind.STRING;
+              case NUMBER -> Kind.NUMBER;
+              case PARAMETER -> Kind.PARAMETER;
+              case SYMBOL -> Kind.SYMBOL;
+              case END -> Kind.END;
+            };
+        tokens.add(new Token(kind, t.text(), t.position()));
       }
+    } catch (SqlLexer.SyntaxException e) {
+      throw new SqlException(SqlException.SYNTAX_ERROR, e.getMessage(), e.position());
     }
-    tokens.add(new Token(Kind.END, "", n + 1));
-  }
-
-  /** Past an exponent ({@code e5}, {@code E-3}) that starts at {@code i}, or {@code i}. */
-  private int exponentEnd(int i) {
-    int n = sql.length();
-    if (i < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
-      int j = i + 1;
-      if (j < n && (sql.charAt(j) == '+' || sql.charAt(j) == '-')) j++;
-      if (j < n && Character.isDigit(sql.charAt(j))) {
-        while (j < n && Character.isDigit(sql.charAt(j))) j++;
-        return j;
-      }
-    }
-    return i;
   }
 
   Token peek() {

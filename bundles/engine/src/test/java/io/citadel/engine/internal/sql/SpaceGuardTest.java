@@ -72,12 +72,17 @@ class SpaceGuardTest {
 
   @Test
   void growthIsTheTextTheFileOrNothing() {
-    assertEquals(-1, Session.growth("DROP TABLE t"));
-    assertEquals(-1, Session.growth("  delete from t;"));
-    assertEquals(-1, Session.growth("TRUNCATE t"));
-    assertEquals(0, Session.growth("CREATE TABLE t (i INTEGER)"));
-    assertEquals("INSERT INTO t VALUES (1)".length(), Session.growth("INSERT INTO t VALUES (1)"));
-    assertEquals(0, Session.growth("COPY t FROM '/no/such/file.csv'"));
+    assertEquals(-1, Session.growth(io.citadel.engine.api.SqlStatement.of("DROP TABLE t")));
+    assertEquals(-1, Session.growth(io.citadel.engine.api.SqlStatement.of("  delete from t;")));
+    assertEquals(-1, Session.growth(io.citadel.engine.api.SqlStatement.of("TRUNCATE t")));
+    assertEquals(
+        0, Session.growth(io.citadel.engine.api.SqlStatement.of("CREATE TABLE t (i INTEGER)")));
+    assertEquals(
+        "INSERT INTO t VALUES (1)".length(),
+        Session.growth(io.citadel.engine.api.SqlStatement.of("INSERT INTO t VALUES (1)")));
+    assertEquals(
+        0,
+        Session.growth(io.citadel.engine.api.SqlStatement.of("COPY t FROM '/no/such/file.csv'")));
   }
 
   @Test
