@@ -44,9 +44,15 @@ final class ArrayText {
     return false;
   }
 
-  /** The elements of a one-dimensional array's text form (null for NULL). */
+  /**
+   * The elements of a one-dimensional array's text form (null for NULL), or of an {@code
+   * int2vector}'s ({@code 1 2}, the form of pg_index.indkey), which has no braces.
+   */
   static List<String> parse(String text) {
     String t = text.strip();
+    if (isVector(t)) {
+      return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+    }
     if (t.length() < 2 || t.charAt(0) != '{' || t.charAt(t.length() - 1) != '}') {
       throw new SqlException(
           SqlException.INVALID_TEXT, "malformed array literal: \"" + text + "\"");
@@ -79,6 +85,16 @@ final class ArrayText {
       out.add(!quoted && v.equalsIgnoreCase("NULL") ? null : v);
     }
     return out;
+  }
+
+  /** An int2vector's text: numbers separated by spaces, no braces. */
+  private static boolean isVector(String stripped) {
+    return stripped.isEmpty() || stripped.charAt(0) != '{';
+  }
+
+  /** The first subscript: 0 for an int2vector (as PostgreSQL numbers them), else 1. */
+  static int lowerBound(String text) {
+    return isVector(text.strip()) ? 0 : 1;
   }
 
   /** ARRAY[e1, e2 ...]: each row's elements in the text form. */
@@ -137,9 +153,10 @@ final class ArrayText {
           if (a.isNull(i) || n.isNull(i)) {
             continue;
           }
-          List<String> e = parse(a.string(i));
-          long at = ((Number) n.get(i)).longValue();
-          String v = at >= 1 && at <= e.size() ? e.get((int) at - 1) : null;
+          String text = a.string(i);
+          List<String> e = parse(text);
+          long at = ((Number) n.get(i)).longValue() - lowerBound(text);
+          String v = at >= 0 && at < e.size() ? e.get((int) at) : null;
           out[i] = v == null ? null : type.parse(v);
         }
         return Vectors.fromBoxed(type, out, b.size);

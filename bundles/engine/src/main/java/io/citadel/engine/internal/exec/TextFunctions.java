@@ -85,7 +85,15 @@ final class TextFunctions implements Expr {
           "ARRAY_LENGTH",
           "ARRAY_UPPER",
           "ARRAY_LOWER",
-          "PARSE_IDENT");
+          "PARSE_IDENT",
+          "REGPROC",
+          "PG_ARRAY_IN",
+          // PostgreSQL's bitwise operators on integers
+          "&",
+          "|",
+          "#",
+          "<<",
+          ">>");
 
   /** What version() answers: PostgreSQL's form, which clients parse for the version number. */
   static final String VERSION =
@@ -205,10 +213,24 @@ final class TextFunctions implements Expr {
       case "JSON_BUILD_OBJECT" -> jsonBuildObject(v, a);
       case "ARRAY_LENGTH", "ARRAY_UPPER", "ARRAY_LOWER" -> {
         int n = ArrayText.parse(str(v[0])).size();
+        long lower = ArrayText.lowerBound(str(v[0]));
         // one dimension: NULL for another, and for an empty array
-        yield num(v[1]) != 1 || n == 0 ? null : name.equals("ARRAY_LOWER") ? 1L : (long) n;
+        yield num(v[1]) != 1 || n == 0
+            ? null
+            : switch (name) {
+              case "ARRAY_LOWER" -> lower;
+              case "ARRAY_UPPER" -> lower + n - 1;
+              default -> (long) n;
+            };
       }
       case "PARSE_IDENT" -> ArrayText.format(parseIdent(str(v[0])));
+      case "REGPROC" -> regproc(v[0]);
+      case "PG_ARRAY_IN" -> arrayIn(str(v[0]));
+      case "&" -> num(v[0]) & num(v[1]);
+      case "|" -> num(v[0]) | num(v[1]);
+      case "#" -> num(v[0]) ^ num(v[1]);
+      case "<<" -> num(v[0]) << num(v[1]);
+      case ">>" -> num(v[0]) >> num(v[1]);
       case "ARRAY_TO_STRING" ->
           v[0] == null || v[1] == null
               ? null
@@ -219,6 +241,28 @@ final class TextFunctions implements Expr {
   }
 
   /** parse_ident: a dotted name's parts, quoted ones as written, others lower-cased. */
+  /**
+   * {@code x::regproc}: a function's name (schema dropped, as the search path shows it) from its
+   * name or, for the oid 0, "-".
+   */
+  private static String regproc(Object v) {
+    if (v instanceof Number n) {
+      return n.longValue() == 0 ? "-" : Long.toString(n.longValue());
+    }
+    List<String> parts = parseIdent(v.toString());
+    return parts.get(parts.size() - 1);
+  }
+
+  /** An array's text form, each element read (and so checked) as the element type. */
+  private String arrayIn(String text) {
+    ColumnType element = type.isArray() ? type.element() : ColumnType.TEXT;
+    List<String> out = new java.util.ArrayList<>();
+    for (String e : ArrayText.parse(text)) {
+      out.add(e == null ? null : element.format(element.parse(e)));
+    }
+    return ArrayText.format(out);
+  }
+
   static List<String> parseIdent(String s) {
     List<String> parts = new java.util.ArrayList<>();
     int i = 0;

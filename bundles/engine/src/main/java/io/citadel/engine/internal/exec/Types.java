@@ -2,6 +2,7 @@ package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
 import org.apache.calcite.rel.type.RelDataType;
 
 /** Calcite's types mapped to Citadel's. */
@@ -30,6 +31,9 @@ public final class Types {
           element = e == null ? ColumnType.TEXT : of(e);
         } catch (SqlException unsupported) {
           element = ColumnType.TEXT;
+        }
+        if (element.kind() == TypeKind.SMALLINT && e != null && !e.isNullable()) {
+          yield ColumnType.INT2VECTOR;
         }
         yield element.isArray() ? ColumnType.TEXT : ColumnType.arrayOf(element);
       }

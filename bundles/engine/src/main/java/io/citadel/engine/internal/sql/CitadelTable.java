@@ -51,6 +51,10 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
   }
 
   static RelDataType toRel(RelDataTypeFactory f, ColumnType t) {
+    if (t.isVector()) {
+      // an int2vector: told from int2[] by its elements, which are never NULL
+      return f.createArrayType(toRel(f, t.element()), -1);
+    }
     if (t.isArray()) {
       return f.createArrayType(f.createTypeWithNullability(toRel(f, t.element()), true), -1);
     }

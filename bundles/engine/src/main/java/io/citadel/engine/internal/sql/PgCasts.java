@@ -42,7 +42,8 @@ final class PgCasts {
           // a relation's name to its oid: a catalog lookup (see SqlPlanner.AnyArray)
           Map.entry("regclass", "regclass"),
           Map.entry("regtype", "INTEGER"),
-          Map.entry("regproc", "INTEGER"),
+          // a function's name, as a regproc prints (see SqlPlanner)
+          Map.entry("regproc", "regproc"),
           Map.entry("regnamespace", "INTEGER"),
           Map.entry("date", "DATE"),
           Map.entry("timestamp", "TIMESTAMP"),
@@ -151,6 +152,45 @@ final class PgCasts {
       }
     }
     return out == null ? sql : out.append(sql, copied, sql.length()).toString();
+  }
+
+  /**
+   * {@code LATERAL f(...)}, as PostgreSQL writes a lateral function, without the word, which
+   * Calcite's grammar takes only before a subquery or TABLE(...): every function in FROM is made
+   * lateral after parsing (see {@link SetReturningCalls}).
+   */
+  static String lateralCalls(String sql) {
+    if (!sql.toLowerCase(Locale.ROOT).contains("lateral")) {
+      return sql;
+    }
+    List<SqlLexer.Token> tokens;
+    try {
+      tokens = SqlLexer.tokens(sql);
+    } catch (SqlLexer.SyntaxException e) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length());
+    int copied = 0;
+    for (int k = 0; k + 2 < tokens.size(); k++) {
+      if (!tokens.get(k).is("lateral")) {
+        continue;
+      }
+      int j = k + 1;
+      while (j + 2 < tokens.size()
+          && tokens.get(j + 1).is(".")
+          && tokens.get(j).kind() != SqlLexer.Kind.SYMBOL) {
+        j += 2;
+      }
+      SqlLexer.Token name = tokens.get(j);
+      boolean call =
+          (name.kind() == SqlLexer.Kind.WORD && !name.text().equals("table"))
+              || name.kind() == SqlLexer.Kind.QUOTED_IDENT;
+      if (call && tokens.get(j + 1).is("(")) {
+        out.append(sql, copied, tokens.get(k).start());
+        copied = tokens.get(k).end();
+      }
+    }
+    return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
   }
 
   static String rewrite(String sql) {
@@ -300,8 +340,19 @@ final class PgCasts {
         i = close + 1;
       }
     }
+    String array = "";
+    int bracket = skipSpace(sql, i);
+    if (sql.startsWith("[", bracket) && sql.startsWith("]", skipSpace(sql, bracket + 1))) {
+      // int[], text[]: an array of the type (see SqlPlanner for how a string becomes one)
+      array = " ARRAY";
+      i = skipSpace(sql, bracket + 1) + 1;
+    }
     end[0] = i;
     String key = name.toString().toLowerCase(Locale.ROOT);
+    if (!array.isEmpty()) {
+      String element = key.equals("numeric") || key.equals("decimal") ? "DECIMAL" : TYPES.get(key);
+      return (element != null ? element : name.toString()) + array;
+    }
     if (key.equals("numeric") || key.equals("decimal")) {
       return "DECIMAL" + (modifiers.isEmpty() ? "(18, 6)" : modifiers);
     }

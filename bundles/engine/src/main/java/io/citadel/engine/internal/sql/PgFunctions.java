@@ -1,6 +1,7 @@
 package io.citadel.engine.internal.sql;
 
 import java.util.List;
+import java.util.Locale;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -94,9 +95,55 @@ final class PgFunctions {
     }
   }
 
+  /**
+   * The set-returning functions over an array (or an int2vector, as pg_index.indkey is): {@code
+   * unnest}'s elements, {@code generate_subscripts(array, 1)}'s subscripts, and {@code
+   * information_schema._pg_expandarray}'s elements with their 1-based positions (columns x and n),
+   * which pgjdbc's key and index metadata read. In FROM, with LATERAL, and in a select list.
+   */
+  static final class ArrayRows extends SqlFunction
+      implements org.apache.calcite.sql.SqlTableFunction {
+    ArrayRows(String name, org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
+      super(
+          name,
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.CURSOR,
+          null,
+          operands,
+          SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION);
+    }
+
+    @Override
+    public SqlReturnTypeInference getRowTypeInference() {
+      return b -> {
+        org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
+        org.apache.calcite.rel.type.RelDataType array = b.getOperandType(0);
+        org.apache.calcite.rel.type.RelDataType element =
+            array.getComponentType() != null
+                ? f.createTypeWithNullability(array.getComponentType(), true)
+                : f.createTypeWithNullability(
+                    f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true);
+        org.apache.calcite.rel.type.RelDataType integer =
+            f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER);
+        return switch (getName()) {
+          case "_PG_EXPANDARRAY" -> f.builder().add("x", element).add("n", integer).build();
+          case "GENERATE_SUBSCRIPTS" -> f.builder().add("generate_subscripts", integer).build();
+          default -> f.builder().add("unnest", element).build();
+        };
+      };
+    }
+  }
+
   static final List<SqlOperator> ALL =
       List.of(
           new GenerateSeries(),
+          new ArrayRows("_PG_EXPANDARRAY", OperandTypes.ANY),
+          new ArrayRows(
+              "GENERATE_SUBSCRIPTS",
+              OperandTypes.or(
+                  OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.INTEGER),
+                  OperandTypes.family(
+                      SqlTypeFamily.ANY, SqlTypeFamily.INTEGER, SqlTypeFamily.BOOLEAN))),
           fn("LENGTH", INT, OperandTypes.STRING),
           fn("OCTET_LENGTH", INT, OperandTypes.STRING),
           fn("BTRIM", TEXT, STR_OPT_STR),
@@ -189,6 +236,34 @@ final class PgFunctions {
           fn("HAS_ANY_COLUMN_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
+          fn("REGPROC", TEXT, OperandTypes.ANY),
+          // x::int[]: an array of the type named by the second argument, from its text form
+          fn(
+              "PG_ARRAY_IN",
+              b -> {
+                org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
+                String name =
+                    b.isOperandLiteral(1, false) ? b.getOperandLiteralValue(1, String.class) : null;
+                org.apache.calcite.sql.type.SqlTypeName element =
+                    name == null
+                        ? null
+                        : org.apache.calcite.sql.type.SqlTypeName.get(
+                            name.toUpperCase(Locale.ROOT));
+                if (element == null
+                    || element.getFamily() == null
+                    || element == org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+                  throw new io.citadel.engine.internal.types.SqlException(
+                      "42704", "type \"" + name + "[]\" does not exist");
+                }
+                org.apache.calcite.rel.type.RelDataType e =
+                    element == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
+                        ? f.createSqlType(element, 19, 6)
+                        : f.createSqlType(element);
+                return f.createTypeWithNullability(
+                    f.createArrayType(f.createTypeWithNullability(e, true), -1),
+                    b.getOperandType(0).isNullable());
+              },
+              OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.CHARACTER)),
           fn("JSON_BUILD_OBJECT", TEXT_NOT_NULL, OperandTypes.VARIADIC),
           // x::regclass: the oid of the relation x names (x an oid already, or a name)
           fn("REGCLASS", ReturnTypes.INTEGER_NULLABLE, OperandTypes.ANY),
@@ -309,8 +384,11 @@ final class PgFunctions {
           List<SqlOperator> operatorList,
           SqlNameMatcher nameMatcher) {
         List<SqlOperator> found = new java.util.ArrayList<>();
-        if (opName.names.size() == 2 && opName.names.get(0).equalsIgnoreCase("pg_catalog")) {
-          // pg_catalog.f(...) as catalog queries write it: the built-in f
+        if (opName.names.size() == 2
+            && (opName.names.get(0).equalsIgnoreCase("pg_catalog")
+                || opName.names.get(0).equalsIgnoreCase("information_schema"))) {
+          // pg_catalog.f(...) as catalog queries write it (and pgjdbc's
+          // information_schema._pg_expandarray): the built-in f
           opName = new SqlIdentifier(opName.names.get(1), opName.getParserPosition());
         }
         chain.lookupOperatorOverloads(

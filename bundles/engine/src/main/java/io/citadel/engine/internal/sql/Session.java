@@ -550,7 +550,8 @@ public final class Session implements AutoCloseable {
     if (sql.startsWith(SCRIPT_BEGIN) && sql.endsWith(SCRIPT_END)) {
       return script(sql, now);
     }
-    String s = withCastsRewritten(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)));
+    String s =
+        withCastsRewritten(PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql))));
     engine.countStatement();
     runningSql = s;
     runningSince = now;
@@ -731,7 +732,8 @@ public final class Session implements AutoCloseable {
   }
 
   private Shape plannedShape(String sql) {
-    String s = withCastsRewritten(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)));
+    String s =
+        withCastsRewritten(PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql))));
     if (s.isEmpty()) {
       return null;
     }

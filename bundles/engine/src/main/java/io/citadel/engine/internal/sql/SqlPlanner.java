@@ -367,17 +367,20 @@ public final class SqlPlanner {
 
   /** PostgreSQL's type names that Calcite's grammar lacks, for CAST(x AS text) and the like. */
   private static final Map<String, org.apache.calcite.rel.type.RelProtoDataType> TYPE_ALIASES =
-      Map.of(
-          "text", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
-          "int2", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.SMALLINT),
-          "int4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER),
-          "int8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT),
-          "float4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.REAL),
-          "float8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DOUBLE),
-          "bool", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BOOLEAN),
-          "name", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
-          "oid", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER),
-          "regclass", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER));
+      Map.ofEntries(
+          Map.entry("text", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)),
+          Map.entry("int2", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.SMALLINT)),
+          Map.entry("int4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER)),
+          Map.entry("int8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT)),
+          Map.entry("float4", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.REAL)),
+          Map.entry("float8", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.DOUBLE)),
+          Map.entry("bool", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BOOLEAN)),
+          Map.entry("name", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)),
+          Map.entry("oid", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER)),
+          Map.entry(
+              "regclass", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER)),
+          Map.entry(
+              "regproc", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)));
 
   private static AbstractSchema schema(Map<String, org.apache.calcite.schema.Table> tables) {
     return new AbstractSchema() {
@@ -504,6 +507,7 @@ public final class SqlPlanner {
 
   /** Validates and converts to an optimised relational plan. */
   public RelRoot plan(SqlNode parsed, String sql) {
+    parsed = SetReturningCalls.rewrite(parsed);
     pgNames = PgColumnNames.of(parsed);
     parsed = Views.expand(parsed, views);
     parsed = PgColumnNames.nameNested(parsed);
@@ -614,10 +618,27 @@ public final class SqlPlanner {
       if (visited instanceof org.apache.calcite.sql.SqlCall cast
           && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST
           && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
-          && spec.getTypeName().getSimple().equalsIgnoreCase("regclass")) {
-        // CAST(x AS regclass), x::regclass: a relation's oid from its name (or the oid itself)
+          && (spec.getTypeName().getSimple().equalsIgnoreCase("regclass")
+              || spec.getTypeName().getSimple().equalsIgnoreCase("regproc"))) {
+        // CAST(x AS regclass), x::regclass: a relation's oid from its name (or the oid itself);
+        // x::regproc: a function's name
         SqlNode operand = cast.operand(0);
-        return PgFunctions.named("REGCLASS").createCall(cast.getParserPosition(), operand);
+        String type = spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT);
+        return PgFunctions.named(type).createCall(cast.getParserPosition(), operand);
+      }
+      if (visited instanceof org.apache.calcite.sql.SqlCall cast
+          && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST
+          && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
+          && spec.getTypeNameSpec()
+              instanceof org.apache.calcite.sql.SqlCollectionTypeNameSpec array
+          && array.getTypeName().getSimple().equalsIgnoreCase("ARRAY")) {
+        // '{1,2}'::int[]: the text form read as an array of the element type
+        SqlNode operand = cast.operand(0);
+        SqlNode element =
+            org.apache.calcite.sql.SqlLiteral.createCharString(
+                array.getElementTypeName().getTypeName().getSimple(), cast.getParserPosition());
+        return PgFunctions.named("PG_ARRAY_IN")
+            .createCall(cast.getParserPosition(), operand, element);
       }
       if (visited instanceof org.apache.calcite.sql.SqlBasicCall b
           && b.getOperator().getName().equalsIgnoreCase("DATE_PART")

@@ -14,6 +14,7 @@ import io.citadel.engine.internal.types.Settings;
 import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -521,6 +522,7 @@ final class SystemCatalog {
       {1184, "timestamptz", 8, "b", "D"},
       {1700, "numeric", -1, "b", "N"},
       {2205, "regclass", 4, "b", "N"},
+      {22, "int2vector", -1, "b", "A"},
       {1000, "_bool", -1, "b", "A"},
       {1005, "_int2", -1, "b", "A"},
       {1007, "_int4", -1, "b", "A"},
@@ -552,10 +554,24 @@ final class SystemCatalog {
             0L,
             null,
             0L,
-            0L
+            0L,
+            inputFunction(name)
           });
-      if (array) {
-        rows.get(rows.size() - 1)[11] = 0L;
+    }
+    // an array names its element (typelem) and each element type its array (typarray)
+    Map<String, Object[]> byName = new HashMap<>();
+    for (Object[] r : rows) {
+      byName.put((String) r[1], r);
+    }
+    for (Object[] r : rows) {
+      String name = (String) r[1];
+      Object[] element =
+          name.equals("int2vector") ? byName.get("int2") : byName.get(name.substring(1));
+      if (name.startsWith("_") || name.equals("int2vector")) {
+        r[11] = element[0];
+        if (name.startsWith("_")) {
+          element[18] = r[0];
+        }
       }
     }
     return VirtualTable.of(
@@ -579,8 +595,20 @@ final class SystemCatalog {
             col("typcollation", OID),
             col("typdefault", TEXT),
             col("typnotnull", BOOL),
-            col("typarray", OID)),
+            col("typarray", OID),
+            col("typinput", TEXT)),
         rows);
+  }
+
+  /** A type's input function, by the name PostgreSQL gives it (a regproc shows its name). */
+  private static String inputFunction(String type) {
+    if (type.startsWith("_")) {
+      return "array_in";
+    }
+    return switch (type) {
+      case "date", "timestamp", "timestamptz", "numeric" -> type + "_in";
+      default -> type + "in";
+    };
   }
 
   private TableVersion pgIndex() {
@@ -592,6 +620,7 @@ final class SystemCatalog {
               (long) k.oid(),
               (long) tableOid(def),
               (long) k.key().columns().size(),
+              (long) k.key().columns().size(),
               1L,
               b(k.primary()),
               0L,
@@ -601,6 +630,7 @@ final class SystemCatalog {
               1L,
               1L,
               int2vector(attnums(def, k.key().columns())),
+              int2vector(java.util.Collections.nCopies(k.key().columns().size(), 0)),
               null,
               null
             });
@@ -612,6 +642,7 @@ final class SystemCatalog {
             (long) p.oid(),
             (long) tableOid(p.table()),
             (long) p.columnIds().size(),
+            (long) p.columnIds().size(),
             0L,
             0L,
             0L,
@@ -621,6 +652,7 @@ final class SystemCatalog {
             1L,
             1L,
             int2vector(attnums(p.table(), p.columnIds())),
+            int2vector(java.util.Collections.nCopies(p.columnIds().size(), 0)),
             null,
             null
           });
@@ -631,6 +663,7 @@ final class SystemCatalog {
             col("indexrelid", OID),
             col("indrelid", OID),
             col("indnatts", INT2),
+            col("indnkeyatts", INT2),
             col("indisunique", BOOL),
             col("indisprimary", BOOL),
             col("indisexclusion", BOOL),
@@ -639,7 +672,8 @@ final class SystemCatalog {
             col("indisclustered", BOOL),
             col("indisready", BOOL),
             col("indislive", BOOL),
-            col("indkey", TEXT),
+            col("indkey", ColumnType.INT2VECTOR),
+            col("indoption", ColumnType.INT2VECTOR),
             col("indexprs", TEXT),
             col("indpred", TEXT),
             col("indisreplident", BOOL),

@@ -10,6 +10,7 @@ import io.citadel.engine.internal.exec.HashJoinNode;
 import io.citadel.engine.internal.exec.PhysicalNode;
 import io.citadel.engine.internal.exec.ProjectNode;
 import io.citadel.engine.internal.exec.ScanNode;
+import io.citadel.engine.internal.exec.SetFunctionNode;
 import io.citadel.engine.internal.exec.SortNode;
 import io.citadel.engine.internal.exec.StarJoinNode;
 import io.citadel.engine.internal.exec.Types;
@@ -130,8 +131,21 @@ public final class Translator {
     if (rel instanceof org.apache.calcite.rel.core.TableFunctionScan f
         && f.getInputs().isEmpty()
         && f.getCall() instanceof RexCall call
-        && call.getOperator() instanceof PgFunctions.GenerateSeries) {
+        && call.getOperator() instanceof PgFunctions.GenerateSeries
+        && call.getOperands().stream().allMatch(org.apache.calcite.rex.RexUtil::isConstant)) {
       return series(call, rowTypes(f)[0]);
+    }
+    if (rel instanceof org.apache.calcite.rel.core.TableFunctionScan f && f.getInputs().isEmpty()) {
+      // a set-returning function of constants: applied to the one row of no columns
+      PhysicalNode one = new ValuesNode(new ColumnType[0], List.of(List.of()));
+      return apply(one, f, null, false);
+    }
+    if (rel instanceof org.apache.calcite.rel.core.Correlate c && overFunction(c.getRight())) {
+      return applyTo(
+          translate(c.getLeft()),
+          c.getRight(),
+          c.getCorrelationId(),
+          c.getJoinType() == org.apache.calcite.rel.core.JoinRelType.LEFT);
     }
     if (rel instanceof Union u) {
       List<PhysicalNode> inputs = new ArrayList<>();
@@ -334,6 +348,105 @@ public final class Translator {
       }
     }
     return new HashJoinNode(l, r, kind, lk, rk, residual);
+  }
+
+  /** A table function, under filters and projections of its own columns. */
+  private static boolean overFunction(RelNode rel) {
+    if (rel instanceof org.apache.calcite.rel.core.TableFunctionScan f) {
+      return f.getInputs().isEmpty();
+    }
+    return (rel instanceof Filter || rel instanceof Project) && overFunction(rel.getInput(0));
+  }
+
+  /**
+   * The right side of a lateral join over a table function, run for each row of {@code input}: the
+   * function's rows after the input's columns, filtered and projected as {@code right} says (a
+   * filter of an inner join only; an outer one keeps the row).
+   */
+  private PhysicalNode applyTo(
+      PhysicalNode input,
+      RelNode right,
+      org.apache.calcite.rel.core.CorrelationId id,
+      boolean outer) {
+    if (right instanceof org.apache.calcite.rel.core.TableFunctionScan f) {
+      return apply(input, f, id, outer);
+    }
+    if (outer) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "a LEFT JOIN LATERAL of a filtered or computed function is not supported");
+    }
+    PhysicalNode below = applyTo(input, right.getInput(0), id, false);
+    int width = input.types().length;
+    org.apache.calcite.rex.RexShuttle shift = correlated(id, width);
+    if (right instanceof Filter f) {
+      return new FilterNode(below, compile(f.getCondition().accept(shift)));
+    }
+    Project p = (Project) right;
+    List<Expr> exprs = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      exprs.add(new ExprCompiler.InputRef(i, input.types()[i]));
+    }
+    for (RexNode e : p.getProjects()) {
+      exprs.add(compile(e.accept(shift)));
+    }
+    return new ProjectNode(below, exprs);
+  }
+
+  /**
+   * Rewrites an expression of a lateral join's right side to read the joined row: the left row's
+   * fields (through correlation variable {@code id}) at their places, the right side's own columns
+   * after the {@code width} of the left.
+   */
+  private static org.apache.calcite.rex.RexShuttle correlated(
+      org.apache.calcite.rel.core.CorrelationId id, int width) {
+    return new org.apache.calcite.rex.RexShuttle() {
+      @Override
+      public RexNode visitInputRef(org.apache.calcite.rex.RexInputRef ref) {
+        return new org.apache.calcite.rex.RexInputRef(ref.getIndex() + width, ref.getType());
+      }
+
+      @Override
+      public RexNode visitFieldAccess(org.apache.calcite.rex.RexFieldAccess access) {
+        if (access.getReferenceExpr() instanceof org.apache.calcite.rex.RexCorrelVariable v
+            && v.id.equals(id)) {
+          return new org.apache.calcite.rex.RexInputRef(
+              access.getField().getIndex(), access.getType());
+        }
+        return super.visitFieldAccess(access);
+      }
+    };
+  }
+
+  /**
+   * A set-returning function run for each row of {@code input}: its arguments may read the row
+   * through the correlation variable {@code id} ({@code FROM t, LATERAL f(t.x)}).
+   */
+  private PhysicalNode apply(
+      PhysicalNode input,
+      org.apache.calcite.rel.core.TableFunctionScan f,
+      org.apache.calcite.rel.core.CorrelationId id,
+      boolean outer) {
+    RexCall call = (RexCall) f.getCall();
+    ColumnType[] types = rowTypes(f);
+    SetFunctionNode.SetFunction function;
+    if (call.getOperator() instanceof PgFunctions.GenerateSeries) {
+      function = SetFunctionNode.generateSeries(types[0]);
+    } else if (call.getOperator() instanceof PgFunctions.ArrayRows) {
+      function =
+          SetFunctionNode.ofArray(
+              call.getOperator().getName().toLowerCase(java.util.Locale.ROOT), types[0]);
+    } else {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "the table function " + call.getOperator().getName() + " is not supported");
+    }
+    org.apache.calcite.rex.RexShuttle rowRefs = correlated(id, 0);
+    Expr[] args = new Expr[call.getOperands().size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = compile(call.getOperands().get(i).accept(rowRefs));
+    }
+    return new SetFunctionNode(input, function, args, outer);
   }
 
   /** generate_series over bounds that are constants of the statement. */

@@ -173,6 +173,17 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     return new ColumnType(TypeKind.TEXT, -1 - element.kind().ordinal(), 0);
   }
 
+  /**
+   * {@code int2vector}, the type of pg_index's indkey and indoption: an array of smallints written
+   * {@code 1 2} (no braces) and subscripted from 0.
+   */
+  public static final ColumnType INT2VECTOR =
+      new ColumnType(TypeKind.TEXT, -1 - TypeKind.SMALLINT.ordinal(), 1);
+
+  public boolean isVector() {
+    return isArray() && scale == 1;
+  }
+
   public boolean isArray() {
     return kind == TypeKind.TEXT && precision < 0;
   }
@@ -183,6 +194,9 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   }
 
   public int pgOid() {
+    if (isVector()) {
+      return 22;
+    }
     if (isArray()) {
       return switch (element().kind()) {
         case BOOLEAN -> 1000;

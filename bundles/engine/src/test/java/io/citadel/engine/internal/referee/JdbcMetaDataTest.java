@@ -2,6 +2,7 @@ package io.citadel.engine.internal.referee;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * pgjdbc's {@code DatabaseMetaData}, as DBeaver and DataGrip call it to show a schema, against
  * Citadel and a real PostgreSQL server holding the same tables: the rows (the columns tools
- * display) must be the same. ({@code getPrimaryKeys}, {@code getIndexInfo} and {@code getTypeInfo}
- * are not here yet: pgjdbc's queries for them need set-returning functions over arrays.)
+ * display) must be the same: schemas, tables, columns, primary keys and indexes (pgjdbc reads those
+ * with set-returning functions over pg_index.indkey), and the types getTypeInfo lists.
  */
 class JdbcMetaDataTest {
   @TempDir static Path dir;
@@ -28,6 +29,8 @@ class JdbcMetaDataTest {
     "CREATE TABLE orders (id BIGINT PRIMARY KEY, customer INTEGER NOT NULL, total NUMERIC(12,2),"
         + " placed DATE, note VARCHAR(80), paid BOOLEAN DEFAULT false, qty SMALLINT DEFAULT 1)",
     "CREATE TABLE \"Mixed\" (k INTEGER, d DOUBLE PRECISION, t TIMESTAMP, s TEXT NOT NULL)",
+    "CREATE TABLE pair (a INTEGER, b TEXT, c INTEGER UNIQUE, PRIMARY KEY (b, a))",
+    "CREATE INDEX pair_c_a ON pair (c, a)",
     "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100"
   };
 
@@ -92,5 +95,55 @@ class JdbcMetaDataTest {
         "IS_NULLABLE",
         "IS_AUTOINCREMENT");
     same(m -> m.getColumns(null, "public", "Mixed", "s"), "COLUMN_NAME", "TYPE_NAME");
+  }
+
+  @Test
+  void keysAndIndexesAreWhatPostgresAnswers() throws Exception {
+    same(
+        m -> m.getPrimaryKeys(null, "public", "orders"),
+        "TABLE_SCHEM",
+        "TABLE_NAME",
+        "COLUMN_NAME",
+        "KEY_SEQ",
+        "PK_NAME");
+    same(
+        m -> m.getPrimaryKeys(null, "public", "pair"),
+        "TABLE_NAME",
+        "COLUMN_NAME",
+        "KEY_SEQ",
+        "PK_NAME");
+    same(
+        m -> m.getIndexInfo(null, "public", "orders", false, false),
+        "TABLE_NAME",
+        "NON_UNIQUE",
+        "INDEX_NAME",
+        "TYPE",
+        "ORDINAL_POSITION",
+        "COLUMN_NAME",
+        "ASC_OR_DESC");
+    same(
+        m -> m.getIndexInfo(null, "public", "pair", true, false),
+        "NON_UNIQUE",
+        "INDEX_NAME",
+        "ORDINAL_POSITION",
+        "COLUMN_NAME");
+  }
+
+  @Test
+  void typeInfoNamesTheTypesPostgresNames() throws Exception {
+    List<String> expected =
+        rows(both.referee.connect(), DatabaseMetaData::getTypeInfo, "TYPE_NAME", "DATA_TYPE");
+    List<String> actual =
+        rows(both.citadel(), DatabaseMetaData::getTypeInfo, "TYPE_NAME", "DATA_TYPE");
+    for (String type :
+        List.of(
+            "int4", "int8", "numeric", "text", "varchar", "bool", "date", "timestamp", "float8")) {
+      String line =
+          expected.stream()
+              .filter(l -> l.startsWith("TYPE_NAME=" + type + " "))
+              .findFirst()
+              .orElseThrow();
+      assertTrue(actual.contains(line), "getTypeInfo lacks " + line + ": " + actual);
+    }
   }
 }
