@@ -124,6 +124,21 @@ def sqlalchemy_core_and_orm():
         s.add(Person(id=3, name="edsger"))
         s.commit()
         assert s.query(Person).filter(Person.name == "edsger").one().id == 3
+    # what reflection reads of keys and indexes, as Alembic's autogenerate and ORMs do
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE py_keyed (a INTEGER, b TEXT, c INTEGER UNIQUE, PRIMARY KEY (b, a))"))
+        conn.execute(text("CREATE INDEX py_keyed_c_a ON py_keyed (c, a)"))
+    insp = inspect(engine)
+    pk = insp.get_pk_constraint("py_keyed")
+    assert pk["constrained_columns"] == ["b", "a"] and pk["name"] == "py_keyed_pkey", pk
+    indexes = {i["name"]: i for i in insp.get_indexes("py_keyed")}
+    assert indexes["py_keyed_c_a"]["column_names"] == ["c", "a"], indexes
+    assert not indexes["py_keyed_c_a"]["unique"], indexes
+    uniques = insp.get_unique_constraints("py_keyed")
+    assert [u["column_names"] for u in uniques] == [["c"]], uniques
+    assert insp.get_foreign_keys("py_keyed") == [], insp.get_foreign_keys("py_keyed")
+    reflected = Table("py_keyed", MetaData(), autoload_with=engine)
+    assert [c.name for c in reflected.primary_key.columns] == ["b", "a"], reflected.primary_key
 
 
 def pandas_round_trip():
@@ -141,6 +156,6 @@ check("psycopg2: execute, executemany, = ANY(list)", psycopg2_basics)
 check("psycopg2: rollback, a failed statement aborts the transaction", psycopg2_rollback)
 check("psycopg2: copy_expert and copy_from in, COPY TO STDOUT out", psycopg2_copy)
 check("psycopg2: server-side (named) cursor, itersize 1000 over 25,000 rows", psycopg2_server_side_cursor)
-check("SQLAlchemy: connect, inspect (table names, columns), Core and ORM", sqlalchemy_core_and_orm)
+check("SQLAlchemy: connect, inspect (table names, columns, keys, indexes), Core and ORM", sqlalchemy_core_and_orm)
 check("pandas: to_sql and read_sql", pandas_round_trip)
 print("all Python client checks passed")

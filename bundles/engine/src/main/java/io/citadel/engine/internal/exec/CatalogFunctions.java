@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  */
 final class CatalogFunctions implements Expr {
   private static final Set<String> NAMES =
-      Set.of("PG_GET_INDEXDEF", "PG_GET_CONSTRAINTDEF", "REGCLASS");
+      Set.of("PG_GET_INDEXDEF", "PG_GET_CONSTRAINTDEF", "PG_GET_VIEWDEF", "REGCLASS");
 
   private final String name;
   private final List<Expr> args;

@@ -313,7 +313,10 @@ public final class ExprCompiler {
       args.add(compile(o));
     }
     if (kind == SqlKind.OTHER && "||".equals(name)) {
-      name = "TEXTCAT"; // strict, unlike concat(): NULL if either side is
+      boolean arrays =
+          ops.stream().anyMatch(o -> o.getType().getSqlTypeName() == SqlTypeName.ARRAY);
+      // of text, strict, unlike concat(): NULL if either side is
+      name = arrays ? "ARRAY_CAT" : "TEXTCAT";
     }
     if (TextFunctions.supports(name)) {
       return new TextFunctions(name, args, type);

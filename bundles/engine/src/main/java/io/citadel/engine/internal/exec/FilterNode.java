@@ -23,7 +23,7 @@ public final class FilterNode extends PhysicalNode {
     return input.open(ctx, ranges).map(b -> filter(condition, b));
   }
 
-  static Batch filter(Expr condition, Batch b) {
+  public static Batch filter(Expr condition, Batch b) {
     Vec v = condition.eval(b);
     int[] sel = new int[b.size];
     int n = 0;

@@ -21,12 +21,35 @@ public final class SetFunctionNode extends PhysicalNode {
   private final Expr[] args;
   private final boolean outer;
 
+  /** For ARRAY(subquery over the function): what the subquery makes of one row's rows. */
+  private final java.util.function.UnaryOperator<Batch> collected;
+
   public SetFunctionNode(PhysicalNode input, SetFunction function, Expr[] args, boolean outer) {
     super(concat(input.types(), function.types()));
     this.input = input;
     this.function = function;
     this.args = args;
     this.outer = outer;
+    this.collected = null;
+  }
+
+  /**
+   * {@code ARRAY(SELECT ... FROM f(t.x) ...)} for each row of {@code input}: the function's rows
+   * for the row (after the input's columns), through {@code subquery} (its filters and
+   * projections), whose first column after the input's is gathered into one array value.
+   */
+  public SetFunctionNode(
+      PhysicalNode input,
+      SetFunction function,
+      Expr[] args,
+      java.util.function.UnaryOperator<Batch> subquery,
+      ColumnType arrayType) {
+    super(concat(input.types(), new ColumnType[] {arrayType}));
+    this.input = input;
+    this.function = function;
+    this.args = args;
+    this.outer = true;
+    this.collected = subquery;
   }
 
   private static ColumnType[] concat(ColumnType[] a, ColumnType[] b) {
@@ -44,6 +67,10 @@ public final class SetFunctionNode extends PhysicalNode {
     Vec[] argVecs = new Vec[args.length];
     for (int a = 0; a < args.length; a++) {
       argVecs[a] = args[a].eval(b);
+    }
+    if (collected != null) {
+      out.accept(collect(b, argVecs));
+      return;
     }
     int width = input.types().length;
     ColumnType[] fnTypes = function.types();
@@ -73,6 +100,31 @@ public final class SetFunctionNode extends PhysicalNode {
     }
   }
 
+  /** Each input row with the array of what the subquery made of its rows. */
+  private Batch collect(Batch b, Vec[] argVecs) {
+    int width = input.types().length;
+    Object[] arrays = new Object[b.size];
+    Object[] values = new Object[args.length];
+    for (int i = 0; i < b.size; i++) {
+      for (int a = 0; a < args.length; a++) {
+        values[a] = argVecs[a].isNull(i) ? null : argVecs[a].get(i);
+      }
+      List<Object[]> rows = function.rows(values);
+      int[] sel = new int[rows.size()];
+      Arrays.fill(sel, i);
+      Batch made = collected.apply(batch(b, sel, rows, width, function.types()));
+      List<String> elements = new ArrayList<>(made.size);
+      Vec v = made.cols[width];
+      for (int r = 0; r < made.size; r++) {
+        elements.add(v.isNull(r) ? null : v.type.format(v.get(r)));
+      }
+      arrays[i] = ArrayText.format(elements);
+    }
+    Vec[] cols = Arrays.copyOf(b.cols, width + 1);
+    cols[width] = Vectors.fromBoxed(types[width], arrays, b.size);
+    return new Batch(cols, b.size);
+  }
+
   private static Batch batch(
       Batch in, int[] sel, List<Object[]> rows, int width, ColumnType[] fnTypes) {
     int n = rows.size();
@@ -90,6 +142,14 @@ public final class SetFunctionNode extends PhysicalNode {
     return new Batch(cols, n);
   }
 
+  public SetFunction function() {
+    return function;
+  }
+
+  public Expr[] arguments() {
+    return args;
+  }
+
   @Override
   public double estimate() {
     return Math.max(1, input.estimate() * 10);
@@ -97,7 +157,8 @@ public final class SetFunctionNode extends PhysicalNode {
 
   @Override
   public String describe() {
-    return (outer ? "OuterApply " : "Apply ") + function.name();
+    return (collected != null ? "CollectApply " : outer ? "OuterApply " : "Apply ")
+        + function.name();
   }
 
   @Override
@@ -113,6 +174,55 @@ public final class SetFunctionNode extends PhysicalNode {
 
     /** The rows for these arguments (null for a NULL argument). */
     List<Object[]> rows(Object[] args);
+  }
+
+  /**
+   * Functions run in step, as PostgreSQL runs the set-returning functions of one select list: as
+   * many rows as the longest gives, the others' columns NULL past their end. Function {@code k}
+   * takes the next {@code arities[k]} arguments.
+   */
+  public static SetFunction zip(List<SetFunction> functions, int[] arities) {
+    ColumnType[] types =
+        functions.stream().flatMap(f -> Arrays.stream(f.types())).toArray(ColumnType[]::new);
+    return new SetFunction() {
+      @Override
+      public String name() {
+        return "rows from " + functions.stream().map(SetFunction::name).toList();
+      }
+
+      @Override
+      public ColumnType[] types() {
+        return types;
+      }
+
+      @Override
+      public List<Object[]> rows(Object[] args) {
+        List<List<Object[]>> each = new ArrayList<>();
+        int at = 0;
+        int longest = 0;
+        for (int k = 0; k < functions.size(); k++) {
+          List<Object[]> rows =
+              functions.get(k).rows(Arrays.copyOfRange(args, at, at + arities[k]));
+          at += arities[k];
+          each.add(rows);
+          longest = Math.max(longest, rows.size());
+        }
+        List<Object[]> out = new ArrayList<>(longest);
+        for (int r = 0; r < longest; r++) {
+          Object[] row = new Object[types.length];
+          int c = 0;
+          for (int k = 0; k < functions.size(); k++) {
+            int width = functions.get(k).types().length;
+            if (r < each.get(k).size()) {
+              System.arraycopy(each.get(k).get(r), 0, row, c, width);
+            }
+            c += width;
+          }
+          out.add(row);
+        }
+        return out;
+      }
+    };
   }
 
   /**

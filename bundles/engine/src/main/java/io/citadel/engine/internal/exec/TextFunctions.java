@@ -88,6 +88,8 @@ final class TextFunctions implements Expr {
           "PARSE_IDENT",
           "REGPROC",
           "PG_ARRAY_IN",
+          "ARRAY_CAT",
+          "PG_ARRAY_TEXT",
           // PostgreSQL's bitwise operators on integers
           "&",
           "|",
@@ -113,6 +115,7 @@ final class TextFunctions implements Expr {
     this.type = type;
     this.strict =
         !Set.of(
+                "ARRAY_CAT",
                 "CONCAT",
                 "CONCAT_WS",
                 "FORMAT",
@@ -226,6 +229,8 @@ final class TextFunctions implements Expr {
       case "PARSE_IDENT" -> ArrayText.format(parseIdent(str(v[0])));
       case "REGPROC" -> regproc(v[0]);
       case "PG_ARRAY_IN" -> arrayIn(str(v[0]));
+      case "ARRAY_CAT" -> arrayCat(v, a);
+      case "PG_ARRAY_TEXT" -> str(v[0]);
       case "&" -> num(v[0]) & num(v[1]);
       case "|" -> num(v[0]) | num(v[1]);
       case "#" -> num(v[0]) ^ num(v[1]);
@@ -251,6 +256,27 @@ final class TextFunctions implements Expr {
     }
     List<String> parts = parseIdent(v.toString());
     return parts.get(parts.size() - 1);
+  }
+
+  /**
+   * {@code a || b} of arrays (or of an array and an element): the elements of both; a NULL array
+   * adds nothing, and two NULLs are NULL.
+   */
+  private static String arrayCat(Object[] v, Vec[] a) {
+    if (v[0] == null && v[1] == null) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      if (a[k].type.isArray()) {
+        if (v[k] != null) {
+          out.addAll(ArrayText.parse(v[k].toString()));
+        }
+      } else {
+        out.add(v[k] == null ? null : a[k].type.format(v[k]));
+      }
+    }
+    return ArrayText.format(out);
   }
 
   /** An array's text form, each element read (and so checked) as the element type. */

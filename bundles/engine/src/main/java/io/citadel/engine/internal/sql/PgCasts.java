@@ -193,6 +193,37 @@ final class PgCasts {
     return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
   }
 
+  /**
+   * {@code unnest(x)}, which Calcite's grammar reserves for its own UNNEST (of its array values,
+   * not of PostgreSQL's text form), as the engine's set-returning {@code pg_unnest}; a {@code
+   * pg_catalog.} before it goes too.
+   */
+  static String unnestCalls(String sql) {
+    if (!sql.toLowerCase(Locale.ROOT).contains("unnest")) {
+      return sql;
+    }
+    List<SqlLexer.Token> tokens;
+    try {
+      tokens = SqlLexer.tokens(sql);
+    } catch (SqlLexer.SyntaxException e) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length() + 8);
+    int copied = 0;
+    for (int k = 0; k + 1 < tokens.size(); k++) {
+      if (!tokens.get(k).is("unnest") || !tokens.get(k + 1).is("(")) {
+        continue;
+      }
+      int from = tokens.get(k).start();
+      if (k >= 2 && tokens.get(k - 1).is(".") && tokens.get(k - 2).is("pg_catalog")) {
+        from = tokens.get(k - 2).start();
+      }
+      out.append(sql, copied, from).append("pg_unnest");
+      copied = tokens.get(k).end();
+    }
+    return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+  }
+
   static String rewrite(String sql) {
     return casts(outsideStrings(sql));
   }

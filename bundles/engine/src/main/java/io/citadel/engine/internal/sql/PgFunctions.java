@@ -2,6 +2,7 @@ package io.citadel.engine.internal.sql;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -75,23 +76,7 @@ final class PgFunctions {
 
     @Override
     public SqlReturnTypeInference getRowTypeInference() {
-      return b -> {
-        org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
-        boolean wide = false;
-        for (int i = 0; i < b.getOperandCount(); i++) {
-          wide |=
-              b.getOperandType(i).getSqlTypeName()
-                  == org.apache.calcite.sql.type.SqlTypeName.BIGINT;
-        }
-        return f.builder()
-            .add(
-                "generate_series",
-                f.createSqlType(
-                    wide
-                        ? org.apache.calcite.sql.type.SqlTypeName.BIGINT
-                        : org.apache.calcite.sql.type.SqlTypeName.INTEGER))
-            .build();
-      };
+      return b -> rowType(b.getTypeFactory(), columns(getName(), b, 0, b.getOperandCount()));
     }
   }
 
@@ -115,21 +100,100 @@ final class PgFunctions {
 
     @Override
     public SqlReturnTypeInference getRowTypeInference() {
-      return b -> {
-        org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
-        org.apache.calcite.rel.type.RelDataType array = b.getOperandType(0);
-        org.apache.calcite.rel.type.RelDataType element =
+      return b -> rowType(b.getTypeFactory(), columns(getName(), b, 0, b.getOperandCount()));
+    }
+  }
+
+  /**
+   * The result columns of set-returning function {@code name} (upper case) over the operands {@code
+   * from} (inclusive) to {@code to} (exclusive) of {@code b}: names and types.
+   */
+  static List<Map.Entry<String, org.apache.calcite.rel.type.RelDataType>> columns(
+      String name, org.apache.calcite.sql.SqlOperatorBinding b, int from, int to) {
+    org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
+    org.apache.calcite.rel.type.RelDataType integer =
+        f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER);
+    if (name.equals("GENERATE_SERIES")) {
+      boolean wide = false;
+      for (int i = from; i < to; i++) {
+        wide |=
+            b.getOperandType(i).getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BIGINT;
+      }
+      return List.of(
+          Map.entry(
+              "generate_series",
+              wide ? f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.BIGINT) : integer));
+    }
+    org.apache.calcite.rel.type.RelDataType array = b.getOperandType(from);
+    org.apache.calcite.rel.type.RelDataType element =
+        f.createTypeWithNullability(
             array.getComponentType() != null
-                ? f.createTypeWithNullability(array.getComponentType(), true)
-                : f.createTypeWithNullability(
-                    f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true);
-        org.apache.calcite.rel.type.RelDataType integer =
-            f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER);
-        return switch (getName()) {
-          case "_PG_EXPANDARRAY" -> f.builder().add("x", element).add("n", integer).build();
-          case "GENERATE_SUBSCRIPTS" -> f.builder().add("generate_subscripts", integer).build();
-          default -> f.builder().add("unnest", element).build();
-        };
+                ? array.getComponentType()
+                : f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR),
+            true);
+    return switch (name) {
+      case "_PG_EXPANDARRAY" -> List.of(Map.entry("x", element), Map.entry("n", integer));
+      case "GENERATE_SUBSCRIPTS" -> List.of(Map.entry("generate_subscripts", integer));
+      default -> List.of(Map.entry("unnest", element));
+    };
+  }
+
+  private static org.apache.calcite.rel.type.RelDataType rowType(
+      org.apache.calcite.rel.type.RelDataTypeFactory f,
+      List<Map.Entry<String, org.apache.calcite.rel.type.RelDataType>> columns) {
+    org.apache.calcite.rel.type.RelDataTypeFactory.Builder row = f.builder();
+    for (Map.Entry<String, org.apache.calcite.rel.type.RelDataType> c : columns) {
+      row.add(c.getKey(), c.getValue());
+    }
+    return row.build();
+  }
+
+  /**
+   * Several set-returning functions run in step, as PostgreSQL runs those of one select list (and
+   * {@code ROWS FROM}): as many rows as the longest gives, the others' columns NULL past their end.
+   * The first operand names the functions and how many arguments each takes ({@code
+   * "pg_unnest:1,generate_subscripts:2"}); the arguments follow. The columns are c0, c1, ... in
+   * order.
+   */
+  static final class RowsFrom extends SqlFunction
+      implements org.apache.calcite.sql.SqlTableFunction {
+    RowsFrom() {
+      super(
+          "PG_ROWS_FROM",
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.CURSOR,
+          null,
+          OperandTypes.VARIADIC,
+          SqlFunctionCategory.USER_DEFINED_TABLE_FUNCTION);
+    }
+
+    /** The functions and their argument counts, from the first operand. */
+    static List<Map.Entry<String, Integer>> parts(String spec) {
+      List<Map.Entry<String, Integer>> out = new java.util.ArrayList<>();
+      for (String p : spec.split(",")) {
+        String[] nameArity = p.split(":");
+        out.add(Map.entry(nameArity[0], Integer.parseInt(nameArity[1])));
+      }
+      return out;
+    }
+
+    @Override
+    public SqlReturnTypeInference getRowTypeInference() {
+      return b -> {
+        List<Map.Entry<String, org.apache.calcite.rel.type.RelDataType>> all =
+            new java.util.ArrayList<>();
+        int at = 1;
+        for (Map.Entry<String, Integer> part : parts(b.getOperandLiteralValue(0, String.class))) {
+          for (Map.Entry<String, org.apache.calcite.rel.type.RelDataType> c :
+              columns(part.getKey().toUpperCase(Locale.ROOT), b, at, at + part.getValue())) {
+            all.add(
+                Map.entry(
+                    "c" + all.size(),
+                    b.getTypeFactory().createTypeWithNullability(c.getValue(), true)));
+          }
+          at += part.getValue();
+        }
+        return rowType(b.getTypeFactory(), all);
       };
     }
   }
@@ -137,7 +201,9 @@ final class PgFunctions {
   static final List<SqlOperator> ALL =
       List.of(
           new GenerateSeries(),
+          new RowsFrom(),
           new ArrayRows("_PG_EXPANDARRAY", OperandTypes.ANY),
+          new ArrayRows("PG_UNNEST", OperandTypes.ANY),
           new ArrayRows(
               "GENERATE_SUBSCRIPTS",
               OperandTypes.or(
@@ -237,6 +303,8 @@ final class PgFunctions {
           fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
           fn("REGPROC", TEXT, OperandTypes.ANY),
+          // array::text, as SqlPlanner converts it
+          fn("PG_ARRAY_TEXT", TEXT, OperandTypes.ARRAY),
           // x::int[]: an array of the type named by the second argument, from its text form
           fn(
               "PG_ARRAY_IN",
@@ -301,6 +369,13 @@ final class PgFunctions {
                   OperandTypes.NUMERIC,
                   OperandTypes.family(
                       SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC, SqlTypeFamily.BOOLEAN))),
+          fn(
+              "PG_GET_VIEWDEF",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.NUMERIC,
+                  OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.BOOLEAN),
+                  OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.INTEGER))),
           fn(
               "PG_GET_CONSTRAINTDEF",
               TEXT,

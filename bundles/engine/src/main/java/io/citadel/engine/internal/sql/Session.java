@@ -551,7 +551,9 @@ public final class Session implements AutoCloseable {
       return script(sql, now);
     }
     String s =
-        withCastsRewritten(PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql))));
+        withCastsRewritten(
+            PgCasts.unnestCalls(
+                PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)))));
     engine.countStatement();
     runningSql = s;
     runningSince = now;
@@ -733,7 +735,9 @@ public final class Session implements AutoCloseable {
 
   private Shape plannedShape(String sql) {
     String s =
-        withCastsRewritten(PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql))));
+        withCastsRewritten(
+            PgCasts.unnestCalls(
+                PgCasts.lateralCalls(PgCasts.dollarQuotes(stripTrailingSemicolon(sql)))));
     if (s.isEmpty()) {
       return null;
     }

@@ -46,6 +46,7 @@ final class SetReturningCalls {
       Map.of(
           "generate_series", List.of("generate_series"),
           "generate_subscripts", List.of("generate_subscripts"),
+          "pg_unnest", List.of("unnest"),
           "_pg_expandarray", List.of("x", "n"));
 
   /** Aggregate functions by name: the parser leaves most calls unresolved. */
@@ -162,18 +163,11 @@ final class SetReturningCalls {
             SqlException.FEATURE_NOT_SUPPORTED, "set-returning functions are not allowed in WHERE");
       }
       Map<String, SqlNode> calls = new LinkedHashMap<>();
-      Map<String, String> aliasOf = new LinkedHashMap<>();
       for (SqlNode item : select.getSelectList()) {
         collect(item, calls);
       }
       if (calls.isEmpty()) {
         return select;
-      }
-      if (calls.size() > 1) {
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED,
-            "more than one set-returning function in a select list is not supported; "
-                + "put them in FROM");
       }
       if (select.getGroup() != null
           || select.isDistinct()
@@ -184,29 +178,58 @@ final class SetReturningCalls {
             "a set-returning function in the select list of a grouped or DISTINCT query is not"
                 + " supported; put it in FROM");
       }
-      SqlNode from = select.getFrom();
-      for (Map.Entry<String, SqlNode> e : calls.entrySet()) {
-        String alias = "srf$" + ++aliases;
-        aliasOf.put(e.getKey(), alias);
-        SqlParserPos pos = e.getValue().getParserPosition();
-        SqlNode function = SqlStdOperatorTable.COLLECTION_TABLE.createCall(pos, e.getValue());
-        SqlNode table =
-            SqlStdOperatorTable.AS.createCall(
-                pos,
-                from == null ? function : SqlStdOperatorTable.LATERAL.createCall(pos, function),
-                new SqlIdentifier(alias, pos));
-        from =
-            from == null
-                ? table
-                : new SqlJoin(
-                    pos,
-                    from,
-                    SqlLiteral.createBoolean(false, pos),
-                    JoinType.COMMA.symbol(pos),
-                    table,
-                    JoinConditionType.NONE.symbol(pos),
-                    null);
+      // one call: its own columns; several: run in step, their columns c0, c1, ... in order
+      String alias = "srf$" + ++aliases;
+      Map<String, List<SqlIdentifier>> columnsOf = new LinkedHashMap<>();
+      SqlNode call;
+      SqlParserPos pos = select.getParserPosition();
+      if (calls.size() == 1) {
+        call = calls.values().iterator().next();
+        List<SqlIdentifier> ids = new ArrayList<>();
+        for (String c : COLUMNS.get(functionName(call))) {
+          ids.add(new SqlIdentifier(List.of(alias, c), pos));
+        }
+        columnsOf.put(call.toString(), ids);
+      } else {
+        StringBuilder spec = new StringBuilder();
+        List<SqlNode> operands = new ArrayList<>();
+        operands.add(null);
+        int column = 0;
+        for (Map.Entry<String, SqlNode> e : calls.entrySet()) {
+          SqlBasicCall c = (SqlBasicCall) e.getValue();
+          String name = functionName(c);
+          spec.append(spec.length() == 0 ? "" : ",")
+              .append(name)
+              .append(':')
+              .append(c.operandCount());
+          operands.addAll(c.getOperandList());
+          List<SqlIdentifier> ids = new ArrayList<>();
+          for (int k = 0; k < COLUMNS.get(name).size(); k++) {
+            ids.add(new SqlIdentifier(List.of(alias, "c" + column++), pos));
+          }
+          columnsOf.put(e.getKey(), ids);
+        }
+        operands.set(0, SqlLiteral.createCharString(spec.toString(), pos));
+        call = PgFunctions.named("PG_ROWS_FROM").createCall(pos, operands);
       }
+      SqlNode from = select.getFrom();
+      SqlNode function = SqlStdOperatorTable.COLLECTION_TABLE.createCall(pos, call);
+      SqlNode table =
+          SqlStdOperatorTable.AS.createCall(
+              pos,
+              from == null ? function : SqlStdOperatorTable.LATERAL.createCall(pos, function),
+              new SqlIdentifier(alias, pos));
+      from =
+          from == null
+              ? table
+              : new SqlJoin(
+                  pos,
+                  from,
+                  SqlLiteral.createBoolean(false, pos),
+                  JoinType.COMMA.symbol(pos),
+                  table,
+                  JoinConditionType.NONE.symbol(pos),
+                  null);
       select.setFrom(from);
       SqlNodeList list = new SqlNodeList(select.getSelectList().getParserPosition());
       for (SqlNode item : select.getSelectList()) {
@@ -221,19 +244,19 @@ final class SetReturningCalls {
           // a composite: its fields, as columns named label.field
           String base = label != null ? label : name;
           composites.add(base);
-          for (String field : COLUMNS.get(name)) {
-            SqlParserPos pos = expr.getParserPosition();
+          List<String> fields = COLUMNS.get(name);
+          for (int k = 0; k < fields.size(); k++) {
             list.add(
                 SqlStdOperatorTable.AS.createCall(
                     pos,
-                    new SqlIdentifier(List.of(aliasOf.get(expr.toString()), field), pos),
-                    new SqlIdentifier(base + "." + field, pos)));
+                    columnsOf.get(expr.toString()).get(k),
+                    new SqlIdentifier(base + "." + fields.get(k), pos)));
           }
           continue;
         }
-        SqlNode replaced = expr.accept(new Replace(aliasOf));
+        SqlNode replaced = expr.accept(new Replace(columnsOf));
         if (label == null && name != null) {
-          label = name; // PostgreSQL names the column after the function
+          label = COLUMNS.get(name).get(0); // PostgreSQL names the column after the function
         }
         list.add(
             label == null
@@ -292,10 +315,10 @@ final class SetReturningCalls {
 
   /** Each set-returning call replaced by its join's column; (call).field by that field. */
   private static final class Replace extends SqlShuttle {
-    private final Map<String, String> aliasOf;
+    private final Map<String, List<SqlIdentifier>> columnsOf;
 
-    Replace(Map<String, String> aliasOf) {
-      this.aliasOf = aliasOf;
+    Replace(Map<String, List<SqlIdentifier>> columnsOf) {
+      this.columnsOf = columnsOf;
     }
 
     @Override
@@ -303,14 +326,17 @@ final class SetReturningCalls {
       if (call.getKind() == SqlKind.DOT
           && functionName(call.operand(0)) != null
           && call.operand(1) instanceof SqlIdentifier field) {
-        String alias = aliasOf.get(call.operand(0).toString());
-        return new SqlIdentifier(List.of(alias, field.getSimple()), call.getParserPosition());
+        SqlNode function = call.operand(0);
+        int k = COLUMNS.get(functionName(function)).indexOf(field.getSimple());
+        if (k < 0) {
+          throw new SqlException(
+              "42703",
+              "column \"" + field.getSimple() + "\" not found in data type of " + function);
+        }
+        return columnsOf.get(function.toString()).get(k);
       }
-      String name = functionName(call);
-      if (name != null && aliasOf.containsKey(call.toString())) {
-        List<String> columns = COLUMNS.get(name);
-        return new SqlIdentifier(
-            List.of(aliasOf.get(call.toString()), columns.get(0)), call.getParserPosition());
+      if (functionName(call) != null && columnsOf.containsKey(call.toString())) {
+        return columnsOf.get(call.toString()).get(0);
       }
       if (call instanceof SqlSelect) {
         return call;

@@ -365,6 +365,86 @@ public final class SqlPlanner {
     };
   }
 
+  /**
+   * Calcite's conversion to relational expressions, but for a cast of an array to text: the
+   * executor carries arrays in their text form already, so it is that text ({@code PG_ARRAY_TEXT}),
+   * where Calcite would try to cast each element.
+   */
+  private static final org.apache.calcite.sql2rel.SqlRexConvertletTable CONVERTLETS =
+      call -> {
+        if (call.getOperator() != TextCast.INSTANCE) {
+          return StandardConvertletTable.INSTANCE.get(call);
+        }
+        org.apache.calcite.sql2rel.SqlRexConvertlet standard =
+            StandardConvertletTable.INSTANCE.get(call);
+        return (cx, c) -> {
+          org.apache.calcite.rel.type.RelDataType from =
+              cx.getValidator().getValidatedNodeTypeIfKnown(c.operand(0));
+          org.apache.calcite.rel.type.RelDataType to =
+              cx.getValidator().getValidatedNodeTypeIfKnown(c);
+          if (from != null
+              && to != null
+              && from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY
+              && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(to)) {
+            return cx.getRexBuilder()
+                .makeCall(
+                    to,
+                    PgFunctions.named("PG_ARRAY_TEXT"),
+                    List.of(cx.convertExpression(c.operand(0))));
+          }
+          return standard.convertCall(cx, c);
+        };
+      };
+
+  /**
+   * CAST to a character type that also takes an array (PostgreSQL prints it): Calcite's own cast
+   * derives an array source's type element by element. Put in place of every such cast before
+   * validation; once types are known, {@link #castsBack} restores Calcite's cast wherever the
+   * source is not an array, and {@link #CONVERTLETS} turns the rest into PG_ARRAY_TEXT.
+   */
+  private static final class TextCast extends org.apache.calcite.sql.fun.SqlCastFunction {
+    static final TextCast INSTANCE = new TextCast();
+
+    /**
+     * An array source: the target type. Any other: Calcite's cast, which also puts Calcite's
+     * operator back in the call.
+     */
+    @Override
+    public org.apache.calcite.rel.type.RelDataType deriveType(
+        org.apache.calcite.sql.validate.SqlValidator validator,
+        org.apache.calcite.sql.validate.SqlValidatorScope scope,
+        org.apache.calcite.sql.SqlCall call) {
+      org.apache.calcite.rel.type.RelDataType from = validator.deriveType(scope, call.operand(0));
+      if (from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY
+          && call.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec) {
+        return validator
+            .getTypeFactory()
+            .createTypeWithNullability(spec.deriveType(validator), from.isNullable());
+      }
+      return super.deriveType(validator, scope, call);
+    }
+  }
+
+  /** Calcite's cast again wherever a {@link TextCast}'s source turned out not to be an array. */
+  private void castsBack(SqlNode valid) {
+    valid.accept(
+        new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+          @Override
+          public Void visit(org.apache.calcite.sql.SqlCall call) {
+            if (call.getOperator() == TextCast.INSTANCE
+                && call instanceof org.apache.calcite.sql.SqlBasicCall b) {
+              org.apache.calcite.rel.type.RelDataType from =
+                  validator.getValidatedNodeTypeIfKnown(call.operand(0));
+              if (from == null
+                  || from.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+                b.setOperator(SqlStdOperatorTable.CAST);
+              }
+            }
+            return super.visit(call);
+          }
+        });
+  }
+
   /** PostgreSQL's type names that Calcite's grammar lacks, for CAST(x AS text) and the like. */
   private static final Map<String, org.apache.calcite.rel.type.RelProtoDataType> TYPE_ALIASES =
       Map.ofEntries(
@@ -487,7 +567,7 @@ public final class SqlPlanner {
             validator,
             catalog,
             cluster,
-            StandardConvertletTable.INSTANCE,
+            CONVERTLETS,
             SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
     RelRoot root = converter.convertQuery(valid, false, true);
     List<org.apache.calcite.rex.RexNode> exprs = new java.util.ArrayList<>();
@@ -515,6 +595,7 @@ public final class SqlPlanner {
     SqlNode valid;
     try {
       valid = validator.validate(parsed);
+      castsBack(valid);
     } catch (CalciteContextException e) {
       throw validationError(e, sql);
     } catch (RuntimeException e) {
@@ -529,7 +610,7 @@ public final class SqlPlanner {
             validator,
             catalog,
             cluster,
-            StandardConvertletTable.INSTANCE,
+            CONVERTLETS,
             SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(true));
     RelRoot root = converter.convertQuery(valid, false, true);
     RelNode rel = root.rel;
@@ -625,6 +706,16 @@ public final class SqlPlanner {
         SqlNode operand = cast.operand(0);
         String type = spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT);
         return PgFunctions.named(type).createCall(cast.getParserPosition(), operand);
+      }
+      if (visited instanceof org.apache.calcite.sql.SqlBasicCall cast
+          && cast.getOperator() instanceof org.apache.calcite.sql.fun.SqlCastFunction
+          && !(cast.getOperator() instanceof TextCast)
+          && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
+          && spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec
+          && List.of("VARCHAR", "CHAR")
+              .contains(spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT))) {
+        cast.setOperator(TextCast.INSTANCE); // see TextCast: the source may be an array
+        return cast;
       }
       if (visited instanceof org.apache.calcite.sql.SqlCall cast
           && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST

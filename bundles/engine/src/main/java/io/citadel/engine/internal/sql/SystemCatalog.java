@@ -217,6 +217,10 @@ final class SystemCatalog {
     for (PlainIndex p : plainIndexes()) {
       out.put((long) p.oid(), indexDef(p.name(), false, p.table(), p.columnIds()));
     }
+    for (String v : viewNames()) {
+      // the query as it was written (PostgreSQL prints its own rendering of the parsed query)
+      out.put((long) viewOid(v), " " + Views.Definition.decode(views.get(v)).query() + ";");
+    }
     return out;
   }
 
@@ -356,8 +360,8 @@ final class SystemCatalog {
             col("relispopulated", BOOL),
             col("relreplident", TEXT),
             col("relispartition", BOOL),
-            col("relacl", TEXT),
-            col("reloptions", TEXT),
+            col("relacl", ColumnType.arrayOf(TEXT)),
+            col("reloptions", ColumnType.arrayOf(TEXT)),
             col("relpartbound", TEXT)),
         rows);
   }
@@ -441,7 +445,12 @@ final class SystemCatalog {
       0L,
       1L,
       0L,
-      null
+      null,
+      // storage as PostgreSQL chooses it: in line for fixed-width types, compressible
+      // out of line for text, compressible in line for numeric
+      t.kind() == TypeKind.TEXT ? "x" : t.kind() == TypeKind.DECIMAL ? "m" : "p",
+      "",
+      -1L
     };
   }
 
@@ -498,7 +507,10 @@ final class SystemCatalog {
             col("attndims", INT4),
             col("attislocal", BOOL),
             col("attcollation", OID),
-            col("attacl", TEXT)),
+            col("attacl", TEXT),
+            col("attstorage", TEXT),
+            col("attcompression", TEXT),
+            col("attstattarget", INT4)),
         rows);
   }
 

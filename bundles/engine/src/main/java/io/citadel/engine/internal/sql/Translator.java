@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
@@ -139,6 +140,16 @@ public final class Translator {
       // a set-returning function of constants: applied to the one row of no columns
       PhysicalNode one = new ValuesNode(new ColumnType[0], List.of(List.of()));
       return apply(one, f, null, false);
+    }
+    if (rel instanceof org.apache.calcite.rel.core.Collect collect) {
+      return new io.citadel.engine.internal.exec.CollectNode(
+          translate(collect.getInput()),
+          Types.of(collect.getRowType().getFieldList().get(0).getType()));
+    }
+    if (rel instanceof org.apache.calcite.rel.core.Correlate c
+        && c.getRight() instanceof org.apache.calcite.rel.core.Collect collect
+        && overFunction(collect.getInput())) {
+      return collectApply(translate(c.getLeft()), collect, c.getCorrelationId());
     }
     if (rel instanceof org.apache.calcite.rel.core.Correlate c && overFunction(c.getRight())) {
       return applyTo(
@@ -394,6 +405,60 @@ public final class Translator {
   }
 
   /**
+   * {@code ARRAY(SELECT ... FROM f(t.x) ...)} for each row of {@code input}: the subquery's filters
+   * and projections run over each row's function rows, its first column gathered.
+   */
+  private PhysicalNode collectApply(
+      PhysicalNode input,
+      org.apache.calcite.rel.core.Collect collect,
+      org.apache.calcite.rel.core.CorrelationId id) {
+    List<RelNode> chain = new ArrayList<>();
+    RelNode r = collect.getInput();
+    while (!(r instanceof org.apache.calcite.rel.core.TableFunctionScan)) {
+      chain.add(0, r);
+      r = r.getInput(0);
+    }
+    org.apache.calcite.rel.core.TableFunctionScan f =
+        (org.apache.calcite.rel.core.TableFunctionScan) r;
+    SetFunctionNode apply = (SetFunctionNode) apply(input, f, id, false);
+    int width = input.types().length;
+    org.apache.calcite.rex.RexShuttle shift = correlated(id, width);
+    java.util.function.UnaryOperator<io.citadel.engine.internal.exec.Batch> subquery = b -> b;
+    for (RelNode step : chain) {
+      java.util.function.UnaryOperator<io.citadel.engine.internal.exec.Batch> before = subquery;
+      if (step instanceof Filter filter) {
+        Expr condition = compile(filter.getCondition().accept(shift));
+        subquery = b -> FilterNode.filter(condition, before.apply(b));
+      } else if (step instanceof Project p) {
+        List<Expr> exprs = new ArrayList<>();
+        for (RexNode e : p.getProjects()) {
+          exprs.add(compile(e.accept(shift)));
+        }
+        subquery =
+            b -> {
+              io.citadel.engine.internal.exec.Batch in = before.apply(b);
+              io.citadel.engine.internal.exec.Vec[] cols =
+                  java.util.Arrays.copyOf(in.cols, width + exprs.size());
+              for (int k = 0; k < exprs.size(); k++) {
+                cols[width + k] = exprs.get(k).eval(in);
+              }
+              return new io.citadel.engine.internal.exec.Batch(cols, in.size);
+            };
+      } else {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "ARRAY(subquery) with " + step.getRelTypeName() + " over a function is not supported");
+      }
+    }
+    return new SetFunctionNode(
+        input,
+        apply.function(),
+        apply.arguments(),
+        subquery,
+        Types.of(collect.getRowType().getFieldList().get(0).getType()));
+  }
+
+  /**
    * Rewrites an expression of a lateral join's right side to read the joined row: the left row's
    * fields (through correlation variable {@code id}) at their places, the right side's own columns
    * after the {@code width} of the left.
@@ -429,24 +494,46 @@ public final class Translator {
       boolean outer) {
     RexCall call = (RexCall) f.getCall();
     ColumnType[] types = rowTypes(f);
+    List<RexNode> operands = call.getOperands();
     SetFunctionNode.SetFunction function;
-    if (call.getOperator() instanceof PgFunctions.GenerateSeries) {
-      function = SetFunctionNode.generateSeries(types[0]);
-    } else if (call.getOperator() instanceof PgFunctions.ArrayRows) {
-      function =
-          SetFunctionNode.ofArray(
-              call.getOperator().getName().toLowerCase(java.util.Locale.ROOT), types[0]);
+    if (call.getOperator() instanceof PgFunctions.RowsFrom) {
+      // several functions in step: the first operand names them and their argument counts
+      String spec = ((org.apache.calcite.rex.RexLiteral) operands.get(0)).getValueAs(String.class);
+      List<Map.Entry<String, Integer>> parts = PgFunctions.RowsFrom.parts(spec);
+      List<SetFunctionNode.SetFunction> functions = new ArrayList<>();
+      int[] arities = new int[parts.size()];
+      int column = 0;
+      for (int k = 0; k < parts.size(); k++) {
+        String name = parts.get(k).getKey();
+        arities[k] = parts.get(k).getValue();
+        functions.add(setFunction(name, types[column]));
+        column += name.equals("_pg_expandarray") ? 2 : 1;
+      }
+      function = SetFunctionNode.zip(functions, arities);
+      operands = operands.subList(1, operands.size());
     } else {
-      throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED,
-          "the table function " + call.getOperator().getName() + " is not supported");
+      function =
+          setFunction(call.getOperator().getName().toLowerCase(java.util.Locale.ROOT), types[0]);
     }
     org.apache.calcite.rex.RexShuttle rowRefs = correlated(id, 0);
-    Expr[] args = new Expr[call.getOperands().size()];
+    Expr[] args = new Expr[operands.size()];
     for (int i = 0; i < args.length; i++) {
-      args[i] = compile(call.getOperands().get(i).accept(rowRefs));
+      args[i] = compile(operands.get(i).accept(rowRefs));
     }
     return new SetFunctionNode(input, function, args, outer);
+  }
+
+  /** The set-returning function {@code name} (lower case), whose first column is {@code type}. */
+  private static SetFunctionNode.SetFunction setFunction(String name, ColumnType type) {
+    return switch (name) {
+      case "generate_series" -> SetFunctionNode.generateSeries(type);
+      case "pg_unnest" -> SetFunctionNode.ofArray("unnest", type);
+      case "generate_subscripts", "_pg_expandarray" -> SetFunctionNode.ofArray(name, type);
+      default ->
+          throw new SqlException(
+              SqlException.FEATURE_NOT_SUPPORTED,
+              "the table function " + name + " is not supported");
+    };
   }
 
   /** generate_series over bounds that are constants of the statement. */

@@ -33,7 +33,17 @@ class PsqlMetaCommandsTest {
 
   /** The commands whose output must be PostgreSQL's, owner aside. */
   private static final List<String> SAME =
-      List.of("\\dt", "\\di", "\\dv", "\\dn", "\\d t", "\\d v", "\\d \"Other\"", "\\df", "\\db");
+      List.of(
+          "\\dt",
+          "\\di",
+          "\\dv",
+          "\\dn",
+          "\\d t",
+          "\\d+ t",
+          "\\d v",
+          "\\d \"Other\"",
+          "\\df",
+          "\\db");
 
   @BeforeAll
   static void start() throws Exception {
@@ -92,5 +102,8 @@ class PsqlMetaCommandsTest {
     // PostgreSQL lists its procedural language; Citadel has no extensions
     String extensions = citadel("\\dx\n");
     assertTrue(extensions.contains("(0 rows)"), extensions);
+    // a view's definition is the query as written; PostgreSQL prints its own rendering of it
+    String view = citadel("\\d+ v\n");
+    assertTrue(view.contains("View definition:\n SELECT id, made FROM t;"), view);
   }
 }
