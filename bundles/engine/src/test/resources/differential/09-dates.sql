@@ -25,3 +25,10 @@ SELECT CAST('2024-02-29' AS DATE), '2024-02-29'::timestamp, CAST(TIMESTAMP '2024
 SELECT DATE '2024-02-30';
 SELECT extract(epoch FROM TIMESTAMP '2024-01-01 00:00:00');
 SELECT extract(quarter FROM DATE '2024-05-06'), extract(doy FROM DATE '2024-05-06'), extract(week FROM DATE '2024-05-06');
+SELECT make_date(2024, 2, 30);
+SELECT to_date('05 Mar 2024', 'DD Mon YYYY'), to_date('20240305', 'YYYYMMDD');
+SELECT to_char(TIMESTAMP '2024-03-05 14:07:09', 'FMMonth DD, YYYY HH12:MI:SS AM Dy Q'), to_char(DATE '2024-12-29', 'IYYY-IW ID DDD');
+SELECT to_char(TIMESTAMP '2024-03-05 04:07:09', 'Day|day|DAY|Mon|MON|mon|HH|HH24|YY|"quoted" \YYYY');
+SELECT d, d + 30, d - 365, 7 + d, d - DATE '2000-01-01' FROM dts ORDER BY id;
+SELECT DATE '2024-03-01' + NULL::int, NULL::date - DATE '2024-01-01';
+SELECT to_timestamp('2024-03-05 14:07:09', 'YYYY-MM-DD HH24:MI:SS');

@@ -16,7 +16,17 @@ import java.util.Set;
  * a date is read as its midnight. An unknown field is an error naming it (22023).
  */
 final class DateFunctions implements Expr {
-  private static final Set<String> NAMES = Set.of("DATE_TRUNC", "DATE_PART");
+  private static final Set<String> NAMES =
+      Set.of(
+          "DATE_TRUNC",
+          "DATE_PART",
+          "TO_CHAR",
+          "TO_DATE",
+          "TO_TIMESTAMP",
+          "MAKE_DATE",
+          "PG_DATE_PLUS",
+          "PG_DATE_MINUS",
+          "PG_DATE_DIFF");
   private static final long DAY = 86_400_000L;
 
   private final String name;
@@ -40,6 +50,9 @@ final class DateFunctions implements Expr {
 
   @Override
   public Vec eval(Batch b) {
+    if (!name.equals("DATE_TRUNC") && !name.equals("DATE_PART")) {
+      return perRow(b);
+    }
     Vec field = args.get(0).eval(b);
     Vec t = args.get(1).eval(b);
     boolean date = t.type.kind() == TypeKind.DATE;
@@ -106,6 +119,68 @@ final class DateFunctions implements Expr {
       case "epoch" -> millis / 1000.0;
       default -> throw unknown(field);
     };
+  }
+
+  /** The functions of whole values: NULL in, NULL out. */
+  private Vec perRow(Batch b) {
+    Vec[] a = new Vec[args.size()];
+    for (int k = 0; k < a.length; k++) {
+      a[k] = args.get(k).eval(b);
+    }
+    Object[] out = new Object[b.size];
+    rows:
+    for (int i = 0; i < b.size; i++) {
+      for (Vec v : a) {
+        if (v.isNull(i)) {
+          continue rows;
+        }
+      }
+      out[i] =
+          switch (name) {
+            case "TO_CHAR" -> DateFormat.format(dateTime(a[0], i), a[1].string(i));
+            case "TO_DATE" ->
+                DateFormat.parse(a[0].string(i), a[1].string(i)).toLocalDate().toEpochDay();
+            case "TO_TIMESTAMP" -> millis(DateFormat.parse(a[0].string(i), a[1].string(i)));
+            case "MAKE_DATE" -> makeDate(a[0].longs[i], a[1].longs[i], a[2].longs[i]);
+            case "PG_DATE_PLUS" -> addDays(a[0].longs[i], a[1].longs[i]);
+            case "PG_DATE_MINUS" -> addDays(a[0].longs[i], Math.negateExact(a[1].longs[i]));
+            case "PG_DATE_DIFF" -> a[0].longs[i] - a[1].longs[i];
+            default -> throw new IllegalStateException(name);
+          };
+    }
+    return Vectors.fromBoxed(type, out, b.size);
+  }
+
+  /** A date (days) or timestamp (milliseconds, UTC) as a local date and time. */
+  private static java.time.LocalDateTime dateTime(Vec v, int i) {
+    long ms = v.type.kind() == TypeKind.DATE ? v.longs[i] * DAY : v.longs[i];
+    return java.time.LocalDateTime.ofEpochSecond(
+        Math.floorDiv(ms, 1000),
+        (int) Math.floorMod(ms, 1000) * 1_000_000,
+        java.time.ZoneOffset.UTC);
+  }
+
+  private static long millis(java.time.LocalDateTime t) {
+    return t.toEpochSecond(java.time.ZoneOffset.UTC) * 1000 + t.getNano() / 1_000_000;
+  }
+
+  private static long makeDate(long year, long month, long day) {
+    try {
+      return LocalDate.of(Math.toIntExact(year), Math.toIntExact(month), Math.toIntExact(day))
+          .toEpochDay();
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new SqlException(
+          "22008", "date field value out of range: " + year + "-" + month + "-" + day);
+    }
+  }
+
+  /** {@code date + n}: within PostgreSQL's dates (4713 BC to 5874897 AD), else 22008. */
+  private static long addDays(long days, long n) {
+    long r = days + n;
+    if (Math.abs(n) > 4_000_000_000L || r < -2_440_588L || r > 2_147_483_647L - 2_440_588L) {
+      throw new SqlException("22008", "date out of range");
+    }
+    return r;
   }
 
   private static SqlException unknown(String field) {

@@ -38,7 +38,8 @@ public final class Types {
         yield element.isArray() ? ColumnType.TEXT : ColumnType.arrayOf(element);
       }
       case DATE -> ColumnType.DATE;
-      case TIMESTAMP -> ColumnType.TIMESTAMP;
+      // with a time zone (to_timestamp's): the instant, in UTC, as the session's zone is
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> ColumnType.TIMESTAMP;
       case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.BIGINT;
       case INTERVAL_DAY,
           INTERVAL_DAY_HOUR,

@@ -303,6 +303,24 @@ final class PgFunctions {
           fn("HAS_FUNCTION_PRIVILEGE", ReturnTypes.BOOLEAN_NULLABLE, OperandTypes.VARIADIC),
           fn("QUOTE_IDENT", TEXT, OperandTypes.STRING),
           fn("REGPROC", TEXT, OperandTypes.ANY),
+          fn(
+              "MAKE_DATE",
+              ReturnTypes.DATE_NULLABLE,
+              OperandTypes.family(
+                  SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER)),
+          // date + integer, date - integer, date - date, as SqlPlanner converts them
+          fn(
+              "PG_DATE_PLUS",
+              ReturnTypes.DATE_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER)),
+          fn(
+              "PG_DATE_MINUS",
+              ReturnTypes.DATE_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER)),
+          fn(
+              "PG_DATE_DIFF",
+              ReturnTypes.INTEGER_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE)),
           // array::text, as SqlPlanner converts it
           fn("PG_ARRAY_TEXT", TEXT, OperandTypes.ARRAY),
           // x::int[]: an array of the type named by the second argument, from its text form

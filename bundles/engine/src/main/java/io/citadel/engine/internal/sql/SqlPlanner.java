@@ -372,6 +372,24 @@ public final class SqlPlanner {
    */
   private static final org.apache.calcite.sql2rel.SqlRexConvertletTable CONVERTLETS =
       call -> {
+        if (call.getOperator() instanceof DateArith arith) {
+          return (cx, c) -> {
+            org.apache.calcite.rel.type.RelDataType left =
+                cx.getValidator().getValidatedNodeType(c.operand(0));
+            org.apache.calcite.rel.type.RelDataType right =
+                cx.getValidator().getValidatedNodeType(c.operand(1));
+            String f = arith.function(left, right);
+            List<org.apache.calcite.rex.RexNode> operands =
+                List.of(cx.convertExpression(c.operand(0)), cx.convertExpression(c.operand(1)));
+            if (f.equals("PG_DATE_PLUS")
+                && left.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.DATE) {
+              operands = List.of(operands.get(1), operands.get(0)); // integer + date
+            }
+            return cx.getRexBuilder()
+                .makeCall(
+                    cx.getValidator().getValidatedNodeType(c), PgFunctions.named(f), operands);
+          };
+        }
         if (call.getOperator() != TextCast.INSTANCE) {
           return StandardConvertletTable.INSTANCE.get(call);
         }
@@ -422,6 +440,65 @@ public final class SqlPlanner {
             .createTypeWithNullability(spec.deriveType(validator), from.isNullable());
       }
       return super.deriveType(validator, scope, call);
+    }
+  }
+
+  /**
+   * {@code +} and {@code -} that also take PostgreSQL's date arithmetic: date + integer and date -
+   * integer (a date), date - date (days, an integer). Put in place of Calcite's before validation;
+   * for any other operands validating restores Calcite's operator, and {@link #CONVERTLETS} turns
+   * the date cases into PG_DATE_PLUS, PG_DATE_MINUS and PG_DATE_DIFF.
+   */
+  private static final class DateArith extends org.apache.calcite.sql.SqlBinaryOperator {
+    static final DateArith PLUS = new DateArith(SqlStdOperatorTable.PLUS);
+    static final DateArith MINUS = new DateArith(SqlStdOperatorTable.MINUS);
+
+    private DateArith(org.apache.calcite.sql.SqlBinaryOperator standard) {
+      super(
+          standard.getName(),
+          standard.getKind(),
+          standard.getLeftPrec(),
+          true,
+          standard.getReturnTypeInference(),
+          standard.getOperandTypeInference(),
+          standard.getOperandTypeChecker());
+    }
+
+    /** The PG_DATE_* function for these operand types, or null for Calcite's arithmetic. */
+    String function(
+        org.apache.calcite.rel.type.RelDataType left,
+        org.apache.calcite.rel.type.RelDataType right) {
+      boolean leftDate = left.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DATE;
+      boolean rightDate = right.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DATE;
+      boolean leftInt = org.apache.calcite.sql.type.SqlTypeUtil.isIntType(left);
+      boolean rightInt = org.apache.calcite.sql.type.SqlTypeUtil.isIntType(right);
+      if (this == PLUS && ((leftDate && rightInt) || (leftInt && rightDate))) {
+        return "PG_DATE_PLUS";
+      }
+      if (this == MINUS && leftDate && rightInt) {
+        return "PG_DATE_MINUS";
+      }
+      return this == MINUS && leftDate && rightDate ? "PG_DATE_DIFF" : null;
+    }
+
+    @Override
+    public org.apache.calcite.rel.type.RelDataType deriveType(
+        org.apache.calcite.sql.validate.SqlValidator validator,
+        org.apache.calcite.sql.validate.SqlValidatorScope scope,
+        org.apache.calcite.sql.SqlCall call) {
+      org.apache.calcite.rel.type.RelDataType left = validator.deriveType(scope, call.operand(0));
+      org.apache.calcite.rel.type.RelDataType right = validator.deriveType(scope, call.operand(1));
+      String f = function(left, right);
+      if (f == null) {
+        return super.deriveType(validator, scope, call);
+      }
+      org.apache.calcite.rel.type.RelDataTypeFactory types = validator.getTypeFactory();
+      return types.createTypeWithNullability(
+          types.createSqlType(
+              f.equals("PG_DATE_DIFF")
+                  ? org.apache.calcite.sql.type.SqlTypeName.INTEGER
+                  : org.apache.calcite.sql.type.SqlTypeName.DATE),
+          left.isNullable() || right.isNullable());
     }
   }
 
@@ -706,6 +783,14 @@ public final class SqlPlanner {
         SqlNode operand = cast.operand(0);
         String type = spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT);
         return PgFunctions.named(type).createCall(cast.getParserPosition(), operand);
+      }
+      if (visited instanceof org.apache.calcite.sql.SqlBasicCall arith
+          && (arith.getOperator() == SqlStdOperatorTable.PLUS
+              || arith.getOperator() == SqlStdOperatorTable.MINUS)) {
+        // see DateArith: the operands may be dates and integers
+        arith.setOperator(
+            arith.getOperator() == SqlStdOperatorTable.PLUS ? DateArith.PLUS : DateArith.MINUS);
+        return arith;
       }
       if (visited instanceof org.apache.calcite.sql.SqlBasicCall cast
           && cast.getOperator() instanceof org.apache.calcite.sql.fun.SqlCastFunction
