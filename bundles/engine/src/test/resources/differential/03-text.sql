@@ -35,3 +35,4 @@ SELECT 'abc' ~ 'b', 'abc' ~ '^b', 'ABC' ~* 'b', 'abc' !~ 'z';
 SELECT to_char(1234.5, '9999.99');
 SELECT starts_with('hello', 'he'), translate('hello', 'el', 'ip');
 SELECT c || '|', length(c) FROM s WHERE id = 1;
+SELECT true::text, CAST(false AS VARCHAR), NULL::boolean::text, 'is ' || (1 < 2)::text;

@@ -90,6 +90,7 @@ final class TextFunctions implements Expr {
           "PG_ARRAY_IN",
           "ARRAY_CAT",
           "PG_ARRAY_TEXT",
+          "PG_BOOL_TEXT",
           // PostgreSQL's bitwise operators on integers
           "&",
           "|",
@@ -231,6 +232,7 @@ final class TextFunctions implements Expr {
       case "PG_ARRAY_IN" -> arrayIn(str(v[0]));
       case "ARRAY_CAT" -> arrayCat(v, a);
       case "PG_ARRAY_TEXT" -> str(v[0]);
+      case "PG_BOOL_TEXT" -> num(v[0]) != 0 ? "true" : "false";
       case "&" -> num(v[0]) & num(v[1]);
       case "|" -> num(v[0]) | num(v[1]);
       case "#" -> num(v[0]) ^ num(v[1]);

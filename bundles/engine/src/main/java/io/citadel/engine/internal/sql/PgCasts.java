@@ -31,7 +31,7 @@ final class PgCasts {
           Map.entry("double precision", "DOUBLE"),
           Map.entry("bool", "BOOLEAN"),
           Map.entry("boolean", "BOOLEAN"),
-          Map.entry("text", "VARCHAR"),
+          Map.entry("text", "TEXT"),
           Map.entry("varchar", "VARCHAR"),
           Map.entry("character varying", "VARCHAR"),
           Map.entry("char", "VARCHAR"),

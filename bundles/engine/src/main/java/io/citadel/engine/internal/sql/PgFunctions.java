@@ -323,6 +323,8 @@ final class PgFunctions {
               OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE)),
           // array::text, as SqlPlanner converts it
           fn("PG_ARRAY_TEXT", TEXT, OperandTypes.ARRAY),
+          // boolean::text, as SqlPlanner converts it: true and false, as PostgreSQL writes them
+          fn("PG_BOOL_TEXT", TEXT, OperandTypes.BOOLEAN),
           // x::int[]: an array of the type named by the second argument, from its text form
           fn(
               "PG_ARRAY_IN",
@@ -330,6 +332,9 @@ final class PgFunctions {
                 org.apache.calcite.rel.type.RelDataTypeFactory f = b.getTypeFactory();
                 String name =
                     b.isOperandLiteral(1, false) ? b.getOperandLiteralValue(1, String.class) : null;
+                if ("TEXT".equalsIgnoreCase(name) || "NAME".equalsIgnoreCase(name)) {
+                  name = "VARCHAR";
+                }
                 org.apache.calcite.sql.type.SqlTypeName element =
                     name == null
                         ? null

@@ -400,14 +400,14 @@ public final class SqlPlanner {
               cx.getValidator().getValidatedNodeTypeIfKnown(c.operand(0));
           org.apache.calcite.rel.type.RelDataType to =
               cx.getValidator().getValidatedNodeTypeIfKnown(c);
-          if (from != null
+          if (ownCast(from)
               && to != null
-              && from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY
               && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(to)) {
+            boolean array = from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY;
             return cx.getRexBuilder()
                 .makeCall(
                     to,
-                    PgFunctions.named("PG_ARRAY_TEXT"),
+                    PgFunctions.named(array ? "PG_ARRAY_TEXT" : "PG_BOOL_TEXT"),
                     List.of(cx.convertExpression(c.operand(0))));
           }
           return standard.convertCall(cx, c);
@@ -433,8 +433,7 @@ public final class SqlPlanner {
         org.apache.calcite.sql.validate.SqlValidatorScope scope,
         org.apache.calcite.sql.SqlCall call) {
       org.apache.calcite.rel.type.RelDataType from = validator.deriveType(scope, call.operand(0));
-      if (from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY
-          && call.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec) {
+      if (ownCast(from) && call.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec) {
         return validator
             .getTypeFactory()
             .createTypeWithNullability(spec.deriveType(validator), from.isNullable());
@@ -502,7 +501,17 @@ public final class SqlPlanner {
     }
   }
 
-  /** Calcite's cast again wherever a {@link TextCast}'s source turned out not to be an array. */
+  /**
+   * The sources a cast to text is the engine's own for: an array (its text form) and a boolean
+   * ({@code true}/{@code false} as PostgreSQL writes them, where Calcite writes TRUE/FALSE).
+   */
+  private static boolean ownCast(org.apache.calcite.rel.type.RelDataType from) {
+    return from != null
+        && (from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.ARRAY
+            || from.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.BOOLEAN);
+  }
+
+  /** Calcite's cast again wherever a {@link TextCast}'s source turned out not to be its own. */
   private void castsBack(SqlNode valid) {
     valid.accept(
         new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
@@ -510,10 +519,7 @@ public final class SqlPlanner {
           public Void visit(org.apache.calcite.sql.SqlCall call) {
             if (call.getOperator() == TextCast.INSTANCE
                 && call instanceof org.apache.calcite.sql.SqlBasicCall b) {
-              org.apache.calcite.rel.type.RelDataType from =
-                  validator.getValidatedNodeTypeIfKnown(call.operand(0));
-              if (from == null
-                  || from.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.ARRAY) {
+              if (!ownCast(validator.getValidatedNodeTypeIfKnown(call.operand(0)))) {
                 b.setOperator(SqlStdOperatorTable.CAST);
               }
             }
@@ -796,8 +802,8 @@ public final class SqlPlanner {
           && cast.getOperator() instanceof org.apache.calcite.sql.fun.SqlCastFunction
           && !(cast.getOperator() instanceof TextCast)
           && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
-          && spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec
-          && List.of("VARCHAR", "CHAR")
+          && !(spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlCollectionTypeNameSpec)
+          && List.of("VARCHAR", "CHAR", "TEXT", "NAME")
               .contains(spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT))) {
         cast.setOperator(TextCast.INSTANCE); // see TextCast: the source may be an array
         return cast;
