@@ -162,8 +162,8 @@ public class ClientsIT {
       CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
       long in =
           copy.copyIn(
-              "COPY orders (id, customer, total, placed, note) FROM STDIN WITH (FORMAT csv)",
-              new StringReader("100,50,,,from jdbc a\n101,51,1.5,2024-03-01,from jdbc b\n"));
+              "COPY orders (customer, note) FROM STDIN WITH (FORMAT csv)",
+              new StringReader("50,from jdbc a\n51,from jdbc b\n"));
       assertEquals(2, in);
       StringWriter w = new StringWriter();
       copy.copyOut("COPY (SELECT note FROM orders WHERE customer >= 50 ORDER BY 1) TO STDOUT", w);

@@ -645,7 +645,7 @@ public final class Session implements AutoCloseable {
       case "truncate":
         return Ddl.truncate(engine, t);
       case "copy":
-        return copy(sql);
+        return copy(sql, now);
       case "show":
         return show(t);
       case "describe", "desc":
@@ -1162,7 +1162,7 @@ public final class Session implements AutoCloseable {
 
   // --------------------------------------------------------------------------- utility statements
 
-  private QueryResult copy(String sql) {
+  private QueryResult copy(String sql, long now) {
     CopyStatement c = CopyStatement.parse(sql);
     if (c.viaClient()) {
       throw new SqlException(
@@ -1180,8 +1180,47 @@ public final class Session implements AutoCloseable {
           SqlException.INSUFFICIENT_PRIVILEGE,
           "permission denied: only a superuser may COPY from a file on the server");
     }
-    checkAllColumns(c);
+    if (namesSomeColumns(c)) {
+      engine.lockWrites(id == 0);
+      try (InputStream in = java.nio.file.Files.newInputStream(Path.of(c.file()))) {
+        return copyColumns(c, in, now);
+      } catch (IOException e) {
+        throw new SqlException(
+            SqlException.IO_ERROR, "could not read " + c.file() + ": " + e.getMessage(), 0, e);
+      } finally {
+        engine.writeLock().unlock();
+      }
+    }
     return copyFrom(c.table(), Path.of(c.file()), loaderOptions(c));
+  }
+
+  /** Whether a COPY names columns other than all of the table's, in order. */
+  private boolean namesSomeColumns(CopyStatement c) {
+    if (c.columns().isEmpty()) {
+      return false;
+    }
+    TableDef def = engine.store().require(c.table()).def();
+    return !c.columns().equals(def.columns().stream().map(ColumnDef::name).toList());
+  }
+
+  /** A COPY of some columns: see {@link CopyColumns}. */
+  private QueryResult copyColumns(CopyStatement c, InputStream rows, long now) throws IOException {
+    TableDef def = engine.store().require(c.table()).def();
+    InputStream in = c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
+    int n =
+        CopyColumns.load(
+            engine.store(),
+            def,
+            c.columns(),
+            in,
+            loaderOptions(c),
+            col -> {
+              String expr = def.constraints().defaults().get(col.id());
+              QueryResult r =
+                  dispatch("SELECT CAST((" + expr + ") AS " + col.type().sqlName() + ")", now);
+              return r.rowsBoxed().get(0)[0];
+            });
+    return QueryResult.command("COPY " + n, List.of());
   }
 
   private CsvLoader.Options loaderOptions(CopyStatement c) {
@@ -1190,23 +1229,6 @@ public final class Session implements AutoCloseable {
         ? new CsvLoader.Options(c.delimiter(), c.header(), c.quote(), c.nullString(), maxReject)
         // text format arrives converted to CSV by TextCopyFormat
         : new CsvLoader.Options((byte) ',', c.header(), (byte) '"', "", maxReject);
-  }
-
-  private void checkAllColumns(CopyStatement c) {
-    if (c.columns().isEmpty()) {
-      return;
-    }
-    TableDef def = engine.store().require(c.table()).def();
-    List<String> all = def.columns().stream().map(ColumnDef::name).toList();
-    if (!c.columns().equals(all)) {
-      throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED,
-          "COPY with a column list must name every column of \""
-              + c.table()
-              + "\" in order ("
-              + String.join(", ", all)
-              + ")");
-    }
   }
 
   /** The COPY ... FROM STDIN or TO STDOUT in {@code sql}, or null for any other statement. */
@@ -1242,9 +1264,16 @@ public final class Session implements AutoCloseable {
             txn = engine.store().begin();
             block = BlockState.OPEN;
           }
-          checkAllColumns(c);
           engine.lockWrites(false);
           try {
+            if (namesSomeColumns(c)) {
+              try {
+                return copyColumns(c, rows, System.currentTimeMillis());
+              } catch (IOException e) {
+                throw new SqlException(
+                    SqlException.IO_ERROR, "could not read STDIN: " + e.getMessage(), 0, e);
+              }
+            }
             InputStream in =
                 c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
             return load(c.table(), "STDIN", in, loaderOptions(c));

@@ -97,6 +97,46 @@ class CopyProtocolTest {
     }
   }
 
+  @Test
+  void aColumnListFillsTheOtherColumnsAsInsertWould() throws Exception {
+    String table =
+        "CREATE TABLE partial (id SERIAL PRIMARY KEY, name TEXT NOT NULL, qty INTEGER DEFAULT 7,"
+            + " note VARCHAR(5), made DATE DEFAULT DATE '2024-01-01')";
+    try (Connection pg = both.referee.connect();
+        Connection ci = both.citadel()) {
+      java.util.Map<Connection, List<String>> states = new java.util.HashMap<>();
+      for (Connection c : List.of(pg, ci)) {
+        states.put(c, new ArrayList<>());
+        try (Statement st = c.createStatement()) {
+          st.execute(table);
+        }
+        assertEquals(
+            2, copy(c).copyIn("COPY partial (name) FROM STDIN", new StringReader("a\nb\n")));
+        assertEquals(
+            2,
+            copy(c)
+                .copyIn(
+                    "COPY partial (note, name, qty) FROM STDIN WITH (FORMAT csv)",
+                    new StringReader("x,c,1\n\"y,z\",d,\n")));
+        // a value too long, a missing field and a NULL in a NOT NULL column load nothing
+        for (String bad : List.of("toolong,e,1\n", "f,e\n", ",,3\n")) {
+          SQLException e =
+              org.junit.jupiter.api.Assertions.assertThrows(
+                  SQLException.class,
+                  () ->
+                      copy(c)
+                          .copyIn(
+                              "COPY partial (note, name, qty) FROM STDIN WITH (FORMAT csv)",
+                              new StringReader(bad)));
+          states.get(c).add(e.getSQLState());
+        }
+      }
+      assertEquals(states.get(pg), states.get(ci), "the SQLSTATEs of the bad rows");
+      String out = "COPY (SELECT * FROM partial ORDER BY id) TO STDOUT WITH CSV";
+      assertEquals(copyOut(pg, out), copyOut(ci, out));
+    }
+  }
+
   /** Lines sorted, the header (if any) kept first: neither server promises a row order. */
   private static String sorted(String copy) {
     List<String> lines = new ArrayList<>(List.of(copy.split("\n")));
