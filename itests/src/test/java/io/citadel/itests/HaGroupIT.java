@@ -251,7 +251,7 @@ public class HaGroupIT {
   }
 
   @Test
-  public void b_copyFromSharedDataReachesEveryMemberAndAPathOutsideIsRefusedEverywhere()
+  public void b_copyFromSharedDataAndStdinReachEveryMemberAndAPathOutsideIsRefusedEverywhere()
       throws Exception {
     Path csv = cluster.shared().resolve("bulk.csv");
     StringBuilder rows = new StringBuilder("id,name\n");
@@ -267,6 +267,32 @@ public class HaGroupIT {
     cluster.awaitAllOnline(Duration.ofSeconds(60));
     for (CitadelNode node : cluster.nodes()) {
       assertEquals(node.name(), 5_000, count(node, "bulk"));
+    }
+
+    // COPY FROM STDIN on another member: its rows are staged under ha-shared-data and loaded by
+    // every member through the log (a column list too: the other column is NULL everywhere)
+    try (Connection c = HaCluster.connect(node(2))) {
+      org.postgresql.copy.CopyManager copy =
+          new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class));
+      StringBuilder more = new StringBuilder();
+      for (int i = 5_001; i <= 5_100; i++) {
+        more.append(i).append("\tstdin-").append(i).append('\n');
+      }
+      assertEquals(
+          100, copy.copyIn("COPY bulk FROM STDIN", new java.io.StringReader(more.toString())));
+      assertEquals(
+          2,
+          copy.copyIn(
+              "COPY bulk (id) FROM STDIN WITH (FORMAT csv)",
+              new java.io.StringReader("9001\n9002\n")));
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      assertEquals(node.name(), 5_102, count(node, "bulk"));
+    }
+    try (java.util.stream.Stream<Path> staged =
+        Files.walk(cluster.shared().resolve(".citadel-copy"))) {
+      assertEquals(2, staged.filter(Files::isRegularFile).count());
     }
 
     Path outside = cluster.shared().getParent().resolve("outside.csv");
@@ -287,7 +313,7 @@ public class HaGroupIT {
     }
     cluster.awaitAllOnline(Duration.ofSeconds(60));
     for (CitadelNode node : cluster.nodes()) {
-      assertEquals(node.name(), 5_000, count(node, "bulk"));
+      assertEquals(node.name(), 5_102, count(node, "bulk"));
     }
   }
 

@@ -20,4 +20,16 @@ public interface WriteRouter {
    * @throws WriteRefusedException when it could not be logged (nothing changed anywhere)
    */
   Outcome submit(LoggedStatement statement);
+
+  /**
+   * Where a member stages the rows a client sends with {@code COPY ... FROM STDIN}, so that every
+   * member can load the same rows: a folder on storage the whole group shares. The engine writes
+   * the rows to a new file there and submits a COPY FROM that file. Empty when the group has no
+   * such storage, and the engine then refuses COPY FROM STDIN.
+   *
+   * @return the folder, which the engine creates if missing
+   */
+  default java.util.Optional<java.nio.file.Path> stagingFolder() {
+    return java.util.Optional.empty();
+  }
 }

@@ -127,6 +127,15 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
 
   // ------------------------------------------------------------------------------- the writer
 
+  /** COPY FROM STDIN's rows wait for every member under {@code .citadel-copy/<group>}. */
+  @Override
+  public Optional<Path> stagingFolder() {
+    Path shared = settings.sharedData();
+    return shared == null
+        ? Optional.empty()
+        : Optional.of(shared.resolve(SharedData.STAGING).resolve(settings.group()));
+  }
+
   @Override
   public Outcome submit(LoggedStatement statement) {
     String group = settings.group();

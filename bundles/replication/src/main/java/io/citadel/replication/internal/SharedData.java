@@ -11,11 +11,15 @@ import java.util.Optional;
 
 /**
  * The folder every member of the group sees at the same path ({@code ha-shared-data}): COPY FROM
- * reads only files under it, so that only the path travels through the log; snapshots for members
- * that must bootstrap live under {@code .citadel-snapshots/<group>/<offset>}.
+ * reads only files under it, so that only the path travels through the log; the rows of a COPY FROM
+ * STDIN are staged under {@code .citadel-copy/<group>}; snapshots for members that must bootstrap
+ * live under {@code .citadel-snapshots/<group>/<offset>}.
  */
 final class SharedData {
   private static final String SNAPSHOTS = ".citadel-snapshots";
+
+  /** Where COPY FROM STDIN's rows are staged, as files every member loads. */
+  static final String STAGING = ".citadel-copy";
 
   private SharedData() {}
 

@@ -30,6 +30,51 @@ public record CopyStatement(
     String nullString,
     Long maxReject) {
 
+  /** The same COPY of rows that {@link TextCopyFormat} has converted to CSV. */
+  CopyStatement asCsv() {
+    return csv
+        ? this
+        : new CopyStatement(
+            table, columns, query, from, file, true, header, (byte) ',', (byte) '"', "", maxReject);
+  }
+
+  /** This COPY FROM STDIN as a COPY FROM {@code file}, with the same columns and options. */
+  String fromFile(String path) {
+    StringBuilder b = new StringBuilder("COPY ").append(quoted(table));
+    if (!columns.isEmpty()) {
+      b.append(" (");
+      for (int i = 0; i < columns.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(quoted(columns.get(i)));
+      }
+      b.append(')');
+    }
+    b.append(" FROM ")
+        .append(literal(path))
+        .append(" WITH (FORMAT ")
+        .append(csv ? "csv" : "text")
+        .append(", HEADER ")
+        .append(header)
+        .append(", DELIMITER ")
+        .append(literal(Character.toString((char) (delimiter & 0xff))))
+        .append(", NULL ")
+        .append(literal(nullString));
+    if (csv) {
+      b.append(", QUOTE ").append(literal(Character.toString((char) (quote & 0xff))));
+    }
+    if (maxReject != null) {
+      b.append(", MAX_REJECT ").append(maxReject);
+    }
+    return b.append(')').toString();
+  }
+
+  private static String quoted(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  private static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
   /** Whether this is COPY FROM STDIN or COPY TO STDOUT: the client sends or takes the rows. */
   boolean viaClient() {
     return file == null;

@@ -1174,8 +1174,12 @@ public final class Session implements AutoCloseable {
     }
     // Reading a server-side file is the server's privilege, as in PostgreSQL: superusers only.
     // (Sessions opened in-process for users the store does not know are the embedding code's.)
+    // (The rows of a client's COPY FROM STDIN that an HA group staged are the client's own; the
+    // group's replication has checked that the file lies under its shared storage.)
     var known = engine.users().get(user);
-    if (known != null && !known.superuser()) {
+    if (known != null
+        && !known.superuser()
+        && !(!engine.group().isEmpty() && staged(Path.of(c.file())))) {
       throw new SqlException(
           SqlException.INSUFFICIENT_PRIVILEGE,
           "permission denied: only a superuser may COPY from a file on the server");
@@ -1254,10 +1258,7 @@ public final class Session implements AutoCloseable {
         "COPY " + c.table() + " FROM STDIN",
         () -> {
           if (!engine.group().isEmpty()) {
-            throw new SqlException(
-                SqlException.FEATURE_NOT_SUPPORTED,
-                "COPY FROM STDIN is not supported on a member of an HA group yet: its rows must"
-                    + " reach every member; put the file under ha-shared-data and COPY FROM it");
+            return copyThroughTheGroup(c, rows);
           }
           if (block != BlockState.IDLE) {
             endBlock(true, System.currentTimeMillis());
@@ -1281,6 +1282,70 @@ public final class Session implements AutoCloseable {
             engine.writeLock().unlock();
           }
         });
+  }
+
+  /**
+   * COPY FROM STDIN on a member of an HA group: the client's rows are written to a new file in the
+   * group's staging folder (on its shared storage), made durable, and a COPY FROM that file goes
+   * through the group's log like any write, so every member loads the same rows or none does.
+   */
+  private QueryResult copyThroughTheGroup(CopyStatement c, InputStream rows) {
+    WriteRouter router = engine.writeRouter();
+    refuseUnreplicatedWrite(router);
+    Path folder =
+        router
+            .stagingFolder()
+            .orElseThrow(
+                () ->
+                    new SqlException(
+                        WriteRefusedException.NOT_PERMITTED,
+                        "COPY FROM STDIN on a member of HA group \""
+                            + engine.group()
+                            + "\" needs ha-shared-data: its rows are staged there for every"
+                            + " member"));
+    engine.store().require(c.table());
+    Path staged;
+    try {
+      java.nio.file.Files.createDirectories(folder);
+      String name = java.util.UUID.randomUUID() + ".csv";
+      Path part = folder.resolve(name + ".part");
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(
+              part,
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        // staged as CSV, the form a COPY FROM a server file reads (text format converted)
+        InputStream in = c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
+        byte[] buf = new byte[1 << 16];
+        int r;
+        while ((r = in.read(buf)) >= 0) {
+          java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf, 0, r);
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
+        }
+        ch.force(true);
+      }
+      staged = folder.resolve(name);
+      java.nio.file.Files.move(part, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new SqlException(
+          SqlException.IO_ERROR,
+          "could not stage COPY FROM STDIN's rows under " + folder + ": " + e.getMessage(),
+          0,
+          e);
+    }
+    return route(c.asCsv().fromFile(staged.toString()), "");
+  }
+
+  /** A file the group staged for a COPY FROM STDIN (see {@link #copyThroughTheGroup}). */
+  private static boolean staged(Path file) {
+    for (Path part : file.normalize()) {
+      if (part.toString().equals(".citadel-copy")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** How many columns a COPY FROM STDIN takes (CopyInResponse says so). */
