@@ -31,6 +31,21 @@ public final class CitadelNode implements AutoCloseable {
    * @param distribution the citadel tar.gz
    * @param coordination settings for {@code io.citadel.coordination.cfg}
    */
+  /**
+   * A single node with its own embedded ZooKeeper on a free loopback port, unpacked (not started)
+   * in a new folder under {@code target/<folder>} (the grandparent of its {@link #home()}).
+   */
+  public static CitadelNode standalone(String folder, String name) throws Exception {
+    Path base =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target", folder)).toAbsolutePath(), name);
+    return unpack(
+        Path.of(System.getProperty("citadel.distribution")),
+        base,
+        name,
+        Map.of("embedded.port", Integer.toString(Loopback.freePort())));
+  }
+
   public static CitadelNode unpack(
       Path distribution, Path base, String name, Map<String, String> coordination)
       throws Exception {

@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -44,15 +43,7 @@ public class ClientsIT {
 
   @BeforeClass
   public static void startNode() throws Exception {
-    Path base =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "clients-it")).toAbsolutePath(), "clients");
-    node =
-        CitadelNode.unpack(
-            Path.of(System.getProperty("citadel.distribution")),
-            base,
-            "clients1",
-            Map.of("embedded.port", Integer.toString(Loopback.freePort())));
+    node = CitadelNode.standalone("clients-it", "clients1");
     port = Integer.parseInt(node.cfgValue("io.citadel.engine.cfg", "port"));
     node.start(WAIT);
     node.awaitEngine(WAIT);

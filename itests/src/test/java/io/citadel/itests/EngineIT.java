@@ -50,15 +50,8 @@ public class EngineIT {
 
   @Before
   public void startNode() throws Exception {
-    base =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "engine-it")).toAbsolutePath(), "engine");
-    node =
-        CitadelNode.unpack(
-            Path.of(System.getProperty("citadel.distribution")),
-            base,
-            "engine1",
-            Map.of("embedded.port", Integer.toString(Loopback.freePort())));
+    node = CitadelNode.standalone("engine-it", "engine1");
+    base = node.home().getParent().getParent();
     pgPort = Integer.parseInt(node.cfgValue("io.citadel.engine.cfg", "port"));
     httpPort = Integer.parseInt(node.cfgValue("io.citadel.engine.cfg", "http-port"));
     node.start(WAIT);

@@ -47,16 +47,8 @@ public class EngineStreamingIT {
 
   @Before
   public void startNode() throws Exception {
-    base =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "engine-streaming-it")).toAbsolutePath(),
-            "stream");
-    node =
-        CitadelNode.unpack(
-            Path.of(System.getProperty("citadel.distribution")),
-            base,
-            "stream1",
-            Map.of("embedded.port", Integer.toString(Loopback.freePort())));
+    node = CitadelNode.standalone("engine-streaming-it", "stream1");
+    base = node.home().getParent().getParent();
     Files.writeString(
         node.home().resolve("bin/setenv"),
         "\nexport EXTRA_JAVA_OPTS=\"-Xmx" + HEAP + "\"\n",

@@ -122,36 +122,52 @@ final class PgCasts {
     return out.toString();
   }
 
+  /** A range of a statement's text and what replaces it. */
+  private record Splice(int start, int end, String text) {}
+
+  /**
+   * {@code sql} with the ranges {@code edits} chooses from its tokens replaced; {@code sql} itself
+   * when it does not lex (the parser names its problem) or nothing is replaced.
+   */
+  private static String splice(
+      String sql, java.util.function.Function<List<SqlLexer.Token>, List<Splice>> edits) {
+    List<Splice> splices;
+    try {
+      splices = edits.apply(SqlLexer.tokens(sql));
+    } catch (SqlLexer.SyntaxException e) {
+      return sql;
+    }
+    if (splices.isEmpty()) {
+      return sql;
+    }
+    StringBuilder out = new StringBuilder(sql.length() + 16);
+    int copied = 0;
+    for (Splice x : splices) {
+      out.append(sql, copied, x.start()).append(x.text());
+      copied = x.end();
+    }
+    return out.append(sql, copied, sql.length()).toString();
+  }
+
   /**
    * Dollar-quoted strings ({@code $$it's$$}, {@code $tag$...$tag$}) written as standard ones, which
-   * every later step (the cast rewriting, Calcite's parser) knows. Text that does not lex is left
-   * for the parser to name its problem.
+   * every later step (the cast rewriting, Calcite's parser) knows.
    */
   static String dollarQuotes(String sql) {
     if (sql.indexOf('$') < 0) {
       return sql;
     }
-    List<SqlLexer.Token> tokens;
-    try {
-      tokens = SqlLexer.tokens(sql);
-    } catch (SqlLexer.SyntaxException e) {
-      return sql;
-    }
-    StringBuilder out = null;
-    int copied = 0;
-    for (SqlLexer.Token t : tokens) {
-      if (t.kind() == SqlLexer.Kind.STRING && sql.charAt(t.start()) == '$') {
-        if (out == null) {
-          out = new StringBuilder(sql.length() + 8);
-        }
-        out.append(sql, copied, t.start())
-            .append('\'')
-            .append(t.text().replace("'", "''"))
-            .append('\'');
-        copied = t.end();
-      }
-    }
-    return out == null ? sql : out.append(sql, copied, sql.length()).toString();
+    return splice(
+        sql,
+        tokens -> {
+          List<Splice> out = new java.util.ArrayList<>();
+          for (SqlLexer.Token t : tokens) {
+            if (t.kind() == SqlLexer.Kind.STRING && sql.charAt(t.start()) == '$') {
+              out.add(new Splice(t.start(), t.end(), "'" + t.text().replace("'", "''") + "'"));
+            }
+          }
+          return out;
+        });
   }
 
   /**
@@ -163,34 +179,30 @@ final class PgCasts {
     if (!sql.toLowerCase(Locale.ROOT).contains("lateral")) {
       return sql;
     }
-    List<SqlLexer.Token> tokens;
-    try {
-      tokens = SqlLexer.tokens(sql);
-    } catch (SqlLexer.SyntaxException e) {
-      return sql;
-    }
-    StringBuilder out = new StringBuilder(sql.length());
-    int copied = 0;
-    for (int k = 0; k + 2 < tokens.size(); k++) {
-      if (!tokens.get(k).is("lateral")) {
-        continue;
-      }
-      int j = k + 1;
-      while (j + 2 < tokens.size()
-          && tokens.get(j + 1).is(".")
-          && tokens.get(j).kind() != SqlLexer.Kind.SYMBOL) {
-        j += 2;
-      }
-      SqlLexer.Token name = tokens.get(j);
-      boolean call =
-          (name.kind() == SqlLexer.Kind.WORD && !name.text().equals("table"))
-              || name.kind() == SqlLexer.Kind.QUOTED_IDENT;
-      if (call && tokens.get(j + 1).is("(")) {
-        out.append(sql, copied, tokens.get(k).start());
-        copied = tokens.get(k).end();
-      }
-    }
-    return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+    return splice(
+        sql,
+        tokens -> {
+          List<Splice> out = new java.util.ArrayList<>();
+          for (int k = 0; k + 2 < tokens.size(); k++) {
+            if (!tokens.get(k).is("lateral")) {
+              continue;
+            }
+            int j = k + 1;
+            while (j + 2 < tokens.size()
+                && tokens.get(j + 1).is(".")
+                && tokens.get(j).kind() != SqlLexer.Kind.SYMBOL) {
+              j += 2;
+            }
+            SqlLexer.Token name = tokens.get(j);
+            boolean call =
+                (name.kind() == SqlLexer.Kind.WORD && !name.text().equals("table"))
+                    || name.kind() == SqlLexer.Kind.QUOTED_IDENT;
+            if (call && tokens.get(j + 1).is("(")) {
+              out.add(new Splice(tokens.get(k).start(), tokens.get(k).end(), ""));
+            }
+          }
+          return out;
+        });
   }
 
   /**
@@ -202,26 +214,22 @@ final class PgCasts {
     if (!sql.toLowerCase(Locale.ROOT).contains("unnest")) {
       return sql;
     }
-    List<SqlLexer.Token> tokens;
-    try {
-      tokens = SqlLexer.tokens(sql);
-    } catch (SqlLexer.SyntaxException e) {
-      return sql;
-    }
-    StringBuilder out = new StringBuilder(sql.length() + 8);
-    int copied = 0;
-    for (int k = 0; k + 1 < tokens.size(); k++) {
-      if (!tokens.get(k).is("unnest") || !tokens.get(k + 1).is("(")) {
-        continue;
-      }
-      int from = tokens.get(k).start();
-      if (k >= 2 && tokens.get(k - 1).is(".") && tokens.get(k - 2).is("pg_catalog")) {
-        from = tokens.get(k - 2).start();
-      }
-      out.append(sql, copied, from).append("pg_unnest");
-      copied = tokens.get(k).end();
-    }
-    return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+    return splice(
+        sql,
+        tokens -> {
+          List<Splice> out = new java.util.ArrayList<>();
+          for (int k = 0; k + 1 < tokens.size(); k++) {
+            if (!tokens.get(k).is("unnest") || !tokens.get(k + 1).is("(")) {
+              continue;
+            }
+            int from = tokens.get(k).start();
+            if (k >= 2 && tokens.get(k - 1).is(".") && tokens.get(k - 2).is("pg_catalog")) {
+              from = tokens.get(k - 2).start();
+            }
+            out.add(new Splice(from, tokens.get(k).end(), "pg_unnest"));
+          }
+          return out;
+        });
   }
 
   static String rewrite(String sql) {
