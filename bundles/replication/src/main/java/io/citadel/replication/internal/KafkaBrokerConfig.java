@@ -136,6 +136,14 @@ public final class KafkaBrokerConfig {
     ReplicationSettings s = replication.settings();
     String own = ReplicationService.localBrokers(replication.context());
     if (s != null && !Objects.equals(s.brokers(), own)) {
+      // the replication settings and the broker's file may be changing at this moment (central
+      // configuration installs both at once): look again before concluding
+      if (attempt < ATTEMPTS) {
+        synchronized (this) {
+          pending = thread.schedule(() -> apply(attempt + 1), RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+        return;
+      }
       LOG.info("{}: ha-brokers names {}; this node runs no broker to configure", PID, s.brokers());
       return;
     }
