@@ -83,7 +83,8 @@ public record CopyStatement(
   /** Whether {@code sql} is a COPY at all (cheap; {@link #parse} tells the rest). */
   static boolean is(String sql) {
     Tokens t = new Tokens(Session.stripTrailingSemicolon(sql));
-    return t.peek().text().equals("copy") && t.peek().kind() == Tokens.Kind.WORD;
+    return t.peek().text().equals("copy")
+        && t.peek().kind() == io.citadel.engine.api.SqlLexer.Kind.WORD;
   }
 
   static CopyStatement parse(String sql) {
@@ -93,7 +94,8 @@ public record CopyStatement(
     String table = null;
     String query = null;
     List<String> columns = new ArrayList<>();
-    if (t.peek().text().equals("(") && t.peek().kind() == Tokens.Kind.SYMBOL) {
+    if (t.peek().text().equals("(")
+        && t.peek().kind() == io.citadel.engine.api.SqlLexer.Kind.SYMBOL) {
       t.next();
       query = t.rawUntil(java.util.Set.of(")"));
       t.expect(")");

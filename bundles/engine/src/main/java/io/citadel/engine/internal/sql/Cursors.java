@@ -35,7 +35,7 @@ final class Cursors implements AutoCloseable {
   static boolean matches(Tokens t) {
     return switch (t.peek().text()) {
       case "declare", "fetch", "move" -> true;
-      case "close" -> t.peek(1).kind() != Tokens.Kind.END;
+      case "close" -> t.peek(1).kind() != io.citadel.engine.api.SqlLexer.Kind.END;
       default -> false;
     };
   }
@@ -143,7 +143,9 @@ final class Cursors implements AutoCloseable {
       if (t.accept("all")) {
         return Long.MAX_VALUE;
       }
-      return t.peek().kind() == Tokens.Kind.NUMBER ? t.integer("the row count") : 1;
+      return t.peek().kind() == io.citadel.engine.api.SqlLexer.Kind.NUMBER
+          ? t.integer("the row count")
+          : 1;
     }
     for (String backward : List.of("prior", "first", "last", "absolute", "relative", "backward")) {
       if (t.peek().text().equals(backward)) {
@@ -155,14 +157,15 @@ final class Cursors implements AutoCloseable {
             t.peek().pos());
       }
     }
-    if (t.peek().kind() == Tokens.Kind.NUMBER) {
+    if (t.peek().kind() == io.citadel.engine.api.SqlLexer.Kind.NUMBER) {
       int n = t.integer("the row count");
       if (n < 0) {
         throw new SqlException("55000", "cursor can only scan forward");
       }
       return n;
     }
-    if (t.peek().kind() == Tokens.Kind.SYMBOL && t.peek().text().equals("-")) {
+    if (t.peek().kind() == io.citadel.engine.api.SqlLexer.Kind.SYMBOL
+        && t.peek().text().equals("-")) {
       throw new SqlException("55000", "cursor can only scan forward", t.peek().pos());
     }
     return 1;

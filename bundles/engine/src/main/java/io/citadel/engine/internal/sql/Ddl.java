@@ -115,9 +115,10 @@ final class Ddl {
     private String firstColumnIn(String expression) {
       try {
         Tokens t = new Tokens(expression);
-        for (int k = 0; t.peek(k).kind() != Tokens.Kind.END; k++) {
+        for (int k = 0; t.peek(k).kind() != io.citadel.engine.api.SqlLexer.Kind.END; k++) {
           Tokens.Token tok = t.peek(k);
-          if (tok.kind() == Tokens.Kind.WORD || tok.kind() == Tokens.Kind.QUOTED_IDENT) {
+          if (tok.kind() == io.citadel.engine.api.SqlLexer.Kind.WORD
+              || tok.kind() == io.citadel.engine.api.SqlLexer.Kind.QUOTED_IDENT) {
             for (Store.NewColumn c : columns) {
               if (c.name().equals(tok.text())) {
                 return c.name();
@@ -278,7 +279,7 @@ final class Ddl {
    */
   private static boolean tableConstraint(Declared d, Tokens t) {
     String word = t.peek().text();
-    if (t.peek().kind() != Tokens.Kind.WORD
+    if (t.peek().kind() != io.citadel.engine.api.SqlLexer.Kind.WORD
         || !Set.of("constraint", "primary", "unique", "check", "foreign").contains(word)) {
       return false;
     }

@@ -38,10 +38,12 @@ record DmlClauses(
     int conflictAt = -1;
     int returningAt = -1;
     int k = 0;
-    for (Tokens.Token tok = t.peek(k); tok.kind() != Tokens.Kind.END; tok = t.peek(++k)) {
-      if (tok.kind() == Tokens.Kind.SYMBOL) {
+    for (Tokens.Token tok = t.peek(k);
+        tok.kind() != io.citadel.engine.api.SqlLexer.Kind.END;
+        tok = t.peek(++k)) {
+      if (tok.kind() == io.citadel.engine.api.SqlLexer.Kind.SYMBOL) {
         depth += tok.text().equals("(") ? 1 : tok.text().equals(")") ? -1 : 0;
-      } else if (depth == 0 && tok.kind() == Tokens.Kind.WORD) {
+      } else if (depth == 0 && tok.kind() == io.citadel.engine.api.SqlLexer.Kind.WORD) {
         if (tok.text().equals("on")
             && t.peek(k + 1).text().equals("conflict")
             && first.equals("insert")

@@ -180,6 +180,7 @@ final class LiteralInsert {
   }
 
   private static boolean isIdentifier(Tokens.Token t) {
-    return t.kind() == Tokens.Kind.WORD || t.kind() == Tokens.Kind.QUOTED_IDENT;
+    return t.kind() == io.citadel.engine.api.SqlLexer.Kind.WORD
+        || t.kind() == io.citadel.engine.api.SqlLexer.Kind.QUOTED_IDENT;
   }
 }

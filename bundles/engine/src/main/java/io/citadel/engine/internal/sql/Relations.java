@@ -107,7 +107,8 @@ final class Relations {
     int asAt = k;
     if (t.peek(k).text().equals("(")) {
       int j = k + 1;
-      while (!t.peek(j).text().equals(")") && t.peek(j).kind() != Tokens.Kind.END) {
+      while (!t.peek(j).text().equals(")")
+          && t.peek(j).kind() != io.citadel.engine.api.SqlLexer.Kind.END) {
         if (!t.peek(j).text().equals(",")) {
           columns.add(t.peek(j).text());
         }
@@ -115,7 +116,8 @@ final class Relations {
       }
       asAt = j + 1;
     }
-    if (!t.peek(asAt).text().equals("as") || t.peek(asAt).kind() != Tokens.Kind.WORD) {
+    if (!t.peek(asAt).text().equals("as")
+        || t.peek(asAt).kind() != io.citadel.engine.api.SqlLexer.Kind.WORD) {
       return null;
     }
     t.expect("create");

@@ -1007,9 +1007,9 @@ public final class Session implements AutoCloseable {
     Tokens t = new Tokens(text);
     StringBuilder out = new StringBuilder();
     int copied = 0;
-    for (int k = 0; t.peek(k).kind() != Tokens.Kind.END; k++) {
+    for (int k = 0; t.peek(k).kind() != io.citadel.engine.api.SqlLexer.Kind.END; k++) {
       Tokens.Token tok = t.peek(k);
-      if (tok.kind() == Tokens.Kind.WORD
+      if (tok.kind() == io.citadel.engine.api.SqlLexer.Kind.WORD
           && tok.text().equals("excluded")
           && t.peek(k + 1).text().equals(".")) {
         Tokens.Token col = t.peek(k + 2);
@@ -1021,7 +1021,10 @@ public final class Session implements AutoCloseable {
         out.append(text, copied, tok.pos() - 1);
         out.append(literal(def.columns().get(c).type(), rows[c][r]));
         int end =
-            col.pos() - 1 + col.text().length() + (col.kind() == Tokens.Kind.QUOTED_IDENT ? 2 : 0);
+            col.pos()
+                - 1
+                + col.text().length()
+                + (col.kind() == io.citadel.engine.api.SqlLexer.Kind.QUOTED_IDENT ? 2 : 0);
         copied = end;
         k += 2;
       }
@@ -1517,7 +1520,7 @@ public final class Session implements AutoCloseable {
     while (!t.atEnd()) {
       Tokens.Token tok = t.next();
       if (v.length() > 0 && !tok.text().equals(","))
-        v.append(tok.kind() == Tokens.Kind.SYMBOL ? "" : " ");
+        v.append(tok.kind() == io.citadel.engine.api.SqlLexer.Kind.SYMBOL ? "" : " ");
       v.append(tok.text());
     }
     String value = v.toString().strip();

@@ -13,17 +13,7 @@ import java.util.Locale;
  */
 final class Tokens {
   /** One token. {@code text} is lower-cased for words, unquoted for strings and identifiers. */
-  record Token(Kind kind, String text, int pos) {}
-
-  enum Kind {
-    WORD,
-    QUOTED_IDENT,
-    STRING,
-    NUMBER,
-    PARAMETER,
-    SYMBOL,
-    END
-  }
+  record Token(SqlLexer.Kind kind, String text, int pos) {}
 
   private final String sql;
   private final List<Token> tokens = new ArrayList<>();
@@ -37,17 +27,7 @@ final class Tokens {
   private void lex() {
     try {
       for (SqlLexer.Token t : SqlLexer.tokens(sql)) {
-        Kind kind =
-            switch (t.kind()) {
-              case WORD -> Kind.WORD;
-              case QUOTED_IDENT -> Kind.QUOTED_IDENT;
-              case STRING -> Kind.STRING;
-              case NUMBER -> Kind.NUMBER;
-              case PARAMETER -> Kind.PARAMETER;
-              case SYMBOL -> Kind.SYMBOL;
-              case END -> Kind.END;
-            };
-        tokens.add(new Token(kind, t.text(), t.position()));
+        tokens.add(new Token(t.kind(), t.text(), t.position()));
       }
     } catch (SqlLexer.SyntaxException e) {
       throw new SqlException(SqlException.SYNTAX_ERROR, e.getMessage(), e.position());
@@ -69,13 +49,13 @@ final class Tokens {
     while (!atEnd()) {
       Token t = peek();
       if (depth == 0
-          && (t.kind() == Kind.SYMBOL || t.kind() == Kind.WORD)
+          && (t.kind() == SqlLexer.Kind.SYMBOL || t.kind() == SqlLexer.Kind.WORD)
           && stops.contains(t.text())) {
         break;
       }
-      if (t.kind() == Kind.SYMBOL && t.text().equals("(")) {
+      if (t.kind() == SqlLexer.Kind.SYMBOL && t.text().equals("(")) {
         depth++;
-      } else if (t.kind() == Kind.SYMBOL && t.text().equals(")")) {
+      } else if (t.kind() == SqlLexer.Kind.SYMBOL && t.text().equals(")")) {
         depth--;
       }
       next();
@@ -99,23 +79,23 @@ final class Tokens {
 
   Token next() {
     Token t = tokens.get(at);
-    if (t.kind() != Kind.END) at++;
+    if (t.kind() != SqlLexer.Kind.END) at++;
     return t;
   }
 
   boolean atEnd() {
     Token t = peek();
-    return t.kind() == Kind.END
-        || (t.kind() == Kind.SYMBOL
+    return t.kind() == SqlLexer.Kind.END
+        || (t.kind() == SqlLexer.Kind.SYMBOL
             && t.text().equals(";")
-            && tokens.get(at + 1).kind() == Kind.END);
+            && tokens.get(at + 1).kind() == SqlLexer.Kind.END);
   }
 
   /** Consumes the word if it is next. */
   boolean accept(String word) {
     Token t = peek();
-    if ((t.kind() == Kind.WORD && t.text().equals(word))
-        || (t.kind() == Kind.SYMBOL && t.text().equals(word))) {
+    if ((t.kind() == SqlLexer.Kind.WORD && t.text().equals(word))
+        || (t.kind() == SqlLexer.Kind.SYMBOL && t.text().equals(word))) {
       at++;
       return true;
     }
@@ -131,7 +111,7 @@ final class Tokens {
   /** An identifier: a word (lower-cased) or a quoted identifier (as written). */
   String identifier(String what) {
     Token t = peek();
-    if (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT) {
+    if (t.kind() == SqlLexer.Kind.WORD || t.kind() == SqlLexer.Kind.QUOTED_IDENT) {
       at++;
       return t.text();
     }
@@ -140,7 +120,7 @@ final class Tokens {
 
   String string(String what) {
     Token t = peek();
-    if (t.kind() == Kind.STRING) {
+    if (t.kind() == SqlLexer.Kind.STRING) {
       at++;
       return t.text();
     }
@@ -149,7 +129,7 @@ final class Tokens {
 
   int integer(String what) {
     Token t = peek();
-    if (t.kind() == Kind.NUMBER) {
+    if (t.kind() == SqlLexer.Kind.NUMBER) {
       at++;
       try {
         return Integer.parseInt(t.text());
@@ -169,7 +149,7 @@ final class Tokens {
 
   SqlException error(String message) {
     Token t = peek();
-    String near = t.kind() == Kind.END ? "end of input" : "\"" + t.text() + "\"";
+    String near = t.kind() == SqlLexer.Kind.END ? "end of input" : "\"" + t.text() + "\"";
     return new SqlException(
         SqlException.SYNTAX_ERROR, "syntax error at or near " + near + ": " + message, t.pos());
   }
