@@ -141,6 +141,62 @@ def sqlalchemy_core_and_orm():
     assert [c.name for c in reflected.primary_key.columns] == ["b", "a"], reflected.primary_key
 
 
+def psycopg2_types():
+    import datetime
+    import uuid
+
+    import psycopg2.extras
+
+    psycopg2.extras.register_uuid()
+    key = uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+    when = datetime.datetime(2024, 3, 10, 14, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    with psycopg2.connect(DSN) as c:
+        with c.cursor() as cur:
+            cur.execute(
+                "CREATE TABLE py_typed (id UUID PRIMARY KEY, doc JSONB, raw JSON, data BYTEA,"
+                " at TIMESTAMPTZ, t TIME)"
+            )
+            cur.execute(
+                "INSERT INTO py_typed VALUES (%s, %s, %s, %s, %s, %s)",
+                (key, psycopg2.extras.Json({"b": [1, 2], "a": "x"}), psycopg2.extras.Json([1, None]),
+                 psycopg2.Binary(b"\x00\xffab"), when, datetime.time(8, 5, 30)),
+            )
+            cur.execute("SELECT id, doc, raw, data, at, t, doc ->> 'a' FROM py_typed WHERE id = %s", (key,))
+            got = cur.fetchone()
+            assert got[0] == key, got
+            assert got[1] == {"a": "x", "b": [1, 2]} and got[2] == [1, None], got
+            assert bytes(got[3]) == b"\x00\xffab", got
+            assert got[4] == when and got[4].utcoffset() == datetime.timedelta(0), got
+            assert got[5] == datetime.time(8, 5, 30) and got[6] == "x", got
+
+
+def sqlalchemy_types():
+    import uuid
+
+    from sqlalchemy.dialects.postgresql import BYTEA, JSONB, UUID
+
+    engine = create_engine(URL)
+    Base = declarative_base()
+
+    class Event(Base):
+        __tablename__ = "py_events"
+        id = Column(UUID(as_uuid=True), primary_key=True)
+        payload = Column(JSONB)
+        blob = Column(BYTEA)
+
+    Base.metadata.create_all(engine)
+    key = uuid.UUID("b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12")
+    with Session(engine) as s:
+        s.add(Event(id=key, payload={"kind": "click", "n": 3}, blob=b"\x01\x02"))
+        s.commit()
+    with Session(engine) as s:
+        e = s.get(Event, key)
+        assert e.payload == {"kind": "click", "n": 3} and e.blob == b"\x01\x02", (e.payload, e.blob)
+        assert s.query(Event).filter(Event.payload["kind"].astext == "click").count() == 1
+    columns = {c["name"]: str(c["type"]) for c in inspect(engine).get_columns("py_events")}
+    assert columns == {"id": "UUID", "payload": "JSONB", "blob": "BYTEA"}, columns
+
+
 def pandas_round_trip():
     import pandas as pd
 
@@ -157,5 +213,7 @@ check("psycopg2: rollback, a failed statement aborts the transaction", psycopg2_
 check("psycopg2: copy_expert and copy_from in, COPY TO STDOUT out", psycopg2_copy)
 check("psycopg2: server-side (named) cursor, itersize 1000 over 25,000 rows", psycopg2_server_side_cursor)
 check("SQLAlchemy: connect, inspect (table names, columns, keys, indexes), Core and ORM", sqlalchemy_core_and_orm)
+check("psycopg2: uuid, json, jsonb, bytea, timestamptz and time in and out", psycopg2_types)
+check("SQLAlchemy: UUID, JSONB and BYTEA columns, ORM and a JSONB path filter", sqlalchemy_types)
 check("pandas: to_sql and read_sql", pandas_round_trip)
 print("all Python client checks passed")

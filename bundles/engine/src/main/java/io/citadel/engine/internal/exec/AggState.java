@@ -2,7 +2,6 @@ package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
-import io.citadel.engine.internal.types.TypeKind;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -503,6 +502,6 @@ abstract class AggState {
   }
 
   static boolean isText(ColumnType t) {
-    return t.kind() == TypeKind.TEXT;
+    return t.kind().isStringBased();
   }
 }

@@ -136,7 +136,15 @@ public final class ExprCompiler {
           case DECIMAL -> t.decimalToUnscaled(lit.getValueAs(BigDecimal.class));
           case TEXT -> lit.getValueAs(String.class);
           case DATE -> (long) lit.getValueAs(Integer.class);
-          case TIMESTAMP -> lit.getValueAs(Long.class);
+          case TIMESTAMP, TIMESTAMPTZ -> lit.getValueAs(Long.class);
+          case TIME -> (long) lit.getValueAs(Integer.class);
+          case JSON, JSONB -> t.parse(lit.getValueAs(String.class));
+          case UUID -> t.parse(String.valueOf(lit.getValue()));
+          case BYTEA ->
+              t.parse(
+                  "\\x"
+                      + lit.getValueAs(org.apache.calcite.avatica.util.ByteString.class)
+                          .toString());
         };
     if (lit.getType().getSqlTypeName().getFamily() != null
         && lit.getTypeName().getName().startsWith("INTERVAL")) {
@@ -317,6 +325,9 @@ public final class ExprCompiler {
           ops.stream().anyMatch(o -> o.getType().getSqlTypeName() == SqlTypeName.ARRAY);
       // of text, strict, unlike concat(): NULL if either side is
       name = arrays ? "ARRAY_CAT" : "TEXTCAT";
+    }
+    if (name.equals("PG_INPUT")) {
+      return new CastExpr(args.get(0), type);
     }
     if (TextFunctions.supports(name)) {
       return new TextFunctions(name, args, type);
@@ -660,7 +671,7 @@ public final class ExprCompiler {
       long[] out = new long[n];
       ColumnType lt = left.type();
       ColumnType rt = right.type();
-      boolean text = lt.kind() == TypeKind.TEXT || rt.kind() == TypeKind.TEXT;
+      boolean text = lt.kind().isStringBased() || rt.kind().isStringBased();
       if (text
           && right.isConstant()
           && l.form == Vec.Form.DICT
@@ -937,6 +948,22 @@ public final class ExprCompiler {
       if (fk == TypeKind.TEXT && tk == TypeKind.TEXT) {
         return v.retype(to);
       }
+      if (fk.isStringBased() && tk == TypeKind.TEXT) {
+        return v.retype(to); // a uuid's, a document's or a bytea's text is its value
+      }
+      if (tk.isStringBased() && tk != TypeKind.TEXT) {
+        // text (or another string-based type) read as a uuid, json, jsonb or bytea
+        if (!fk.isStringBased()) {
+          throw new SqlException(
+              SqlException.CANNOT_COERCE,
+              "cannot cast type " + from.pgName() + " to " + to.pgName());
+        }
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) {
+          s[i] = v.isNull(i) ? null : (String) to.parse(v.string(i));
+        }
+        return Vec.ofStrings(to, s, v.nulls, n);
+      }
       if (tk == TypeKind.TEXT) {
         String[] s = new String[n];
         for (int i = 0; i < n; i++) {
@@ -969,6 +996,25 @@ public final class ExprCompiler {
           d = f;
         }
         return Vec.ofDoubles(to, d == v.doubles ? d.clone() : d, v.nulls, n);
+      }
+      if ((tk == TypeKind.TIMESTAMP || tk == TypeKind.TIMESTAMPTZ)
+          && (fk == TypeKind.TIMESTAMP || fk == TypeKind.TIMESTAMPTZ)) {
+        return v.retype(to); // the session's time zone is UTC
+      }
+      if (tk == TypeKind.TIME && (fk == TypeKind.TIMESTAMP || fk == TypeKind.TIMESTAMPTZ)) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) l[i] = Math.floorMod(v.longs[i], 86_400_000L);
+        return Vec.ofLongs(to, l, v.nulls, n);
+      }
+      if (tk == TypeKind.DATE && fk == TypeKind.TIMESTAMPTZ) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) l[i] = Math.floorDiv(v.longs[i], 86_400_000L);
+        return Vec.ofLongs(to, l, v.nulls, n);
+      }
+      if (tk == TypeKind.TIMESTAMPTZ && fk == TypeKind.DATE) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) l[i] = v.longs[i] * 86_400_000L;
+        return Vec.ofLongs(to, l, v.nulls, n);
       }
       if (tk == TypeKind.DATE && fk == TypeKind.TIMESTAMP) {
         long[] l = new long[n];
@@ -1143,7 +1189,8 @@ public final class ExprCompiler {
     @Override
     public Vec eval(Batch b) {
       Vec v = arg.eval(b);
-      boolean ts = v.type.kind() == TypeKind.TIMESTAMP;
+      // a time of day is read as one on 1970-01-01
+      boolean ts = v.type.kind().isDatetime() && v.type.kind() != TypeKind.DATE;
       if (v.type.kind() != TypeKind.DATE && !ts) {
         throw new SqlException(
             SqlException.DATATYPE_MISMATCH, "EXTRACT needs a date or timestamp, got " + v.type);

@@ -81,13 +81,17 @@ final class Func implements Expr {
         case "LOWER" -> s[i] = caseMapped(a[0].string(i), false);
         case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
           String v = a[0].string(i);
-          l[i] = v.codePointCount(0, v.length());
+          // a bytea's length is its bytes, two hex digits each after \x
+          l[i] =
+              a[0].type.kind() == TypeKind.BYTEA
+                  ? (v.length() - 2) / 2
+                  : v.codePointCount(0, v.length());
         }
         case "SUBSTRING" -> s[i] = substring(a, i);
         case "TEXTCAT" -> {
           StringBuilder sb = new StringBuilder();
           for (Vec v : a) {
-            sb.append(v.type.kind() == TypeKind.TEXT ? v.string(i) : v.type.format(v.get(i)));
+            sb.append(v.type.kind().isStringBased() ? v.string(i) : v.type.format(v.get(i)));
           }
           s[i] = sb.toString();
         }

@@ -7,7 +7,6 @@ import io.citadel.engine.internal.storage.Dictionary;
 import io.citadel.engine.internal.storage.Fragment;
 import io.citadel.engine.internal.storage.TableVersion;
 import io.citadel.engine.internal.types.ColumnType;
-import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -392,7 +391,7 @@ public final class ScanNode extends PhysicalNode {
     int size = sel == null ? n : selN;
     if (d == null) {
       Vec v = Vec.nulls(t, size);
-      if (t.kind() == TypeKind.TEXT) {
+      if (t.kind().isStringBased()) {
         int[] codes = new int[size];
         java.util.Arrays.fill(codes, -1);
         return Vec.ofCodes(t, codes, version.dictionary(c.id()), v.nulls, size);
@@ -408,7 +407,7 @@ public final class ScanNode extends PhysicalNode {
         nulls = null;
       }
     }
-    if (t.kind() == TypeKind.TEXT) {
+    if (t.kind().isStringBased()) {
       int[] codes = new int[size];
       ColumnData.Ints ints = (ColumnData.Ints) d;
       if (sel == null) {

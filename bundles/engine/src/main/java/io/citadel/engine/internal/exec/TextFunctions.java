@@ -1,6 +1,7 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.JsonText;
 import io.citadel.engine.internal.types.SqlException;
 import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
@@ -91,6 +92,12 @@ final class TextFunctions implements Expr {
           "ARRAY_CAT",
           "PG_ARRAY_TEXT",
           "PG_BOOL_TEXT",
+          "PG_JSON",
+          "PG_JSONB",
+          "PG_JSON_GET",
+          "PG_JSON_GET_TEXT",
+          "PG_JSON_PATH",
+          "PG_JSON_PATH_TEXT",
           // PostgreSQL's bitwise operators on integers
           "&",
           "|",
@@ -233,6 +240,12 @@ final class TextFunctions implements Expr {
       case "ARRAY_CAT" -> arrayCat(v, a);
       case "PG_ARRAY_TEXT" -> str(v[0]);
       case "PG_BOOL_TEXT" -> num(v[0]) != 0 ? "true" : "false";
+      case "PG_JSON" -> JsonText.checkJson(str(v[0]));
+      case "PG_JSONB" -> JsonText.normalize(str(v[0]));
+      case "PG_JSON_GET", "PG_JSON_GET_TEXT" ->
+          JsonText.get(str(v[0]), v[1], name.endsWith("_TEXT"));
+      case "PG_JSON_PATH", "PG_JSON_PATH_TEXT" ->
+          JsonText.path(str(v[0]), ArrayText.parse(str(v[1])), name.endsWith("_TEXT"));
       case "&" -> num(v[0]) & num(v[1]);
       case "|" -> num(v[0]) | num(v[1]);
       case "#" -> num(v[0]) ^ num(v[1]);
@@ -370,7 +383,7 @@ final class TextFunctions implements Expr {
 
   /** The text of a value as PostgreSQL's output function writes it. */
   private static String text(Object value, Vec v) {
-    return v.type.kind() == TypeKind.TEXT ? (String) value : v.type.format(value);
+    return v.type.kind().isStringBased() ? (String) value : v.type.format(value);
   }
 
   private static int codePoints(String s, int charIndex) {

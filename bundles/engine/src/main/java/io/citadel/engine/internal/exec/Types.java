@@ -38,8 +38,12 @@ public final class Types {
         yield element.isArray() ? ColumnType.TEXT : ColumnType.arrayOf(element);
       }
       case DATE -> ColumnType.DATE;
-      // with a time zone (to_timestamp's): the instant, in UTC, as the session's zone is
-      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> ColumnType.TIMESTAMP;
+      case TIMESTAMP -> ColumnType.TIMESTAMP;
+      // an instant, shown in UTC, the session's time zone
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> ColumnType.TIMESTAMPTZ;
+      case TIME -> ColumnType.TIME;
+      case UUID -> ColumnType.UUID;
+      case BINARY, VARBINARY -> ColumnType.BYTEA;
       case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.BIGINT;
       case INTERVAL_DAY,
           INTERVAL_DAY_HOUR,

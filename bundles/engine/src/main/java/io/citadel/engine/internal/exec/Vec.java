@@ -2,7 +2,6 @@ package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.storage.Dictionary;
 import io.citadel.engine.internal.types.ColumnType;
-import io.citadel.engine.internal.types.TypeKind;
 import java.util.Arrays;
 
 /**
@@ -71,7 +70,7 @@ public final class Vec {
 
   /** The physical form values of {@code type} take when computed (not read from storage). */
   public static Form formOf(ColumnType type) {
-    if (type.kind() == TypeKind.TEXT) {
+    if (type.kind().isStringBased()) {
       return Form.STRING;
     }
     return type.kind().isFloating() ? Form.DOUBLE : Form.LONG;

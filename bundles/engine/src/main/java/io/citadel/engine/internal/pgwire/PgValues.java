@@ -37,6 +37,10 @@ final class PgValues {
   static final int TIMESTAMP = 1114;
   static final int TIMESTAMPTZ = 1184;
   static final int NUMERIC = 1700;
+  static final int TIME = 1083;
+  static final int UUID = 2950;
+  static final int JSON = 114;
+  static final int JSONB = 3802;
 
   /** Days between 1970-01-01 and PostgreSQL's epoch, 2000-01-01. */
   private static final int PG_EPOCH_DAYS = 10_957;
@@ -66,10 +70,22 @@ final class PgValues {
           ByteBuffer.allocate(4)
               .putInt((int) (((Number) value).longValue() - PG_EPOCH_DAYS))
               .array();
-      case TIMESTAMP ->
+      case TIMESTAMP, TIMESTAMPTZ ->
           ByteBuffer.allocate(8)
               .putLong(Math.multiplyExact(((Number) value).longValue() - PG_EPOCH_MILLIS, 1000L))
               .array();
+      case TIME -> ByteBuffer.allocate(8).putLong(((Number) value).longValue() * 1000L).array();
+      case UUID -> {
+        java.util.UUID u = java.util.UUID.fromString((String) value);
+        yield ByteBuffer.allocate(16)
+            .putLong(u.getMostSignificantBits())
+            .putLong(u.getLeastSignificantBits())
+            .array();
+      }
+      // jsonb's binary form is a version byte and the text
+      case JSONB -> ("\u0001" + value).getBytes(StandardCharsets.UTF_8);
+      case BYTEA -> ColumnType.BYTEA.bytes((String) value);
+      case JSON -> ((String) value).getBytes(StandardCharsets.UTF_8);
       case DECIMAL -> numeric(BigDecimal.valueOf(((Number) value).longValue(), type.scale()));
       case TEXT -> ((String) value).getBytes(StandardCharsets.UTF_8);
     };
@@ -180,8 +196,12 @@ final class PgValues {
       case FLOAT8 -> "DOUBLE";
       case NUMERIC -> "DECIMAL(18, 6)";
       case DATE -> "DATE";
-      case TIMESTAMP, TIMESTAMPTZ -> "TIMESTAMP";
-      case TEXT, VARCHAR, BPCHAR, NAME -> "VARCHAR";
+      case TIMESTAMP -> "TIMESTAMP";
+      case TIMESTAMPTZ -> "TIMESTAMP WITH LOCAL TIME ZONE";
+      case TIME -> "TIME";
+      case UUID -> "UUID";
+      case BYTEA -> "VARBINARY";
+      case TEXT, VARCHAR, BPCHAR, NAME, JSON, JSONB -> "VARCHAR";
       default -> null;
     };
   }
@@ -204,8 +224,20 @@ final class PgValues {
         };
       case DATE:
         return "DATE " + quote(ColumnType.DATE.format(ColumnType.DATE.parse(t)));
-      case TIMESTAMP, TIMESTAMPTZ:
+      case TIMESTAMP:
         return "TIMESTAMP " + quote(ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMP.parse(t)));
+      case TIMESTAMPTZ:
+        return "TIMESTAMP WITH LOCAL TIME ZONE "
+            + quote(ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMPTZ.parse(t)));
+      case TIME:
+        return "TIME " + quote(ColumnType.TIME.format(ColumnType.TIME.parse(t)));
+      case UUID:
+        return "UUID " + quote(ColumnType.UUID.format(ColumnType.UUID.parse(t)));
+      case BYTEA:
+        return bytes((String) ColumnType.BYTEA.parse(s));
+      case JSON, JSONB:
+        // a document is its text to the planner; the column it is stored in checks it
+        return quote(s);
       case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, UNSPECIFIED:
         // Untyped values include pgjdbc's setDate/setTimestamp ("2024-02-20 +01"): the DATE and
         // TIMESTAMP they are assigned to ignore the zone offset, as PostgreSQL's do.
@@ -232,7 +264,7 @@ final class PgValues {
           }
           case DATE ->
               "DATE '" + LocalDate.ofEpochDay(PgInput.int32(b) + (long) PG_EPOCH_DAYS) + "'";
-          case TIMESTAMP, TIMESTAMPTZ -> {
+          case TIMESTAMP -> {
             long micros = fixed(b, 8).getLong();
             long millis = Math.floorDiv(micros, 1000) + PG_EPOCH_MILLIS;
             LocalDateTime t =
@@ -242,7 +274,29 @@ final class PgValues {
                     ZoneOffset.UTC);
             yield "TIMESTAMP '" + t.toString().replace('T', ' ') + "'";
           }
-          case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, UNSPECIFIED -> {
+          case TIME -> "TIME '" + ColumnType.TIME.format(fixed(b, 8).getLong() / 1000) + "'";
+          case TIMESTAMPTZ -> {
+            long micros = fixed(b, 8).getLong();
+            long millis = Math.floorDiv(micros, 1000) + PG_EPOCH_MILLIS;
+            yield "TIMESTAMP WITH LOCAL TIME ZONE '" + ColumnType.TIMESTAMP.format(millis) + "'";
+          }
+          case UUID -> {
+            ByteBuffer u = fixed(b, 16);
+            yield "UUID '" + new java.util.UUID(u.getLong(), u.getLong()) + "'";
+          }
+          case BYTEA -> {
+            b.position(v.length);
+            yield bytes(ColumnType.BYTEA.hex(v));
+          }
+          case JSONB -> {
+            if (v.length == 0 || v[0] != 1) {
+              throw new SqlException(
+                  SqlException.INVALID_PARAMETER, "unsupported jsonb version number");
+            }
+            b.position(v.length);
+            yield quote(new String(v, 1, v.length - 1, StandardCharsets.UTF_8));
+          }
+          case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, UNSPECIFIED, JSON -> {
             b.position(v.length);
             yield quote(text(v));
           }
@@ -284,6 +338,11 @@ final class PgValues {
     }
     String n = t.startsWith("+") ? t.substring(1) : t;
     return n.startsWith("-") ? "(" + n + ")" : n;
+  }
+
+  /** A bytea in its hex form as Calcite's binary string literal. */
+  private static String bytes(String hex) {
+    return "X'" + hex.substring(2) + "'";
   }
 
   static String quote(String s) {

@@ -69,6 +69,12 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
       case TEXT -> f.createSqlType(SqlTypeName.VARCHAR);
       case DATE -> f.createSqlType(SqlTypeName.DATE);
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);
+      case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3);
+      case TIME -> f.createSqlType(SqlTypeName.TIME, 3);
+      case UUID -> f.createSqlType(SqlTypeName.UUID);
+      case BYTEA -> f.createSqlType(SqlTypeName.VARBINARY);
+      // Calcite has no JSON type: a document is its text (the scan's vectors keep the kind)
+      case JSON, JSONB -> f.createSqlType(SqlTypeName.VARCHAR);
     };
   }
 

@@ -144,7 +144,7 @@ final class CsvLoader {
           ColumnBuilder b = load.builder(c);
           if (nulls[c]) {
             b.appendNull();
-          } else if (types[c].kind() == TypeKind.TEXT) {
+          } else if (types[c].kind().isStringBased()) {
             b.appendText(strings[c]);
           } else if (types[c].kind().isFloating()) {
             b.appendDouble(doubles[c]);
@@ -277,7 +277,7 @@ final class CsvLoader {
             && t.kind() != TypeKind.DECIMAL
             && t.kind() != TypeKind.BOOLEAN
             && t.kind() != TypeKind.DATE
-            && t.kind() != TypeKind.TIMESTAMP
+            && !t.kind().isDatetime()
             && !quoted[c]) {
           long v = parseLong(buf, s, e);
           if (v == Long.MIN_VALUE) {
@@ -289,6 +289,8 @@ final class CsvLoader {
           if (t.kind() == TypeKind.TEXT) {
             t.checkLength(text);
             strings[c] = text;
+          } else if (t.kind().isStringBased()) {
+            strings[c] = (String) t.parse(text);
           } else if (t.kind().isFloating()) {
             doubles[c] = (Double) t.parse(text);
           } else {

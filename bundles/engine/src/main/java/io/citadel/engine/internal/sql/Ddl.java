@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * TABLE, TRUNCATE, CREATE/DROP INDEX, parsed here (Calcite's core has no DDL).
  */
 final class Ddl {
-  private static final Set<String> TWO_WORD_TYPES = Set.of("double", "character", "timestamp");
+  private static final Set<String> TWO_WORD_TYPES =
+      Set.of("double", "character", "timestamp", "time");
 
   /** Words that end a DEFAULT expression: the next column constraint. */
   private static final Set<String> AFTER_DEFAULT =
@@ -358,8 +359,10 @@ final class Ddl {
       } else if (t.accept("without")) {
         t.expect("time");
         t.expect("zone");
-      } else if (t.peek().text().equals("with")) {
-        // "timestamp with time zone" is not supported; WITH may also start table options
+      } else if (t.accept("with")) {
+        t.expect("time");
+        t.expect("zone");
+        name = name.equals("timestamp") ? "timestamptz" : "timetz";
       }
     }
     int p = -1;

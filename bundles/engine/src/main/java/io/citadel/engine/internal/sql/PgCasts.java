@@ -47,14 +47,18 @@ final class PgCasts {
           Map.entry("regnamespace", "INTEGER"),
           Map.entry("date", "DATE"),
           Map.entry("timestamp", "TIMESTAMP"),
-          Map.entry("timestamptz", "TIMESTAMP"),
-          Map.entry("timestamp with time zone", "TIMESTAMP"),
+          Map.entry("timestamptz", "TIMESTAMP WITH LOCAL TIME ZONE"),
+          Map.entry("timestamp with time zone", "TIMESTAMP WITH LOCAL TIME ZONE"),
+          Map.entry("time without time zone", "TIME"),
+          Map.entry("bytea", "VARBINARY"),
           Map.entry("timestamp without time zone", "TIMESTAMP"));
 
   private PgCasts() {}
 
   static boolean present(String sql) {
     return sql.contains("::")
+        || sql.contains("->")
+        || sql.contains("#>")
         || sql.contains("OPERATOR(")
         || sql.contains("COLLATE")
         || sql.contains("collate");
@@ -233,7 +237,191 @@ final class PgCasts {
   }
 
   static String rewrite(String sql) {
-    return casts(outsideStrings(sql));
+    String s = casts(outsideStrings(sql));
+    return s.contains("->") || s.contains("#>") ? jsonOperators(s) : s;
+  }
+
+  /** PostgreSQL's json operators and the functions they are here. */
+  private static final Map<String, String> JSON_OPERATORS =
+      Map.of(
+          "->", "PG_JSON_GET",
+          "->>", "PG_JSON_GET_TEXT",
+          "#>", "PG_JSON_PATH",
+          "#>>", "PG_JSON_PATH_TEXT");
+
+  /** Words before a parenthesis that make it a group, not a function's arguments. */
+  private static final java.util.Set<String> NOT_FUNCTIONS =
+      java.util.Set.of(
+          "select",
+          "where",
+          "and",
+          "or",
+          "not",
+          "on",
+          "in",
+          "when",
+          "then",
+          "else",
+          "by",
+          "as",
+          "from",
+          "having",
+          "case",
+          "is",
+          "like",
+          "ilike",
+          "between",
+          "values",
+          "return",
+          "returning",
+          "set",
+          "exists",
+          "any",
+          "all",
+          "some",
+          "join",
+          "using",
+          "distinct");
+
+  /**
+   * {@code doc -> key}, {@code ->>}, {@code #>} and {@code #>>} as calls of the engine's json
+   * functions, innermost (leftmost) first, since they bind left to right. An operand is what
+   * PostgreSQL would bind to the operator: a constant, a parameter, a (qualified) name, a call or a
+   * parenthesised expression.
+   */
+  static String jsonOperators(String sql) {
+    String s = sql;
+    for (int round = 0; round < 1000; round++) {
+      List<SqlLexer.Token> t;
+      try {
+        t = SqlLexer.tokens(s);
+      } catch (SqlLexer.SyntaxException e) {
+        return s;
+      }
+      int at = -1;
+      int width = 0;
+      for (int k = 1; k < t.size() && at < 0; k++) {
+        width = jsonOperatorAt(t, k);
+        if (width > 0) {
+          at = k;
+        }
+      }
+      if (at < 0) {
+        return s;
+      }
+      StringBuilder op = new StringBuilder();
+      for (int k = at; k < at + width; k++) op.append(t.get(k).text());
+      int left = operandStart(t, at - 1);
+      int right = operandEnd(t, at + width);
+      if (left < 0 || right < 0) {
+        return s; // the parser reports the operator it cannot read
+      }
+      s =
+          s.substring(0, t.get(left).start())
+              + JSON_OPERATORS.get(op.toString())
+              + "("
+              + s.substring(t.get(left).start(), t.get(at - 1).end())
+              + ", "
+              + s.substring(t.get(at + width).start(), t.get(right).end())
+              + ")"
+              + s.substring(t.get(right).end());
+    }
+    return s;
+  }
+
+  /** The number of tokens of a json operator starting at token {@code k}, or 0. */
+  private static int jsonOperatorAt(List<SqlLexer.Token> t, int k) {
+    SqlLexer.Token a = t.get(k);
+    if (!(a.is("-") || a.is("#")) || k + 1 >= t.size()) {
+      return 0;
+    }
+    SqlLexer.Token b = t.get(k + 1);
+    if (!b.is(">") || b.start() != a.end()) {
+      return 0;
+    }
+    if (k + 2 < t.size() && t.get(k + 2).is(">") && t.get(k + 2).start() == b.end()) {
+      return 3;
+    }
+    return 2;
+  }
+
+  /** The first token of the operand that ends at token {@code k}, or -1. */
+  private static int operandStart(List<SqlLexer.Token> t, int k) {
+    if (k < 0) {
+      return -1;
+    }
+    SqlLexer.Token last = t.get(k);
+    if (last.is(")")) {
+      int depth = 0;
+      int j = k;
+      for (; j >= 0; j--) {
+        if (t.get(j).is(")")) {
+          depth++;
+        } else if (t.get(j).is("(") && --depth == 0) {
+          break;
+        }
+      }
+      if (j <= 0) {
+        return j;
+      }
+      SqlLexer.Token before = t.get(j - 1);
+      boolean call =
+          before.kind() == SqlLexer.Kind.QUOTED_IDENT
+              || (before.kind() == SqlLexer.Kind.WORD && !NOT_FUNCTIONS.contains(before.text()));
+      return call ? nameStart(t, j - 1) : j;
+    }
+    return switch (last.kind()) {
+      case STRING, NUMBER, PARAMETER -> k;
+      case WORD, QUOTED_IDENT -> nameStart(t, k);
+      default -> -1;
+    };
+  }
+
+  /** The first token of the dotted name that ends at token {@code k}. */
+  private static int nameStart(List<SqlLexer.Token> t, int k) {
+    int j = k;
+    while (j >= 2
+        && t.get(j - 1).is(".")
+        && (t.get(j - 2).kind() == SqlLexer.Kind.WORD
+            || t.get(j - 2).kind() == SqlLexer.Kind.QUOTED_IDENT)) {
+      j -= 2;
+    }
+    return j;
+  }
+
+  /** The last token of the operand that starts at token {@code k}, or -1. */
+  private static int operandEnd(List<SqlLexer.Token> t, int k) {
+    if (k >= t.size() || t.get(k).kind() == SqlLexer.Kind.END) {
+      return -1;
+    }
+    SqlLexer.Token first = t.get(k);
+    int j = k;
+    switch (first.kind()) {
+      case STRING, NUMBER, PARAMETER:
+        return k;
+      case WORD, QUOTED_IDENT:
+        while (j + 2 < t.size() && t.get(j + 1).is(".")) {
+          j += 2;
+        }
+        if (j + 1 < t.size() && t.get(j + 1).is("(")) {
+          return groupEnd(t, j + 1);
+        }
+        return j;
+      default:
+        return first.is("(") ? groupEnd(t, k) : -1;
+    }
+  }
+
+  private static int groupEnd(List<SqlLexer.Token> t, int open) {
+    int depth = 0;
+    for (int j = open; j < t.size(); j++) {
+      if (t.get(j).is("(")) {
+        depth++;
+      } else if (t.get(j).is(")") && --depth == 0) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   /** {@link #operatorsAndCollations} applied to the text between single-quoted literals. */
@@ -349,6 +537,7 @@ final class PgCasts {
           {"double", "precision"},
           {"character", "varying"},
           {"timestamp", "with", "time", "zone"},
+          {"time", "without", "time", "zone"},
           {"timestamp", "without", "time", "zone"}
         }) {
       if (!first.equals(more[0])) {

@@ -203,6 +203,9 @@ final class PgColumnNames {
     }
     if (call.getOperator() instanceof SqlFunction && call instanceof SqlBasicCall) {
       String n = call.getOperator().getName().toLowerCase(Locale.ROOT);
+      if (n.startsWith("pg_json_get") || n.startsWith("pg_json_path")) {
+        return new Named(NONE, 0); // an operator (->, ->>, #>, #>>) as PgCasts rewrote it
+      }
       // Calcite's internal names of PostgreSQL's functions
       return new Named(n.equals("translate3") ? "translate" : n, 2);
     }
@@ -222,6 +225,8 @@ final class PgColumnNames {
       case "BOOLEAN" -> "bool";
       case "CHAR", "CHARACTER" -> "bpchar";
       case "VARCHAR" -> "varchar";
+      case "VARBINARY", "BINARY" -> "bytea";
+      case "TIMESTAMP_WITH_LOCAL_TIME_ZONE" -> "timestamptz";
       default -> t.toLowerCase(Locale.ROOT);
     };
   }

@@ -325,6 +325,27 @@ final class PgFunctions {
           fn("PG_ARRAY_TEXT", TEXT, OperandTypes.ARRAY),
           // boolean::text, as SqlPlanner converts it: true and false, as PostgreSQL writes them
           fn("PG_BOOL_TEXT", TEXT, OperandTypes.BOOLEAN),
+          // text read as a uuid, bytea, time or timestamptz by PostgreSQL's rules, for a CAST
+          // SqlPlanner converts (the call carries the target type)
+          fn("PG_INPUT", ReturnTypes.ARG0, OperandTypes.STRING),
+          // x::json and x::jsonb: the document checked, and for jsonb in its normal form
+          fn("PG_JSON", TEXT, OperandTypes.STRING),
+          fn("PG_JSONB", TEXT, OperandTypes.STRING),
+          // ->, ->>, #> and #>>, as PgCasts rewrites them
+          fn(
+              "PG_JSON_GET",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.STRING_STRING,
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER))),
+          fn(
+              "PG_JSON_GET_TEXT",
+              TEXT,
+              OperandTypes.or(
+                  OperandTypes.STRING_STRING,
+                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER))),
+          fn("PG_JSON_PATH", TEXT, OperandTypes.STRING_STRING),
+          fn("PG_JSON_PATH_TEXT", TEXT, OperandTypes.STRING_STRING),
           // x::int[]: an array of the type named by the second argument, from its text form
           fn(
               "PG_ARRAY_IN",
@@ -429,8 +450,18 @@ final class PgFunctions {
           new SqlFunction(
               "DATE_TRUNC",
               SqlKind.OTHER_FUNCTION,
+              // a timestamp, or a timestamptz for one
               ReturnTypes.cascade(
-                  ReturnTypes.explicit(org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 3),
+                  b ->
+                      b.getTypeFactory()
+                          .createSqlType(
+                              b.getOperandType(1).getSqlTypeName()
+                                      == org.apache.calcite.sql.type.SqlTypeName
+                                          .TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                                  ? org.apache.calcite.sql.type.SqlTypeName
+                                      .TIMESTAMP_WITH_LOCAL_TIME_ZONE
+                                  : org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP,
+                              3),
                   org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
               null,
               OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),

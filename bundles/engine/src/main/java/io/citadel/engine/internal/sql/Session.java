@@ -783,8 +783,41 @@ public final class Session implements AutoCloseable {
     ColumnType[] types = new ColumnType[names.size()];
     for (int i = 0; i < types.length; i++) {
       types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
+      if (types[i].kind() == io.citadel.engine.internal.types.TypeKind.TEXT) {
+        types[i] = documentType(root, i, types[i]);
+      }
     }
     return new Shape(names, types);
+  }
+
+  /**
+   * A json or jsonb column's type for a result column that is that column's value unchanged:
+   * Calcite has no document type and plans them as text, but a client (psycopg2, SQLAlchemy)
+   * decodes a json result column into objects by its type.
+   */
+  private static ColumnType documentType(RelRoot root, int i, ColumnType planned) {
+    try {
+      org.apache.calcite.rel.metadata.RelColumnOrigin origin =
+          root.rel
+              .getCluster()
+              .getMetadataQuery()
+              .getColumnOrigin(root.rel, root.fields.get(i).getKey());
+      if (origin == null || origin.isDerived()) {
+        return planned;
+      }
+      CitadelTable table = origin.getOriginTable().unwrap(CitadelTable.class);
+      if (table == null) {
+        return planned;
+      }
+      ColumnType stored =
+          table.version().def().columns().get(origin.getOriginColumnOrdinal()).type();
+      return stored.kind() == io.citadel.engine.internal.types.TypeKind.JSON
+              || stored.kind() == io.citadel.engine.internal.types.TypeKind.JSONB
+          ? stored
+          : planned;
+    } catch (RuntimeException e) {
+      return planned; // no origin to be had: text describes it well enough
+    }
   }
 
   /**

@@ -390,6 +390,28 @@ public final class SqlPlanner {
                     cx.getValidator().getValidatedNodeType(c), PgFunctions.named(f), operands);
           };
         }
+        if (call.getOperator() == SqlStdOperatorTable.CAST) {
+          org.apache.calcite.sql2rel.SqlRexConvertlet standard =
+              StandardConvertletTable.INSTANCE.get(call);
+          return (cx, c) -> {
+            org.apache.calcite.rel.type.RelDataType from =
+                cx.getValidator().getValidatedNodeTypeIfKnown(c.operand(0));
+            org.apache.calcite.rel.type.RelDataType to =
+                cx.getValidator().getValidatedNodeTypeIfKnown(c);
+            if (from != null
+                && to != null
+                && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(from)
+                && isInputCast(to.getSqlTypeName())) {
+              // PostgreSQL's input rules, not Calcite's (which folds a constant by its own)
+              return cx.getRexBuilder()
+                  .makeCall(
+                      to,
+                      PgFunctions.named("PG_INPUT"),
+                      List.of(cx.convertExpression(c.operand(0))));
+            }
+            return standard.convertCall(cx, c);
+          };
+        }
         if (call.getOperator() != TextCast.INSTANCE) {
           return StandardConvertletTable.INSTANCE.get(call);
         }
@@ -413,6 +435,14 @@ public final class SqlPlanner {
           return standard.convertCall(cx, c);
         };
       };
+
+  /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
+  private static boolean isInputCast(org.apache.calcite.sql.type.SqlTypeName t) {
+    return switch (t) {
+      case UUID, BINARY, VARBINARY, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> true;
+      default -> false;
+    };
+  }
 
   /**
    * CAST to a character type that also takes an array (PostgreSQL prints it): Calcite's own cast
@@ -543,7 +573,17 @@ public final class SqlPlanner {
           Map.entry(
               "regclass", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.INTEGER)),
           Map.entry(
-              "regproc", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)));
+              "regproc", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)),
+          Map.entry(
+              "bytea", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARBINARY)),
+          Map.entry(
+              "timestamptz",
+              f ->
+                  f.createSqlType(
+                      org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3)),
+          Map.entry("json", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)),
+          Map.entry(
+              "jsonb", f -> f.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR)));
 
   private static AbstractSchema schema(Map<String, org.apache.calcite.schema.Table> tables) {
     return new AbstractSchema() {
@@ -782,12 +822,15 @@ public final class SqlPlanner {
       if (visited instanceof org.apache.calcite.sql.SqlCall cast
           && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST
           && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
-          && (spec.getTypeName().getSimple().equalsIgnoreCase("regclass")
-              || spec.getTypeName().getSimple().equalsIgnoreCase("regproc"))) {
+          && List.of("REGCLASS", "REGPROC", "JSON", "JSONB")
+              .contains(spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT))) {
         // CAST(x AS regclass), x::regclass: a relation's oid from its name (or the oid itself);
-        // x::regproc: a function's name
+        // x::regproc: a function's name; x::json, x::jsonb: the document, checked
         SqlNode operand = cast.operand(0);
         String type = spec.getTypeName().getSimple().toUpperCase(java.util.Locale.ROOT);
+        if (type.startsWith("JSON")) {
+          type = "PG_" + type;
+        }
         return PgFunctions.named(type).createCall(cast.getParserPosition(), operand);
       }
       if (visited instanceof org.apache.calcite.sql.SqlBasicCall arith

@@ -448,7 +448,7 @@ final class SystemCatalog {
       null,
       // storage as PostgreSQL chooses it: in line for fixed-width types, compressible
       // out of line for text, compressible in line for numeric
-      t.kind() == TypeKind.TEXT ? "x" : t.kind() == TypeKind.DECIMAL ? "m" : "p",
+      t.kind() == TypeKind.DECIMAL ? "m" : t.pgLength() < 0 ? "x" : "p",
       "",
       -1L
     };
@@ -532,6 +532,10 @@ final class SystemCatalog {
       {1082, "date", 4, "b", "D"},
       {1114, "timestamp", 8, "b", "D"},
       {1184, "timestamptz", 8, "b", "D"},
+      {1083, "time", 8, "b", "D"},
+      {2950, "uuid", 16, "b", "U"},
+      {114, "json", -1, "b", "U"},
+      {3802, "jsonb", -1, "b", "U"},
       {1700, "numeric", -1, "b", "N"},
       {2205, "regclass", 4, "b", "N"},
       {22, "int2vector", -1, "b", "A"},
@@ -540,7 +544,13 @@ final class SystemCatalog {
       {1007, "_int4", -1, "b", "A"},
       {1016, "_int8", -1, "b", "A"},
       {1009, "_text", -1, "b", "A"},
-      {1015, "_varchar", -1, "b", "A"}
+      {1015, "_varchar", -1, "b", "A"},
+      {1001, "_bytea", -1, "b", "A"},
+      {1115, "_timestamp", -1, "b", "A"},
+      {1185, "_timestamptz", -1, "b", "A"},
+      {2951, "_uuid", -1, "b", "A"},
+      {199, "_json", -1, "b", "A"},
+      {3807, "_jsonb", -1, "b", "A"}
     };
     List<Object[]> rows = new ArrayList<>();
     for (Object[] t : types) {
@@ -618,7 +628,8 @@ final class SystemCatalog {
       return "array_in";
     }
     return switch (type) {
-      case "date", "timestamp", "timestamptz", "numeric" -> type + "_in";
+      case "date", "time", "timestamp", "timestamptz", "numeric", "uuid", "json", "jsonb" ->
+          type + "_in";
       default -> type + "in";
     };
   }
@@ -1297,6 +1308,12 @@ final class SystemCatalog {
       case TEXT -> t.precision() > 0 ? "varchar" : "text";
       case DATE -> "date";
       case TIMESTAMP -> "timestamp";
+      case TIMESTAMPTZ -> "timestamptz";
+      case TIME -> "time";
+      case UUID -> "uuid";
+      case JSON -> "json";
+      case JSONB -> "jsonb";
+      case BYTEA -> "bytea";
     };
   }
 

@@ -228,7 +228,7 @@ public final class Translator {
         Expr e = compile(c);
         if (refs.cardinality() == 1) {
           int col = refs.nextSetBit(0);
-          if (version.def().columns().get(col).type().kind() == TypeKind.TEXT) {
+          if (version.def().columns().get(col).type().kind().isStringBased()) {
             e = new ScanNode.DictPredicate(e, col);
           }
         }
@@ -282,7 +282,7 @@ public final class Translator {
     if (!colType.equals(litType) && !(colType.kind().isIntegral() && litType.kind().isIntegral())) {
       return null;
     }
-    if (colType.kind() == TypeKind.TEXT || colType.kind() == TypeKind.BOOLEAN) {
+    if (colType.kind().isStringBased() || colType.kind() == TypeKind.BOOLEAN) {
       return null;
     }
     Object v = ExprCompilerAccess.literalValue(lit);
@@ -342,7 +342,7 @@ public final class Translator {
       ColumnType b = r.types()[rk[i]];
       if (!a.equals(b)
           && !(a.kind().isIntegral() && b.kind().isIntegral())
-          && !(a.kind() == TypeKind.TEXT && b.kind() == TypeKind.TEXT)) {
+          && !(a.kind().isStringBased() && b.kind().isStringBased())) {
         throw new SqlException(
             SqlException.FEATURE_NOT_SUPPORTED,
             "joining " + a + " with " + b + " needs an explicit CAST");

@@ -76,7 +76,7 @@ public final class ColumnBuilder {
   public void append(Object value) {
     if (value == null) {
       appendNull();
-    } else if (type.kind() == io.citadel.engine.internal.types.TypeKind.TEXT) {
+    } else if (type.kind().isStringBased()) {
       appendLong(dictionary.encode((String) value));
     } else if (storage == ColumnData.Storage.FLOAT || storage == ColumnData.Storage.DOUBLE) {
       appendDouble(((Number) value).doubleValue());
@@ -128,7 +128,7 @@ public final class ColumnBuilder {
       case FLOAT -> floats[r] = v;
       case DOUBLE -> doubles[r] = v;
     }
-    if (type.kind() != io.citadel.engine.internal.types.TypeKind.TEXT) {
+    if (!type.kind().isStringBased()) {
       if (storage == ColumnData.Storage.FLOAT || storage == ColumnData.Storage.DOUBLE) {
         track(Double.doubleToRawLongBits(v), v);
       } else {

@@ -91,8 +91,9 @@ public abstract class ColumnData {
   public static Storage storageOf(ColumnType type) {
     TypeKind k = type.kind();
     return switch (k) {
-      case BOOLEAN, SMALLINT, INTEGER, DATE, TEXT -> Storage.INT;
-      case BIGINT, TIMESTAMP, DECIMAL -> Storage.LONG;
+      // a time of day is under 86,400,000 milliseconds; string-based values are dictionary codes
+      case BOOLEAN, SMALLINT, INTEGER, DATE, TIME, TEXT, UUID, JSON, JSONB, BYTEA -> Storage.INT;
+      case BIGINT, TIMESTAMP, TIMESTAMPTZ, DECIMAL -> Storage.LONG;
       case FLOAT -> Storage.FLOAT;
       case DOUBLE -> Storage.DOUBLE;
     };

@@ -1,6 +1,5 @@
 package io.citadel.engine.internal.storage;
 
-import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +36,7 @@ public final class Table {
   }
 
   void addDictionaryIfText(ColumnDef c) {
-    if (c.type().kind() == TypeKind.TEXT) {
+    if (c.type().kind().isStringBased()) {
       dictionaries.putIfAbsent(c.id(), new Dictionary());
       dictionaryPersisted.putIfAbsent(c.id(), new long[2]);
     }

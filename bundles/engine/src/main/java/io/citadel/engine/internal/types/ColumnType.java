@@ -17,8 +17,10 @@ import java.util.Locale;
  * executor's physical values.
  *
  * <p>Physical values: BOOLEAN (0/1), the integer types, DATE (days since 1970-01-01), TIMESTAMP
- * (milliseconds since 1970-01-01T00:00, no time zone) and DECIMAL (the unscaled value, at most 18
- * digits) are {@code long}s; FLOAT and DOUBLE are {@code double}s; TEXT is a {@code String}. Boxed,
+ * (milliseconds since 1970-01-01T00:00, no time zone), TIMESTAMPTZ (milliseconds since
+ * 1970-01-01T00:00Z), TIME (milliseconds since midnight) and DECIMAL (the unscaled value, at most
+ * 18 digits) are {@code long}s; FLOAT and DOUBLE are {@code double}s; TEXT, UUID, JSON, JSONB and
+ * BYTEA are {@code String}s, the last four in a canonical text form (see {@link TypeKind}). Boxed,
  * a value is a {@link Long}, a {@link Double} or a {@link String}; SQL NULL is {@code null}.
  */
 public record ColumnType(TypeKind kind, int precision, int scale) {
@@ -34,6 +36,12 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   public static final ColumnType TEXT = new ColumnType(TypeKind.TEXT, 0, 0);
   public static final ColumnType DATE = new ColumnType(TypeKind.DATE, 0, 0);
   public static final ColumnType TIMESTAMP = new ColumnType(TypeKind.TIMESTAMP, 0, 0);
+  public static final ColumnType TIMESTAMPTZ = new ColumnType(TypeKind.TIMESTAMPTZ, 0, 0);
+  public static final ColumnType TIME = new ColumnType(TypeKind.TIME, 0, 0);
+  public static final ColumnType UUID = new ColumnType(TypeKind.UUID, 0, 0);
+  public static final ColumnType JSON = new ColumnType(TypeKind.JSON, 0, 0);
+  public static final ColumnType JSONB = new ColumnType(TypeKind.JSONB, 0, 0);
+  public static final ColumnType BYTEA = new ColumnType(TypeKind.BYTEA, 0, 0);
 
   private static final DateTimeFormatter TIMESTAMP_IN =
       new DateTimeFormatterBuilder()
@@ -131,6 +139,18 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return DATE;
       case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME":
         return TIMESTAMP;
+      case "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH LOCAL TIME ZONE":
+        return TIMESTAMPTZ;
+      case "TIME", "TIME WITHOUT TIME ZONE":
+        return TIME;
+      case "UUID":
+        return UUID;
+      case "JSON":
+        return JSON;
+      case "JSONB":
+        return JSONB;
+      case "BYTEA", "VARBINARY", "BINARY":
+        return BYTEA;
       default:
         throw new SqlException(
             SqlException.UNDEFINED_COLUMN, "type \"" + name + "\" does not exist");
@@ -156,6 +176,11 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case 1082 -> "date";
       case 1114 -> "timestamp without time zone";
       case 1184 -> "timestamp with time zone";
+      case 1083 -> "time";
+      case 2950 -> "uuid";
+      case 114 -> "json";
+      case 3802 -> "jsonb";
+      case 17 -> "bytea";
       case 19 -> "name";
       case 26 -> "oid";
       case 18 -> "\"char\"";
@@ -209,6 +234,12 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         case DATE -> 1182;
         case TIMESTAMP -> 1115;
         case TEXT -> 1009;
+        case TIMESTAMPTZ -> 1185;
+        case TIME -> 1183;
+        case UUID -> 2951;
+        case JSON -> 199;
+        case JSONB -> 3807;
+        case BYTEA -> 1001;
       };
     }
     return switch (kind) {
@@ -222,6 +253,12 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case TEXT -> precision > 0 ? 1043 : 25;
       case DATE -> 1082;
       case TIMESTAMP -> 1114;
+      case TIMESTAMPTZ -> 1184;
+      case TIME -> 1083;
+      case UUID -> 2950;
+      case JSON -> 114;
+      case JSONB -> 3802;
+      case BYTEA -> 17;
     };
   }
 
@@ -231,8 +268,9 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case BOOLEAN -> 1;
       case SMALLINT -> 2;
       case INTEGER, FLOAT, DATE -> 4;
-      case BIGINT, DOUBLE, TIMESTAMP -> 8;
-      case DECIMAL, TEXT -> -1;
+      case BIGINT, DOUBLE, TIMESTAMP, TIMESTAMPTZ, TIME -> 8;
+      case UUID -> 16;
+      case DECIMAL, TEXT, JSON, JSONB, BYTEA -> -1;
     };
   }
 
@@ -242,6 +280,11 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       return precision > 0 ? precision + 4 : -1;
     }
     return kind == TypeKind.DECIMAL ? ((precision << 16) | scale) + 4 : -1;
+  }
+
+  /** The type's name as PostgreSQL's messages write it: integer, text, uuid ... */
+  public String pgName() {
+    return isArray() ? pgFormatType(pgOid(), -1) : pgFormatType(pgOid(), pgTypeModifier());
   }
 
   /** How the type is written in SQL. */
@@ -280,17 +323,28 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
    * @throws SqlException naming the value and the type when the text is not such a value
    */
   public Object parse(String text) {
-    String s = kind == TypeKind.TEXT ? text : text.trim();
+    String s = kind == TypeKind.TEXT || kind == TypeKind.BYTEA ? text : text.trim();
     try {
       return switch (kind) {
         case TEXT -> s;
+        case JSON -> JsonText.checkJson(text);
+        case JSONB -> JsonText.normalize(text);
+        case UUID -> TextForms.uuid(s);
+        case BYTEA -> TextForms.bytea(s);
         case FLOAT, DOUBLE -> parseDouble(s);
         default -> parseLong(s);
       };
-    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+    } catch (DateTimeParseException e) {
+      if (e.getCause() instanceof java.time.DateTimeException) {
+        // the text has a date's shape, with a field past its range (month 13, February 30)
+        throw new SqlException("22008", "date/time field value out of range: \"" + text + "\"");
+      }
       throw new SqlException(
-          SqlException.INVALID_TEXT,
-          "invalid input syntax for type " + sqlName() + ": \"" + text + "\"");
+          "22007", "invalid input syntax for type " + pgName() + ": \"" + text + "\"");
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new SqlException(
+          kind.isDatetime() ? "22007" : SqlException.INVALID_TEXT,
+          "invalid input syntax for type " + pgName() + ": \"" + text + "\"");
     }
   }
 
@@ -342,6 +396,10 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return LocalDateTime.parse(withoutZone(s), TIMESTAMP_IN)
             .toInstant(ZoneOffset.UTC)
             .toEpochMilli();
+      case TIMESTAMPTZ:
+        return TextForms.instant(s, TIMESTAMP_IN);
+      case TIME:
+        return TextForms.timeOfDay(s);
       default:
         throw new IllegalStateException(kind.name());
     }
@@ -385,13 +443,23 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   // ---------------------------------------------------------------- physical value -> text
 
+  /** The bytes of a bytea value (its hex form). */
+  public byte[] bytes(String hex) {
+    return TextForms.bytes(hex);
+  }
+
+  /** Bytes as a bytea value (its hex form). */
+  public String hex(byte[] bytes) {
+    return TextForms.hex(bytes);
+  }
+
   /** The PostgreSQL text form of a boxed physical value of this type; null stays null. */
   public String format(Object value) {
     if (value == null) {
       return null;
     }
     return switch (kind) {
-      case TEXT -> (String) value;
+      case TEXT, UUID, JSON, JSONB, BYTEA -> (String) value;
       case FLOAT -> formatFloat(((Number) value).floatValue());
       case DOUBLE -> formatDouble(((Number) value).doubleValue());
       default -> formatLong(((Number) value).longValue());
@@ -404,12 +472,14 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case DECIMAL -> BigDecimal.valueOf(v, scale).toPlainString();
       case DATE -> LocalDate.ofEpochDay(v).toString();
       case TIMESTAMP -> formatTimestamp(v);
+      case TIMESTAMPTZ -> formatTimestamp(v) + "+00";
+      case TIME -> TextForms.formatTime(v);
       case FLOAT, DOUBLE -> formatDouble(v);
       default -> Long.toString(v);
     };
   }
 
-  private static String formatTimestamp(long millis) {
+  static String formatTimestamp(long millis) {
     LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.UTC);
     String base = t.toLocalDate() + " " + t.toLocalTime().withNano(0);
     if (t.getSecond() == 0 && base.length() == 16) {
@@ -489,13 +559,26 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
             SqlException.DATATYPE_MISMATCH,
             "cannot assign a " + from.sqlName() + " value to BOOLEAN");
       case DATE:
-        if (from.kind == TypeKind.TIMESTAMP) {
+        if (from.kind == TypeKind.TIMESTAMP || from.kind == TypeKind.TIMESTAMPTZ) {
           return Math.floorDiv((Long) value, 86_400_000L);
         }
         break;
-      case TIMESTAMP:
+      case TIMESTAMP, TIMESTAMPTZ:
         if (from.kind == TypeKind.DATE) {
           return (Long) value * 86_400_000L;
+        }
+        if (from.kind == TypeKind.TIMESTAMP || from.kind == TypeKind.TIMESTAMPTZ) {
+          return value; // the session's time zone is UTC
+        }
+        break;
+      case TIME:
+        if (from.kind == TypeKind.TIMESTAMP || from.kind == TypeKind.TIMESTAMPTZ) {
+          return Math.floorMod((Long) value, 86_400_000L);
+        }
+        break;
+      case JSON, JSONB, UUID, BYTEA:
+        if (from.kind.isStringBased()) {
+          return parse((String) value);
         }
         break;
       default:

@@ -13,6 +13,7 @@ public class SqlException extends RuntimeException {
   public static final String DUPLICATE_TABLE = "42P07";
   public static final String DUPLICATE_COLUMN = "42701";
   public static final String DATATYPE_MISMATCH = "42804";
+  public static final String CANNOT_COERCE = "42846";
   public static final String INVALID_TEXT = "22P02";
   public static final String NUMERIC_OUT_OF_RANGE = "22003";
   public static final String DIVISION_BY_ZERO = "22012";

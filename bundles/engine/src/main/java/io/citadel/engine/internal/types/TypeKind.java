@@ -1,6 +1,9 @@
 package io.citadel.engine.internal.types;
 
-/** The SQL types a Citadel column can have. */
+/**
+ * The SQL types a Citadel column can have. Stored tables record a kind by its ordinal: new kinds go
+ * at the end.
+ */
 public enum TypeKind {
   BOOLEAN,
   SMALLINT,
@@ -11,11 +14,31 @@ public enum TypeKind {
   DECIMAL,
   TEXT,
   DATE,
-  TIMESTAMP;
+  TIMESTAMP,
+  /** An instant, kept as milliseconds since 1970-01-01T00:00Z and shown in UTC. */
+  TIMESTAMPTZ,
+  /** A time of day, milliseconds since midnight. */
+  TIME,
+  /** Kept as its canonical text: lower-case hex digits in 8-4-4-4-12 groups. */
+  UUID,
+  /** Kept as the text it was given, checked to be JSON. */
+  JSON,
+  /** Kept as PostgreSQL's normal form of the document (keys sorted, duplicates dropped). */
+  JSONB,
+  /** Kept as PostgreSQL's hex form, {@code \x} and two lower-case hex digits per byte. */
+  BYTEA;
 
   /** Whether values of this kind travel through the executor as {@code long}s. */
   public boolean isLongBased() {
-    return this != FLOAT && this != DOUBLE && this != TEXT;
+    return !isFloating() && !isStringBased();
+  }
+
+  /**
+   * Whether values of this kind are strings: TEXT and the types kept as a canonical text form,
+   * stored through a dictionary as text is.
+   */
+  public boolean isStringBased() {
+    return this == TEXT || this == UUID || this == JSON || this == JSONB || this == BYTEA;
   }
 
   public boolean isFloating() {
@@ -28,5 +51,10 @@ public enum TypeKind {
 
   public boolean isNumeric() {
     return isIntegral() || isFloating() || this == DECIMAL;
+  }
+
+  /** DATE, TIMESTAMP, TIMESTAMPTZ and TIME. */
+  public boolean isDatetime() {
+    return this == DATE || this == TIMESTAMP || this == TIMESTAMPTZ || this == TIME;
   }
 }

@@ -40,16 +40,20 @@ class ColumnTypeTest {
   void badTextAndOutOfRangeValuesNameTheValueAndTheType() {
     SqlException text = assertThrows(SqlException.class, () -> ColumnType.INTEGER.parse("12x"));
     assertEquals(SqlException.INVALID_TEXT, text.sqlState());
-    assertEquals("invalid input syntax for type INTEGER: \"12x\"", text.getMessage());
+    assertEquals("invalid input syntax for type integer: \"12x\"", text.getMessage());
     SqlException range = assertThrows(SqlException.class, () -> ColumnType.SMALLINT.parse("40000"));
     assertEquals(SqlException.NUMERIC_OUT_OF_RANGE, range.sqlState());
     assertEquals(
         SqlException.NUMERIC_OUT_OF_RANGE,
         assertThrows(SqlException.class, () -> ColumnType.decimal(4, 2).parse("123.45"))
             .sqlState());
+    // as PostgreSQL: a field out of range is 22008, text that is no date at all 22007
     assertEquals(
-        SqlException.INVALID_TEXT,
+        "22008",
         assertThrows(SqlException.class, () -> ColumnType.DATE.parse("2024-13-01")).sqlState());
+    assertEquals(
+        "22007",
+        assertThrows(SqlException.class, () -> ColumnType.DATE.parse("yesterday-ish")).sqlState());
     assertEquals(
         SqlException.NUMERIC_OUT_OF_RANGE,
         assertThrows(SqlException.class, () -> ColumnType.BIGINT.parse("9223372036854775808"))

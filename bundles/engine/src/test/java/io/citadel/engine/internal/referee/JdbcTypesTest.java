@@ -1,0 +1,115 @@
+package io.citadel.engine.internal.referee;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pgjdbc binding and reading uuid, json, jsonb, bytea, timestamptz and time as applications do
+ * (setObject with a UUID, an OffsetDateTime and a LocalTime, setBytes, a json text cast with {@code
+ * ?::jsonb}; binary transfer where pgjdbc picks it), against Citadel and a real PostgreSQL server:
+ * the values read back, their Java classes and the column types the driver reports must be the
+ * same.
+ */
+class JdbcTypesTest {
+  @TempDir static Path dir;
+  static SideBySide both;
+
+  @BeforeAll
+  static void start() throws Exception {
+    both =
+        SideBySide.start(
+            dir,
+            "CREATE TABLE typed (id UUID PRIMARY KEY, doc JSONB, raw JSON, data BYTEA,"
+                + " at TIMESTAMPTZ, t TIME)");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (both != null) {
+      both.close();
+    }
+  }
+
+  /** Inserts the same rows through {@code c}, then reads them back, one line a value. */
+  private static List<String> roundTrip(Connection c) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (c) {
+      // prepareThreshold=1 in effect: the second execution of each statement goes binary
+      c.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(1);
+      try (PreparedStatement ins =
+          c.prepareStatement("INSERT INTO typed VALUES (?, ?::jsonb, ?::json, ?, ?, ?)")) {
+        for (int i = 0; i < 3; i++) {
+          ins.setObject(1, new UUID(0x1234_5678_9abc_def0L, i));
+          ins.setString(2, "{\"n\": " + i + ", \"a\": [true, null]}");
+          ins.setString(3, "{\"n\":" + i + "}");
+          ins.setBytes(4, new byte[] {0, (byte) i, (byte) 0xff});
+          ins.setObject(5, OffsetDateTime.of(2024, 3, 10, 14, 30, i, 0, ZoneOffset.ofHours(2)));
+          ins.setObject(6, LocalTime.of(8, 5, i));
+          ins.executeUpdate();
+        }
+      }
+      try (PreparedStatement q =
+          c.prepareStatement(
+              "SELECT id, doc, raw, data, at, t, doc ->> 'n' AS n FROM typed WHERE id = ? OR at >"
+                  + " ? ORDER BY id")) {
+        for (int run = 0; run < 2; run++) {
+          q.setObject(1, new UUID(0x1234_5678_9abc_def0L, 0));
+          q.setObject(2, OffsetDateTime.of(2024, 3, 10, 12, 30, 1, 0, ZoneOffset.UTC));
+          try (ResultSet rs = q.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            StringBuilder types = new StringBuilder("types:");
+            for (int k = 1; k <= md.getColumnCount(); k++) {
+              types.append(' ').append(md.getColumnTypeName(k));
+            }
+            out.add(types.toString());
+            while (rs.next()) {
+              out.add(
+                  rs.getObject(1)
+                      + " ("
+                      + rs.getObject(1).getClass().getSimpleName()
+                      + ") | "
+                      + rs.getString(2)
+                      + " | "
+                      + rs.getString(3)
+                      + " | "
+                      + Arrays.toString(rs.getBytes(4))
+                      + " | "
+                      + rs.getObject(5, OffsetDateTime.class)
+                      + " | "
+                      + rs.getObject(6, LocalTime.class)
+                      + " | "
+                      + rs.getString(7));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void valuesBoundAndReadAreWhatPostgresGives() throws Exception {
+    List<String> want = roundTrip(both.referee.connect());
+    // the key's row and the one after 12:30:01 UTC, twice, each after the column types
+    assertEquals(6, want.size(), String.join("\n", want));
+    List<String> got = roundTrip(both.citadel());
+    System.out.println(String.join("\n", got));
+    assertEquals(String.join("\n", want), String.join("\n", got));
+  }
+}
