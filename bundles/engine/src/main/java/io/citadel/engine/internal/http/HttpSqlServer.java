@@ -618,7 +618,8 @@ public final class HttpSqlServer implements Closeable {
   /**
    * SMALLINT, INTEGER and floating point as JSON numbers, booleans as booleans; BIGINT and DECIMAL
    * as JSON strings of their exact digits, always (a JavaScript number holds 53 bits: 2^53 + 1
-   * would come back as 2^53); dates and times as text.
+   * would come back as 2^53); json and jsonb as the JSON value itself; dates, times, uuids and
+   * bytea as text.
    */
   private static void value(JsonGenerator g, ColumnType type, Object v) throws IOException {
     if (v == null) {
@@ -634,6 +635,8 @@ public final class HttpSqlServer implements Closeable {
       g.writeNumber(((Number) v).longValue());
     } else if (k == TypeKind.DECIMAL) {
       g.writeString(type.toBigDecimal(v).toPlainString());
+    } else if (k == TypeKind.JSON || k == TypeKind.JSONB) {
+      g.writeRawValue((String) v); // a document is checked JSON: the client gets it as one
     } else if (k.isFloating()) {
       double d = ((Number) v).doubleValue();
       if (Double.isFinite(d)) {

@@ -112,6 +112,29 @@ class HttpSqlServerTest {
   }
 
   @Test
+  void documentsComeBackAsJsonValuesAndOtherTypesAsText() throws Exception {
+    assertEquals(
+        200,
+        post("text/plain", "CREATE TABLE d (id UUID, doc JSONB, data BYTEA, at TIMESTAMPTZ)")
+            .statusCode());
+    HttpResponse<String> ins =
+        post(
+            "application/json",
+            "{\"sql\": \"INSERT INTO d VALUES ($1, $2, $3, $4)\", \"params\":"
+                + " [\"A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11\", \"{\\\"b\\\": [1, 2], \\\"a\\\": null}\","
+                + " \"\\\\x00ff\", \"2024-03-10 14:30:00+02\"]}");
+    assertEquals(200, ins.statusCode(), ins.body());
+    HttpResponse<String> sel = post("text/plain", "SELECT id, doc, data, at FROM d");
+    assertEquals(200, sel.statusCode(), sel.body());
+    assertTrue(
+        sel.body()
+            .contains(
+                "[\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",{\"a\": null, \"b\": [1, 2]},"
+                    + "\"\\\\x00ff\",\"2024-03-10 12:30:00+00\"]"),
+        sel.body());
+  }
+
+  @Test
   void theOpenApiDocumentDescribesTheEndpoint() throws Exception {
     HttpResponse<String> r =
         http.send(
