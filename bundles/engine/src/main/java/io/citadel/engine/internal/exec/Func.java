@@ -90,8 +90,11 @@ final class Func implements Expr {
         case "SUBSTRING" -> s[i] = substring(a, i);
         case "TEXTCAT" -> {
           StringBuilder sb = new StringBuilder();
+          boolean bytes = type.kind() == TypeKind.BYTEA;
           for (Vec v : a) {
-            sb.append(v.type.kind().isStringBased() ? v.string(i) : v.type.format(v.get(i)));
+            String part = v.type.kind().isStringBased() ? v.string(i) : v.type.format(v.get(i));
+            // bytea || bytea: the bytes after the first \x
+            sb.append(bytes && sb.length() > 0 ? part.substring(2) : part);
           }
           s[i] = sb.toString();
         }

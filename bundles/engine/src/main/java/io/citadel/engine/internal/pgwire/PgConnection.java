@@ -385,7 +385,7 @@ final class PgConnection implements Runnable {
       String text = piece.text();
       int lead = text.length() - text.stripLeading().length();
       try {
-        CopyStatement copy = session.clientCopyOf(text);
+        CopyStatement copy = session.copy().clientCopyOf(text);
         if (copy != null && !copy.from()) {
           copyOut(copy);
           continue;
@@ -430,7 +430,7 @@ final class PgConnection implements Runnable {
    * data is read (and dropped) up to its end, so the next message is the next statement's.
    */
   private QueryResult copyIn(CopyStatement copy) throws IOException {
-    int width = session.copyWidth(copy);
+    int width = session.copy().width(copy);
     out.begin('G').int8(0).int16(width);
     for (int c = 0; c < width; c++) {
       out.int16(0);
@@ -439,7 +439,7 @@ final class PgConnection implements Runnable {
     out.flush();
     CopyData data = new CopyData();
     try {
-      return session.copyFromClient(copy, data);
+      return session.copy().fromClient(copy, data);
     } catch (SqlException e) {
       data.drain();
       if (data.failure != null) {

@@ -10,23 +10,11 @@ import io.citadel.engine.internal.exec.ExecContext;
 import io.citadel.engine.internal.exec.PhysicalNode;
 import io.citadel.engine.internal.exec.Types;
 import io.citadel.engine.internal.exec.Vec;
-import io.citadel.engine.internal.storage.BulkLoad;
-import io.citadel.engine.internal.storage.ColumnDef;
 import io.citadel.engine.internal.storage.Store;
-import io.citadel.engine.internal.storage.Table;
-import io.citadel.engine.internal.storage.TableDef;
 import io.citadel.engine.internal.types.ColumnType;
-import io.citadel.engine.internal.types.Settings;
 import io.citadel.engine.internal.types.SqlException;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,10 +36,12 @@ public final class Session implements AutoCloseable {
   private final Engine engine;
   private final long id;
   private final String user;
-  private final Map<String, String> settings = new LinkedHashMap<>();
+  private final SessionSettings settings;
+  private final SessionWrites writes;
   private volatile ExecContext running;
 
   private final Cursors cursors = new Cursors();
+  private final SessionCopy copy;
 
   /** The query whose rows are still being pulled (by a client, a cursor), if any. */
   private volatile ExecContext streaming;
@@ -63,6 +53,31 @@ public final class Session implements AutoCloseable {
     this.engine = engine;
     this.id = id;
     this.user = user;
+    this.copy = new SessionCopy(this, engine);
+    this.settings = new SessionSettings(engine);
+    this.writes = new SessionWrites(this, engine);
+  }
+
+  /** This session's COPY statements. */
+  public SessionCopy copy() {
+    return copy;
+  }
+
+  /** The query whose rows COPY ... TO STDOUT sends. */
+  public static String copyQuery(CopyStatement c) {
+    return SessionCopy.query(c);
+  }
+
+  /**
+   * Before a COPY FROM STDIN inside a transaction block: the block is committed and a new one
+   * begun, as for DDL (a notice says so); COPY loads outside any block.
+   */
+  void commitBlockForCopy() {
+    if (block != BlockState.IDLE) {
+      endBlock(true, System.currentTimeMillis());
+      txn = engine.store().begin();
+      block = BlockState.OPEN;
+    }
   }
 
   // ------------------------------------------------------------------ transaction blocks
@@ -368,7 +383,7 @@ public final class Session implements AutoCloseable {
   }
 
   public Map<String, String> settings() {
-    return settings;
+    return settings.values();
   }
 
   /** Cancels the statement running now, if any. */
@@ -438,7 +453,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private QueryResult route(String sql, String idempotencyKey) {
+  QueryResult route(String sql, String idempotencyKey) {
     long now = System.currentTimeMillis();
     String text = stripTrailingSemicolon(sql);
     if (!text.isEmpty() && !text.startsWith(SCRIPT_BEGIN.strip())) {
@@ -492,7 +507,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private void refuseUnreplicatedWrite(WriteRouter router) {
+  void refuseUnreplicatedWrite(WriteRouter router) {
     if (router == null && !engine.group().isEmpty()) {
       throw new SqlException(
           WriteRefusedException.READ_ONLY,
@@ -605,7 +620,7 @@ public final class Session implements AutoCloseable {
     return s;
   }
 
-  private QueryResult dispatch(String sql, long now) {
+  QueryResult dispatch(String sql, long now) {
     if (sql.isEmpty()) {
       return QueryResult.command("", List.of());
     }
@@ -620,7 +635,7 @@ public final class Session implements AutoCloseable {
     if (w.equals("insert") || w.equals("update") || w.equals("delete")) {
       DmlClauses clauses = DmlClauses.of(sql);
       if (clauses != null) {
-        return withClauses(clauses, now);
+        return writes.withClauses(clauses, now);
       }
     }
     switch (w) {
@@ -645,19 +660,17 @@ public final class Session implements AutoCloseable {
       case "truncate":
         return Ddl.truncate(engine, t);
       case "copy":
-        return copy(sql, now);
+        return copy.run(sql, now);
       case "show":
-        return show(t);
+        return settings.show(t);
       case "describe", "desc":
         t.next();
         t.accept("table");
-        return describe(t.identifier("a table name"));
+        return settings.describe(t.identifier("a table name"));
       case "set":
-        return set(t);
+        return settings.set(t);
       case "reset":
-        t.next();
-        settings.remove(t.identifier("a setting"));
-        return QueryResult.command("RESET", List.of());
+        return settings.reset(t);
 
       case "explain":
         t.next();
@@ -695,7 +708,8 @@ public final class Session implements AutoCloseable {
       case INSERT, UPDATE, DELETE:
         engine.lockWrites(id == 0);
         try {
-          return modify(new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
+          return writes.modify(
+              new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
         } finally {
           engine.writeLock().unlock();
         }
@@ -708,7 +722,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private ExecContext context(long now, boolean rowIds) {
+  ExecContext context(long now, boolean rowIds) {
     Engine.Options o = engine.options();
     ExecContext ctx =
         new ExecContext(
@@ -759,7 +773,7 @@ public final class Session implements AutoCloseable {
           SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
           var p =
               planner.projectOver(
-                  targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
+                  SessionWrites.targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
           ColumnType[] types = new ColumnType[p.getValue().size()];
           for (int i = 0; i < types.length; i++) {
             types[i] = Types.of(p.getValue().get(i).getType());
@@ -892,719 +906,5 @@ public final class Session implements AutoCloseable {
       rows.add(List.of("  " + line));
     }
     return QueryResult.rows(List.of("QUERY PLAN"), new ColumnType[] {ColumnType.TEXT}, rows);
-  }
-
-  // ------------------------------------------------------------- ON CONFLICT and RETURNING
-
-  /** The rows a statement wrote (RETURNING's input), while one with RETURNING runs. */
-  private List<Batch> captured;
-
-  private void capture(TableDef def, Object[][] cols, int n) {
-    if (captured != null && n > 0) {
-      captured.add(CheckConstraints.batch(def, cols, n));
-    }
-  }
-
-  /** INSERT ... ON CONFLICT and INSERT, UPDATE or DELETE ... RETURNING. */
-  private QueryResult withClauses(DmlClauses clauses, long now) {
-    SqlNode node = SqlPlanner.parse(clauses.core());
-    engine.lockWrites(id == 0);
-    List<Batch> previous = captured;
-    captured = clauses.returning() != null ? new ArrayList<>() : null;
-    try {
-      QueryResult r =
-          modify(
-              new SqlPlanner(engine.store(), engine.users()).as(user),
-              node,
-              clauses.core(),
-              now,
-              clauses);
-      if (clauses.returning() == null) {
-        return r;
-      }
-      return returning(node, clauses.returning(), r.tag(), now);
-    } finally {
-      captured = previous;
-      engine.writeLock().unlock();
-    }
-  }
-
-  private QueryResult returning(SqlNode node, String list, String tag, long now) {
-    String table = targetTable(node);
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
-    Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
-        planner.projectOver(table, list);
-    io.citadel.engine.internal.exec.ExprCompiler compiler =
-        new io.citadel.engine.internal.exec.ExprCompiler(planner.rexBuilder(), now);
-    List<io.citadel.engine.internal.exec.Expr> exprs = new ArrayList<>();
-    ColumnType[] types = new ColumnType[p.getValue().size()];
-    for (int i = 0; i < types.length; i++) {
-      org.apache.calcite.rex.RexNode rex = p.getValue().get(i);
-      exprs.add(compiler.compile(rex));
-      types[i] = Types.of(rex.getType());
-    }
-    List<Batch> out = new ArrayList<>();
-    for (Batch b : captured) {
-      Vec[] cols = new Vec[exprs.size()];
-      for (int i = 0; i < cols.length; i++) {
-        Vec v = exprs.get(i).eval(b);
-        cols[i] =
-            v.type.equals(types[i])
-                ? v
-                : io.citadel.engine.internal.exec.ExprCompilerAccess.cast(v, types[i]);
-      }
-      out.add(new Batch(cols, b.size));
-    }
-    return new QueryResult(tag, p.getKey(), types, out, List.of());
-  }
-
-  private static String targetTable(SqlNode node) {
-    SqlNode target =
-        switch (node.getKind()) {
-          case INSERT -> ((org.apache.calcite.sql.SqlInsert) node).getTargetTable();
-          case UPDATE -> ((org.apache.calcite.sql.SqlUpdate) node).getTargetTable();
-          case DELETE -> ((org.apache.calcite.sql.SqlDelete) node).getTargetTable();
-          default ->
-              throw new SqlException(
-                  SqlException.SYNTAX_ERROR, "RETURNING needs INSERT, UPDATE or DELETE");
-        };
-    if (target instanceof org.apache.calcite.sql.SqlCall c
-        && c.getKind() == org.apache.calcite.sql.SqlKind.AS) {
-      target = c.operand(0);
-    }
-    List<String> names = ((org.apache.calcite.sql.SqlIdentifier) target).names;
-    return names.get(names.size() - 1);
-  }
-
-  /**
-   * The rows ON CONFLICT held back, applied as DO UPDATE says: each becomes an UPDATE of the row
-   * holding its key, {@code excluded.column} standing for the proposed value. Answers how many rows
-   * were updated. A key proposed twice in one statement is refused (21000), as in PostgreSQL.
-   */
-  private int conflictUpdates(TableDef def, DmlClauses clauses, Store.Upsert u, long now) {
-    List<Integer> keyIds = conflictKey(def, clauses);
-    Map<List<Object>, Boolean> seen = new java.util.HashMap<>();
-    int updated = 0;
-    for (int r = 0; r < u.conflictingRows(); r++) {
-      List<Object> key = new ArrayList<>();
-      StringBuilder where = new StringBuilder();
-      for (int id : keyIds) {
-        int c = def.indexOfId(id);
-        Object v = u.conflicting()[c][r];
-        key.add(v);
-        where
-            .append(where.length() == 0 ? "" : " AND ")
-            .append(quoteIdent(def.columns().get(c).name()))
-            .append(" = ")
-            .append(literal(def.columns().get(c).type(), v));
-      }
-      if (seen.put(key, true) != null) {
-        throw new SqlException(
-            SqlException.CARDINALITY,
-            "ON CONFLICT DO UPDATE command cannot affect row a second time");
-      }
-      String set = excluded(def, clauses.doUpdate(), u.conflicting(), r);
-      String sql = "UPDATE " + quoteIdent(def.name()) + " SET " + set + " WHERE " + where;
-      if (clauses.updateWhere() != null) {
-        sql += " AND (" + excluded(def, clauses.updateWhere(), u.conflicting(), r) + ")";
-      }
-      QueryResult q = executeAt(sql, now);
-      updated += Integer.parseInt(q.tag().substring(q.tag().lastIndexOf(' ') + 1));
-    }
-    return updated;
-  }
-
-  private static List<Integer> conflictKey(TableDef def, DmlClauses clauses) {
-    if (!clauses.conflictTarget().isEmpty()) {
-      List<Integer> ids = new ArrayList<>();
-      for (String name : clauses.conflictTarget()) {
-        int c = def.indexOf(name);
-        if (c < 0) {
-          throw new SqlException(
-              SqlException.UNDEFINED_COLUMN, "column \"" + name + "\" does not exist");
-        }
-        ids.add(def.columns().get(c).id());
-      }
-      return ids;
-    }
-    List<io.citadel.engine.internal.storage.Constraints.Key> keys = def.constraints().keys();
-    if (keys.isEmpty()) {
-      throw new SqlException(
-          "42P10", "ON CONFLICT DO UPDATE requires inference specification or constraint name");
-    }
-    return keys.get(0).columns();
-  }
-
-  /** {@code text} with each {@code excluded.column} replaced by row r's proposed value. */
-  private static String excluded(TableDef def, String text, Object[][] rows, int r) {
-    Tokens t = new Tokens(text);
-    StringBuilder out = new StringBuilder();
-    int copied = 0;
-    for (int k = 0; t.peek(k).kind() != io.citadel.engine.api.SqlLexer.Kind.END; k++) {
-      Tokens.Token tok = t.peek(k);
-      if (tok.kind() == io.citadel.engine.api.SqlLexer.Kind.WORD
-          && tok.text().equals("excluded")
-          && t.peek(k + 1).text().equals(".")) {
-        Tokens.Token col = t.peek(k + 2);
-        int c = def.indexOf(col.text());
-        if (c < 0) {
-          throw new SqlException(
-              SqlException.UNDEFINED_COLUMN, "column excluded." + col.text() + " does not exist");
-        }
-        out.append(text, copied, tok.pos() - 1);
-        out.append(literal(def.columns().get(c).type(), rows[c][r]));
-        int end =
-            col.pos()
-                - 1
-                + col.text().length()
-                + (col.kind() == io.citadel.engine.api.SqlLexer.Kind.QUOTED_IDENT ? 2 : 0);
-        copied = end;
-        k += 2;
-      }
-    }
-    out.append(text.substring(copied));
-    return out.toString();
-  }
-
-  /** A value as a typed SQL literal. */
-  static String literal(ColumnType type, Object v) {
-    if (v == null) {
-      return "NULL";
-    }
-    String text = type.format(v);
-    return switch (type.kind()) {
-      case TEXT -> "'" + text.replace("'", "''") + "'";
-      case BOOLEAN -> text.startsWith("t") ? "TRUE" : "FALSE";
-      case DATE -> "DATE '" + text + "'";
-      case TIMESTAMP -> "TIMESTAMP '" + text + "'";
-      case DECIMAL -> "CAST(" + text + " AS " + type.sqlName() + ")";
-      case FLOAT, DOUBLE -> "CAST('" + text + "' AS DOUBLE)";
-      default -> "CAST(" + text + " AS " + type.sqlName() + ")";
-    };
-  }
-
-  private static String quoteIdent(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
-
-  private QueryResult modify(SqlPlanner planner, SqlNode node, String sql, long now) {
-    return modify(planner, node, sql, now, null);
-  }
-
-  private QueryResult modify(
-      SqlPlanner planner, SqlNode node, String sql, long now, DmlClauses clauses) {
-    RelRoot root = planner.plan(node, sql);
-    if (!(root.rel instanceof TableModify m)) {
-      throw new SqlException(SqlException.INTERNAL, "expected a table modification plan");
-    }
-    List<String> qn = m.getTable().getQualifiedName();
-    String table = qn.get(qn.size() - 1);
-    Store store = engine.store();
-    TableDef def = store.require(table).def();
-    boolean insert = m.getOperation() == TableModify.Operation.INSERT;
-    PhysicalNode plan = new Translator(planner, now).translate(m.getInput());
-    ExecContext ctx = context(now, !insert);
-    List<Batch> batches = ctx.collect(plan.open(ctx), m.getOperation() + "'s rows");
-    int n = 0;
-    for (Batch b : batches) n += b.size;
-    int width = def.columns().size();
-    switch (m.getOperation()) {
-      case INSERT:
-        {
-          Object[][] cols = columns(batches, def, n, null, null);
-          if (clauses != null && clauses.hasConflict()) {
-            List<Integer> target =
-                clauses.conflictTarget().isEmpty() ? null : conflictKey(def, clauses);
-            Store.Upsert u = store.insertNew(table, cols, n, target);
-            capture(def, u.inserted(), u.insertedRows());
-            int count = u.insertedRows();
-            if (clauses.doUpdate() != null && u.conflictingRows() > 0) {
-              count += conflictUpdates(def, clauses, u, now);
-            }
-            return QueryResult.command("INSERT 0 " + count, List.of());
-          }
-          store.insert(table, cols, n);
-          capture(def, cols, n);
-          return QueryResult.command("INSERT 0 " + n, List.of());
-        }
-      case DELETE:
-        {
-          long[] ids = rowIds(batches, n);
-          if (captured != null) {
-            if (batches.isEmpty() || batches.get(0).cols.length < width) {
-              throw new SqlException(
-                  SqlException.FEATURE_NOT_SUPPORTED, "RETURNING is not supported on this DELETE");
-            }
-            capture(def, columns(batches, def, n, null, null), n);
-          }
-          int deleted = store.delete(table, ids);
-          return QueryResult.command("DELETE " + deleted, List.of());
-        }
-      case UPDATE:
-        {
-          long[] ids = rowIds(batches, n);
-          List<String> targets = m.getUpdateColumnList();
-          int[] source = new int[width];
-          for (int c = 0; c < width; c++) source[c] = c;
-          for (int k = 0; k < targets.size(); k++) {
-            int c = def.indexOf(targets.get(k));
-            source[c] = width + k;
-          }
-          Object[][] cols = columns(batches, def, n, source, plan.types());
-          store.write(table, ids, cols, n, null);
-          capture(def, cols, n);
-          return QueryResult.command("UPDATE " + n, List.of());
-        }
-      default:
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED, m.getOperation() + " is not supported");
-    }
-  }
-
-  private static long[] rowIds(List<Batch> batches, int n) {
-    long[] ids = new long[n];
-    int at = 0;
-    for (Batch b : batches) {
-      if (b.rowIds == null) {
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED,
-            "this WHERE clause cannot be used in UPDATE or DELETE");
-      }
-      System.arraycopy(b.rowIds, 0, ids, at, b.size);
-      at += b.size;
-    }
-    return ids;
-  }
-
-  /** The rows as table columns, each value converted to its column's type. */
-  private static Object[][] columns(
-      List<Batch> batches, TableDef def, int n, int[] source, ColumnType[] srcTypes) {
-    int width = def.columns().size();
-    Object[][] cols = new Object[width][n];
-    int at = 0;
-    for (Batch b : batches) {
-      for (int c = 0; c < width; c++) {
-        int s = source == null ? c : source[c];
-        Vec v = b.cols[s];
-        ColumnType target = def.columns().get(c).type();
-        for (int i = 0; i < b.size; i++) {
-          cols[c][at + i] = target.assign(v.get(i), v.type);
-        }
-      }
-      at += b.size;
-    }
-    return cols;
-  }
-
-  // --------------------------------------------------------------------------- utility statements
-
-  private QueryResult copy(String sql, long now) {
-    CopyStatement c = CopyStatement.parse(sql);
-    if (c.viaClient()) {
-      throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED,
-          "COPY "
-              + (c.from() ? "FROM STDIN" : "TO STDOUT")
-              + " needs a client that speaks the PostgreSQL COPY protocol (psql, pgjdbc's"
-              + " CopyManager, psycopg2); over HTTP give a server file");
-    }
-    // Reading a server-side file is the server's privilege, as in PostgreSQL: superusers only.
-    // (Sessions opened in-process for users the store does not know are the embedding code's.)
-    // (The rows of a client's COPY FROM STDIN that an HA group staged are the client's own; the
-    // group's replication has checked that the file lies under its shared storage.)
-    var known = engine.users().get(user);
-    if (known != null
-        && !known.superuser()
-        && !(!engine.group().isEmpty() && staged(Path.of(c.file())))) {
-      throw new SqlException(
-          SqlException.INSUFFICIENT_PRIVILEGE,
-          "permission denied: only a superuser may COPY from a file on the server");
-    }
-    if (namesSomeColumns(c)) {
-      engine.lockWrites(id == 0);
-      try (InputStream in = java.nio.file.Files.newInputStream(Path.of(c.file()))) {
-        return copyColumns(c, in, now);
-      } catch (IOException e) {
-        throw new SqlException(
-            SqlException.IO_ERROR, "could not read " + c.file() + ": " + e.getMessage(), 0, e);
-      } finally {
-        engine.writeLock().unlock();
-      }
-    }
-    return copyFrom(c.table(), Path.of(c.file()), loaderOptions(c));
-  }
-
-  /** Whether a COPY names columns other than all of the table's, in order. */
-  private boolean namesSomeColumns(CopyStatement c) {
-    if (c.columns().isEmpty()) {
-      return false;
-    }
-    TableDef def = engine.store().require(c.table()).def();
-    return !c.columns().equals(def.columns().stream().map(ColumnDef::name).toList());
-  }
-
-  /** A COPY of some columns: see {@link CopyColumns}. */
-  private QueryResult copyColumns(CopyStatement c, InputStream rows, long now) throws IOException {
-    TableDef def = engine.store().require(c.table()).def();
-    InputStream in = c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
-    int n =
-        CopyColumns.load(
-            engine.store(),
-            def,
-            c.columns(),
-            in,
-            loaderOptions(c),
-            col -> {
-              String expr = def.constraints().defaults().get(col.id());
-              QueryResult r =
-                  dispatch("SELECT CAST((" + expr + ") AS " + col.type().sqlName() + ")", now);
-              return r.rowsBoxed().get(0)[0];
-            });
-    return QueryResult.command("COPY " + n, List.of());
-  }
-
-  private CsvLoader.Options loaderOptions(CopyStatement c) {
-    long maxReject = c.maxReject() != null ? c.maxReject() : engine.options().maxReject();
-    return c.csv()
-        ? new CsvLoader.Options(c.delimiter(), c.header(), c.quote(), c.nullString(), maxReject)
-        // text format arrives converted to CSV by TextCopyFormat
-        : new CsvLoader.Options((byte) ',', c.header(), (byte) '"', "", maxReject);
-  }
-
-  /** The COPY ... FROM STDIN or TO STDOUT in {@code sql}, or null for any other statement. */
-  public CopyStatement clientCopyOf(String sql) {
-    return guarded(
-        sql,
-        () -> {
-          if (!CopyStatement.is(sql)) {
-            return null;
-          }
-          CopyStatement c = CopyStatement.parse(sql);
-          return c.viaClient() ? c : null;
-        });
-  }
-
-  /**
-   * Runs a COPY ... FROM STDIN with the rows the client streams: the table gets every good row or,
-   * on failure, none; the report is COPY FROM a file's. In an HA group, or inside a transaction
-   * block, this says what to do instead.
-   */
-  public QueryResult copyFromClient(CopyStatement c, InputStream rows) {
-    return guarded(
-        "COPY " + c.table() + " FROM STDIN",
-        () -> {
-          if (!engine.group().isEmpty()) {
-            return copyThroughTheGroup(c, rows);
-          }
-          if (block != BlockState.IDLE) {
-            endBlock(true, System.currentTimeMillis());
-            txn = engine.store().begin();
-            block = BlockState.OPEN;
-          }
-          engine.lockWrites(false);
-          try {
-            if (namesSomeColumns(c)) {
-              try {
-                return copyColumns(c, rows, System.currentTimeMillis());
-              } catch (IOException e) {
-                throw new SqlException(
-                    SqlException.IO_ERROR, "could not read STDIN: " + e.getMessage(), 0, e);
-              }
-            }
-            InputStream in =
-                c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
-            return load(c.table(), "STDIN", in, loaderOptions(c));
-          } finally {
-            engine.writeLock().unlock();
-          }
-        });
-  }
-
-  /**
-   * COPY FROM STDIN on a member of an HA group: the client's rows are written to a new file in the
-   * group's staging folder (on its shared storage), made durable, and a COPY FROM that file goes
-   * through the group's log like any write, so every member loads the same rows or none does.
-   */
-  private QueryResult copyThroughTheGroup(CopyStatement c, InputStream rows) {
-    WriteRouter router = engine.writeRouter();
-    refuseUnreplicatedWrite(router);
-    Path folder =
-        router
-            .stagingFolder()
-            .orElseThrow(
-                () ->
-                    new SqlException(
-                        WriteRefusedException.NOT_PERMITTED,
-                        "COPY FROM STDIN on a member of HA group \""
-                            + engine.group()
-                            + "\" needs ha-shared-data: its rows are staged there for every"
-                            + " member"));
-    engine.store().require(c.table());
-    Path staged;
-    try {
-      java.nio.file.Files.createDirectories(folder);
-      String name = java.util.UUID.randomUUID() + ".csv";
-      Path part = folder.resolve(name + ".part");
-      try (java.nio.channels.FileChannel ch =
-          java.nio.channels.FileChannel.open(
-              part,
-              java.nio.file.StandardOpenOption.CREATE_NEW,
-              java.nio.file.StandardOpenOption.WRITE)) {
-        // staged as CSV, the form a COPY FROM a server file reads (text format converted)
-        InputStream in = c.csv() ? rows : new TextCopyFormat(rows, c.delimiter(), c.nullString());
-        byte[] buf = new byte[1 << 16];
-        int r;
-        while ((r = in.read(buf)) >= 0) {
-          java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf, 0, r);
-          while (bb.hasRemaining()) {
-            ch.write(bb);
-          }
-        }
-        ch.force(true);
-      }
-      staged = folder.resolve(name);
-      java.nio.file.Files.move(part, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new SqlException(
-          SqlException.IO_ERROR,
-          "could not stage COPY FROM STDIN's rows under " + folder + ": " + e.getMessage(),
-          0,
-          e);
-    }
-    return route(c.asCsv().fromFile(staged.toString()), "");
-  }
-
-  /** A file the group staged for a COPY FROM STDIN (see {@link #copyThroughTheGroup}). */
-  private static boolean staged(Path file) {
-    for (Path part : file.normalize()) {
-      if (part.toString().equals(".citadel-copy")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** How many columns a COPY FROM STDIN takes (CopyInResponse says so). */
-  public int copyWidth(CopyStatement c) {
-    return guarded(
-        "COPY",
-        () ->
-            c.columns().isEmpty()
-                ? engine.store().require(c.table()).def().columns().size()
-                : c.columns().size());
-  }
-
-  /** The query whose rows COPY ... TO STDOUT sends. */
-  public static String copyQuery(CopyStatement c) {
-    if (c.query() != null) {
-      return c.query();
-    }
-    String cols =
-        c.columns().isEmpty()
-            ? "*"
-            : String.join(
-                ", ",
-                c.columns().stream().map(x -> "\"" + x.replace("\"", "\"\"") + "\"").toList());
-    return "SELECT " + cols + " FROM \"" + c.table().replace("\"", "\"\"") + "\"";
-  }
-
-  private static boolean bool(Tokens t) {
-    String v = t.next().text();
-    return v.equals("true") || v.equals("on") || v.equals("1");
-  }
-
-  private static byte singleByte(String s, String what) {
-    if (s.length() != 1 || s.charAt(0) > 127 || s.charAt(0) == '\n' || s.charAt(0) == '\r') {
-      throw new SqlException(
-          SqlException.INVALID_PARAMETER, "COPY " + what + " must be a single one-byte character");
-    }
-    return (byte) s.charAt(0);
-  }
-
-  /** Loads a CSV file; the table gets all its good rows or, on failure, none. */
-  public QueryResult copyFrom(String table, Path file, CsvLoader.Options options) {
-    Store store = engine.store();
-    store.require(table);
-    if (!file.isAbsolute()) {
-      throw new SqlException(
-          SqlException.INVALID_PARAMETER, "COPY needs an absolute file path, got " + file);
-    }
-    if (Files.isDirectory(file)) {
-      throw new SqlException(SqlException.UNDEFINED_FILE, "\"" + file + "\" is a directory");
-    }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return load(table, file.toString(), in, options);
-    } catch (NoSuchFileException e) {
-      throw new SqlException(
-          SqlException.UNDEFINED_FILE,
-          "could not open file \"" + file + "\" for reading: No such file");
-    } catch (IOException e) {
-      throw new SqlException(
-          SqlException.IO_ERROR, "could not read file \"" + file + "\": " + e.getMessage(), 0, e);
-    }
-  }
-
-  /** Loads CSV rows from {@code in} into {@code table}: all the good rows, or none on failure. */
-  private QueryResult load(String table, String source, InputStream in, CsvLoader.Options options) {
-    Store store = engine.store();
-    store.require(table);
-    long start = System.nanoTime();
-    ExecContext ctx = context(System.currentTimeMillis(), false);
-    CsvLoader.Result r;
-    try (BulkLoad load = store.beginLoad(table)) {
-      r =
-          new CsvLoader(load, options)
-              .run(
-                  in,
-                  ctx::isCancelled,
-                  rows -> LOG.info("COPY {} from {}: {} rows so far", table, source, rows));
-      load.commit();
-    } catch (TextCopyFormat.BadRow e) {
-      throw new SqlException(SqlException.INVALID_TEXT, e.getMessage());
-    } catch (IOException e) {
-      throw new SqlException(
-          SqlException.IO_ERROR, "could not read " + source + ": " + e.getMessage(), 0, e);
-    }
-    double secs = (System.nanoTime() - start) / 1e9;
-    List<String> notices = new ArrayList<>();
-    notices.add(
-        String.format(
-            Locale.ROOT,
-            "Loaded: %d recs, Rejected: %d recs in %.3f secs",
-            r.loaded(),
-            r.rejected(),
-            secs));
-    for (String rej : r.firstRejections()) {
-      notices.add("Rejected " + rej);
-    }
-    return QueryResult.command("COPY " + r.loaded(), notices);
-  }
-
-  private QueryResult show(Tokens t) {
-    t.expect("show");
-    if (t.accept("tables")) {
-      t.expectEnd();
-      List<List<Object>> rows = new ArrayList<>();
-      List<Table> tables = new ArrayList<>(engine.store().tables());
-      tables.sort(Comparator.comparing(x -> x.def().name()));
-      for (Table tb : tables) {
-        rows.add(
-            List.of(tb.def().name(), (long) tb.def().columns().size(), tb.version().liveRows()));
-      }
-      return QueryResult.rows(
-          List.of("table_name", "columns", "rows"),
-          new ColumnType[] {ColumnType.TEXT, ColumnType.BIGINT, ColumnType.BIGINT},
-          rows);
-    }
-    if (t.accept("all")) {
-      t.expectEnd();
-      List<List<Object>> rows = new ArrayList<>();
-      for (String n : Settings.DEFAULTS.keySet()) {
-        rows.add(List.of(n, Settings.get(settings, n)));
-      }
-      return QueryResult.rows(
-          List.of("name", "setting"), new ColumnType[] {ColumnType.TEXT, ColumnType.TEXT}, rows);
-    }
-    String name = t.identifier("a setting name");
-    if (name.equals("transaction") && t.accept("isolation")) {
-      t.expect("level");
-      name = "transaction_isolation";
-    }
-    String v = Settings.get(settings, name);
-    if (v == null) {
-      throw new SqlException(
-          SqlException.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
-    }
-    return QueryResult.rows(
-        List.of(Settings.spelled(name)), new ColumnType[] {ColumnType.TEXT}, List.of(List.of(v)));
-  }
-
-  private QueryResult describe(String table) {
-    TableDef def = engine.store().require(table).def();
-    List<List<Object>> rows = new ArrayList<>();
-    for (ColumnDef c : def.columns()) {
-      rows.add(List.of(c.name(), c.type().sqlName(), c.notNull() ? "NO" : "YES"));
-    }
-    return QueryResult.rows(
-        List.of("column_name", "data_type", "is_nullable"),
-        new ColumnType[] {ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT},
-        rows);
-  }
-
-  private QueryResult set(Tokens t) {
-    t.expect("set");
-    boolean session = t.accept("session");
-    if (session && t.accept("characteristics")) {
-      // pgjdbc's setTransactionIsolation: SET SESSION CHARACTERISTICS AS TRANSACTION ...
-      t.expect("as");
-      t.expect("transaction");
-      return isolation(t, "default_transaction_isolation");
-    }
-    if (!session && t.peek().text().equals("transaction")) {
-      t.next();
-      return isolation(t, "transaction_isolation");
-    }
-    t.accept("local");
-    String name = t.identifier("a setting name");
-    if (!t.accept("=")) {
-      t.expect("to");
-    }
-    StringBuilder v = new StringBuilder();
-    while (!t.atEnd()) {
-      Tokens.Token tok = t.next();
-      if (v.length() > 0 && !tok.text().equals(","))
-        v.append(tok.kind() == io.citadel.engine.api.SqlLexer.Kind.SYMBOL ? "" : " ");
-      v.append(tok.text());
-    }
-    String value = v.toString().strip();
-    if (name.equals("execution_mode")
-        && !List.of("auto", "gpu", "cpu", "default").contains(value.toLowerCase(Locale.ROOT))) {
-      throw new SqlException(
-          SqlException.INVALID_PARAMETER,
-          "execution_mode must be auto, gpu or cpu, got \"" + value + "\"");
-    }
-    settings.put(name, value);
-    return QueryResult.command("SET", List.of());
-  }
-
-  /**
-   * ISOLATION LEVEL ... (and READ WRITE): READ COMMITTED is what Citadel gives, and READ
-   * UNCOMMITTED, which PostgreSQL runs as READ COMMITTED; the stronger levels are refused rather
-   * than claimed.
-   */
-  private QueryResult isolation(Tokens t, String setting) {
-    String level = null;
-    while (!t.atEnd()) {
-      if (t.accept("isolation")) {
-        t.expect("level");
-        StringBuilder l = new StringBuilder(t.identifier("an isolation level"));
-        if (!l.toString().equals("serializable")) {
-          l.append(' ').append(t.identifier("an isolation level"));
-        }
-        level = l.toString();
-      } else if (t.accept("read")) {
-        if (t.accept("only")) {
-          settings.put("transaction_read_only", "on");
-        } else {
-          t.expect("write");
-        }
-      } else {
-        t.accept(",");
-        if (!t.atEnd() && !t.peek().text().equals("isolation") && !t.peek().text().equals("read")) {
-          throw t.error("expected ISOLATION LEVEL or READ WRITE");
-        }
-      }
-    }
-    if (level != null) {
-      if (!level.equals("read committed") && !level.equals("read uncommitted")) {
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED,
-            "isolation level "
-                + level.toUpperCase(Locale.ROOT)
-                + " is not supported: Citadel gives READ COMMITTED");
-      }
-      settings.put(setting, level);
-    }
-    return QueryResult.command("SET", List.of());
   }
 }

@@ -309,7 +309,8 @@ public final class SqlPlanner {
             SqlValidator.Config.DEFAULT
                 .withConformance(SqlConformanceEnum.LENIENT)
                 .withDefaultNullCollation(NullCollation.HIGH)
-                .withIdentifierExpansion(true));
+                .withIdentifierExpansion(true)
+                .withTypeCoercionFactory(PgTypeCoercion::new));
     HepPlanner hep = new HepPlanner(HepProgram.builder().build());
     cluster = RelOptCluster.create(hep, new PgRexBuilder(typeFactory));
     cluster.setMetadataQuerySupplier(
