@@ -1,6 +1,7 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.IntervalText;
 import io.citadel.engine.internal.types.SqlException;
 import io.citadel.engine.internal.types.TypeKind;
 import java.time.DayOfWeek;
@@ -26,7 +27,12 @@ final class DateFunctions implements Expr {
           "MAKE_DATE",
           "PG_DATE_PLUS",
           "PG_DATE_MINUS",
-          "PG_DATE_DIFF");
+          "PG_DATE_DIFF",
+          "PG_TIMESTAMP_DIFF",
+          "AGE",
+          "PG_INTERVAL",
+          "PG_DATE_PLUS_INTERVAL",
+          "PG_DATE_MINUS_INTERVAL");
   private static final long DAY = 86_400_000L;
 
   private final String name;
@@ -145,10 +151,102 @@ final class DateFunctions implements Expr {
             case "PG_DATE_PLUS" -> addDays(a[0].longs[i], a[1].longs[i]);
             case "PG_DATE_MINUS" -> addDays(a[0].longs[i], Math.negateExact(a[1].longs[i]));
             case "PG_DATE_DIFF" -> a[0].longs[i] - a[1].longs[i];
+            case "PG_TIMESTAMP_DIFF" -> Math.subtractExact(a[0].longs[i], a[1].longs[i]);
+            case "AGE" -> age(millisOf(a[0], i), millisOf(a[1], i));
+            case "PG_INTERVAL" -> IntervalText.packed(a[0].string(i));
+            case "PG_DATE_PLUS_INTERVAL", "PG_DATE_MINUS_INTERVAL" ->
+                dateAndInterval(a[0].longs[i], a[1].longs[i], a[1].type, name.contains("MINUS"));
             default -> throw new IllegalStateException(name);
           };
     }
     return Vectors.fromBoxed(type, out, b.size);
+  }
+
+  private static long millisOf(Vec v, int i) {
+    return v.type.kind() == TypeKind.DATE ? v.longs[i] * DAY : v.longs[i];
+  }
+
+  private static final int[] DAYS_IN_MONTH = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+  private static int daysIn(int year, int month) {
+    return month == 2 && java.time.Year.isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  }
+
+  /**
+   * age(a, b): the difference of the fields of a and b (years, months, days and the time), each
+   * field that comes out negative borrowing from the one above it, as PostgreSQL's timestamp_age
+   * does; a month borrowed is as long as the earlier one's month.
+   */
+  static long age(long a, long b) {
+    boolean negative = a < b;
+    java.time.LocalDateTime x = dateTime(a);
+    java.time.LocalDateTime y = dateTime(b);
+    long ms = (x.getNano() - y.getNano()) / 1_000_000L;
+    long sec = x.getSecond() - y.getSecond();
+    long min = x.getMinute() - y.getMinute();
+    long hour = x.getHour() - y.getHour();
+    long day = x.getDayOfMonth() - y.getDayOfMonth();
+    long mon = x.getMonthValue() - y.getMonthValue();
+    long year = x.getYear() - y.getYear();
+    if (negative) {
+      ms = -ms;
+      sec = -sec;
+      min = -min;
+      hour = -hour;
+      day = -day;
+      mon = -mon;
+      year = -year;
+    }
+    while (ms < 0) {
+      ms += 1000;
+      sec--;
+    }
+    while (sec < 0) {
+      sec += 60;
+      min--;
+    }
+    while (min < 0) {
+      min += 60;
+      hour--;
+    }
+    while (hour < 0) {
+      hour += 24;
+      day--;
+    }
+    while (day < 0) {
+      // the length of the earlier one's month
+      java.time.LocalDateTime earlier = negative ? x : y;
+      day += daysIn(earlier.getYear(), earlier.getMonthValue());
+      mon--;
+    }
+    while (mon < 0) {
+      mon += 12;
+      year--;
+    }
+    long months = year * 12 + mon;
+    long millis = ((day * 24 + hour) * 60 + min) * 60_000L + sec * 1000 + ms;
+    return negative
+        ? ColumnType.packInterval(-months, -millis)
+        : ColumnType.packInterval(months, millis);
+  }
+
+  private static java.time.LocalDateTime dateTime(long millis) {
+    return java.time.LocalDateTime.ofEpochSecond(
+        Math.floorDiv(millis, 1000),
+        (int) Math.floorMod(millis, 1000) * 1_000_000,
+        java.time.ZoneOffset.UTC);
+  }
+
+  /** date ± interval, a timestamp as in PostgreSQL: months move the calendar date. */
+  private static long dateAndInterval(long day, long interval, ColumnType type, boolean minus) {
+    long amount = minus ? Math.negateExact(interval) : interval;
+    if (type.scale() == 0) {
+      return Math.addExact(
+          LocalDate.ofEpochDay(day).plusMonths(ColumnType.intervalMonths(amount)).toEpochDay()
+              * DAY,
+          ColumnType.intervalMillis(amount));
+    }
+    return Math.addExact(Math.multiplyExact(day, DAY), amount);
   }
 
   /** A date (days) or timestamp (milliseconds, UTC) as a local date and time. */

@@ -138,6 +138,8 @@ public final class ExprCompiler {
           case DATE -> (long) lit.getValueAs(Integer.class);
           case TIMESTAMP, TIMESTAMPTZ -> lit.getValueAs(Long.class);
           case TIME -> (long) lit.getValueAs(Integer.class);
+          // months, or milliseconds, as Calcite keeps an interval
+          case INTERVAL -> lit.getValueAs(BigDecimal.class).longValue();
           case JSON, JSONB -> t.parse(lit.getValueAs(String.class));
           case UUID -> t.parse(String.valueOf(lit.getValue()));
           case BYTEA ->
@@ -149,6 +151,9 @@ public final class ExprCompiler {
     if (lit.getType().getSqlTypeName().getFamily() != null
         && lit.getTypeName().getName().startsWith("INTERVAL")) {
       v = lit.getValueAs(BigDecimal.class).longValue();
+      if (t.kind() == TypeKind.INTERVAL && t.scale() == 0) {
+        v = ColumnType.packInterval((Long) v, 0); // months, packed (see INTERVAL_MONTHS)
+      }
     }
     return new Literal(t, v);
   }
@@ -309,8 +314,10 @@ public final class ExprCompiler {
     switch (name) {
       case "CURRENT_DATE":
         return new Literal(ColumnType.DATE, Math.floorDiv(statementMillis, 86_400_000L));
-      case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "NOW":
+      case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
         return new Literal(ColumnType.TIMESTAMP, statementMillis);
+      case "NOW":
+        return new Literal(ColumnType.TIMESTAMPTZ, statementMillis);
       case "CURRENT_USER", "SESSION_USER", "USER", "CURRENT_ROLE":
         return new Literal(ColumnType.TEXT, user);
       default:
@@ -325,6 +332,13 @@ public final class ExprCompiler {
           ops.stream().anyMatch(o -> o.getType().getSqlTypeName() == SqlTypeName.ARRAY);
       // of text, strict, unlike concat(): NULL if either side is
       name = arrays ? "ARRAY_CAT" : "TEXTCAT";
+    }
+    if (name.equals("AGE") && args.size() == 1) {
+      // age(x): from midnight of the statement's day
+      args.add(
+          0,
+          new Literal(
+              ColumnType.TIMESTAMP, Math.floorDiv(statementMillis, 86_400_000L) * 86_400_000L));
     }
     if (name.equals("PG_INPUT")) {
       return new CastExpr(args.get(0), type);
@@ -348,6 +362,7 @@ public final class ExprCompiler {
     SqlTypeName t = n.getType().getSqlTypeName();
     return t == SqlTypeName.DATE
         || t == SqlTypeName.TIMESTAMP
+        || t == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE
         || SqlTypeName.INTERVAL_TYPES.contains(t);
   }
 
@@ -364,7 +379,9 @@ public final class ExprCompiler {
       ta = tb;
       tb = tt;
     }
-    if ((ta == SqlTypeName.DATE || ta == SqlTypeName.TIMESTAMP)
+    if ((ta == SqlTypeName.DATE
+            || ta == SqlTypeName.TIMESTAMP
+            || ta == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)
         && SqlTypeName.INTERVAL_TYPES.contains(tb)) {
       boolean months = SqlTypeName.YEAR_INTERVAL_TYPES.contains(tb);
       return new DateAdd(
@@ -372,6 +389,17 @@ public final class ExprCompiler {
     }
     if (ta == SqlTypeName.DATE && tb == SqlTypeName.DATE && kind == SqlKind.MINUS) {
       return new Arith(SqlKind.MINUS, compile(a), compile(b), type);
+    }
+    boolean ia = SqlTypeName.INTERVAL_TYPES.contains(ta);
+    boolean ib = SqlTypeName.INTERVAL_TYPES.contains(tb);
+    if (kind == SqlKind.DIVIDE && ia && SqlTypeName.YEAR_INTERVAL_TYPES.contains(ta)) {
+      throw unsupported("dividing an interval of months");
+    }
+    if ((ia && ib && (kind == SqlKind.PLUS || kind == SqlKind.MINUS))
+        || (ia && SqlTypeName.INT_TYPES.contains(tb) && kind != SqlKind.PLUS)
+        || (ib && SqlTypeName.INT_TYPES.contains(ta) && kind == SqlKind.TIMES)) {
+      // intervals of one kind added, or scaled by a whole number: months or milliseconds
+      return new Arith(kind, compile(a), compile(b), type);
     }
     throw unsupported("arithmetic between " + ta + " and " + tb);
   }
@@ -632,12 +660,16 @@ public final class ExprCompiler {
         long amount = subtract ? -iv.longs[i] : iv.longs[i];
         long v = d.longs[i];
         if (months) {
+          // months move the calendar date, what is under them the clock (see INTERVAL_MONTHS)
+          long m = ColumnType.intervalMonths(amount);
+          long under = ColumnType.intervalMillis(amount);
           if (isDate) {
-            out[i] = LocalDate.ofEpochDay(v).plusMonths(amount).toEpochDay();
+            out[i] = LocalDate.ofEpochDay(v).plusMonths(m).toEpochDay();
           } else {
             long day = Math.floorDiv(v, 86_400_000L);
             long ms = Math.floorMod(v, 86_400_000L);
-            out[i] = LocalDate.ofEpochDay(day).plusMonths(amount).toEpochDay() * 86_400_000L + ms;
+            out[i] =
+                LocalDate.ofEpochDay(day).plusMonths(m).toEpochDay() * 86_400_000L + ms + under;
           }
         } else {
           out[i] = isDate ? v + Math.floorDiv(amount, 86_400_000L) : v + amount;
@@ -1189,6 +1221,9 @@ public final class ExprCompiler {
     @Override
     public Vec eval(Batch b) {
       Vec v = arg.eval(b);
+      if (v.type.kind() == TypeKind.INTERVAL) {
+        return intervalPart(v, b.size);
+      }
       // a time of day is read as one on 1970-01-01
       boolean ts = v.type.kind().isDatetime() && v.type.kind() != TypeKind.DATE;
       if (v.type.kind() != TypeKind.DATE && !ts) {
@@ -1223,6 +1258,35 @@ public final class ExprCompiler {
               case SECOND -> ms / 1000 % 60;
               case EPOCH -> ts ? Math.floorDiv(x, 1000) : x * 86_400L;
               default -> throw unsupported("EXTRACT(" + unit + ")");
+            };
+      }
+      return Vec.ofLongs(type, out, v.nulls, n);
+    }
+
+    /** EXTRACT from an interval: its fields as PostgreSQL splits them. */
+    private Vec intervalPart(Vec v, int n) {
+      long[] out = new long[n];
+      int flavor = v.type.scale();
+      for (int i = 0; i < n; i++) {
+        if (v.isNull(i)) {
+          continue;
+        }
+        long x = v.longs[i];
+        long months = flavor == 0 ? ColumnType.intervalMonths(x) : 0;
+        long ms = flavor == 0 ? ColumnType.intervalMillis(x) : x;
+        long days = flavor == 2 ? 0 : ms / 86_400_000L;
+        long clock = flavor == 2 ? ms : ms % 86_400_000L;
+        out[i] =
+            switch (unit) {
+              case YEAR -> months / 12;
+              case MONTH -> months % 12;
+              case DAY -> days;
+              case HOUR -> clock / 3_600_000L;
+              case MINUTE -> clock / 60_000L % 60;
+              case SECOND -> clock / 1000 % 60;
+              // PostgreSQL counts a month as 30 days, a year as 365.25
+              case EPOCH -> (months / 12) * 31_557_600L + (months % 12) * 2_592_000L + ms / 1000;
+              default -> throw unsupported("EXTRACT(" + unit + ") of an interval");
             };
       }
       return Vec.ofLongs(type, out, v.nulls, n);

@@ -44,18 +44,16 @@ public final class Types {
       case TIME -> ColumnType.TIME;
       case UUID -> ColumnType.UUID;
       case BINARY, VARBINARY -> ColumnType.BYTEA;
-      case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.BIGINT;
-      case INTERVAL_DAY,
-          INTERVAL_DAY_HOUR,
-          INTERVAL_DAY_MINUTE,
-          INTERVAL_DAY_SECOND,
-          INTERVAL_HOUR,
+      case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH -> ColumnType.INTERVAL_MONTHS;
+      case INTERVAL_DAY, INTERVAL_DAY_HOUR, INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND ->
+          ColumnType.INTERVAL_DAYS;
+      case INTERVAL_HOUR,
           INTERVAL_HOUR_MINUTE,
           INTERVAL_HOUR_SECOND,
           INTERVAL_MINUTE,
           INTERVAL_MINUTE_SECOND,
           INTERVAL_SECOND ->
-          ColumnType.BIGINT;
+          ColumnType.INTERVAL_TIME;
       default ->
           throw new SqlException(
               SqlException.FEATURE_NOT_SUPPORTED,

@@ -75,6 +75,19 @@ final class PgValues {
               .putLong(Math.multiplyExact(((Number) value).longValue() - PG_EPOCH_MILLIS, 1000L))
               .array();
       case TIME -> ByteBuffer.allocate(8).putLong(((Number) value).longValue() * 1000L).array();
+      case INTERVAL -> {
+        // microseconds, days, months
+        long v = ((Number) value).longValue();
+        long months = type.scale() == 0 ? ColumnType.intervalMonths(v) : 0;
+        long under = type.scale() == 0 ? ColumnType.intervalMillis(v) : v;
+        long days = type.scale() == 2 ? 0 : under / 86_400_000L;
+        long ms = type.scale() == 2 ? under : under % 86_400_000L;
+        yield ByteBuffer.allocate(16)
+            .putLong(ms * 1000L)
+            .putInt((int) days)
+            .putInt((int) months)
+            .array();
+      }
       case UUID -> {
         java.util.UUID u = java.util.UUID.fromString((String) value);
         yield ByteBuffer.allocate(16)

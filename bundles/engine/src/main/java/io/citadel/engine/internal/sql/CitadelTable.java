@@ -75,6 +75,16 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
       case BYTEA -> f.createSqlType(SqlTypeName.VARBINARY);
       // Calcite has no JSON type: a document is its text (the scan's vectors keep the kind)
       case JSON, JSONB -> f.createSqlType(SqlTypeName.VARCHAR);
+      case INTERVAL ->
+          f.createSqlIntervalType(
+              new org.apache.calcite.sql.SqlIntervalQualifier(
+                  t.scale() == 0
+                      ? org.apache.calcite.avatica.util.TimeUnit.YEAR
+                      : org.apache.calcite.avatica.util.TimeUnit.DAY,
+                  t.scale() == 0
+                      ? org.apache.calcite.avatica.util.TimeUnit.MONTH
+                      : org.apache.calcite.avatica.util.TimeUnit.SECOND,
+                  org.apache.calcite.sql.parser.SqlParserPos.ZERO));
     };
   }
 

@@ -1,6 +1,9 @@
 package io.citadel.engine.internal.sql;
 
 import io.citadel.engine.api.SqlLexer;
+import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.IntervalText;
+import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -59,6 +62,7 @@ final class PgCasts {
     return sql.contains("::")
         || sql.contains("->")
         || sql.contains("#>")
+        || mentionsInterval(sql)
         || sql.contains("OPERATOR(")
         || sql.contains("COLLATE")
         || sql.contains("collate");
@@ -238,7 +242,77 @@ final class PgCasts {
 
   static String rewrite(String sql) {
     String s = casts(outsideStrings(sql));
-    return s.contains("->") || s.contains("#>") ? jsonOperators(s) : s;
+    s = s.contains("->") || s.contains("#>") ? jsonOperators(s) : s;
+    return mentionsInterval(s) ? intervals(s) : s;
+  }
+
+  /** Whether the text may hold an interval or timestamp constant to rewrite. */
+  private static boolean mentionsInterval(String sql) {
+    String l = sql.toLowerCase(Locale.ROOT);
+    return l.contains("interval") || l.contains("timestamp '");
+  }
+
+  private static final java.util.Set<String> INTERVAL_UNITS =
+      java.util.Set.of(
+          "year", "years", "month", "months", "day", "days", "hour", "hours", "minute", "minutes",
+          "second", "seconds");
+
+  /**
+   * PostgreSQL's interval constants — {@code INTERVAL '1 day'}, {@code '2 hours'::interval}, the
+   * units inside the string — in Calcite's form, the units after it: months as YEAR TO MONTH, a
+   * span with days as DAY TO SECOND, one without as HOUR TO SECOND (so that it shows as PostgreSQL
+   * shows it). A constant with both months and days becomes the sum of two, which is what adding it
+   * to a timestamp needs.
+   */
+  static String intervals(String sql) {
+    return splice(
+        sql,
+        tokens -> {
+          List<Splice> out = new java.util.ArrayList<>();
+          for (int k = 0; k + 1 < tokens.size(); k++) {
+            SqlLexer.Token t = tokens.get(k);
+            if (t.is("interval")
+                && tokens.get(k + 1).kind() == SqlLexer.Kind.STRING
+                && !INTERVAL_UNITS.contains(tokens.get(k + 2 < tokens.size() ? k + 2 : k).text())) {
+              out.add(
+                  new Splice(
+                      t.start(),
+                      tokens.get(k + 1).end(),
+                      IntervalText.calcite(tokens.get(k + 1).text())));
+              k++;
+            } else if (t.is("cast")
+                && k + 5 < tokens.size()
+                && tokens.get(k + 1).is("(")
+                && tokens.get(k + 2).kind() == SqlLexer.Kind.STRING
+                && tokens.get(k + 3).is("as")
+                && tokens.get(k + 4).is("interval")
+                && tokens.get(k + 5).is(")")) {
+              out.add(
+                  new Splice(
+                      t.start(),
+                      tokens.get(k + 5).end(),
+                      "(" + IntervalText.calcite(tokens.get(k + 2).text()) + ")"));
+              k += 5;
+            } else if (t.is("timestamp")
+                && tokens.get(k + 1).kind() == SqlLexer.Kind.STRING
+                && (k == 0 || !tokens.get(k - 1).is("as"))) {
+              // TIMESTAMP '2024-01-31 10:00': Calcite's constant needs the seconds
+              String text = tokens.get(k + 1).text();
+              try {
+                String normal = ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMP.parse(text));
+                if (!normal.equals(text)) {
+                  out.add(
+                      new Splice(
+                          tokens.get(k + 1).start(), tokens.get(k + 1).end(), "'" + normal + "'"));
+                }
+              } catch (SqlException e) {
+                // Calcite's parser names what is wrong with it
+              }
+              k++;
+            }
+          }
+          return out;
+        });
   }
 
   /** PostgreSQL's json operators and the functions they are here. */
@@ -502,7 +576,20 @@ final class PgCasts {
         String type = type(sql, i + 2, end);
         String value = out.substring(operand).strip();
         out.setLength(operand);
-        out.append("CAST(").append(value).append(" AS ").append(type).append(')');
+        if (type.equalsIgnoreCase("interval")) {
+          // x::interval: a constant in Calcite's form, any other text read at run time
+          boolean constant =
+              value.length() > 1
+                  && value.startsWith("'")
+                  && value.endsWith("'")
+                  && value.indexOf('\'', 1) == value.length() - 1;
+          out.append(
+              constant
+                  ? "(" + IntervalText.calcite(value.substring(1, value.length() - 1)) + ")"
+                  : "PG_INTERVAL(" + value + ")");
+        } else {
+          out.append("CAST(").append(value).append(" AS ").append(type).append(')');
+        }
         i = end[0];
         lastWasWord = false;
       } else {

@@ -136,6 +136,9 @@ final class PgColumnNames {
   private record Named(String name, int strength) {}
 
   private static Named name(SqlNode node) {
+    if (node instanceof org.apache.calcite.sql.SqlIntervalLiteral) {
+      return new Named("interval", 1); // INTERVAL '1 day', as PostgreSQL names a typed constant
+    }
     if (node instanceof SqlIdentifier id) {
       return new Named(id.names.get(id.names.size() - 1), 2);
     }
@@ -203,6 +206,9 @@ final class PgColumnNames {
     }
     if (call.getOperator() instanceof SqlFunction && call instanceof SqlBasicCall) {
       String n = call.getOperator().getName().toLowerCase(Locale.ROOT);
+      if (n.equals("pg_interval")) {
+        return new Named("interval", 1); // x::interval, as PgCasts rewrote it
+      }
       if (n.startsWith("pg_json_get") || n.startsWith("pg_json_path")) {
         return new Named(NONE, 0); // an operator (->, ->>, #>, #>>) as PgCasts rewrote it
       }

@@ -317,6 +317,58 @@ final class PgFunctions {
               "PG_DATE_MINUS",
               ReturnTypes.DATE_NULLABLE,
               OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER)),
+          // timestamp - timestamp, as SqlPlanner converts it (the call carries its interval type)
+          fn(
+              "PG_TIMESTAMP_DIFF",
+              ReturnTypes.ARG0_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.TIMESTAMP, SqlTypeFamily.TIMESTAMP)),
+          // now(): the statement's start, a timestamptz as in PostgreSQL
+          fn(
+              "NOW",
+              ReturnTypes.explicit(
+                  org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3),
+              OperandTypes.NILADIC),
+          // text read as an interval of months and days (x::interval; a constant with both)
+          fn(
+              "PG_INTERVAL",
+              ReturnTypes.cascade(
+                  b ->
+                      b.getTypeFactory()
+                          .createSqlIntervalType(
+                              new org.apache.calcite.sql.SqlIntervalQualifier(
+                                  org.apache.calcite.avatica.util.TimeUnit.YEAR,
+                                  9,
+                                  org.apache.calcite.avatica.util.TimeUnit.MONTH,
+                                  -1,
+                                  org.apache.calcite.sql.parser.SqlParserPos.ZERO)),
+                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+              OperandTypes.STRING),
+          // age(a, b), age(b): years, months and days between them, as PostgreSQL counts them
+          fn(
+              "AGE",
+              ReturnTypes.cascade(
+                  b ->
+                      b.getTypeFactory()
+                          .createSqlIntervalType(
+                              new org.apache.calcite.sql.SqlIntervalQualifier(
+                                  org.apache.calcite.avatica.util.TimeUnit.YEAR,
+                                  9,
+                                  org.apache.calcite.avatica.util.TimeUnit.MONTH,
+                                  -1,
+                                  org.apache.calcite.sql.parser.SqlParserPos.ZERO)),
+                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+              OperandTypes.or(
+                  OperandTypes.family(SqlTypeFamily.DATETIME),
+                  OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME))),
+          // date ± interval, as SqlPlanner converts it (the call carries its type, a timestamp)
+          fn(
+              "PG_DATE_PLUS_INTERVAL",
+              ReturnTypes.ARG0_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATETIME_INTERVAL)),
+          fn(
+              "PG_DATE_MINUS_INTERVAL",
+              ReturnTypes.ARG0_NULLABLE,
+              OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATETIME_INTERVAL)),
           fn(
               "PG_DATE_DIFF",
               ReturnTypes.INTEGER_NULLABLE,

@@ -40,6 +40,7 @@ import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -382,7 +383,7 @@ public final class SqlPlanner {
             String f = arith.function(left, right);
             List<org.apache.calcite.rex.RexNode> operands =
                 List.of(cx.convertExpression(c.operand(0)), cx.convertExpression(c.operand(1)));
-            if (f.equals("PG_DATE_PLUS")
+            if ((f.equals("PG_DATE_PLUS") || f.equals("PG_DATE_PLUS_INTERVAL"))
                 && left.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.DATE) {
               operands = List.of(operands.get(1), operands.get(0)); // integer + date
             }
@@ -508,7 +509,23 @@ public final class SqlPlanner {
       if (this == MINUS && leftDate && rightInt) {
         return "PG_DATE_MINUS";
       }
+      if (this == MINUS && isTimestamp(left) && isTimestamp(right)) {
+        return "PG_TIMESTAMP_DIFF";
+      }
+      boolean rightInterval = SqlTypeName.INTERVAL_TYPES.contains(right.getSqlTypeName());
+      if (leftDate && rightInterval) {
+        return this == PLUS ? "PG_DATE_PLUS_INTERVAL" : "PG_DATE_MINUS_INTERVAL";
+      }
+      boolean leftInterval = SqlTypeName.INTERVAL_TYPES.contains(left.getSqlTypeName());
+      if (this == PLUS && leftInterval && rightDate) {
+        return "PG_DATE_PLUS_INTERVAL";
+      }
       return this == MINUS && leftDate && rightDate ? "PG_DATE_DIFF" : null;
+    }
+
+    private static boolean isTimestamp(org.apache.calcite.rel.type.RelDataType t) {
+      return t.getSqlTypeName() == SqlTypeName.TIMESTAMP
+          || t.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
     }
 
     @Override
@@ -523,12 +540,24 @@ public final class SqlPlanner {
         return super.deriveType(validator, scope, call);
       }
       org.apache.calcite.rel.type.RelDataTypeFactory types = validator.getTypeFactory();
-      return types.createTypeWithNullability(
-          types.createSqlType(
-              f.equals("PG_DATE_DIFF")
-                  ? org.apache.calcite.sql.type.SqlTypeName.INTEGER
-                  : org.apache.calcite.sql.type.SqlTypeName.DATE),
-          left.isNullable() || right.isNullable());
+      org.apache.calcite.rel.type.RelDataType type =
+          switch (f) {
+            case "PG_DATE_DIFF" -> types.createSqlType(SqlTypeName.INTEGER);
+            // timestamp - timestamp: an interval in days and a time, as PostgreSQL shows it
+            case "PG_TIMESTAMP_DIFF" ->
+                types.createSqlIntervalType(
+                    new org.apache.calcite.sql.SqlIntervalQualifier(
+                        org.apache.calcite.avatica.util.TimeUnit.DAY,
+                        9,
+                        org.apache.calcite.avatica.util.TimeUnit.SECOND,
+                        3,
+                        org.apache.calcite.sql.parser.SqlParserPos.ZERO));
+            // date + interval is a timestamp in PostgreSQL
+            case "PG_DATE_PLUS_INTERVAL", "PG_DATE_MINUS_INTERVAL" ->
+                types.createSqlType(SqlTypeName.TIMESTAMP, 3);
+            default -> types.createSqlType(SqlTypeName.DATE);
+          };
+      return types.createTypeWithNullability(type, left.isNullable() || right.isNullable());
     }
   }
 

@@ -533,6 +533,7 @@ final class SystemCatalog {
       {1114, "timestamp", 8, "b", "D"},
       {1184, "timestamptz", 8, "b", "D"},
       {1083, "time", 8, "b", "D"},
+      {1186, "interval", 16, "b", "T"},
       {2950, "uuid", 16, "b", "U"},
       {114, "json", -1, "b", "U"},
       {3802, "jsonb", -1, "b", "U"},
@@ -628,7 +629,15 @@ final class SystemCatalog {
       return "array_in";
     }
     return switch (type) {
-      case "date", "time", "timestamp", "timestamptz", "numeric", "uuid", "json", "jsonb" ->
+      case "date",
+          "time",
+          "timestamp",
+          "timestamptz",
+          "numeric",
+          "uuid",
+          "json",
+          "jsonb",
+          "interval" ->
           type + "_in";
       default -> type + "in";
     };
@@ -1314,6 +1323,7 @@ final class SystemCatalog {
       case JSON -> "json";
       case JSONB -> "jsonb";
       case BYTEA -> "bytea";
+      case INTERVAL -> "interval";
     };
   }
 

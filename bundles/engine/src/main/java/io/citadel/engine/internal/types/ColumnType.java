@@ -43,6 +43,47 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   public static final ColumnType JSONB = new ColumnType(TypeKind.JSONB, 0, 0);
   public static final ColumnType BYTEA = new ColumnType(TypeKind.BYTEA, 0, 0);
 
+  /**
+   * An interval of months and, below them, milliseconds ({@code 1 year 2 mons 5 days}; what {@code
+   * age()} answers): packed as {@code months * 2^40 + milliseconds}, both of one sign, so that such
+   * intervals order as PostgreSQL orders them (see {@link #packInterval}).
+   */
+  public static final ColumnType INTERVAL_MONTHS = new ColumnType(TypeKind.INTERVAL, 0, 0);
+
+  private static final long MONTH_UNIT = 1L << 40;
+
+  /**
+   * A year-month interval's value: months, and milliseconds of the same sign below 2^39 (some 17
+   * years of days).
+   */
+  public static long packInterval(long months, long millis) {
+    if (months != 0 && millis != 0 && (months < 0) != (millis < 0)) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "an interval whose months and days have opposite signs is not supported");
+    }
+    if (Math.abs(millis) >= MONTH_UNIT / 2 || Math.abs(months) >= 1L << 22) {
+      throw new SqlException("22015", "interval out of range");
+    }
+    return months * MONTH_UNIT + millis;
+  }
+
+  /** The months of a year-month interval's value. */
+  public static long intervalMonths(long packed) {
+    return packed / MONTH_UNIT;
+  }
+
+  /** The milliseconds (days and time) under the months of a year-month interval's value. */
+  public static long intervalMillis(long packed) {
+    return packed % MONTH_UNIT;
+  }
+
+  /** An interval of milliseconds shown as days and a time: {@code 2 days 02:30:00}. */
+  public static final ColumnType INTERVAL_DAYS = new ColumnType(TypeKind.INTERVAL, 0, 1);
+
+  /** An interval of milliseconds shown as a time: {@code 25:00:00}. */
+  public static final ColumnType INTERVAL_TIME = new ColumnType(TypeKind.INTERVAL, 0, 2);
+
   private static final DateTimeFormatter TIMESTAMP_IN =
       new DateTimeFormatterBuilder()
           .parseCaseInsensitive()
@@ -151,6 +192,11 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return JSONB;
       case "BYTEA", "VARBINARY", "BINARY":
         return BYTEA;
+      case "INTERVAL":
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "interval columns are not supported yet: interval values are (store an interval's"
+                + " seconds as a number, or its end as a timestamp)");
       default:
         throw new SqlException(
             SqlException.UNDEFINED_COLUMN, "type \"" + name + "\" does not exist");
@@ -181,6 +227,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case 114 -> "json";
       case 3802 -> "jsonb";
       case 17 -> "bytea";
+      case 1186 -> "interval";
       case 19 -> "name";
       case 26 -> "oid";
       case 18 -> "\"char\"";
@@ -240,6 +287,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         case JSON -> 199;
         case JSONB -> 3807;
         case BYTEA -> 1001;
+        case INTERVAL -> 1187;
       };
     }
     return switch (kind) {
@@ -259,6 +307,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case JSON -> 114;
       case JSONB -> 3802;
       case BYTEA -> 17;
+      case INTERVAL -> 1186;
     };
   }
 
@@ -269,7 +318,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case SMALLINT -> 2;
       case INTEGER, FLOAT, DATE -> 4;
       case BIGINT, DOUBLE, TIMESTAMP, TIMESTAMPTZ, TIME -> 8;
-      case UUID -> 16;
+      case UUID, INTERVAL -> 16;
       case DECIMAL, TEXT, JSON, JSONB, BYTEA -> -1;
     };
   }
@@ -474,6 +523,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case TIMESTAMP -> formatTimestamp(v);
       case TIMESTAMPTZ -> formatTimestamp(v) + "+00";
       case TIME -> TextForms.formatTime(v);
+      case INTERVAL -> TextForms.formatInterval(v, scale);
       case FLOAT, DOUBLE -> formatDouble(v);
       default -> Long.toString(v);
     };

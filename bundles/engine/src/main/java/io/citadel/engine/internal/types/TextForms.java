@@ -214,4 +214,56 @@ final class TextForms {
     }
     return base + "." + String.format(Locale.ROOT, "%03d", frac).replaceAll("0+$", "");
   }
+
+  /**
+   * An interval as PostgreSQL shows it (IntervalStyle postgres): {@code 1 year 2 mons 3 days} for
+   * months and what is under them ({@code scale} 0, packed); for milliseconds, days and a time
+   * ({@code 2 days 02:30:00}, scale 1) or a time alone ({@code 25:00:00}, scale 2); {@code
+   * 00:00:00} for nothing.
+   */
+  static String formatInterval(long v, int scale) {
+    StringBuilder out = new StringBuilder();
+    if (scale == 0) {
+      long total = ColumnType.intervalMonths(v);
+      long rest = ColumnType.intervalMillis(v);
+      long years = total / 12;
+      long months = total % 12;
+      if (years != 0) {
+        out.append(years).append(years == 1 ? " year" : " years");
+      }
+      if (months != 0) {
+        out.append(out.length() > 0 ? " " : "")
+            .append(months)
+            .append(months == 1 ? " mon" : " mons");
+      }
+      if (rest == 0) {
+        return out.length() == 0 ? "00:00:00" : out.toString();
+      }
+      String days = formatInterval(rest, 1);
+      return out.length() == 0 ? days : out + " " + days;
+    }
+    long ms = v;
+    if (scale == 1) {
+      long days = ms / 86_400_000L;
+      ms = ms % 86_400_000L;
+      if (days != 0) {
+        out.append(days).append(days == 1 ? " day" : " days");
+        if (ms == 0) {
+          return out.toString();
+        }
+        out.append(' ');
+      }
+    }
+    if (ms < 0) {
+      out.append('-');
+      ms = -ms;
+    }
+    long s = ms / 1000;
+    out.append(String.format(Locale.ROOT, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60));
+    int frac = (int) (ms % 1000);
+    if (frac != 0) {
+      out.append('.').append(String.format(Locale.ROOT, "%03d", frac).replaceAll("0+$", ""));
+    }
+    return out.toString();
+  }
 }

@@ -26,7 +26,12 @@ public enum TypeKind {
   /** Kept as PostgreSQL's normal form of the document (keys sorted, duplicates dropped). */
   JSONB,
   /** Kept as PostgreSQL's hex form, {@code \x} and two lower-case hex digits per byte. */
-  BYTEA;
+  BYTEA,
+  /**
+   * A span of time, as Calcite types it: months (year-month intervals) or milliseconds (day-time
+   * ones); {@link ColumnType#scale()} says which, and how PostgreSQL would show it.
+   */
+  INTERVAL;
 
   /** Whether values of this kind travel through the executor as {@code long}s. */
   public boolean isLongBased() {
