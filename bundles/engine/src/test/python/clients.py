@@ -168,6 +168,11 @@ def psycopg2_types():
             assert bytes(got[3]) == b"\x00\xffab", got
             assert got[4] == when and got[4].utcoffset() == datetime.timedelta(0), got
             assert got[5] == datetime.time(8, 5, 30) and got[6] == "x", got
+            # a Python list is an array (psycopg2 writes ARRAY[...]); it comes back as a list
+            cur.execute("CREATE TABLE py_tagged (id INTEGER, tags TEXT[], scores INTEGER[])")
+            cur.execute("INSERT INTO py_tagged VALUES (%s, %s, %s)", (1, ["a", "b c", None], [3, 1]))
+            cur.execute("SELECT tags, scores FROM py_tagged WHERE %s = ANY(tags)", ("b c",))
+            assert cur.fetchone() == (["a", "b c", None], [3, 1])
 
 
 def sqlalchemy_types():

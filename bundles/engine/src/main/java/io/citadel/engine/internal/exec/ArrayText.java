@@ -1,7 +1,7 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.ArrayForm;
 import io.citadel.engine.internal.types.ColumnType;
-import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,91 +11,6 @@ import java.util.List;
  */
 final class ArrayText {
   private ArrayText() {}
-
-  /** The text form of these elements (each already formatted; null for NULL). */
-  static String format(List<String> elements) {
-    StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < elements.size(); i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      String e = elements.get(i);
-      if (e == null) {
-        b.append("NULL");
-      } else if (needsQuotes(e)) {
-        b.append('"').append(e.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-      } else {
-        b.append(e);
-      }
-    }
-    return b.append('}').toString();
-  }
-
-  private static boolean needsQuotes(String e) {
-    if (e.isEmpty() || e.equalsIgnoreCase("NULL")) {
-      return true;
-    }
-    for (int i = 0; i < e.length(); i++) {
-      char c = e.charAt(i);
-      if (c == ',' || c == '{' || c == '}' || c == '"' || c == '\\' || Character.isWhitespace(c)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The elements of a one-dimensional array's text form (null for NULL), or of an {@code
-   * int2vector}'s ({@code 1 2}, the form of pg_index.indkey), which has no braces.
-   */
-  static List<String> parse(String text) {
-    String t = text.strip();
-    if (isVector(t)) {
-      return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
-    }
-    if (t.length() < 2 || t.charAt(0) != '{' || t.charAt(t.length() - 1) != '}') {
-      throw new SqlException(
-          SqlException.INVALID_TEXT, "malformed array literal: \"" + text + "\"");
-    }
-    List<String> out = new ArrayList<>();
-    int i = 1;
-    int end = t.length() - 1;
-    while (i < end) {
-      while (i < end && Character.isWhitespace(t.charAt(i))) i++;
-      StringBuilder e = new StringBuilder();
-      boolean quoted = false;
-      if (i < end && t.charAt(i) == '"') {
-        quoted = true;
-        i++;
-        while (i < end && t.charAt(i) != '"') {
-          if (t.charAt(i) == '\\' && i + 1 < end) {
-            i++;
-          }
-          e.append(t.charAt(i++));
-        }
-        i++; // the closing quote
-      } else {
-        while (i < end && t.charAt(i) != ',') {
-          e.append(t.charAt(i++));
-        }
-      }
-      while (i < end && t.charAt(i) != ',') i++;
-      i++; // the comma
-      String v = quoted ? e.toString() : e.toString().strip();
-      out.add(!quoted && v.equalsIgnoreCase("NULL") ? null : v);
-    }
-    return out;
-  }
-
-  /** An int2vector's text: numbers separated by spaces, no braces. */
-  private static boolean isVector(String stripped) {
-    return stripped.isEmpty() || stripped.charAt(0) != '{';
-  }
-
-  /** The first subscript: 0 for an int2vector (as PostgreSQL numbers them), else 1. */
-  static int lowerBound(String text) {
-    return isVector(text.strip()) ? 0 : 1;
-  }
 
   /** ARRAY[e1, e2 ...]: each row's elements in the text form. */
   static Expr constructor(List<Expr> elements, ColumnType type) {
@@ -112,7 +27,7 @@ final class ArrayText {
           for (Vec x : v) {
             row.add(x.isNull(i) ? null : x.type.format(x.get(i)));
           }
-          out[i] = format(row);
+          out[i] = ArrayForm.format(row);
         }
         return Vectors.fromBoxed(type, out, b.size);
       }
@@ -128,7 +43,7 @@ final class ArrayText {
   static String toString(String array, String separator, String nullText) {
     StringBuilder b = new StringBuilder();
     boolean first = true;
-    for (String e : parse(array)) {
+    for (String e : ArrayForm.parse(array)) {
       if (e == null && nullText == null) {
         continue;
       }
@@ -154,8 +69,8 @@ final class ArrayText {
             continue;
           }
           String text = a.string(i);
-          List<String> e = parse(text);
-          long at = ((Number) n.get(i)).longValue() - lowerBound(text);
+          List<String> e = ArrayForm.parse(text);
+          long at = ((Number) n.get(i)).longValue() - ArrayForm.lowerBound(text);
           String v = at >= 0 && at < e.size() ? e.get((int) at) : null;
           out[i] = v == null ? null : type.parse(v);
         }
@@ -187,7 +102,7 @@ final class ArrayText {
             nulls[i] = true;
             continue;
           }
-          List<String> elements = parse(a.string(i));
+          List<String> elements = ArrayForm.parse(a.string(i));
           Object left = x.isNull(i) ? null : x.get(i);
           boolean sawNull = false;
           boolean result = all;

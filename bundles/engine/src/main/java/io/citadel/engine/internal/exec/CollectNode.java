@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.ArrayForm;
 import io.citadel.engine.internal.types.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class CollectNode extends PhysicalNode {
         elements.add(v.isNull(i) ? null : v.type.format(v.get(i)));
       }
     }
-    Vec array = Vectors.fromBoxed(types[0], new Object[] {ArrayText.format(elements)}, 1);
+    Vec array = Vectors.fromBoxed(types[0], new Object[] {ArrayForm.format(elements)}, 1);
     return Source.of(List.of(new Batch(new Vec[] {array}, 1)));
   }
 

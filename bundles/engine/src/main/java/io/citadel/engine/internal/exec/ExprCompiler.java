@@ -977,6 +977,14 @@ public final class ExprCompiler {
       int n = v.size;
       TypeKind fk = from.kind();
       TypeKind tk = to.kind();
+      if (fk == TypeKind.TEXT && tk == TypeKind.TEXT && to.isArray() && !from.isArray()) {
+        // text read as an array: checked and in its normal form
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) {
+          s[i] = v.isNull(i) ? null : (String) to.parse(v.string(i));
+        }
+        return Vec.ofStrings(to, s, v.nulls, n);
+      }
       if (fk == TypeKind.TEXT && tk == TypeKind.TEXT) {
         return v.retype(to);
       }

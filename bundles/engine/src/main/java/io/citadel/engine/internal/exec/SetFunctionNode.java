@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.ArrayForm;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public final class SetFunctionNode extends PhysicalNode {
       for (int r = 0; r < made.size; r++) {
         elements.add(v.isNull(r) ? null : v.type.format(v.get(r)));
       }
-      arrays[i] = ArrayText.format(elements);
+      arrays[i] = ArrayForm.format(elements);
     }
     Vec[] cols = Arrays.copyOf(b.cols, width + 1);
     cols[width] = Vectors.fromBoxed(types[width], arrays, b.size);
@@ -297,8 +298,8 @@ public final class SetFunctionNode extends PhysicalNode {
         if (args[0] == null) {
           return List.of();
         }
-        List<String> elements = ArrayText.parse(args[0].toString());
-        int base = ArrayText.lowerBound(args[0].toString());
+        List<String> elements = ArrayForm.parse(args[0].toString());
+        int base = ArrayForm.lowerBound(args[0].toString());
         List<Object[]> out = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
           if (name.equals("generate_subscripts")) {

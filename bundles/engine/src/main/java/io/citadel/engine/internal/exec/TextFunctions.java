@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.ArrayForm;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.JsonText;
 import io.citadel.engine.internal.types.SqlException;
@@ -92,6 +93,7 @@ final class TextFunctions implements Expr {
           "ARRAY_CAT",
           "PG_ARRAY_TEXT",
           "PG_BOOL_TEXT",
+          "CARDINALITY",
           "PG_JSON",
           "PG_JSONB",
           "PG_JSON_GET",
@@ -223,8 +225,8 @@ final class TextFunctions implements Expr {
       case "CURRENT_SCHEMAS" -> num(v[0]) != 0 ? "{pg_catalog,public}" : "{public}";
       case "JSON_BUILD_OBJECT" -> jsonBuildObject(v, a);
       case "ARRAY_LENGTH", "ARRAY_UPPER", "ARRAY_LOWER" -> {
-        int n = ArrayText.parse(str(v[0])).size();
-        long lower = ArrayText.lowerBound(str(v[0]));
+        int n = ArrayForm.parse(str(v[0])).size();
+        long lower = ArrayForm.lowerBound(str(v[0]));
         // one dimension: NULL for another, and for an empty array
         yield num(v[1]) != 1 || n == 0
             ? null
@@ -234,18 +236,19 @@ final class TextFunctions implements Expr {
               default -> (long) n;
             };
       }
-      case "PARSE_IDENT" -> ArrayText.format(parseIdent(str(v[0])));
+      case "PARSE_IDENT" -> ArrayForm.format(parseIdent(str(v[0])));
       case "REGPROC" -> regproc(v[0]);
       case "PG_ARRAY_IN" -> arrayIn(str(v[0]));
       case "ARRAY_CAT" -> arrayCat(v, a);
       case "PG_ARRAY_TEXT" -> str(v[0]);
       case "PG_BOOL_TEXT" -> num(v[0]) != 0 ? "true" : "false";
+      case "CARDINALITY" -> (long) ArrayForm.parse(str(v[0])).size();
       case "PG_JSON" -> JsonText.checkJson(str(v[0]));
       case "PG_JSONB" -> JsonText.normalize(str(v[0]));
       case "PG_JSON_GET", "PG_JSON_GET_TEXT" ->
           JsonText.get(str(v[0]), v[1], name.endsWith("_TEXT"));
       case "PG_JSON_PATH", "PG_JSON_PATH_TEXT" ->
-          JsonText.path(str(v[0]), ArrayText.parse(str(v[1])), name.endsWith("_TEXT"));
+          JsonText.path(str(v[0]), ArrayForm.parse(str(v[1])), name.endsWith("_TEXT"));
       case "&" -> num(v[0]) & num(v[1]);
       case "|" -> num(v[0]) | num(v[1]);
       case "#" -> num(v[0]) ^ num(v[1]);
@@ -285,23 +288,23 @@ final class TextFunctions implements Expr {
     for (int k = 0; k < 2; k++) {
       if (a[k].type.isArray()) {
         if (v[k] != null) {
-          out.addAll(ArrayText.parse(v[k].toString()));
+          out.addAll(ArrayForm.parse(v[k].toString()));
         }
       } else {
         out.add(v[k] == null ? null : a[k].type.format(v[k]));
       }
     }
-    return ArrayText.format(out);
+    return ArrayForm.format(out);
   }
 
   /** An array's text form, each element read (and so checked) as the element type. */
   private String arrayIn(String text) {
     ColumnType element = type.isArray() ? type.element() : ColumnType.TEXT;
     List<String> out = new java.util.ArrayList<>();
-    for (String e : ArrayText.parse(text)) {
+    for (String e : ArrayForm.parse(text)) {
       out.add(e == null ? null : element.format(element.parse(e)));
     }
-    return ArrayText.format(out);
+    return ArrayForm.format(out);
   }
 
   static List<String> parseIdent(String s) {

@@ -219,6 +219,25 @@ final class PgValues {
     };
   }
 
+  /** The element type of an array type's OID. */
+  private static int arrayElement(int oid) {
+    return switch (oid) {
+      case 1000 -> BOOL;
+      case 1005 -> INT2;
+      case 1007 -> INT4;
+      case 1016 -> INT8;
+      case 1021 -> FLOAT4;
+      case 1022 -> FLOAT8;
+      case 1182 -> DATE;
+      case 1115 -> TIMESTAMP;
+      case 1185 -> TIMESTAMPTZ;
+      case 1183 -> TIME;
+      case 2951 -> UUID;
+      case 1001 -> BYTEA;
+      default -> TEXT;
+    };
+  }
+
   private static String textLiteral(int oid, String s) {
     String t = s.strip();
     switch (oid) {
@@ -251,6 +270,9 @@ final class PgValues {
       case JSON, JSONB:
         // a document is its text to the planner; the column it is stored in checks it
         return quote(s);
+      case 1000, 1005, 1007, 1016, 1021, 1022, 1009, 1015, 1182, 1115, 1185, 1183, 2951, 1001:
+        // an array in its text form ({a,"b c"}), read by the element type's rules
+        return "CAST(" + quote(s) + " AS " + sqlType(arrayElement(oid)) + " ARRAY)";
       case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, UNSPECIFIED:
         // Untyped values include pgjdbc's setDate/setTimestamp ("2024-02-20 +01"): the DATE and
         // TIMESTAMP they are assigned to ignore the zone offset, as PostgreSQL's do.

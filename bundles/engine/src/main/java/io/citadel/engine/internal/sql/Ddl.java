@@ -374,7 +374,27 @@ final class Ddl {
       }
       t.expect(")");
     }
-    return ColumnType.named(name, p, s);
+    ColumnType type = ColumnType.named(name, p, s);
+    // integer[], text[3] (the size is not enforced, as in PostgreSQL), integer ARRAY
+    boolean array = false;
+    if (t.accept("[")) {
+      if (!t.peek().text().equals("]")) {
+        t.integer("an array size");
+      }
+      t.expect("]");
+      array = true;
+    } else if (t.accept("array")) {
+      array = true;
+    }
+    if (array) {
+      if (t.peek().text().equals("[")) {
+        throw new SqlException(
+            SqlException.FEATURE_NOT_SUPPORTED,
+            "arrays of more than one dimension are not supported");
+      }
+      return ColumnType.arrayColumn(type);
+    }
+    return type;
   }
 
   static QueryResult drop(Engine engine, Tokens t) {

@@ -185,6 +185,12 @@ final class PgColumnNames {
               ? new Named(NONE, 0)
               : new Named(inner.get(0), NONE.equals(inner.get(0)) ? 0 : 2);
         }
+      case ITEM:
+        {
+          // tags[1]: named by the array, as PostgreSQL names it
+          Named array = name(call.operand(0));
+          return array.strength > 1 ? array : new Named(NONE, 0);
+        }
       case EXISTS:
         return new Named("exists", 2);
       case ROW:

@@ -8,9 +8,10 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.implicit.TypeCoercionImpl;
 
 /**
- * Calcite's implicit casts, with PostgreSQL's reading of a string compared with a uuid or a bytea:
- * the string is a value of that type ({@code id = 'A0EE...'} compares uuids, whatever the case of
- * the digits), where Calcite would compare both as text.
+ * Calcite's implicit casts, with PostgreSQL's reading of a string compared with a uuid, a bytea or
+ * an array: the string is a value of that type ({@code id = 'A0EE...'} compares uuids, whatever the
+ * case of the digits; {@code scores = '{1, 2}'} arrays), where Calcite would compare both as text
+ * or refuse.
  */
 final class PgTypeCoercion extends TypeCoercionImpl {
   PgTypeCoercion(RelDataTypeFactory types, SqlValidator validator) {
@@ -32,6 +33,9 @@ final class PgTypeCoercion extends TypeCoercionImpl {
 
   private static boolean readsStrings(RelDataType t) {
     SqlTypeName n = t.getSqlTypeName();
-    return n == SqlTypeName.UUID || n == SqlTypeName.BINARY || n == SqlTypeName.VARBINARY;
+    return n == SqlTypeName.UUID
+        || n == SqlTypeName.BINARY
+        || n == SqlTypeName.VARBINARY
+        || n == SqlTypeName.ARRAY;
   }
 }

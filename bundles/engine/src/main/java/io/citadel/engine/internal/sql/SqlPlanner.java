@@ -441,7 +441,7 @@ public final class SqlPlanner {
   /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
   private static boolean isInputCast(org.apache.calcite.sql.type.SqlTypeName t) {
     return switch (t) {
-      case UUID, BINARY, VARBINARY, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> true;
+      case UUID, BINARY, VARBINARY, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE, ARRAY -> true;
       default -> false;
     };
   }
@@ -912,6 +912,18 @@ public final class SqlPlanner {
         right = l.get(0); // ANY (ARRAY[...]) parses as a one-element list
       }
       if (right.getKind() != org.apache.calcite.sql.SqlKind.ARRAY_VALUE_CONSTRUCTOR) {
+        if (c.operand(0) instanceof org.apache.calcite.sql.SqlCharStringLiteral text) {
+          // 'a' = ANY (tags): the constant as text, which compares with an array of text
+          c.setOperand(
+              0,
+              SqlStdOperatorTable.CAST.createCall(
+                  text.getParserPosition(),
+                  text,
+                  new org.apache.calcite.sql.SqlDataTypeSpec(
+                      new org.apache.calcite.sql.SqlBasicTypeNameSpec(
+                          SqlTypeName.VARCHAR, text.getParserPosition()),
+                      text.getParserPosition())));
+        }
         return visited;
       }
       org.apache.calcite.sql.SqlCall array = (org.apache.calcite.sql.SqlCall) right;

@@ -284,7 +284,7 @@ final class SystemCatalog {
 
   /** The data_type information_schema.columns shows. */
   private static String dataType(ColumnType t) {
-    return ColumnType.pgFormatType(typeOid(t), -1);
+    return t.isArray() ? "ARRAY" : ColumnType.pgFormatType(typeOid(t), -1);
   }
 
   // ------------------------------------------------------------------------------ pg_catalog
@@ -1306,6 +1306,9 @@ final class SystemCatalog {
   }
 
   private static String pgTypeName(ColumnType t) {
+    if (t.isArray()) {
+      return "_" + pgTypeName(t.element());
+    }
     return switch (t.kind()) {
       case BOOLEAN -> "bool";
       case SMALLINT -> "int2";

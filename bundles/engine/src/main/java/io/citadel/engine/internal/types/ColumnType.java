@@ -222,12 +222,29 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case 1082 -> "date";
       case 1114 -> "timestamp without time zone";
       case 1184 -> "timestamp with time zone";
-      case 1083 -> "time";
+      case 1083 -> "time without time zone";
       case 2950 -> "uuid";
       case 114 -> "json";
       case 3802 -> "jsonb";
       case 17 -> "bytea";
       case 1186 -> "interval";
+      case 22 -> "int2vector";
+      case 1000 -> "boolean[]";
+      case 1005 -> "smallint[]";
+      case 1007 -> "integer[]";
+      case 1016 -> "bigint[]";
+      case 1021 -> "real[]";
+      case 1022 -> "double precision[]";
+      case 1009 -> "text[]";
+      case 1015 -> "character varying[]";
+      case 1182 -> "date[]";
+      case 1115 -> "timestamp without time zone[]";
+      case 1185 -> "timestamp with time zone[]";
+      case 1183 -> "time without time zone[]";
+      case 2951 -> "uuid[]";
+      case 199 -> "json[]";
+      case 3807 -> "jsonb[]";
+      case 1001 -> "bytea[]";
       case 19 -> "name";
       case 26 -> "oid";
       case 18 -> "\"char\"";
@@ -243,6 +260,25 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
    */
   public static ColumnType arrayOf(ColumnType element) {
     return new ColumnType(TypeKind.TEXT, -1 - element.kind().ordinal(), 0);
+  }
+
+  /**
+   * The type of an array column of {@code element}s: arrays of the types that have no modifier (a
+   * varchar(n) element is text; numeric elements need their precision, which an array type does not
+   * keep yet).
+   */
+  public static ColumnType arrayColumn(ColumnType element) {
+    if (element.isArray()) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "arrays of more than one dimension are not supported");
+    }
+    if (element.kind == TypeKind.DECIMAL || element.kind == TypeKind.INTERVAL) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "array columns of " + element.pgName() + " are not supported yet");
+    }
+    return arrayOf(element.kind == TypeKind.TEXT ? TEXT : element);
   }
 
   /**
@@ -333,11 +369,17 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   /** The type's name as PostgreSQL's messages write it: integer, text, uuid ... */
   public String pgName() {
+    if (kind == TypeKind.TIME || kind == TypeKind.TIMESTAMP) {
+      return kind == TypeKind.TIME ? "time" : "timestamp"; // as input errors name them
+    }
     return isArray() ? pgFormatType(pgOid(), -1) : pgFormatType(pgOid(), pgTypeModifier());
   }
 
   /** How the type is written in SQL. */
   public String sqlName() {
+    if (isArray()) {
+      return element().sqlName() + " ARRAY";
+    }
     if (kind == TypeKind.TEXT && precision > 0) {
       return "VARCHAR(" + precision + ")";
     }
@@ -375,7 +417,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     String s = kind == TypeKind.TEXT || kind == TypeKind.BYTEA ? text : text.trim();
     try {
       return switch (kind) {
-        case TEXT -> s;
+        case TEXT -> isArray() && !isVector() ? ArrayForm.normalize(s, element()) : s;
         case JSON -> JsonText.checkJson(text);
         case JSONB -> JsonText.normalize(text);
         case UUID -> TextForms.uuid(s);

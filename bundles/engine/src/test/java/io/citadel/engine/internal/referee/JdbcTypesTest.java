@@ -36,7 +36,8 @@ class JdbcTypesTest {
         SideBySide.start(
             dir,
             "CREATE TABLE typed (id UUID PRIMARY KEY, doc JSONB, raw JSON, data BYTEA,"
-                + " at TIMESTAMPTZ, t TIME)");
+                + " at TIMESTAMPTZ, t TIME)",
+            "CREATE TABLE tagged (id INTEGER, tags TEXT[], scores INTEGER[])");
   }
 
   @AfterAll
@@ -101,6 +102,42 @@ class JdbcTypesTest {
       }
     }
     return out;
+  }
+
+  /** Arrays bound with createArrayOf and read with getArray, as JDBC applications use them. */
+  private static List<String> arrays(Connection c) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (c) {
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO tagged VALUES (?, ?, ?)")) {
+        ins.setInt(1, 1);
+        ins.setArray(2, c.createArrayOf("text", new Object[] {"a", "b c", null, "d\"e"}));
+        ins.setArray(3, c.createArrayOf("int4", new Object[] {3, 1, 2}));
+        ins.executeUpdate();
+      }
+      try (PreparedStatement q =
+          c.prepareStatement("SELECT tags, scores FROM tagged WHERE ? = ANY(tags)")) {
+        q.setString(1, "b c");
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            out.add(
+                rs.getMetaData().getColumnTypeName(1)
+                    + " "
+                    + rs.getMetaData().getColumnTypeName(2));
+            out.add(Arrays.toString((Object[]) rs.getArray(1).getArray()));
+            out.add(Arrays.toString((Object[]) rs.getArray(2).getArray()));
+            out.add(rs.getString(1) + " " + rs.getString(2));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void arraysBoundAndReadAreWhatPostgresGives() throws Exception {
+    List<String> want = arrays(both.referee.connect());
+    assertEquals(4, want.size(), String.join("\n", want));
+    assertEquals(String.join("\n", want), String.join("\n", arrays(both.citadel())));
   }
 
   @Test

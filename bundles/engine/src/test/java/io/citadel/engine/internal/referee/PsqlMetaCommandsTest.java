@@ -28,7 +28,8 @@ class PsqlMetaCommandsTest {
           "CREATE TABLE t (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL DEFAULT 0, price"
               + " NUMERIC(10,2), made DATE, tags TEXT UNIQUE, CHECK (qty >= 0));",
           "CREATE INDEX t_made ON t (made);",
-          "CREATE TABLE \"Other\" (k BIGINT, note TEXT);",
+          "CREATE TABLE \"Other\" (k BIGINT, note TEXT, labels TEXT[], id UUID, doc JSONB,"
+              + " at TIMESTAMPTZ, t TIME, data BYTEA);",
           "CREATE VIEW v AS SELECT id, made FROM t;");
 
   /** The commands whose output must be PostgreSQL's, owner aside. */
