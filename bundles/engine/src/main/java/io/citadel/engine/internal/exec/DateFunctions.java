@@ -181,50 +181,30 @@ final class DateFunctions implements Expr {
     boolean negative = a < b;
     java.time.LocalDateTime x = dateTime(a);
     java.time.LocalDateTime y = dateTime(b);
-    long ms = (x.getNano() - y.getNano()) / 1_000_000L;
-    long sec = x.getSecond() - y.getSecond();
-    long min = x.getMinute() - y.getMinute();
-    long hour = x.getHour() - y.getHour();
-    long day = x.getDayOfMonth() - y.getDayOfMonth();
-    long mon = x.getMonthValue() - y.getMonthValue();
-    long year = x.getYear() - y.getYear();
+    // milliseconds, seconds, minutes, hours, days, months, years: a's less b's
+    long[] f = {
+      (x.getNano() - y.getNano()) / 1_000_000L,
+      x.getSecond() - y.getSecond(),
+      x.getMinute() - y.getMinute(),
+      x.getHour() - y.getHour(),
+      x.getDayOfMonth() - y.getDayOfMonth(),
+      x.getMonthValue() - y.getMonthValue(),
+      x.getYear() - y.getYear()
+    };
     if (negative) {
-      ms = -ms;
-      sec = -sec;
-      min = -min;
-      hour = -hour;
-      day = -day;
-      mon = -mon;
-      year = -year;
+      for (int k = 0; k < f.length; k++) f[k] = -f[k];
     }
-    while (ms < 0) {
-      ms += 1000;
-      sec--;
+    // the length of the earlier one's month is what a day borrows
+    java.time.LocalDateTime earlier = negative ? x : y;
+    long[] span = {1000, 60, 60, 24, daysIn(earlier.getYear(), earlier.getMonthValue()), 12};
+    for (int k = 0; k < span.length; k++) {
+      while (f[k] < 0) {
+        f[k] += span[k];
+        f[k + 1]--;
+      }
     }
-    while (sec < 0) {
-      sec += 60;
-      min--;
-    }
-    while (min < 0) {
-      min += 60;
-      hour--;
-    }
-    while (hour < 0) {
-      hour += 24;
-      day--;
-    }
-    while (day < 0) {
-      // the length of the earlier one's month
-      java.time.LocalDateTime earlier = negative ? x : y;
-      day += daysIn(earlier.getYear(), earlier.getMonthValue());
-      mon--;
-    }
-    while (mon < 0) {
-      mon += 12;
-      year--;
-    }
-    long months = year * 12 + mon;
-    long millis = ((day * 24 + hour) * 60 + min) * 60_000L + sec * 1000 + ms;
+    long months = f[6] * 12 + f[5];
+    long millis = ((f[4] * 24 + f[3]) * 60 + f[2]) * 60_000L + f[1] * 1000 + f[0];
     return negative
         ? ColumnType.packInterval(-months, -millis)
         : ColumnType.packInterval(months, millis);

@@ -969,6 +969,12 @@ public final class ExprCompiler {
       return convert(arg.eval(b), type);
     }
 
+    private static Vec mapLongs(Vec v, ColumnType to, java.util.function.LongUnaryOperator f) {
+      long[] l = new long[v.size];
+      for (int i = 0; i < v.size; i++) l[i] = f.applyAsLong(v.longs[i]);
+      return Vec.ofLongs(to, l, v.nulls, v.size);
+    }
+
     static Vec convert(Vec v, ColumnType to) {
       ColumnType from = v.type;
       if (from.equals(to)) {
@@ -1037,34 +1043,19 @@ public final class ExprCompiler {
         }
         return Vec.ofDoubles(to, d == v.doubles ? d.clone() : d, v.nulls, n);
       }
-      if ((tk == TypeKind.TIMESTAMP || tk == TypeKind.TIMESTAMPTZ)
-          && (fk == TypeKind.TIMESTAMP || fk == TypeKind.TIMESTAMPTZ)) {
+      boolean fromInstant = fk == TypeKind.TIMESTAMP || fk == TypeKind.TIMESTAMPTZ;
+      boolean toInstant = tk == TypeKind.TIMESTAMP || tk == TypeKind.TIMESTAMPTZ;
+      if (toInstant && fromInstant) {
         return v.retype(to); // the session's time zone is UTC
       }
-      if (tk == TypeKind.TIME && (fk == TypeKind.TIMESTAMP || fk == TypeKind.TIMESTAMPTZ)) {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = Math.floorMod(v.longs[i], 86_400_000L);
-        return Vec.ofLongs(to, l, v.nulls, n);
+      if (tk == TypeKind.TIME && fromInstant) {
+        return mapLongs(v, to, ms -> Math.floorMod(ms, 86_400_000L));
       }
-      if (tk == TypeKind.DATE && fk == TypeKind.TIMESTAMPTZ) {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = Math.floorDiv(v.longs[i], 86_400_000L);
-        return Vec.ofLongs(to, l, v.nulls, n);
+      if (tk == TypeKind.DATE && fromInstant) {
+        return mapLongs(v, to, ms -> Math.floorDiv(ms, 86_400_000L));
       }
-      if (tk == TypeKind.TIMESTAMPTZ && fk == TypeKind.DATE) {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = v.longs[i] * 86_400_000L;
-        return Vec.ofLongs(to, l, v.nulls, n);
-      }
-      if (tk == TypeKind.DATE && fk == TypeKind.TIMESTAMP) {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = Math.floorDiv(v.longs[i], 86_400_000L);
-        return Vec.ofLongs(to, l, v.nulls, n);
-      }
-      if (tk == TypeKind.TIMESTAMP && fk == TypeKind.DATE) {
-        long[] l = new long[n];
-        for (int i = 0; i < n; i++) l[i] = v.longs[i] * 86_400_000L;
-        return Vec.ofLongs(to, l, v.nulls, n);
+      if (toInstant && fk == TypeKind.DATE) {
+        return mapLongs(v, to, day -> day * 86_400_000L);
       }
       if (tk == TypeKind.BOOLEAN) {
         long[] l = new long[n];

@@ -582,7 +582,7 @@ final class TextFunctions implements Expr {
             SqlException.INVALID_PARAMETER, "argument " + (k + 1) + " cannot be null", 0, null);
       }
       b.append(k == 0 ? "" : ", ");
-      jsonString(b, text(v[k], a[k]));
+      JsonText.quote(text(v[k], a[k]), b);
       b.append(" : ");
       Object x = v[k + 1];
       TypeKind kind = a[k + 1].type.kind();
@@ -593,33 +593,11 @@ final class TextFunctions implements Expr {
       } else if (kind.isNumeric()) {
         b.append(a[k + 1].type.format(x));
       } else {
-        jsonString(b, text(x, a[k + 1]));
+        JsonText.quote(text(x, a[k + 1]), b);
       }
       checkLength(b.length());
     }
     return b.append('}').toString();
-  }
-
-  private static void jsonString(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
   }
 
   private static String concat(String separator, Object[] v, Vec[] a, int first) {

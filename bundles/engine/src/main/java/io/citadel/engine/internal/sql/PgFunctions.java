@@ -33,6 +33,20 @@ final class PgFunctions {
   private static final SqlReturnTypeInference TEXT_NOT_NULL = ReturnTypes.VARCHAR;
   private static final SqlReturnTypeInference INT = ReturnTypes.INTEGER_NULLABLE;
 
+  /** An interval of months (and what is under them, see ColumnType.INTERVAL_MONTHS). */
+  private static final SqlReturnTypeInference YEAR_TO_MONTH =
+      ReturnTypes.cascade(
+          b ->
+              b.getTypeFactory()
+                  .createSqlIntervalType(
+                      new org.apache.calcite.sql.SqlIntervalQualifier(
+                          org.apache.calcite.avatica.util.TimeUnit.YEAR,
+                          9,
+                          org.apache.calcite.avatica.util.TimeUnit.MONTH,
+                          -1,
+                          org.apache.calcite.sql.parser.SqlParserPos.ZERO)),
+          org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE);
+
   private static final SqlOperandTypeChecker STR_OPT_STR =
       OperandTypes.or(OperandTypes.STRING, OperandTypes.STRING_STRING);
   private static final SqlOperandTypeChecker STR_INT_OPT_STR =
@@ -42,6 +56,10 @@ final class PgFunctions {
               SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER));
   private static final SqlOperandTypeChecker STR_INT =
       OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER);
+
+  /** A document and a key: an object's field name or an array's position. */
+  private static final SqlOperandTypeChecker JSON_KEY =
+      OperandTypes.or(OperandTypes.STRING_STRING, STR_INT);
 
   private static SqlFunction fn(
       String name, SqlReturnTypeInference ret, SqlOperandTypeChecker operands) {
@@ -329,34 +347,11 @@ final class PgFunctions {
                   org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3),
               OperandTypes.NILADIC),
           // text read as an interval of months and days (x::interval; a constant with both)
-          fn(
-              "PG_INTERVAL",
-              ReturnTypes.cascade(
-                  b ->
-                      b.getTypeFactory()
-                          .createSqlIntervalType(
-                              new org.apache.calcite.sql.SqlIntervalQualifier(
-                                  org.apache.calcite.avatica.util.TimeUnit.YEAR,
-                                  9,
-                                  org.apache.calcite.avatica.util.TimeUnit.MONTH,
-                                  -1,
-                                  org.apache.calcite.sql.parser.SqlParserPos.ZERO)),
-                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
-              OperandTypes.STRING),
+          fn("PG_INTERVAL", YEAR_TO_MONTH, OperandTypes.STRING),
           // age(a, b), age(b): years, months and days between them, as PostgreSQL counts them
           fn(
               "AGE",
-              ReturnTypes.cascade(
-                  b ->
-                      b.getTypeFactory()
-                          .createSqlIntervalType(
-                              new org.apache.calcite.sql.SqlIntervalQualifier(
-                                  org.apache.calcite.avatica.util.TimeUnit.YEAR,
-                                  9,
-                                  org.apache.calcite.avatica.util.TimeUnit.MONTH,
-                                  -1,
-                                  org.apache.calcite.sql.parser.SqlParserPos.ZERO)),
-                  org.apache.calcite.sql.type.SqlTypeTransforms.TO_NULLABLE),
+              YEAR_TO_MONTH,
               OperandTypes.or(
                   OperandTypes.family(SqlTypeFamily.DATETIME),
                   OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME))),
@@ -384,18 +379,8 @@ final class PgFunctions {
           fn("PG_JSON", TEXT, OperandTypes.STRING),
           fn("PG_JSONB", TEXT, OperandTypes.STRING),
           // ->, ->>, #> and #>>, as PgCasts rewrites them
-          fn(
-              "PG_JSON_GET",
-              TEXT,
-              OperandTypes.or(
-                  OperandTypes.STRING_STRING,
-                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER))),
-          fn(
-              "PG_JSON_GET_TEXT",
-              TEXT,
-              OperandTypes.or(
-                  OperandTypes.STRING_STRING,
-                  OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER))),
+          fn("PG_JSON_GET", TEXT, JSON_KEY),
+          fn("PG_JSON_GET_TEXT", TEXT, JSON_KEY),
           fn("PG_JSON_PATH", TEXT, OperandTypes.STRING_STRING),
           fn("PG_JSON_PATH_TEXT", TEXT, OperandTypes.STRING_STRING),
           // x::int[]: an array of the type named by the second argument, from its text form

@@ -396,10 +396,8 @@ public final class SqlPlanner {
           org.apache.calcite.sql2rel.SqlRexConvertlet standard =
               StandardConvertletTable.INSTANCE.get(call);
           return (cx, c) -> {
-            org.apache.calcite.rel.type.RelDataType from =
-                cx.getValidator().getValidatedNodeTypeIfKnown(c.operand(0));
-            org.apache.calcite.rel.type.RelDataType to =
-                cx.getValidator().getValidatedNodeTypeIfKnown(c);
+            org.apache.calcite.rel.type.RelDataType from = sourceType(cx, c);
+            org.apache.calcite.rel.type.RelDataType to = targetType(cx, c);
             if (from != null
                 && to != null
                 && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(from)
@@ -420,10 +418,8 @@ public final class SqlPlanner {
         org.apache.calcite.sql2rel.SqlRexConvertlet standard =
             StandardConvertletTable.INSTANCE.get(call);
         return (cx, c) -> {
-          org.apache.calcite.rel.type.RelDataType from =
-              cx.getValidator().getValidatedNodeTypeIfKnown(c.operand(0));
-          org.apache.calcite.rel.type.RelDataType to =
-              cx.getValidator().getValidatedNodeTypeIfKnown(c);
+          org.apache.calcite.rel.type.RelDataType from = sourceType(cx, c);
+          org.apache.calcite.rel.type.RelDataType to = targetType(cx, c);
           if (ownCast(from)
               && to != null
               && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(to)) {
@@ -437,6 +433,18 @@ public final class SqlPlanner {
           return standard.convertCall(cx, c);
         };
       };
+
+  /** A cast's source type, once validated; null when unknown. */
+  private static org.apache.calcite.rel.type.RelDataType sourceType(
+      org.apache.calcite.sql2rel.SqlRexContext cx, org.apache.calcite.sql.SqlCall cast) {
+    return cx.getValidator().getValidatedNodeTypeIfKnown(cast.operand(0));
+  }
+
+  /** A cast's target type, once validated; null when unknown. */
+  private static org.apache.calcite.rel.type.RelDataType targetType(
+      org.apache.calcite.sql2rel.SqlRexContext cx, org.apache.calcite.sql.SqlCall cast) {
+    return cx.getValidator().getValidatedNodeTypeIfKnown(cast);
+  }
 
   /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
   private static boolean isInputCast(org.apache.calcite.sql.type.SqlTypeName t) {
