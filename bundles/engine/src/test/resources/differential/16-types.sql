@@ -70,3 +70,7 @@ SELECT name FROM u2 WHERE z = '2024-01-01 12:00:00+02';
 SELECT name FROM u2 WHERE id::text = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11';
 DELETE FROM u2 WHERE name = 'zzz' RETURNING id;
 SELECT id || 'x', b || '\x0b'::bytea FROM u2;
+SET TIME ZONE 'UTC';
+SET timezone = 'Etc/UTC';
+SHOW TimeZone;
+SET TIME ZONE 'Europe/Berlin';

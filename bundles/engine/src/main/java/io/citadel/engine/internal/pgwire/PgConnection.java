@@ -277,7 +277,12 @@ final class PgConnection implements Runnable {
     session = engine.openSession(user);
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       String name = p.getKey().toLowerCase(Locale.ROOT);
-      if (!name.equals("user") && !name.equals("database") && !name.equals("options")) {
+      // a client's TimeZone (pgjdbc sends its JVM's) is not taken: sessions run in UTC, as the
+      // TimeZone parameter status below tells the client
+      if (!name.equals("user")
+          && !name.equals("database")
+          && !name.equals("options")
+          && !name.equals("timezone")) {
         session.settings().put(name, p.getValue());
       }
     }

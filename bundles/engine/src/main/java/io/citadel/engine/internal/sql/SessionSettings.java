@@ -108,7 +108,9 @@ final class SessionSettings {
     }
     t.accept("local");
     String name = t.identifier("a setting name");
-    if (!t.accept("=")) {
+    if (name.equals("time") && t.accept("zone")) {
+      name = "timezone"; // SET TIME ZONE 'UTC'
+    } else if (!t.accept("=")) {
       t.expect("to");
     }
     StringBuilder v = new StringBuilder();
@@ -125,8 +127,52 @@ final class SessionSettings {
           SqlException.INVALID_PARAMETER,
           "execution_mode must be auto, gpu or cpu, got \"" + value + "\"");
     }
+    if (name.equals("timezone")) {
+      value = timeZone(value);
+    }
     values.put(name, value);
     return QueryResult.command("SET", List.of());
+  }
+
+  /** The zone names that are UTC, as SET TimeZone may give it. */
+  private static final java.util.Set<String> UTC =
+      java.util.Set.of(
+          "utc",
+          "etc/utc",
+          "gmt",
+          "etc/gmt",
+          "universal",
+          "etc/universal",
+          "zulu",
+          "z",
+          "gmt0",
+          "etc/gmt0",
+          "utc0",
+          "0",
+          "+00",
+          "+00:00",
+          "-00",
+          "local",
+          "default");
+
+  /**
+   * SET TimeZone: Citadel's sessions run in UTC (timestamptz values are shown with {@code +00}), so
+   * a zone that is not UTC is refused rather than accepted and not honoured.
+   */
+  static String timeZone(String value) {
+    String v = value.strip();
+    if (v.length() > 1 && v.startsWith("'") && v.endsWith("'")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    if (!UTC.contains(v.toLowerCase(Locale.ROOT))) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          "time zone \""
+              + v
+              + "\" is not supported: sessions run in UTC (timestamp with time zone values are"
+              + " shown with +00)");
+    }
+    return v;
   }
 
   /**
