@@ -10,7 +10,6 @@ import io.citadel.engine.internal.exec.ExecContext;
 import io.citadel.engine.internal.exec.PhysicalNode;
 import io.citadel.engine.internal.exec.Types;
 import io.citadel.engine.internal.exec.Vec;
-import io.citadel.engine.internal.storage.Store;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ public final class Session implements AutoCloseable {
   private final String user;
   private final SessionSettings settings;
   private final SessionWrites writes;
+  private final SessionBlock block;
   private volatile ExecContext running;
 
   private final Cursors cursors = new Cursors();
@@ -56,6 +56,21 @@ public final class Session implements AutoCloseable {
     this.copy = new SessionCopy(this, engine);
     this.settings = new SessionSettings(engine);
     this.writes = new SessionWrites(this, engine);
+    this.block = new SessionBlock(this, engine);
+  }
+
+  /** PostgreSQL's transaction status: 'I' idle, 'T' in a block, 'E' in a failed block. */
+  public char transactionStatus() {
+    return block.transactionStatus();
+  }
+
+  /** This session's transaction block. */
+  SessionBlock block() {
+    return block;
+  }
+
+  Cursors cursors() {
+    return cursors;
   }
 
   /** This session's COPY statements. */
@@ -66,304 +81,6 @@ public final class Session implements AutoCloseable {
   /** The query whose rows COPY ... TO STDOUT sends. */
   public static String copyQuery(CopyStatement c) {
     return SessionCopy.query(c);
-  }
-
-  /**
-   * Before a COPY FROM STDIN inside a transaction block: the block is committed and a new one
-   * begun, as for DDL (a notice says so); COPY loads outside any block.
-   */
-  void commitBlockForCopy() {
-    if (block != BlockState.IDLE) {
-      endBlock(true, System.currentTimeMillis());
-      txn = engine.store().begin();
-      block = BlockState.OPEN;
-    }
-  }
-
-  // ------------------------------------------------------------------ transaction blocks
-
-  private enum BlockState {
-    IDLE,
-    OPEN,
-    FAILED
-  }
-
-  private record Savepoint(String name, int mark, int statements) {}
-
-  private BlockState block = BlockState.IDLE;
-  private Store.Txn txn;
-  private boolean holdsWriteLock;
-  private final java.util.ArrayDeque<Savepoint> savepoints = new java.util.ArrayDeque<>();
-
-  /** In an HA group: the block's writes, sent through the log as one record at COMMIT. */
-  private final List<String> blockWrites = new ArrayList<>();
-
-  /** The marker that starts a transaction sent through an HA group's log as one record. */
-  static final String SCRIPT_BEGIN = "BEGIN;\n";
-
-  static final String SCRIPT_END = ";\nCOMMIT";
-
-  /** PostgreSQL's transaction status: 'I' idle, 'T' in a block, 'E' in a failed block. */
-  public char transactionStatus() {
-    return switch (block) {
-      case IDLE -> 'I';
-      case OPEN -> 'T';
-      case FAILED -> 'E';
-    };
-  }
-
-  /** The statements that begin and end blocks; null for any other. */
-  private QueryResult control(Tokens t, long now) {
-    String w = t.peek().text();
-    switch (w) {
-      case "begin", "start":
-        {
-          t.next();
-          if (w.equals("start")) {
-            t.expect("transaction");
-          } else if (!t.accept("work")) {
-            t.accept("transaction");
-          }
-          transactionModes(t);
-          if (block != BlockState.IDLE) {
-            return QueryResult.command(
-                "BEGIN", List.of("WARNING: there is already a transaction in progress"));
-          }
-          txn = engine.store().begin();
-          block = BlockState.OPEN;
-          return QueryResult.command("BEGIN", List.of());
-        }
-      case "commit", "end":
-        {
-          t.next();
-          if (!t.accept("work")) {
-            t.accept("transaction");
-          }
-          t.expectEnd();
-          if (block == BlockState.IDLE) {
-            return QueryResult.command(
-                "COMMIT", List.of("WARNING: there is no transaction in progress"));
-          }
-          if (block == BlockState.FAILED) {
-            endBlock(false, now);
-            return QueryResult.command("ROLLBACK", List.of());
-          }
-          endBlock(true, now);
-          return QueryResult.command("COMMIT", List.of());
-        }
-      case "rollback", "abort":
-        {
-          t.next();
-          if (!t.accept("work")) {
-            t.accept("transaction");
-          }
-          if (t.accept("to")) {
-            t.accept("savepoint");
-            String name = t.identifier("a savepoint name");
-            t.expectEnd();
-            rollbackTo(name, true);
-            return QueryResult.command("ROLLBACK", List.of());
-          }
-          t.expectEnd();
-          if (block == BlockState.IDLE) {
-            return QueryResult.command(
-                "ROLLBACK", List.of("WARNING: there is no transaction in progress"));
-          }
-          endBlock(false, now);
-          return QueryResult.command("ROLLBACK", List.of());
-        }
-      case "savepoint":
-        {
-          t.next();
-          String name = t.identifier("a savepoint name");
-          t.expectEnd();
-          if (block == BlockState.IDLE) {
-            throw new SqlException("25P01", "SAVEPOINT can only be used in transaction blocks");
-          }
-          if (block == BlockState.FAILED) {
-            throw aborted();
-          }
-          savepoints.push(new Savepoint(name, txn.mark(), blockWrites.size()));
-          return QueryResult.command("SAVEPOINT", List.of());
-        }
-      case "release":
-        {
-          t.next();
-          t.accept("savepoint");
-          String name = t.identifier("a savepoint name");
-          t.expectEnd();
-          if (block == BlockState.FAILED) {
-            throw aborted();
-          }
-          rollbackTo(name, false);
-          return QueryResult.command("RELEASE", List.of());
-        }
-      default:
-        return null;
-    }
-  }
-
-  /** ISOLATION LEVEL ..., READ WRITE, READ ONLY, [NOT] DEFERRABLE: accepted, as the block runs. */
-  private static void transactionModes(Tokens t) {
-    while (!t.atEnd()) {
-      if (t.accept("isolation")) {
-        t.expect("level");
-        if (t.accept("read")) {
-          t.next();
-        } else if (t.accept("repeatable")) {
-          t.expect("read");
-        } else {
-          t.expect("serializable");
-        }
-      } else if (t.accept("read")) {
-        t.next();
-      } else if (t.accept("not")) {
-        t.expect("deferrable");
-      } else if (!t.accept("deferrable")) {
-        throw t.error("expected a transaction mode");
-      }
-      t.accept(",");
-    }
-  }
-
-  /** Undoes the block's writes since savepoint {@code name}, or (release) forgets the savepoint. */
-  private void rollbackTo(String name, boolean undo) {
-    if (block == BlockState.IDLE) {
-      throw new SqlException(
-          "25P01",
-          (undo ? "ROLLBACK TO SAVEPOINT" : "RELEASE SAVEPOINT")
-              + " can only be used in transaction blocks");
-    }
-    Savepoint found = null;
-    for (Savepoint p : savepoints) {
-      if (p.name().equals(name)) {
-        found = p;
-        break;
-      }
-    }
-    if (found == null) {
-      throw new SqlException("3B001", "savepoint \"" + name + "\" does not exist");
-    }
-    while (savepoints.peek() != found) {
-      savepoints.pop();
-    }
-    if (!undo) {
-      savepoints.pop();
-      return;
-    }
-    engine.store().rollback(txn, found.mark());
-    while (blockWrites.size() > found.statements()) {
-      blockWrites.remove(blockWrites.size() - 1);
-    }
-    block = BlockState.OPEN;
-  }
-
-  private static SqlException aborted() {
-    return new SqlException(
-        "25P02", "current transaction is aborted, commands ignored until end of transaction block");
-  }
-
-  /** Ends the block: commit makes its writes durable and visible at once; rollback drops them. */
-  private void endBlock(boolean commit, long now) {
-    try {
-      if (!commit) {
-        engine.store().rollback(txn, 0);
-        return;
-      }
-      WriteRouter router = engine.writeRouter();
-      if (!blockWrites.isEmpty() && router != null) {
-        // the writes ran here only to be read back; the group's log applies them everywhere
-        engine.store().rollback(txn, 0);
-        String script = SCRIPT_BEGIN + String.join(";\n", blockWrites) + SCRIPT_END;
-        try {
-          result(router.submit(new LoggedStatement(script, user, now, "")));
-        } catch (WriteRefusedException e) {
-          throw new SqlException(e.sqlState(), e.getMessage());
-        }
-        return;
-      }
-      engine.store().commit(txn);
-    } finally {
-      cursors.transactionEnded(commit);
-      block = BlockState.IDLE;
-      txn = null;
-      savepoints.clear();
-      blockWrites.clear();
-      if (holdsWriteLock) {
-        holdsWriteLock = false;
-        engine.writeLock().unlock();
-      }
-    }
-  }
-
-  /** A statement inside a block. */
-  private QueryResult inBlock(String sql, long now) {
-    if (block == BlockState.FAILED) {
-      throw aborted();
-    }
-    SqlStatement statement = SqlStatement.of(sql);
-    boolean writes = statement.changesData();
-    if (writes && statement.kind() != SqlStatement.Kind.DML) {
-      // DDL and COPY do not run inside a block: like MySQL, they commit it first
-      endBlock(true, now);
-      QueryResult r = route(sql, "");
-      txn = engine.store().begin();
-      block = BlockState.OPEN;
-      List<String> notices = new ArrayList<>(r.notices());
-      notices.add(
-          "the open transaction was committed before this "
-              + statement.verb()
-              + ", which cannot run inside a transaction block here; a new one is open");
-      return r.withNotices(notices);
-    }
-    try {
-      WriteRouter router = engine.writeRouter();
-      if (writes) {
-        refuseUnreplicatedWrite(router);
-        admit(statement);
-        if (router != null) {
-          if (statement.returning()) {
-            throw new SqlException(
-                SqlException.FEATURE_NOT_SUPPORTED,
-                "RETURNING is not supported on a member of an HA group yet");
-          }
-        } else if (!holdsWriteLock) {
-          engine.lockWrites(false);
-          holdsWriteLock = true;
-        }
-      }
-      QueryResult r = engine.store().within(txn, () -> executeAt(sql, now));
-      if (writes && router != null) {
-        blockWrites.add(stripTrailingSemicolon(sql));
-      }
-      return r;
-    } catch (RuntimeException | Error e) {
-      block = BlockState.FAILED;
-      throw e;
-    }
-  }
-
-  /**
-   * Runs a transaction that came through an HA group's log as one record: all of its statements or
-   * none, with the writer's clock.
-   */
-  private QueryResult script(String sql, long now) {
-    String body = sql.substring(SCRIPT_BEGIN.length(), sql.length() - SCRIPT_END.length());
-    Store.Txn t = engine.store().begin();
-    boolean done = false;
-    try {
-      for (io.citadel.engine.api.SqlStatement.Piece piece :
-          io.citadel.engine.api.SqlStatement.split(body)) {
-        engine.store().within(t, () -> executeAt(piece.text(), now));
-      }
-      engine.store().commit(t);
-      done = true;
-      return QueryResult.command("COMMIT", List.of());
-    } finally {
-      if (!done) {
-        engine.store().rollback(t, 0);
-      }
-    }
   }
 
   public long id() {
@@ -402,9 +119,9 @@ public final class Session implements AutoCloseable {
   public void close() {
     cancel();
     cursors.close();
-    if (block != BlockState.IDLE) {
+    if (block.isOpen()) {
       try {
-        endBlock(false, System.currentTimeMillis());
+        block.endBlock(false, System.currentTimeMillis());
       } catch (RuntimeException e) {
         LOG.warn("Rolling back session {}'s open transaction failed", id, e);
       }
@@ -456,7 +173,7 @@ public final class Session implements AutoCloseable {
   QueryResult route(String sql, String idempotencyKey) {
     long now = System.currentTimeMillis();
     String text = stripTrailingSemicolon(sql);
-    if (!text.isEmpty() && !text.startsWith(SCRIPT_BEGIN.strip())) {
+    if (!text.isEmpty() && !text.startsWith(SessionBlock.SCRIPT_BEGIN.strip())) {
       Tokens t;
       try {
         t = new Tokens(text);
@@ -464,14 +181,14 @@ public final class Session implements AutoCloseable {
         t = null;
       }
       if (t != null) {
-        QueryResult c = control(t, now);
+        QueryResult c = block.control(t, now);
         if (c != null) {
           return c;
         }
       }
     }
-    if (block != BlockState.IDLE) {
-      return inBlock(sql, now);
+    if (block.isOpen()) {
+      return block.inBlock(sql, now);
     }
     WriteRouter router = engine.writeRouter();
     SqlStatement statement = SqlStatement.of(sql);
@@ -524,7 +241,7 @@ public final class Session implements AutoCloseable {
    * operator can get a volume under its quota. Writes applied from an HA group's log were judged
    * where a client sent them and are not judged again.
    */
-  private void admit(SqlStatement statement) {
+  void admit(SqlStatement statement) {
     Engine.SpaceGuard guard = engine.spaceGuard();
     if (guard == null) {
       return;
@@ -562,8 +279,8 @@ public final class Session implements AutoCloseable {
 
   /** Runs one statement here, with {@code now} as its clock, whatever the router. */
   QueryResult executeAt(String sql, long now) {
-    if (sql.startsWith(SCRIPT_BEGIN) && sql.endsWith(SCRIPT_END)) {
-      return script(sql, now);
+    if (sql.startsWith(SessionBlock.SCRIPT_BEGIN) && sql.endsWith(SessionBlock.SCRIPT_END)) {
+      return block.script(sql, now);
     }
     String s =
         withCastsRewritten(
@@ -580,7 +297,7 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private static QueryResult result(Outcome o) {
+  static QueryResult result(Outcome o) {
     if (o.isFailure()) {
       throw new SqlException(o.sqlState(), o.error());
     }
@@ -629,7 +346,7 @@ public final class Session implements AutoCloseable {
       return UserStatements.run(engine.users(), user, t);
     }
     if (Cursors.matches(t)) {
-      return cursors.run(t, block != BlockState.IDLE, query -> dispatch(query, now));
+      return cursors.run(t, block.isOpen(), query -> dispatch(query, now));
     }
     String w = t.peek().text();
     if (w.equals("insert") || w.equals("update") || w.equals("delete")) {
@@ -856,10 +573,7 @@ public final class Session implements AutoCloseable {
               Batch b = stream.next();
               return b == null ? null : output(b, idx, types);
             } catch (RuntimeException | Error e) {
-              // as in PostgreSQL, a query failing while its rows are fetched aborts the block
-              if (block == BlockState.OPEN) {
-                block = BlockState.FAILED;
-              }
+              block.failed();
               throw e;
             }
           }

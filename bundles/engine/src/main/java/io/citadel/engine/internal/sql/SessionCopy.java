@@ -137,7 +137,7 @@ public final class SessionCopy {
           if (!engine.group().isEmpty()) {
             return copyThroughTheGroup(c, rows);
           }
-          session.commitBlockForCopy();
+          session.block().commitBlockForCopy();
           engine.lockWrites(false);
           try {
             if (namesSomeColumns(c)) {
