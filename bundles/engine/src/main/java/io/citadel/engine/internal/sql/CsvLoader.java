@@ -286,10 +286,11 @@ final class CsvLoader {
           longs[c] = checkRange(t, v, buf, s, e);
         } else {
           String text = decode(buf, s, e, quoted[c], quote);
-          if (t.kind() == TypeKind.TEXT) {
+          if (t.kind() == TypeKind.TEXT && !t.isArray()) {
             t.checkLength(text);
             strings[c] = text;
           } else if (t.kind().isStringBased()) {
+            // an array (in its normal form), a uuid, a document, a bytea
             strings[c] = (String) t.parse(text);
           } else if (t.kind().isFloating()) {
             doubles[c] = (Double) t.parse(text);

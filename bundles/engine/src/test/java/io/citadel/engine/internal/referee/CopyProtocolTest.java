@@ -98,6 +98,30 @@ class CopyProtocolTest {
   }
 
   @Test
+  void theNewerTypesCopyInAndOutAsPostgresDoes() throws Exception {
+    String rows =
+        "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11\t{\"b\": 1, \"a\": [true]}\t\\\\x00ff\t"
+            + "2024-03-10 14:30:00+02\t08:05:30.5\t{ x ,\"y z\",NULL}\n"
+            + "\\N\t\\N\t\\N\t\\N\t\\N\t{}\n";
+    try (Connection pg = both.referee.connect();
+        Connection ci = both.citadel()) {
+      for (Connection c : List.of(pg, ci)) {
+        try (var s = c.createStatement()) {
+          s.execute(
+              "CREATE TABLE typed_copy (id UUID, doc JSONB, data BYTEA, at TIMESTAMPTZ, t TIME,"
+                  + " tags TEXT[])");
+        }
+        assertEquals(2, copy(c).copyIn("COPY typed_copy FROM STDIN", new StringReader(rows)));
+      }
+      for (String out :
+          List.of(
+              "COPY typed_copy TO STDOUT", "COPY typed_copy TO STDOUT WITH (FORMAT csv, HEADER)")) {
+        assertEquals(sorted(copyOut(pg, out)), sorted(copyOut(ci, out)), out);
+      }
+    }
+  }
+
+  @Test
   void aColumnListFillsTheOtherColumnsAsInsertWould() throws Exception {
     String table =
         "CREATE TABLE partial (id SERIAL PRIMARY KEY, name TEXT NOT NULL, qty INTEGER DEFAULT 7,"
