@@ -168,6 +168,10 @@ def psycopg2_types():
             assert bytes(got[3]) == b"\x00\xffab", got
             assert got[4] == when and got[4].utcoffset() == datetime.timedelta(0), got
             assert got[5] == datetime.time(8, 5, 30) and got[6] == "x", got
+            # doc -> key is jsonb (decoded), ->> text; a jsonb value compares by what it holds
+            cur.execute("SELECT doc -> 'b', raw -> 1 FROM py_typed WHERE doc = %s",
+                        (psycopg2.extras.Json({"a": "x", "b": [1.0, 2]}),))
+            assert cur.fetchone() == ([1, 2], None), "-> keeps the document type"
             # a Python list is an array (psycopg2 writes ARRAY[...]); it comes back as a list
             cur.execute("CREATE TABLE py_tagged (id INTEGER, tags TEXT[], scores INTEGER[])")
             cur.execute("INSERT INTO py_tagged VALUES (%s, %s, %s)", (1, ["a", "b c", None], [3, 1]))

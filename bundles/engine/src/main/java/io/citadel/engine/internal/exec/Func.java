@@ -99,7 +99,7 @@ final class Func implements Expr {
           s[i] = sb.toString();
         }
         case "REPLACE" -> s[i] = a[0].string(i).replace(a[1].string(i), a[2].string(i));
-        case "POSITION" -> l[i] = a[1].string(i).indexOf(a[0].string(i)) + 1;
+        case "POSITION" -> l[i] = position(a[0], a[1], i);
         case "TRIM_BOTH", "TRIM_LEADING", "TRIM_TRAILING" ->
             s[i] = trim(a[0].string(i), a[1].string(i));
         case "ABS", "SIGN", "FLOOR", "CEIL" -> numeric1(a[0], i, l, d);
@@ -189,6 +189,10 @@ final class Func implements Expr {
 
   private String substring(Vec[] a, int i) {
     String v = a[0].string(i);
+    boolean bytes = a[0].type.kind() == TypeKind.BYTEA;
+    if (bytes) {
+      v = v.substring(2); // a bytea's bytes are the pairs of hex digits after its \x
+    }
     long from = a[1].longs[i];
     long len = a.length > 2 ? a[2].longs[i] : Long.MAX_VALUE / 4;
     if (len < 0) {
@@ -197,12 +201,32 @@ final class Func implements Expr {
     }
     long start = from - 1;
     long end = start + len;
-    int cps = v.codePointCount(0, v.length());
+    int cps = bytes ? v.length() / 2 : v.codePointCount(0, v.length());
     start = Math.max(0, Math.min(start, cps));
     end = Math.max(start, Math.min(end, cps));
+    if (bytes) {
+      return "\\x" + v.substring((int) start * 2, (int) end * 2);
+    }
     int bs = v.offsetByCodePoints(0, (int) start);
     int be = v.offsetByCodePoints(0, (int) end);
     return v.substring(bs, be);
+  }
+
+  /** Where {@code what} first stands in {@code in}, from 1, in characters or (bytea) bytes. */
+  private static long position(Vec what, Vec in, int i) {
+    String w = what.string(i);
+    String v = in.string(i);
+    if (in.type.kind() != TypeKind.BYTEA) {
+      int at = v.indexOf(w);
+      return at < 0 ? 0 : v.codePointCount(0, at) + 1;
+    }
+    String needle = w.substring(2);
+    for (int at = v.indexOf(needle, 2); at >= 0; at = v.indexOf(needle, at + 1)) {
+      if (at % 2 == 0) {
+        return (at - 2) / 2 + 1; // on a byte's boundary
+      }
+    }
+    return 0;
   }
 
   private String trim(String chars, String v) {

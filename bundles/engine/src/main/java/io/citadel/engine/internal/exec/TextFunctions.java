@@ -96,6 +96,7 @@ final class TextFunctions implements Expr {
           "CARDINALITY",
           "PG_JSON",
           "PG_JSONB",
+          "PG_JSONB_KEY",
           "PG_JSON_GET",
           "PG_JSON_GET_TEXT",
           "PG_JSON_PATH",
@@ -169,7 +170,10 @@ final class TextFunctions implements Expr {
 
   private Object apply(Object[] v, Vec[] a) {
     return switch (name) {
-      case "OCTET_LENGTH" -> (long) str(v[0]).getBytes(StandardCharsets.UTF_8).length;
+      case "OCTET_LENGTH" ->
+          a[0].type.kind() == TypeKind.BYTEA
+              ? (long) (str(v[0]).length() - 2) / 2 // two hex digits a byte, after \x
+              : (long) str(v[0]).getBytes(StandardCharsets.UTF_8).length;
       case "BTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, true);
       case "LTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, false);
       case "RTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", false, true);
@@ -245,6 +249,7 @@ final class TextFunctions implements Expr {
       case "CARDINALITY" -> (long) ArrayForm.parse(str(v[0])).size();
       case "PG_JSON" -> JsonText.checkJson(str(v[0]));
       case "PG_JSONB" -> JsonText.normalize(str(v[0]));
+      case "PG_JSONB_KEY" -> JsonText.comparisonKey(str(v[0]));
       case "PG_JSON_GET", "PG_JSON_GET_TEXT" ->
           JsonText.get(str(v[0]), v[1], name.endsWith("_TEXT"));
       case "PG_JSON_PATH", "PG_JSON_PATH_TEXT" ->

@@ -378,6 +378,8 @@ final class PgFunctions {
           // x::json and x::jsonb: the document checked, and for jsonb in its normal form
           fn("PG_JSON", TEXT, OperandTypes.STRING),
           fn("PG_JSONB", TEXT, OperandTypes.STRING),
+          // what jsonb values are compared by (see DocumentTypes)
+          fn("PG_JSONB_KEY", TEXT, OperandTypes.STRING),
           // ->, ->>, #> and #>>, as PgCasts rewrites them
           fn("PG_JSON_GET", TEXT, JSON_KEY),
           fn("PG_JSON_GET_TEXT", TEXT, JSON_KEY),

@@ -527,6 +527,13 @@ public final class Session implements AutoCloseable {
    * decodes a json result column into objects by its type.
    */
   private static ColumnType documentType(RelRoot root, int i, ColumnType planned) {
+    io.citadel.engine.internal.types.TypeKind kind =
+        DocumentTypes.kind(root.rel, root.fields.get(i).getKey());
+    if (kind != null) {
+      return kind == io.citadel.engine.internal.types.TypeKind.JSON
+          ? ColumnType.JSON
+          : ColumnType.JSONB;
+    }
     try {
       org.apache.calcite.rel.metadata.RelColumnOrigin origin =
           root.rel

@@ -774,7 +774,7 @@ public final class SqlPlanner {
             CONVERTLETS,
             SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(true));
     RelRoot root = converter.convertQuery(valid, false, true);
-    RelNode rel = root.rel;
+    RelNode rel = DocumentTypes.compareByValue(root.rel);
     rel = run(SUBQUERIES, rel);
     rel = rel.accept(new OneRowLateral());
     RelBuilder builder = RelFactories.LOGICAL_BUILDER.create(cluster, catalog);

@@ -57,14 +57,15 @@ public final class ArrayForm {
           SqlException.INVALID_TEXT, "malformed array literal: \"" + text + "\"");
     }
     List<String> out = new ArrayList<>();
-    int i = 1;
+    int i = skipSpace(t, 1);
     int end = t.length() - 1;
-    while (i < end) {
-      while (i < end && Character.isWhitespace(t.charAt(i))) i++;
+    if (i == end) {
+      return out; // {} or { }
+    }
+    while (true) {
       StringBuilder e = new StringBuilder();
-      boolean quoted = false;
-      if (i < end && t.charAt(i) == '"') {
-        quoted = true;
+      boolean quoted = i < end && t.charAt(i) == '"';
+      if (quoted) {
         i++;
         while (i < end && t.charAt(i) != '"') {
           if (t.charAt(i) == '\\' && i + 1 < end) {
@@ -72,18 +73,52 @@ public final class ArrayForm {
           }
           e.append(t.charAt(i++));
         }
-        i++; // the closing quote
+        if (i == end) {
+          throw malformed(text, "Unexpected end of input.");
+        }
+        i = skipSpace(t, i + 1); // past the closing quote
       } else {
         while (i < end && t.charAt(i) != ',') {
-          e.append(t.charAt(i++));
+          char c = t.charAt(i);
+          if (c == '{' || c == '}' || c == '"') {
+            throw malformed(
+                text,
+                c == '{'
+                    ? "Arrays of more than one dimension are not supported."
+                    : "Unexpected \"" + c + "\" character.");
+          }
+          if (c == '\\' && i + 1 < end) {
+            c = t.charAt(++i);
+          }
+          e.append(c);
+          i++;
+        }
+        if (e.toString().isBlank()) {
+          throw malformed(text, "Unexpected \"" + (i < end ? "," : "}") + "\" character.");
         }
       }
-      while (i < end && t.charAt(i) != ',') i++;
-      i++; // the comma
       String v = quoted ? e.toString() : e.toString().strip();
       out.add(!quoted && v.equalsIgnoreCase("NULL") ? null : v);
+      if (i == end) {
+        return out;
+      }
+      if (t.charAt(i) != ',') {
+        throw malformed(text, "Unexpected array element.");
+      }
+      i = skipSpace(t, i + 1);
     }
-    return out;
+  }
+
+  private static int skipSpace(String t, int i) {
+    while (i < t.length() - 1 && Character.isWhitespace(t.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static SqlException malformed(String text, String detail) {
+    return new SqlException(
+        SqlException.INVALID_TEXT, "malformed array literal: \"" + text + "\" (" + detail + ")");
   }
 
   /** An int2vector's text: numbers separated by spaces, no braces. */

@@ -53,15 +53,10 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   private static final long MONTH_UNIT = 1L << 40;
 
   /**
-   * A year-month interval's value: months, and milliseconds of the same sign below 2^39 (some 17
-   * years of days).
+   * A year-month interval's value: months times 2^40, plus milliseconds (of either sign) below
+   * 2^39, some 17 years of days. Sums and differences of such values are values of the same kind.
    */
   public static long packInterval(long months, long millis) {
-    if (months != 0 && millis != 0 && (months < 0) != (millis < 0)) {
-      throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED,
-          "an interval whose months and days have opposite signs is not supported");
-    }
     if (Math.abs(millis) >= MONTH_UNIT / 2 || Math.abs(months) >= 1L << 22) {
       throw new SqlException("22015", "interval out of range");
     }
@@ -70,12 +65,12 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   /** The months of a year-month interval's value. */
   public static long intervalMonths(long packed) {
-    return packed / MONTH_UNIT;
+    return Math.floorDiv(packed + MONTH_UNIT / 2, MONTH_UNIT);
   }
 
   /** The milliseconds (days and time) under the months of a year-month interval's value. */
   public static long intervalMillis(long packed) {
-    return packed % MONTH_UNIT;
+    return packed - intervalMonths(packed) * MONTH_UNIT;
   }
 
   /** An interval of milliseconds shown as days and a time: {@code 2 days 02:30:00}. */
@@ -414,7 +409,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
    * @throws SqlException naming the value and the type when the text is not such a value
    */
   public Object parse(String text) {
-    String s = kind == TypeKind.TEXT || kind == TypeKind.BYTEA ? text : text.trim();
+    // a uuid is taken without surrounding spaces, as in PostgreSQL
+    String s = kind.isStringBased() && kind != TypeKind.JSON ? text : text.trim();
     try {
       return switch (kind) {
         case TEXT -> isArray() && !isVector() ? ArrayForm.normalize(s, element()) : s;

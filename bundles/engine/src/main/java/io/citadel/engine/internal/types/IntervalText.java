@@ -47,8 +47,9 @@ public final class IntervalText {
       Matcher t = TIME.matcher(s).region(i, s.length());
       if (t.lookingAt()) {
         BigDecimal ms =
-            BigDecimal.valueOf(Long.parseLong(t.group(2)) * 3_600_000L)
-                .add(BigDecimal.valueOf(Long.parseLong(t.group(3)) * 60_000L))
+            new BigDecimal(t.group(2))
+                .multiply(BigDecimal.valueOf(3_600_000L))
+                .add(BigDecimal.valueOf(Integer.parseInt(t.group(3)) * 60_000L))
                 .add(
                     t.group(4) == null
                         ? BigDecimal.ZERO
@@ -62,15 +63,19 @@ public final class IntervalText {
         throw invalid(text);
       }
       BigDecimal n = new BigDecimal(a.group(1));
-      switch (a.group(2)) {
+      if (n.precision() - n.scale() > 20) {
+        throw new SqlException("22015", "interval field value out of range: \"" + text + "\"");
+      }
+      String unit = a.group(2);
+      if (unit.isEmpty() && TIME.matcher(s).region(skipSpace(s, a.end()), s.length()).lookingAt()) {
+        unit = "day"; // a bare number before a time of day is days: 1 02:00:00
+      }
+      switch (unit) {
         case "millennium", "millennia", "millenniums", "mil", "mils" ->
-            months = months.add(n.multiply(BigDecimal.valueOf(12_000)));
-        case "century", "centuries", "c" ->
-            months = months.add(n.multiply(BigDecimal.valueOf(1200)));
-        case "decade", "decades", "dec", "decs" ->
-            months = months.add(n.multiply(BigDecimal.valueOf(120)));
-        case "year", "years", "y", "yr", "yrs" ->
-            months = months.add(n.multiply(BigDecimal.valueOf(12)));
+            months = months.add(wholeMonths(n, 12_000));
+        case "century", "centuries", "c" -> months = months.add(wholeMonths(n, 1200));
+        case "decade", "decades", "dec", "decs" -> months = months.add(wholeMonths(n, 120));
+        case "year", "years", "y", "yr", "yrs" -> months = months.add(wholeMonths(n, 12));
         case "month", "months", "mon", "mons" -> months = months.add(n);
         case "week", "weeks", "w" -> days = days.add(n.multiply(BigDecimal.valueOf(7)));
         case "day", "days", "d" -> days = days.add(n);
@@ -94,13 +99,30 @@ public final class IntervalText {
     millis = millis.add(days.subtract(wholeDays).multiply(BigDecimal.valueOf(86_400_000L)));
     long sign = ago ? -1 : 1;
     try {
-      return new Parts(
-          sign * wholeMonths.longValueExact(),
-          sign * wholeDays.longValueExact(),
-          sign * millis.setScale(0, RoundingMode.HALF_UP).longValueExact());
+      // PostgreSQL keeps months and days as 32-bit numbers, and the time in microseconds
+      long m = wholeMonths.intValueExact();
+      long d = wholeDays.intValueExact();
+      long ms = millis.setScale(0, RoundingMode.HALF_UP).longValueExact();
+      Math.multiplyExact(ms, 1000L);
+      return new Parts(sign * m, sign * d, sign * ms);
     } catch (ArithmeticException e) {
-      throw new SqlException("22015", "interval out of range: \"" + text + "\"");
+      throw new SqlException("22015", "interval field value out of range: \"" + text + "\"");
     }
+  }
+
+  /**
+   * Years (or decades, centuries, millennia) as months: a fraction of a year is rounded to whole
+   * months, as PostgreSQL does, not carried into days.
+   */
+  private static BigDecimal wholeMonths(BigDecimal n, int monthsPerUnit) {
+    return n.multiply(BigDecimal.valueOf(monthsPerUnit)).setScale(0, RoundingMode.HALF_EVEN);
+  }
+
+  private static int skipSpace(String s, int i) {
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    return i;
   }
 
   /**

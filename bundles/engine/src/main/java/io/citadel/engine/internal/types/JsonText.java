@@ -25,7 +25,15 @@ public final class JsonText {
   private JsonText() {}
 
   /** Strict JSON: no comments, no single quotes, no NaN; duplicated keys are allowed. */
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** Numbers as long as PostgreSQL's numeric holds (Jackson stops at 1,000 digits by default). */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                  .maxNumberLength(140_000)
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .build())
+          .build();
 
   /** One value of a parsed document, with its place in the text it came from. */
   private static final class Node {
@@ -55,7 +63,18 @@ public final class JsonText {
   /** The normal form of the JSON document {@code text}, as a {@code jsonb} value keeps it. */
   public static String normalize(String text) {
     StringBuilder out = new StringBuilder(text.length() + 8);
-    write(parse(text, "jsonb"), text, out);
+    write(parse(text, "jsonb"), text, out, false);
+    return out.toString();
+  }
+
+  /**
+   * What decides whether two jsonb documents are equal, as PostgreSQL compares them: the normal
+   * form with every number written by its value alone ({@code 1.0} and {@code 1} are the same
+   * number, though jsonb shows each as it was given).
+   */
+  public static String comparisonKey(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    write(parse(text, "jsonb"), text, out, true);
     return out.toString();
   }
 
@@ -182,7 +201,7 @@ public final class JsonText {
     }
   }
 
-  private static void write(Node n, String doc, StringBuilder out) {
+  private static void write(Node n, String doc, StringBuilder out, boolean byValue) {
     switch (n.kind) {
       case START_OBJECT -> {
         String[] keys = n.fields.keySet().toArray(new String[0]);
@@ -194,7 +213,7 @@ public final class JsonText {
           }
           quote(keys[i], out);
           out.append(": ");
-          write(n.fields.get(keys[i]), doc, out);
+          write(n.fields.get(keys[i]), doc, out, byValue);
         }
         out.append('}');
       }
@@ -204,15 +223,29 @@ public final class JsonText {
           if (i > 0) {
             out.append(", ");
           }
-          write(n.elements.get(i), doc, out);
+          write(n.elements.get(i), doc, out, byValue);
         }
         out.append(']');
       }
       case VALUE_STRING -> quote(n.string, out);
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-          out.append(new BigDecimal(doc.substring(n.start, n.end)).toPlainString());
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        BigDecimal number = number(doc.substring(n.start, n.end));
+        out.append(byValue ? number.stripTrailingZeros().toString() : number.toPlainString());
+      }
       default -> out.append(doc, n.start, n.end);
     }
+  }
+
+  /**
+   * A document's number, within what PostgreSQL's {@code numeric} holds (131,072 digits before the
+   * point, 16,383 after): {@code 1e1000000000} is refused rather than written out in full.
+   */
+  private static BigDecimal number(String text) {
+    BigDecimal n = new BigDecimal(text);
+    if (n.signum() != 0 && (n.precision() - n.scale() > 131_072 || n.scale() > 16_383)) {
+      throw new SqlException("22003", "value overflows numeric format");
+    }
+    return n;
   }
 
   /** jsonb's order of keys: shorter first, then by their UTF-8 bytes. */

@@ -35,7 +35,7 @@ final class TextForms {
       if (c == '-' && n > 0 && n % 4 == 0 && i + 1 < t.length() && t.charAt(i + 1) != '-') {
         continue;
       }
-      int d = Character.digit(c, 16);
+      int d = hexDigit(c);
       if (d < 0 || n == 32) {
         throw new IllegalArgumentException(s);
       }
@@ -62,7 +62,7 @@ final class TextForms {
    * byte, and any other character stands for its UTF-8 bytes.
    */
   static String bytea(String s) {
-    if (s.startsWith("\\x") || s.startsWith("\\X")) {
+    if (s.startsWith("\\x")) {
       StringBuilder out = new StringBuilder(s.length()).append("\\x");
       int i = 2;
       while (i < s.length()) {
@@ -71,13 +71,13 @@ final class TextForms {
           i++;
           continue;
         }
-        if (Character.digit(c, 16) < 0) {
+        if (hexDigit(c) < 0) {
           throw badHex("invalid hexadecimal digit: \"" + c + "\"");
         }
         if (i + 1 >= s.length()) {
           throw badHex("invalid hexadecimal data: odd number of digits");
         }
-        if (Character.digit(s.charAt(i + 1), 16) < 0) {
+        if (hexDigit(s.charAt(i + 1)) < 0) {
           throw badHex("invalid hexadecimal digit: \"" + s.charAt(i + 1) + "\"");
         }
         out.append(Character.toLowerCase(c)).append(Character.toLowerCase(s.charAt(i + 1)));
@@ -107,6 +107,11 @@ final class TextForms {
       }
     }
     return hex(bytes.toByteArray());
+  }
+
+  /** An ASCII hex digit's value, or -1 (other scripts' digits are not hex digits here). */
+  private static int hexDigit(char c) {
+    return c < 128 ? Character.digit(c, 16) : -1;
   }
 
   private static SqlException badHex(String message) {
@@ -160,6 +165,10 @@ final class TextForms {
         int h = Integer.parseInt(m.group(2));
         int min = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
         int sec = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+        if (min > 59 || sec > 59 || h * 3600 + min * 60 + sec >= 16 * 3600) {
+          // PostgreSQL's limit: offsets under 16 hours either way
+          throw new SqlException("22009", "time zone displacement out of range: \"" + s + "\"");
+        }
         zone = ZoneOffset.ofTotalSeconds(sign * (h * 3600 + min * 60 + sec));
       } else if (m.group(6) != null) {
         try {
