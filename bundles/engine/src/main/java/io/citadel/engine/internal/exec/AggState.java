@@ -1,10 +1,12 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.Numeric;
 import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TypeKind;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /** The running state of one aggregate call for every group of one worker. */
 abstract class AggState {
@@ -22,7 +24,11 @@ abstract class AggState {
     return switch (spec.function()) {
       case "COUNT" -> new Count(spec);
       case "SUM", "$SUM0", "SUM0" ->
-          spec.type().kind().isFloating() ? new SumDouble(spec) : new SumLong(spec, argType);
+          spec.type().kind().isFloating()
+              ? new SumDouble(spec)
+              : argType.kind() == TypeKind.NUMERIC
+                  ? new SumNumeric(spec)
+                  : new SumLong(spec, argType);
       case "AVG" -> new Avg(spec, argType);
       case "MIN", "MAX" -> new MinMax(spec, argType);
       case "SINGLE_VALUE", "ANY_VALUE" -> new Single(spec);
@@ -102,21 +108,78 @@ abstract class AggState {
     }
   }
 
+  /**
+   * Exact sums of {@code long}s (integers, or decimals' unscaled values) per group: in a {@code
+   * long} while they fit, the groups that pass 64 bits carried on in {@link BigInteger}s (rare).
+   */
+  static final class ExactSums {
+    long[] sums = new long[0];
+    java.util.Map<Integer, BigInteger> wide;
+
+    void grow(int cap) {
+      sums = Arrays.copyOf(sums, cap);
+    }
+
+    /** Adds {@code v} to group {@code g}; false when the sum left 64 bits (it is kept exactly). */
+    boolean add(int g, long v) {
+      long s = sums[g] + v;
+      if (((sums[g] ^ s) & (v ^ s)) < 0) {
+        addWide(g, BigInteger.valueOf(sums[g]).add(BigInteger.valueOf(v)));
+        sums[g] = 0;
+        return false;
+      }
+      sums[g] = s;
+      return true;
+    }
+
+    private void addWide(int g, BigInteger v) {
+      if (wide == null) {
+        wide = new java.util.HashMap<>();
+      }
+      wide.merge(g, v, BigInteger::add);
+    }
+
+    void merge(ExactSums o, int from, int to) {
+      add(to, o.sums[from]);
+      if (o.wide != null && o.wide.containsKey(from)) {
+        addWide(to, o.wide.get(from));
+      }
+    }
+
+    boolean isWide(int g) {
+      return wide != null && wide.containsKey(g);
+    }
+
+    BigDecimal value(int g, int scale) {
+      BigInteger v = BigInteger.valueOf(sums[g]);
+      if (isWide(g)) {
+        v = v.add(wide.get(g));
+      }
+      return new BigDecimal(v, scale);
+    }
+  }
+
+  /**
+   * SUM of integers or decimals: a BIGINT for smaller integers (which cannot pass 64 bits before
+   * this fails with 22003), a numeric for bigints and decimals, exact whatever its size.
+   */
   static final class SumLong extends AggState {
     final int argScale;
     final int outScale;
-    long[] sums = new long[0];
+    final boolean numeric;
+    final ExactSums sums = new ExactSums();
     boolean[] seen = new boolean[0];
 
     SumLong(AggSpec spec, ColumnType argType) {
       super(spec);
       this.argScale = VecMath.scaleOf(argType);
-      this.outScale = VecMath.scaleOf(spec.type());
+      this.numeric = spec.type().kind() == TypeKind.NUMERIC;
+      this.outScale = numeric ? argScale : VecMath.scaleOf(spec.type());
     }
 
     @Override
     void grow(int cap) {
-      sums = Arrays.copyOf(sums, cap);
+      sums.grow(cap);
       seen = Arrays.copyOf(seen, cap);
     }
 
@@ -127,11 +190,9 @@ abstract class AggState {
       for (int i = 0; i < n; i++) {
         if (fast || !skip(arg, use, i)) {
           int gi = g[i];
-          long s = sums[gi] + v[i];
-          if (((sums[gi] ^ s) & (v[i] ^ s)) < 0) {
+          if (!sums.add(gi, v[i]) && !numeric) {
             throw VecMath.overflow(spec.type());
           }
-          sums[gi] = s;
           seen[gi] = true;
         }
       }
@@ -141,7 +202,10 @@ abstract class AggState {
     void merge(AggState o, int from, int to) {
       SumLong s = (SumLong) o;
       if (s.seen[from]) {
-        sums[to] = Math.addExact(sums[to], s.sums[from]);
+        sums.merge(s.sums, from, to);
+        if (!numeric && sums.isWide(to)) {
+          throw VecMath.overflow(spec.type());
+        }
         seen[to] = true;
       }
     }
@@ -150,7 +214,63 @@ abstract class AggState {
     Vec result(int groups) {
       // SUM of no rows is NULL; Calcite's $SUM0 of no rows is 0.
       boolean[] nulls = spec.function().equals("SUM") ? unseen(seen, groups) : null;
-      return Vec.ofLongs(spec.type(), Arrays.copyOf(sums, groups), nulls, groups);
+      if (!numeric) {
+        return Vec.ofLongs(spec.type(), Arrays.copyOf(sums.sums, groups), nulls, groups);
+      }
+      String[] out = new String[groups];
+      for (int g = 0; g < groups; g++) {
+        out[g] = Numeric.text(sums.value(g, outScale));
+      }
+      return Vec.ofStrings(spec.type(), out, nulls, groups);
+    }
+  }
+
+  /** SUM of numerics: exact, at the largest scale among the values. */
+  static final class SumNumeric extends AggState {
+    BigDecimal[] sums = new BigDecimal[0];
+
+    SumNumeric(AggSpec spec) {
+      super(spec);
+    }
+
+    @Override
+    void grow(int cap) {
+      sums = Arrays.copyOf(sums, cap);
+    }
+
+    @Override
+    void update(int[] g, Vec arg, boolean[] use, int n) {
+      for (int i = 0; i < n; i++) {
+        if (!skip(arg, use, i)) {
+          BigDecimal v = VecMath.decimal(arg, i);
+          sums[g[i]] = sums[g[i]] == null ? v : sums[g[i]].add(v);
+        }
+      }
+    }
+
+    @Override
+    void merge(AggState o, int from, int to) {
+      BigDecimal v = ((SumNumeric) o).sums[from];
+      if (v != null) {
+        sums[to] = sums[to] == null ? v : sums[to].add(v);
+      }
+    }
+
+    @Override
+    Vec result(int groups) {
+      String[] out = new String[groups];
+      boolean[] nulls = null;
+      for (int g = 0; g < groups; g++) {
+        if (sums[g] != null) {
+          out[g] = Numeric.text(sums[g]);
+        } else if (spec.function().equals("SUM")) {
+          if (nulls == null) nulls = new boolean[groups];
+          nulls[g] = true;
+        } else {
+          out[g] = "0";
+        }
+      }
+      return Vec.ofStrings(spec.type(), out, nulls, groups);
     }
   }
 
@@ -196,44 +316,30 @@ abstract class AggState {
     }
   }
 
-  /** AVG: an exact sum of integers or decimals (or a double sum) and a count. */
+  /**
+   * AVG: of integers and decimals an exact sum and a count, divided as PostgreSQL divides numerics
+   * (a numeric result); of numerics the same with a numeric sum; of floats a double sum.
+   */
   static final class Avg extends AggState {
     final boolean floating;
+    final boolean numericArg;
     final int argScale;
-    long[] sums = new long[0];
+    final ExactSums sums = new ExactSums();
+    BigDecimal[] bigSums = new BigDecimal[0];
     double[] dsums = new double[0];
     long[] counts = new long[0];
-
-    /** The groups whose exact sum passed 64 bits: the part beyond {@code sums} (rare). */
-    java.util.Map<Integer, java.math.BigInteger> wide;
-
-    /** Adds {@code v} to group {@code g}'s exact sum, carrying past 64 bits into {@link #wide}. */
-    private void add(int g, long v) {
-      long s = sums[g] + v;
-      if (((sums[g] ^ s) & (v ^ s)) < 0) {
-        addWide(g, java.math.BigInteger.valueOf(sums[g]).add(java.math.BigInteger.valueOf(v)));
-        sums[g] = 0;
-      } else {
-        sums[g] = s;
-      }
-    }
-
-    private void addWide(int g, java.math.BigInteger v) {
-      if (wide == null) {
-        wide = new java.util.HashMap<>();
-      }
-      wide.merge(g, v, java.math.BigInteger::add);
-    }
 
     Avg(AggSpec spec, ColumnType argType) {
       super(spec);
       this.floating = argType.kind().isFloating();
+      this.numericArg = argType.kind() == TypeKind.NUMERIC;
       this.argScale = VecMath.scaleOf(argType);
     }
 
     @Override
     void grow(int cap) {
-      sums = Arrays.copyOf(sums, cap);
+      sums.grow(cap);
+      bigSums = Arrays.copyOf(bigSums, cap);
       dsums = Arrays.copyOf(dsums, cap);
       counts = Arrays.copyOf(counts, cap);
     }
@@ -245,8 +351,11 @@ abstract class AggState {
         int gi = g[i];
         if (floating) {
           dsums[gi] += arg.doubles[i];
+        } else if (numericArg) {
+          BigDecimal v = VecMath.decimal(arg, i);
+          bigSums[gi] = bigSums[gi] == null ? v : bigSums[gi].add(v);
         } else {
-          add(gi, arg.longs[i]);
+          sums.add(gi, arg.longs[i]);
         }
         counts[gi]++;
       }
@@ -255,9 +364,9 @@ abstract class AggState {
     @Override
     void merge(AggState o, int from, int to) {
       Avg a = (Avg) o;
-      add(to, a.sums[from]);
-      if (a.wide != null && a.wide.containsKey(from)) {
-        addWide(to, a.wide.get(from));
+      sums.merge(a.sums, from, to);
+      if (a.bigSums[from] != null) {
+        bigSums[to] = bigSums[to] == null ? a.bigSums[from] : bigSums[to].add(a.bigSums[from]);
       }
       dsums[to] += a.dsums[from];
       counts[to] += a.counts[from];
@@ -266,33 +375,24 @@ abstract class AggState {
     @Override
     Vec result(int groups) {
       boolean[] nulls = null;
-      double[] out = new double[groups];
-      double div = ColumnType.pow10(argScale);
+      Object[] out = new Object[groups];
+      ColumnType t = spec.type();
       for (int g = 0; g < groups; g++) {
         if (counts[g] == 0) {
-          if (nulls == null) nulls = new boolean[groups];
-          nulls[g] = true;
-        } else {
-          out[g] =
-              floating
-                  ? dsums[g] / counts[g]
-                  : wide != null && wide.containsKey(g)
-                      ? new java.math.BigDecimal(
-                              wide.get(g).add(java.math.BigInteger.valueOf(sums[g])))
-                          .movePointLeft(argScale)
-                          .divide(
-                              java.math.BigDecimal.valueOf(counts[g]),
-                              java.math.MathContext.DECIMAL64)
-                          .doubleValue()
-                      : (sums[g] / div) / counts[g];
+          continue;
         }
+        if (floating) {
+          out[g] = dsums[g] / counts[g];
+          continue;
+        }
+        BigDecimal sum = numericArg ? bigSums[g] : sums.value(g, argScale);
+        BigDecimal avg = Numeric.divide(sum, BigDecimal.valueOf(counts[g]));
+        out[g] =
+            t.kind() == TypeKind.NUMERIC
+                ? Numeric.text(avg)
+                : t.assign(Numeric.text(avg), ColumnType.NUMERIC);
       }
-      ColumnType t = spec.type();
-      if (t.kind().isFloating()) {
-        return Vec.ofDoubles(t, out, nulls, groups);
-      }
-      Vec d = Vec.ofDoubles(ColumnType.DOUBLE, out, nulls, groups);
-      return ExprCompiler.CastExpr.convert(d, t);
+      return Vectors.fromBoxed(t, out, groups);
     }
   }
 
@@ -304,10 +404,18 @@ abstract class AggState {
     String[] strings = new String[0];
     boolean[] seen = new boolean[0];
 
+    /** Whether the values are numerics, compared by value rather than as text. */
+    final boolean numeric;
+
     MinMax(AggSpec spec, ColumnType argType) {
       super(spec);
       this.max = spec.function().equals("MAX");
       this.form = Vec.formOf(argType);
+      this.numeric = argType.kind() == TypeKind.NUMERIC;
+    }
+
+    private int compareText(String a, String b) {
+      return numeric ? new BigDecimal(a).compareTo(new BigDecimal(b)) : a.compareTo(b);
     }
 
     @Override
@@ -334,8 +442,10 @@ abstract class AggState {
           }
           default -> {
             String v = arg.string(i);
-            if (!seen[gi] || (max ? v.compareTo(strings[gi]) > 0 : v.compareTo(strings[gi]) < 0))
-              strings[gi] = v;
+            // a later value equal to the best so far takes its place, as in PostgreSQL (for a
+            // numeric, 1.5 after 1.50 is the one shown)
+            int c = seen[gi] ? compareText(v, strings[gi]) : 0;
+            if (!seen[gi] || (max ? c > 0 : c < 0) || (numeric && c == 0)) strings[gi] = v;
           }
         }
         seen[gi] = true;
@@ -353,8 +463,8 @@ abstract class AggState {
                 case DOUBLE -> max ? m.doubles[from] > doubles[to] : m.doubles[from] < doubles[to];
                 default ->
                     max
-                        ? m.strings[from].compareTo(strings[to]) > 0
-                        : m.strings[from].compareTo(strings[to]) < 0;
+                        ? compareText(m.strings[from], strings[to]) > 0
+                        : compareText(m.strings[from], strings[to]) < 0;
               };
       if (take) {
         longs[to] = m.longs[from];
@@ -450,7 +560,7 @@ abstract class AggState {
     final ColumnType argType;
 
     @SuppressWarnings("unchecked")
-    Set<Object>[] sets = new Set[0];
+    java.util.Map<Object, Object>[] sets = new java.util.Map[0];
 
     Distinct(AggSpec spec, ColumnType argType) {
       super(spec);
@@ -466,22 +576,24 @@ abstract class AggState {
     void update(int[] g, Vec arg, boolean[] use, int n) {
       for (int i = 0; i < n; i++) {
         if (skip(arg, use, i)) continue;
-        Set<Object> s = sets[g[i]];
+        java.util.Map<Object, Object> s = sets[g[i]];
         if (s == null) {
-          s = sets[g[i]] = new HashSet<>();
+          s = sets[g[i]] = new java.util.HashMap<>();
         }
-        s.add(arg.get(i));
+        Object v = arg.get(i);
+        // numerics by value: 1.0 and 1.00 are one value
+        s.putIfAbsent(argType.kind() == TypeKind.NUMERIC ? Numeric.key((String) v) : v, v);
       }
     }
 
     @Override
     void merge(AggState o, int from, int to) {
-      Set<Object> src = ((Distinct) o).sets[from];
+      java.util.Map<Object, Object> src = ((Distinct) o).sets[from];
       if (src == null) return;
       if (sets[to] == null) {
-        sets[to] = new HashSet<>();
+        sets[to] = new java.util.HashMap<>();
       }
-      sets[to].addAll(src);
+      src.forEach(sets[to]::putIfAbsent);
     }
 
     @Override
@@ -489,9 +601,9 @@ abstract class AggState {
       AggState plain = create(new AggSpec(spec.function(), 0, false, -1, spec.type()), argType);
       plain.ensure(Math.max(groups, 1));
       for (int g = 0; g < groups; g++) {
-        Set<Object> s = sets[g];
+        java.util.Map<Object, Object> s = sets[g];
         if (s == null || s.isEmpty()) continue;
-        Object[] vals = s.toArray();
+        Object[] vals = s.values().toArray();
         int[] gid = new int[vals.length];
         Arrays.fill(gid, g);
         Vec v = Vectors.fromBoxed(argType, vals, vals.length);

@@ -1,6 +1,7 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.Numeric;
 import io.citadel.engine.internal.types.SqlException;
 import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
@@ -120,6 +121,22 @@ public final class ExprCompiler {
     return new SqlException(SqlException.FEATURE_NOT_SUPPORTED, what + " is not supported");
   }
 
+  /**
+   * A numeric constant. One Calcite made by casting a constant to numeric without a type modifier
+   * carries that type's nominal scale (see CitadelTypeSystem), not its own: its trailing zeros are
+   * Calcite's and are dropped.
+   */
+  private static String numericLiteral(RexLiteral lit) {
+    BigDecimal v = lit.getValueAs(BigDecimal.class);
+    if (lit.getType().getPrecision() >= Numeric.MAX_PRECISION && v.scale() > 0) {
+      v = v.stripTrailingZeros();
+      if (v.scale() < 0) {
+        v = v.setScale(0);
+      }
+    }
+    return Numeric.text(v);
+  }
+
   static Literal literal(RexLiteral lit) {
     ColumnType t =
         lit.getType().getSqlTypeName() == SqlTypeName.NULL
@@ -134,6 +151,7 @@ public final class ExprCompiler {
           case SMALLINT, INTEGER, BIGINT -> lit.getValueAs(Long.class);
           case FLOAT, DOUBLE -> lit.getValueAs(Double.class);
           case DECIMAL -> t.decimalToUnscaled(lit.getValueAs(BigDecimal.class));
+          case NUMERIC -> numericLiteral(lit);
           case TEXT -> lit.getValueAs(String.class);
           case DATE -> (long) lit.getValueAs(Integer.class);
           case TIMESTAMP, TIMESTAMPTZ -> lit.getValueAs(Long.class);
@@ -200,7 +218,11 @@ public final class ExprCompiler {
       case MINUS_PREFIX:
         return new Arith(
             SqlKind.MINUS,
-            new Literal(type, type.kind().isFloating() ? (Object) 0.0 : (Object) 0L),
+            new Literal(
+                type,
+                type.kind() == TypeKind.NUMERIC
+                    ? (Object) "0"
+                    : type.kind().isFloating() ? (Object) 0.0 : (Object) 0L),
             compile(ops.get(0)),
             type);
       case PLUS_PREFIX:
@@ -544,6 +566,14 @@ public final class ExprCompiler {
         }
         return Vec.ofDoubles(type, out, nulls, n);
       }
+      if (type.kind() == TypeKind.NUMERIC) {
+        return numeric(l, r, nulls, n);
+      }
+      if (l.type.kind() == TypeKind.NUMERIC || r.type.kind() == TypeKind.NUMERIC) {
+        // a numeric operand with a result Calcite typed narrower (a remainder): computed exactly
+        return CastExpr.convert(
+            new Arith(op, left, right, ColumnType.NUMERIC).numeric(l, r, nulls, n), type);
+      }
       if (type.kind() == TypeKind.DECIMAL
           && (op == SqlKind.TIMES || op == SqlKind.DIVIDE || op == SqlKind.MOD)) {
         return decimalMulDiv(l, r, nulls, n);
@@ -593,6 +623,34 @@ public final class ExprCompiler {
       }
       VecMath.checkRange(type, out, nulls, n);
       return Vec.ofLongs(type, out, nulls, n);
+    }
+
+    /** Exact arithmetic, each value at its own scale, as PostgreSQL's numeric computes. */
+    private Vec numeric(Vec l, Vec r, boolean[] nulls, int n) {
+      String[] out = new String[n];
+      for (int i = 0; i < n; i++) {
+        if (nulls != null && nulls[i]) {
+          continue;
+        }
+        BigDecimal x = VecMath.decimal(l, i);
+        BigDecimal y = VecMath.decimal(r, i);
+        BigDecimal z =
+            switch (op) {
+              case PLUS -> x.add(y);
+              case MINUS -> x.subtract(y);
+              case TIMES -> x.multiply(y);
+              case DIVIDE -> Numeric.divide(x, y);
+              case MOD -> {
+                if (y.signum() == 0) {
+                  throw VecMath.divisionByZero();
+                }
+                yield x.remainder(y);
+              }
+              default -> throw unsupported(op.toString());
+            };
+        out[i] = Numeric.text(z);
+      }
+      return Vec.ofStrings(type, out, nulls, n);
     }
 
     private Vec decimalMulDiv(Vec l, Vec r, boolean[] nulls, int n) {
@@ -703,7 +761,8 @@ public final class ExprCompiler {
       long[] out = new long[n];
       ColumnType lt = left.type();
       ColumnType rt = right.type();
-      boolean text = lt.kind().isStringBased() || rt.kind().isStringBased();
+      boolean numeric = lt.kind() == TypeKind.NUMERIC || rt.kind() == TypeKind.NUMERIC;
+      boolean text = !numeric && (lt.kind().isStringBased() || rt.kind().isStringBased());
       if (text
           && right.isConstant()
           && l.form == Vec.Form.DICT
@@ -719,7 +778,14 @@ public final class ExprCompiler {
       }
       Vec r = right.eval(b);
       int[] cmp = new int[n];
-      if (text) {
+      if (numeric) {
+        // by value: 1.0 = 1.00; whichever side is not a numeric is read as one
+        for (int i = 0; i < n; i++) {
+          BigDecimal x = VecMath.decimal(l, i);
+          BigDecimal y = VecMath.decimal(r, i);
+          cmp[i] = x == null || y == null ? 0 : x.compareTo(y);
+        }
+      } else if (text) {
         for (int i = 0; i < n; i++) {
           String x = l.string(i);
           String y = r.string(i);
@@ -983,6 +1049,17 @@ public final class ExprCompiler {
       int n = v.size;
       TypeKind fk = from.kind();
       TypeKind tk = to.kind();
+      if ((tk == TypeKind.NUMERIC || fk == TypeKind.NUMERIC) && !to.isArray()) {
+        if (fk == TypeKind.NUMERIC && tk == TypeKind.NUMERIC && to.precision() == 0) {
+          return v.retype(to); // numeric without a modifier takes any numeric as it is
+        }
+        // as an assignment converts: rounded half away from zero, range-checked, text parsed
+        Object[] out = new Object[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = to.assign(v.get(i), from);
+        }
+        return Vectors.fromBoxed(to, out, n);
+      }
       if (fk == TypeKind.TEXT && tk == TypeKind.TEXT && to.isArray() && !from.isArray()) {
         // text read as an array: checked and in its normal form
         String[] s = new String[n];

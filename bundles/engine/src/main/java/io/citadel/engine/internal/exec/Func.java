@@ -1,6 +1,7 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.Numeric;
 import io.citadel.engine.internal.types.SqlException;
 import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
@@ -102,8 +103,8 @@ final class Func implements Expr {
         case "POSITION" -> l[i] = position(a[0], a[1], i);
         case "TRIM_BOTH", "TRIM_LEADING", "TRIM_TRAILING" ->
             s[i] = trim(a[0].string(i), a[1].string(i));
-        case "ABS", "SIGN", "FLOOR", "CEIL" -> numeric1(a[0], i, l, d);
-        case "ROUND" -> round(a, i, l, d);
+        case "ABS", "SIGN", "FLOOR", "CEIL" -> numeric1(a[0], i, l, d, s);
+        case "ROUND" -> round(a, i, l, d, s);
         case "MOD" -> {
           long y = a[1].longs[i];
           if (y == 0) {
@@ -168,7 +169,10 @@ final class Func implements Expr {
         best = o;
       } else {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        int cmp = ((Comparable) o).compareTo(best);
+        int cmp =
+            type.kind() == TypeKind.NUMERIC
+                ? new BigDecimal((String) o).compareTo(new BigDecimal((String) best))
+                : ((Comparable) o).compareTo(best);
         if (name.equals("GREATEST") ? cmp > 0 : cmp < 0) {
           best = o;
         }
@@ -241,7 +245,19 @@ final class Func implements Expr {
     return v.substring(st, en);
   }
 
-  private void numeric1(Vec v, int i, long[] l, double[] d) {
+  private void numeric1(Vec v, int i, long[] l, double[] d, String[] s) {
+    if (s != null) {
+      BigDecimal x = VecMath.decimal(v, i);
+      BigDecimal r =
+          switch (name) {
+            case "ABS" -> x.abs();
+            case "SIGN" -> BigDecimal.valueOf(x.signum());
+            case "FLOOR" -> x.setScale(0, RoundingMode.FLOOR);
+            default -> x.setScale(0, RoundingMode.CEILING);
+          };
+      s[i] = Numeric.text(r);
+      return;
+    }
     if (d != null) {
       double x = VecMath.doubles(v)[i];
       d[i] =
@@ -270,8 +286,14 @@ final class Func implements Expr {
     }
   }
 
-  private void round(Vec[] a, int i, long[] l, double[] d) {
+  private void round(Vec[] a, int i, long[] l, double[] d, String[] s) {
     int digits = a.length > 1 ? (int) a[1].longs[i] : 0;
+    if (s != null) {
+      // a numeric rounded half away from zero to that many digits (before the point if negative)
+      BigDecimal r = VecMath.decimal(a[0], i).setScale(digits, RoundingMode.HALF_UP);
+      s[i] = Numeric.text(r.scale() < 0 ? r.setScale(0) : r);
+      return;
+    }
     if (d != null) {
       double x = VecMath.doubles(a[0])[i];
       d[i] = BigDecimal.valueOf(x).setScale(digits, RoundingMode.HALF_UP).doubleValue();

@@ -1,6 +1,8 @@
 package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.storage.Dictionary;
+import io.citadel.engine.internal.types.Numeric;
+import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +24,28 @@ final class Keys {
     return strings.get((int) id);
   }
 
-  private int id(String s, boolean insert) {
-    Integer id = ids.get(s);
+  /**
+   * The id of the key {@code s}; {@code numeric} when it is a numeric's text, whose key is its
+   * value (1.0 and 1.00 are one key, which keeps the first text it was seen as).
+   */
+  private int id(String s, boolean numeric, boolean insert) {
+    String key = numeric ? Numeric.key(s) : s;
+    Integer id = ids.get(key);
     if (id != null || !insert) {
       return id == null ? -1 : id;
     }
     synchronized (this) {
-      id = ids.get(s);
+      id = ids.get(key);
       if (id == null) {
         id = strings.size();
         strings.add(s);
-        ids.put(s, id);
+        ids.put(key, id);
       }
       return id;
     }
   }
 
-  private int[] codeMap(Dictionary d, int maxCode, boolean insert) {
+  private int[] codeMap(Dictionary d, int maxCode, boolean numeric, boolean insert) {
     int[] m = codeMaps.get(d);
     if (m != null && m.length > maxCode) {
       return m;
@@ -51,7 +58,7 @@ final class Keys {
       int size = d.size();
       int[] n = new int[size];
       for (int c = 0; c < size; c++) {
-        n[c] = id(d.decode(c), insert);
+        n[c] = id(d.decode(c), numeric, insert);
       }
       codeMaps.put(d, n);
       return n;
@@ -65,6 +72,7 @@ final class Keys {
    */
   long[] keys(Vec v, boolean insert) {
     int n = v.size;
+    boolean numeric = v.type.kind() == TypeKind.NUMERIC;
     switch (v.form) {
       case LONG:
         return v.longs;
@@ -83,7 +91,7 @@ final class Keys {
           for (int i = 0; i < n; i++) {
             max = Math.max(max, v.codes[i]);
           }
-          int[] map = max < 0 ? new int[0] : codeMap(v.dict, max, insert);
+          int[] map = max < 0 ? new int[0] : codeMap(v.dict, max, numeric, insert);
           long[] k = new long[n];
           for (int i = 0; i < n; i++) {
             int c = v.codes[i];
@@ -96,7 +104,7 @@ final class Keys {
           long[] k = new long[n];
           for (int i = 0; i < n; i++) {
             String s = v.strings[i];
-            k[i] = s == null ? -1 : id(s, insert);
+            k[i] = s == null ? -1 : id(s, numeric, insert);
           }
           return k;
         }

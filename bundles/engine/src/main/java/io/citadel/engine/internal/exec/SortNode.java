@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,7 +108,11 @@ public final class SortNode extends PhysicalNode {
           switch (v.form) {
             case LONG -> Long.compare(v.longs[a], v.longs[b]);
             case DOUBLE -> Double.compare(v.doubles[a], v.doubles[b]);
-            default -> v.strings[a].compareTo(v.strings[b]);
+            default ->
+                v.type.kind() == TypeKind.NUMERIC
+                    ? new java.math.BigDecimal(v.strings[a])
+                        .compareTo(new java.math.BigDecimal(v.strings[b]))
+                    : v.strings[a].compareTo(v.strings[b]);
           };
       if (c != 0) {
         return key.descending() ? -c : c;

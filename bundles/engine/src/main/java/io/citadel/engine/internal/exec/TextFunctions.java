@@ -677,6 +677,9 @@ final class TextFunctions implements Expr {
         digits >= 0
             ? x.setScale(digits, RoundingMode.DOWN)
             : x.movePointLeft(-digits).setScale(0, RoundingMode.DOWN).movePointRight(-digits);
+    if (type.kind() == TypeKind.NUMERIC) {
+      return io.citadel.engine.internal.types.Numeric.text(r.scale() < 0 ? r.setScale(0) : r);
+    }
     return type.kind() == TypeKind.DECIMAL ? type.decimalToUnscaled(r) : r.longValue();
   }
 

@@ -18,9 +18,12 @@ public final class Types {
       case REAL -> ColumnType.FLOAT;
       case FLOAT, DOUBLE -> ColumnType.DOUBLE;
       case DECIMAL -> {
-        int p = Math.min(t.getPrecision(), ColumnType.MAX_DECIMAL_PRECISION);
-        int s = Math.min(Math.max(t.getScale(), 0), p);
-        yield ColumnType.decimal(Math.max(p, 1), s);
+        int p = t.getPrecision();
+        int s = Math.min(Math.max(t.getScale(), 0), Math.max(p, 1));
+        // at Calcite's maximum precision: numeric without a type modifier (CitadelTypeSystem)
+        yield p >= io.citadel.engine.internal.types.Numeric.MAX_PRECISION
+            ? ColumnType.NUMERIC
+            : ColumnType.exact(Math.max(p, 1), s);
       }
       case CHAR, VARCHAR, NULL, SYMBOL -> ColumnType.TEXT;
       // an array is carried in PostgreSQL's text form ({1,2,3}) until arrays are values here

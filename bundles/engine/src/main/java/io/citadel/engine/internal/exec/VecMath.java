@@ -27,6 +27,14 @@ final class VecMath {
     if (v.form == Vec.Form.DOUBLE) {
       return v.doubles;
     }
+    if (v.type.kind() == TypeKind.NUMERIC) {
+      double[] out = new double[v.size];
+      for (int i = 0; i < v.size; i++) {
+        String s = v.isNull(i) ? null : v.string(i);
+        out[i] = s == null ? 0 : Double.parseDouble(s);
+      }
+      return out;
+    }
     if (v.form != Vec.Form.LONG) {
       throw new SqlException(
           SqlException.DATATYPE_MISMATCH, "a number was expected, got " + v.type);
@@ -44,6 +52,21 @@ final class VecMath {
       }
     }
     return out;
+  }
+
+  /**
+   * Row {@code i} of a vector of numbers as an exact number (a double as PostgreSQL converts one to
+   * numeric); null for NULL.
+   */
+  static java.math.BigDecimal decimal(Vec v, int i) {
+    if (v.isNull(i)) {
+      return null;
+    }
+    return switch (v.form) {
+      case DOUBLE -> io.citadel.engine.internal.types.Numeric.ofDouble(v.doubles[i]);
+      case LONG -> java.math.BigDecimal.valueOf(v.longs[i], scaleOf(v.type));
+      default -> new java.math.BigDecimal(v.string(i));
+    };
   }
 
   static int scaleOf(ColumnType t) {
@@ -102,7 +125,7 @@ final class VecMath {
         switch (t.kind()) {
           case SMALLINT -> "smallint";
           case INTEGER -> "integer";
-          case DECIMAL -> "numeric";
+          case DECIMAL, NUMERIC -> "numeric";
           default -> "bigint";
         };
     return new SqlException(SqlException.NUMERIC_OUT_OF_RANGE, name + " out of range");

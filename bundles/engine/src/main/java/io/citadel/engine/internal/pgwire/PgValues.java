@@ -100,6 +100,7 @@ final class PgValues {
       case BYTEA -> ColumnType.BYTEA.bytes((String) value);
       case JSON -> ((String) value).getBytes(StandardCharsets.UTF_8);
       case DECIMAL -> numeric(BigDecimal.valueOf(((Number) value).longValue(), type.scale()));
+      case NUMERIC -> numeric(new BigDecimal((String) value));
       case TEXT -> ((String) value).getBytes(StandardCharsets.UTF_8);
     };
   }
@@ -207,7 +208,7 @@ final class PgValues {
       case INT8 -> "BIGINT";
       case FLOAT4 -> "REAL";
       case FLOAT8 -> "DOUBLE";
-      case NUMERIC -> "DECIMAL(18, 6)";
+      case NUMERIC -> "DECIMAL"; // numeric of any precision (see CitadelTypeSystem)
       case DATE -> "DATE";
       case TIMESTAMP -> "TIMESTAMP";
       case TIMESTAMPTZ -> "TIMESTAMP WITH LOCAL TIME ZONE";

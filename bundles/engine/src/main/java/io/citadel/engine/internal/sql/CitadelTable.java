@@ -66,6 +66,10 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
       case FLOAT -> f.createSqlType(SqlTypeName.REAL);
       case DOUBLE -> f.createSqlType(SqlTypeName.DOUBLE);
       case DECIMAL -> f.createSqlType(SqlTypeName.DECIMAL, t.precision(), t.scale());
+      case NUMERIC ->
+          t.precision() > 0
+              ? f.createSqlType(SqlTypeName.DECIMAL, t.precision(), t.scale())
+              : CitadelTypeSystem.unboundedNumeric(f);
       case TEXT -> f.createSqlType(SqlTypeName.VARCHAR);
       case DATE -> f.createSqlType(SqlTypeName.DATE);
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);

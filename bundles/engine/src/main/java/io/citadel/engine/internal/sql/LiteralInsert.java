@@ -158,6 +158,9 @@ final class LiteralInsert {
 
   /** A numeric literal assigned to a numeric column, with the planner path's rounding. */
   private static Object number(String text, ColumnType type) {
+    if (type.kind() == TypeKind.NUMERIC) {
+      return type.parse(text); // exactly as written, held to the column's type modifier
+    }
     try {
       if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
         // an approximate literal (5.0E8) is a DOUBLE, as in the planner

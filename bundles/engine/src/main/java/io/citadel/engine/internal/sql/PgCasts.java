@@ -420,6 +420,16 @@ final class PgCasts {
   }
 
   /** The first token of the operand that ends at token {@code k}, or -1. */
+  /** Whether {@code sql} has the sign of a number's exponent at {@code i}: the - of 1e-5. */
+  private static boolean isExponentSign(String sql, int i) {
+    char c = sql.charAt(i);
+    return (c == '+' || c == '-')
+        && i > 0
+        && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
+        && i + 1 < sql.length()
+        && Character.isDigit(sql.charAt(i + 1));
+  }
+
   private static int operandStart(List<SqlLexer.Token> t, int k) {
     if (k < 0) {
       return -1;
@@ -552,7 +562,8 @@ final class PgCasts {
             && (Character.isLetterOrDigit(sql.charAt(end))
                 || sql.charAt(end) == '_'
                 || sql.charAt(end) == '$'
-                || (sql.charAt(end) == '.' && Character.isDigit(c)))) {
+                || (sql.charAt(end) == '.' && Character.isDigit(c))
+                || (Character.isDigit(c) && isExponentSign(sql, end)))) {
           end++;
         }
         if (!endsWithDot(out)) {
@@ -669,7 +680,8 @@ final class PgCasts {
       return (element != null ? element : name.toString()) + array;
     }
     if (key.equals("numeric") || key.equals("decimal")) {
-      return "DECIMAL" + (modifiers.isEmpty() ? "(18, 6)" : modifiers);
+      // without modifiers: numeric of any precision (CitadelTypeSystem's default DECIMAL)
+      return "DECIMAL" + modifiers;
     }
     String mapped = TYPES.get(key);
     return mapped != null ? mapped : name + modifiers;

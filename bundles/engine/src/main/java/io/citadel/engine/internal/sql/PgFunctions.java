@@ -216,6 +216,20 @@ final class PgFunctions {
     }
   }
 
+  /**
+   * round and trunc: of a float a float, as in PostgreSQL; of an exact number a numeric, whose
+   * scale is the digits asked for (round(1.2345, 2) is 1.23, not 1.2300 at the argument's scale).
+   */
+  private static final SqlReturnTypeInference ROUNDED =
+      b -> {
+        org.apache.calcite.rel.type.RelDataType arg = b.getOperandType(0);
+        org.apache.calcite.rel.type.RelDataType t =
+            org.apache.calcite.sql.type.SqlTypeUtil.isApproximateNumeric(arg)
+                ? arg
+                : CitadelTypeSystem.unboundedNumeric(b.getTypeFactory());
+        return b.getTypeFactory().createTypeWithNullability(t, arg.isNullable());
+      };
+
   static final List<SqlOperator> ALL =
       List.of(
           new GenerateSeries(),
@@ -517,7 +531,14 @@ final class PgFunctions {
           new SqlFunction(
               "TRUNC",
               SqlKind.OTHER_FUNCTION,
-              ReturnTypes.ARG0_NULLABLE,
+              ROUNDED,
+              null,
+              OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER),
+              SqlFunctionCategory.NUMERIC),
+          new SqlFunction(
+              "ROUND",
+              SqlKind.OTHER_FUNCTION,
+              ROUNDED,
               null,
               OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_INTEGER),
               SqlFunctionCategory.NUMERIC));

@@ -400,9 +400,11 @@ public final class SqlPlanner {
             org.apache.calcite.rel.type.RelDataType to = targetType(cx, c);
             if (from != null
                 && to != null
-                && org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(from)
-                && isInputCast(to.getSqlTypeName())) {
-              // PostgreSQL's input rules, not Calcite's (which folds a constant by its own)
+                && (org.apache.calcite.sql.type.SqlTypeUtil.isCharacter(from)
+                        && isInputCast(to.getSqlTypeName())
+                    || isNumeric(to))) {
+              // PostgreSQL's input rules, not Calcite's (which folds a constant by its own, and
+              // would give '3.50'::numeric the unbounded numeric's nominal scale)
               return cx.getRexBuilder()
                   .makeCall(
                       to,
@@ -447,6 +449,12 @@ public final class SqlPlanner {
   }
 
   /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
+  /** A decimal type wider than a scaled long: a numeric (see CitadelTypeSystem). */
+  private static boolean isNumeric(org.apache.calcite.rel.type.RelDataType t) {
+    return t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
+        && t.getPrecision() > io.citadel.engine.internal.types.ColumnType.MAX_DECIMAL_PRECISION;
+  }
+
   private static boolean isInputCast(org.apache.calcite.sql.type.SqlTypeName t) {
     return switch (t) {
       case UUID, BINARY, VARBINARY, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE, ARRAY -> true;

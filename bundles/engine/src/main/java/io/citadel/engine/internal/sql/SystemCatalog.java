@@ -448,7 +448,9 @@ final class SystemCatalog {
       null,
       // storage as PostgreSQL chooses it: in line for fixed-width types, compressible
       // out of line for text, compressible in line for numeric
-      t.kind() == TypeKind.DECIMAL ? "m" : t.pgLength() < 0 ? "x" : "p",
+      t.kind() == TypeKind.DECIMAL || t.kind() == TypeKind.NUMERIC
+          ? "m"
+          : t.pgLength() < 0 ? "x" : "p",
       "",
       -1L
     };
@@ -1238,10 +1240,8 @@ final class SystemCatalog {
               c.notNull() ? "NO" : "YES",
               dataType(t),
               null,
-              t.kind() == TypeKind.DECIMAL ? Long.valueOf(t.precision()) : numericPrecision(t),
-              t.kind() == TypeKind.DECIMAL
-                  ? Long.valueOf(t.scale())
-                  : t.kind().isIntegral() ? Long.valueOf(0) : null,
+              columnPrecision(t),
+              columnScale(t),
               pgTypeName(t),
               identity ? "YES" : "NO"
             });
@@ -1262,10 +1262,8 @@ final class SystemCatalog {
               "YES",
               dataType(t),
               null,
-              t.kind() == TypeKind.DECIMAL ? Long.valueOf(t.precision()) : numericPrecision(t),
-              t.kind() == TypeKind.DECIMAL
-                  ? Long.valueOf(t.scale())
-                  : t.kind().isIntegral() ? Long.valueOf(0) : null,
+              columnPrecision(t),
+              columnScale(t),
               pgTypeName(t),
               "NO"
             });
@@ -1305,6 +1303,22 @@ final class SystemCatalog {
     };
   }
 
+  /** information_schema's numeric_precision: a decimal's digits, an integer's bits ... */
+  private static Long columnPrecision(ColumnType t) {
+    if (t.kind() == TypeKind.DECIMAL || t.kind() == TypeKind.NUMERIC) {
+      return t.precision() > 0 ? Long.valueOf(t.precision()) : null;
+    }
+    return numericPrecision(t);
+  }
+
+  /** information_schema's numeric_scale: null for numeric without a modifier and non-numbers. */
+  private static Long columnScale(ColumnType t) {
+    if (t.kind() == TypeKind.DECIMAL || t.kind() == TypeKind.NUMERIC) {
+      return t.precision() > 0 ? Long.valueOf(t.scale()) : null;
+    }
+    return t.kind().isIntegral() ? Long.valueOf(0) : null;
+  }
+
   private static String pgTypeName(ColumnType t) {
     if (t.isArray()) {
       return "_" + pgTypeName(t.element());
@@ -1316,7 +1330,7 @@ final class SystemCatalog {
       case BIGINT -> "int8";
       case FLOAT -> "float4";
       case DOUBLE -> "float8";
-      case DECIMAL -> "numeric";
+      case DECIMAL, NUMERIC -> "numeric";
       case TEXT -> t.precision() > 0 ? "varchar" : "text";
       case DATE -> "date";
       case TIMESTAMP -> "timestamp";

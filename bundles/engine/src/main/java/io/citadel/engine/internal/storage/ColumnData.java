@@ -92,7 +92,8 @@ public abstract class ColumnData {
     TypeKind k = type.kind();
     return switch (k) {
       // a time of day is under 86,400,000 milliseconds; string-based values are dictionary codes
-      case BOOLEAN, SMALLINT, INTEGER, DATE, TIME, TEXT, UUID, JSON, JSONB, BYTEA -> Storage.INT;
+      case BOOLEAN, SMALLINT, INTEGER, DATE, TIME, TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC ->
+          Storage.INT;
       case BIGINT, TIMESTAMP, TIMESTAMPTZ, DECIMAL, INTERVAL -> Storage.LONG;
       case FLOAT -> Storage.FLOAT;
       case DOUBLE -> Storage.DOUBLE;

@@ -979,7 +979,8 @@ public final class Store implements Closeable {
       return null;
     }
     return switch (c.type().kind()) {
-      case TEXT, UUID, JSON, JSONB, BYTEA -> v.dictionary(c.id()).decode((int) d.longAt(row));
+      case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC ->
+          v.dictionary(c.id()).decode((int) d.longAt(row));
       case FLOAT, DOUBLE -> d.doubleAt(row);
       default -> d.longAt(row);
     };
@@ -1188,7 +1189,7 @@ public final class Store implements Closeable {
         }
         out.writeByte(1);
         switch (cd.type().kind()) {
-          case TEXT, UUID, JSON, JSONB, BYTEA -> writeString(out, (String) v);
+          case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> writeString(out, (String) v);
           case FLOAT, DOUBLE -> out.writeDouble(((Number) v).doubleValue());
           default -> out.writeLong(((Number) v).longValue());
         }
@@ -1293,7 +1294,7 @@ public final class Store implements Closeable {
               }
               vals[r] =
                   switch (type0.kind()) {
-                    case TEXT, UUID, JSON, JSONB, BYTEA -> readString(in);
+                    case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> readString(in);
                     case FLOAT, DOUBLE -> in.readDouble();
                     default -> in.readLong();
                   };

@@ -116,6 +116,18 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   }
 
   public ColumnType {
+    if (kind == TypeKind.NUMERIC && precision != 0) {
+      if (precision < 1 || precision > Numeric.MAX_PRECISION) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER,
+            "NUMERIC precision " + precision + " must be between 1 and " + Numeric.MAX_PRECISION);
+      }
+      if (scale < 0 || scale > precision) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER,
+            "NUMERIC scale " + scale + " must be between 0 and precision " + precision);
+      }
+    }
     if (kind == TypeKind.DECIMAL) {
       if (precision < 1 || precision > MAX_DECIMAL_PRECISION) {
         throw new SqlException(
@@ -135,6 +147,19 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   public static ColumnType decimal(int precision, int scale) {
     return new ColumnType(TypeKind.DECIMAL, precision, scale);
+  }
+
+  /** PostgreSQL's numeric without a type modifier: any value, each with its own scale. */
+  public static final ColumnType NUMERIC = new ColumnType(TypeKind.NUMERIC, 0, 0);
+
+  /**
+   * A decimal type of {@code precision} digits, {@code scale} of them after the point: a scaled
+   * {@code long} up to 18 digits, else a {@link TypeKind#NUMERIC} with that type modifier.
+   */
+  public static ColumnType exact(int precision, int scale) {
+    return precision <= MAX_DECIMAL_PRECISION
+        ? decimal(precision, scale)
+        : new ColumnType(TypeKind.NUMERIC, precision, scale);
   }
 
   public static long pow10(int n) {
@@ -165,7 +190,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case "DOUBLE", "DOUBLE PRECISION", "FLOAT8":
         return DOUBLE;
       case "DECIMAL", "NUMERIC", "DEC":
-        return decimal(precision < 0 ? MAX_DECIMAL_PRECISION : precision, Math.max(scale, 0));
+        // without a precision: PostgreSQL's unbounded numeric; numeric(p) is numeric(p, 0)
+        return precision < 0 ? NUMERIC : exact(precision, Math.max(scale, 0));
       case "TEXT", "STRING":
         return TEXT;
       case "VARCHAR", "CHAR", "CHARACTER", "CHARACTER VARYING", "BPCHAR":
@@ -308,7 +334,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         case BIGINT -> 1016;
         case FLOAT -> 1021;
         case DOUBLE -> 1022;
-        case DECIMAL -> 1231;
+        case DECIMAL, NUMERIC -> 1231;
         case DATE -> 1182;
         case TIMESTAMP -> 1115;
         case TEXT -> 1009;
@@ -328,7 +354,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case BIGINT -> 20;
       case FLOAT -> 700;
       case DOUBLE -> 701;
-      case DECIMAL -> 1700;
+      case DECIMAL, NUMERIC -> 1700;
       case TEXT -> precision > 0 ? 1043 : 25;
       case DATE -> 1082;
       case TIMESTAMP -> 1114;
@@ -350,7 +376,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case INTEGER, FLOAT, DATE -> 4;
       case BIGINT, DOUBLE, TIMESTAMP, TIMESTAMPTZ, TIME -> 8;
       case UUID, INTERVAL -> 16;
-      case DECIMAL, TEXT, JSON, JSONB, BYTEA -> -1;
+      case DECIMAL, NUMERIC, TEXT, JSON, JSONB, BYTEA -> -1;
     };
   }
 
@@ -359,7 +385,9 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     if (kind == TypeKind.TEXT) {
       return precision > 0 ? precision + 4 : -1;
     }
-    return kind == TypeKind.DECIMAL ? ((precision << 16) | scale) + 4 : -1;
+    return kind == TypeKind.DECIMAL || (kind == TypeKind.NUMERIC && precision > 0)
+        ? ((precision << 16) | scale) + 4
+        : -1;
   }
 
   /** The type's name as PostgreSQL's messages write it: integer, text, uuid ... */
@@ -377,6 +405,9 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     }
     if (kind == TypeKind.TEXT && precision > 0) {
       return "VARCHAR(" + precision + ")";
+    }
+    if (kind == TypeKind.NUMERIC) {
+      return precision > 0 ? "NUMERIC(" + precision + "," + scale + ")" : "NUMERIC";
     }
     return kind == TypeKind.DECIMAL ? "DECIMAL(" + precision + "," + scale + ")" : kind.name();
   }
@@ -418,6 +449,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         case JSONB -> JsonText.normalize(text);
         case UUID -> TextForms.uuid(s);
         case BYTEA -> TextForms.bytea(s);
+        case NUMERIC -> Numeric.text(Numeric.fit(Numeric.parse(s), precision, scale));
         case FLOAT, DOUBLE -> parseDouble(s);
         default -> parseLong(s);
       };
@@ -546,7 +578,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       return null;
     }
     return switch (kind) {
-      case TEXT, UUID, JSON, JSONB, BYTEA -> (String) value;
+      case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> (String) value;
       case FLOAT -> formatFloat(((Number) value).floatValue());
       case DOUBLE -> formatDouble(((Number) value).doubleValue());
       default -> formatLong(((Number) value).longValue());
@@ -605,6 +637,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
   public BigDecimal toBigDecimal(Object value) {
     return switch (kind) {
       case DECIMAL -> BigDecimal.valueOf((Long) value, scale);
+      case NUMERIC -> new BigDecimal((String) value);
       case FLOAT, DOUBLE -> new BigDecimal(((Number) value).doubleValue());
       case TEXT -> new BigDecimal(((String) value).trim());
       default -> BigDecimal.valueOf(((Number) value).longValue());
@@ -629,8 +662,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case DOUBLE:
         {
           double d =
-              from.kind == TypeKind.DECIMAL
-                  ? BigDecimal.valueOf((Long) value, from.scale).doubleValue()
+              from.kind == TypeKind.DECIMAL || from.kind == TypeKind.NUMERIC
+                  ? from.toBigDecimal(value).doubleValue()
                   : ((Number) value).doubleValue();
           return kind == TypeKind.FLOAT ? (double) (float) d : d;
         }
@@ -639,6 +672,15 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
           throw outOfRange(value.toString());
         }
         return decimalToUnscaled(from.toBigDecimal(value));
+      case NUMERIC:
+        if (from.kind.isNumeric()) {
+          BigDecimal d =
+              from.kind.isFloating()
+                  ? Numeric.ofDouble(((Number) value).doubleValue())
+                  : from.toBigDecimal(value);
+          return Numeric.text(Numeric.fit(d, precision, scale));
+        }
+        break;
       case BOOLEAN:
         if (from.kind == TypeKind.BOOLEAN) {
           return value;

@@ -31,7 +31,13 @@ public enum TypeKind {
    * A span of time, as Calcite types it: months (year-month intervals) or milliseconds (day-time
    * ones); {@link ColumnType#scale()} says which, and how PostgreSQL would show it.
    */
-  INTERVAL;
+  INTERVAL,
+  /**
+   * A decimal of more than 18 digits, or PostgreSQL's {@code numeric} without a precision: kept as
+   * its plain text, each value with its own scale (see {@link Numeric}). {@link
+   * ColumnType#precision()} and {@link ColumnType#scale()} are its type modifier; 0 for none.
+   */
+  NUMERIC;
 
   /** Whether values of this kind travel through the executor as {@code long}s. */
   public boolean isLongBased() {
@@ -43,7 +49,12 @@ public enum TypeKind {
    * stored through a dictionary as text is.
    */
   public boolean isStringBased() {
-    return this == TEXT || this == UUID || this == JSON || this == JSONB || this == BYTEA;
+    return this == TEXT
+        || this == UUID
+        || this == JSON
+        || this == JSONB
+        || this == BYTEA
+        || this == NUMERIC;
   }
 
   public boolean isFloating() {
@@ -55,7 +66,7 @@ public enum TypeKind {
   }
 
   public boolean isNumeric() {
-    return isIntegral() || isFloating() || this == DECIMAL;
+    return isIntegral() || isFloating() || this == DECIMAL || this == NUMERIC;
   }
 
   /** DATE, TIMESTAMP, TIMESTAMPTZ and TIME. */
