@@ -172,6 +172,20 @@ def psycopg2_types():
             cur.execute("SELECT doc -> 'b', raw -> 1 FROM py_typed WHERE doc = %s",
                         (psycopg2.extras.Json({"a": "x", "b": [1.0, 2]}),))
             assert cur.fetchone() == ([1, 2], None), "-> keeps the document type"
+            # numerics of any size come back as the Decimals that went in, each at its scale
+            from decimal import Decimal
+            cur.execute("CREATE TABLE py_money (id INTEGER, wide NUMERIC(38, 10), free NUMERIC)")
+            cur.executemany("INSERT INTO py_money VALUES (%s, %s, %s)",
+                            [(1, Decimal("12345678901234567890123456.0123456789"), Decimal("1.50")),
+                             (2, Decimal("-0.5"), Decimal("99999999999999999999999"))])
+            cur.execute("SELECT wide, free, free / 3, sum(free) OVER () FROM py_money ORDER BY id")
+            got = [tuple(str(v) for v in row) for row in cur.fetchall()]
+            assert got == [
+                ("12345678901234567890123456.0123456789", "1.50", "0.50000000000000000000",
+                 "100000000000000000000000.50"),
+                ("-0.5000000000", "99999999999999999999999", "33333333333333333333333",
+                 "100000000000000000000000.50"),
+            ], got
             # a Python list is an array (psycopg2 writes ARRAY[...]); it comes back as a list
             cur.execute("CREATE TABLE py_tagged (id INTEGER, tags TEXT[], scores INTEGER[])")
             cur.execute("INSERT INTO py_tagged VALUES (%s, %s, %s)", (1, ["a", "b c", None], [3, 1]))

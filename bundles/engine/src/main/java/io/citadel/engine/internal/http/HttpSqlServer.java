@@ -616,9 +616,9 @@ public final class HttpSqlServer implements Closeable {
   }
 
   /**
-   * SMALLINT, INTEGER and floating point as JSON numbers, booleans as booleans; BIGINT and DECIMAL
-   * as JSON strings of their exact digits, always (a JavaScript number holds 53 bits: 2^53 + 1
-   * would come back as 2^53); json and jsonb as the JSON value itself; dates, times, uuids and
+   * SMALLINT, INTEGER and floating point as JSON numbers, booleans as booleans; BIGINT, DECIMAL and
+   * NUMERIC as JSON strings of their exact digits, always (a JavaScript number holds 53 bits: 2^53
+   * + 1 would come back as 2^53); json and jsonb as the JSON value itself; dates, times, uuids and
    * bytea as text.
    */
   private static void value(JsonGenerator g, ColumnType type, Object v) throws IOException {

@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.logical.LogicalProject;
@@ -37,23 +39,48 @@ final class DocumentTypes {
     if (rel instanceof Project p) {
       return kind(p.getInput(), p.getProjects().get(i));
     }
+    ColumnType stored = passedColumn(rel, i);
+    if (stored == null) {
+      return null;
+    }
+    TypeKind k = stored.kind();
+    return k == TypeKind.JSON || k == TypeKind.JSONB ? k : null;
+  }
+
+  /**
+   * The stored type of the table column that field {@code i} of {@code rel} passes on unchanged,
+   * through projections, filters, sorts, windows, joins and grouping keys; null when the field is
+   * computed.
+   */
+  static ColumnType passedColumn(RelNode rel, int i) {
+    if (rel instanceof Project p) {
+      RexNode e = p.getProjects().get(i);
+      if (e instanceof RexCall c
+          && c.getKind() == SqlKind.CAST
+          && c.getType().getSqlTypeName() == c.getOperands().get(0).getType().getSqlTypeName()
+          && c.getType().getPrecision() == c.getOperands().get(0).getType().getPrecision()
+          && c.getType().getScale() == c.getOperands().get(0).getType().getScale()) {
+        e = c.getOperands().get(0); // nullability only
+      }
+      return e instanceof RexInputRef ref ? passedColumn(p.getInput(), ref.getIndex()) : null;
+    }
     if (rel instanceof Filter || rel instanceof Sort) {
-      return kind(rel.getInput(0), i);
+      return passedColumn(rel.getInput(0), i);
+    }
+    if (rel instanceof Window w) {
+      int passed = w.getInput().getRowType().getFieldCount();
+      return i < passed ? passedColumn(w.getInput(), i) : null;
     }
     if (rel instanceof Join j) {
       int left = j.getLeft().getRowType().getFieldCount();
-      return i < left ? kind(j.getLeft(), i) : kind(j.getRight(), i - left);
+      return i < left ? passedColumn(j.getLeft(), i) : passedColumn(j.getRight(), i - left);
     }
     if (rel instanceof Aggregate a) {
-      return i < a.getGroupCount() ? kind(a.getInput(), a.getGroupSet().nth(i)) : null;
+      return i < a.getGroupCount() ? passedColumn(a.getInput(), a.getGroupSet().nth(i)) : null;
     }
     if (rel instanceof TableScan scan) {
       CitadelTable table = scan.getTable().unwrap(CitadelTable.class);
-      if (table == null) {
-        return null;
-      }
-      TypeKind k = table.version().def().columns().get(i).type().kind();
-      return k == TypeKind.JSON || k == TypeKind.JSONB ? k : null;
+      return table == null ? null : table.version().def().columns().get(i).type();
     }
     return null;
   }

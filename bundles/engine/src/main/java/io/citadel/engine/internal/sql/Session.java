@@ -516,9 +516,29 @@ public final class Session implements AutoCloseable {
       types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
       if (types[i].kind() == io.citadel.engine.internal.types.TypeKind.TEXT) {
         types[i] = documentType(root, i, types[i]);
+      } else if (types[i].kind() == io.citadel.engine.internal.types.TypeKind.NUMERIC
+          && types[i].precision() > 0
+          && !keepsTypeModifier(root, i)) {
+        types[i] = ColumnType.NUMERIC;
       }
     }
     return new Shape(names, types);
+  }
+
+  /**
+   * Whether a numeric result column keeps its type modifier, as in PostgreSQL: a column's value or
+   * a cast to {@code numeric(p, s)} does; the result of arithmetic (whose modifier Calcite derives)
+   * is a numeric without one.
+   */
+  private static boolean keepsTypeModifier(RelRoot root, int i) {
+    int field = root.fields.get(i).getKey();
+    if (root.rel instanceof org.apache.calcite.rel.core.Project p
+        && p.getProjects().get(field) instanceof org.apache.calcite.rex.RexCall c
+        && (c.isA(org.apache.calcite.sql.SqlKind.CAST)
+            || c.getOperator().getName().equals("PG_INPUT"))) {
+      return true;
+    }
+    return DocumentTypes.passedColumn(root.rel, field) != null;
   }
 
   /**

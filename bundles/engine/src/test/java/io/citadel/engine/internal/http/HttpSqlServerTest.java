@@ -105,6 +105,16 @@ class HttpSqlServerTest {
     assertTrue(sel.body().contains("[\"-5\",\"x'); DROP TABLE p; --\",null,7]"), sel.body());
     assertTrue(
         sel.body().contains("[\"9007199254740993\",\"x'); DROP TABLE p; --\",true,7]"), sel.body());
+    // a numeric of any size, and a bound number with more digits than a double holds, exactly
+    HttpResponse<String> wide =
+        post(
+            "application/json",
+            "{\"sql\": \"SELECT $1::numeric * 2, 1.0 / 3\", \"params\":"
+                + " [12345678901234567890.0123456789]}");
+    assertEquals(200, wide.statusCode(), wide.body());
+    assertTrue(
+        wide.body().contains("[\"24691357802469135780.0246913578\",\"0.33333333333333333333\"]"),
+        wide.body());
     HttpResponse<String> missing =
         post("application/json", "{\"sql\": \"SELECT $2\", \"params\": [1]}");
     assertEquals(400, missing.statusCode());

@@ -37,7 +37,9 @@ class JdbcTypesTest {
             dir,
             "CREATE TABLE typed (id UUID PRIMARY KEY, doc JSONB, raw JSON, data BYTEA,"
                 + " at TIMESTAMPTZ, t TIME)",
-            "CREATE TABLE tagged (id INTEGER, tags TEXT[], scores INTEGER[])");
+            "CREATE TABLE tagged (id INTEGER, tags TEXT[], scores INTEGER[])",
+            "CREATE TABLE amounts (id INTEGER, wide NUMERIC(38, 10), free NUMERIC, small"
+                + " NUMERIC(10, 2), big BIGINT)");
   }
 
   @AfterAll
@@ -131,6 +133,67 @@ class JdbcTypesTest {
       }
     }
     return out;
+  }
+
+  /**
+   * Numerics bound with setBigDecimal and read with getBigDecimal (text, then binary after the
+   * prepare threshold), with the precision and scale the driver reports, and the sums and averages
+   * that PostgreSQL computes as numerics.
+   */
+  private static List<String> numerics(Connection c) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (c) {
+      c.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(1);
+      try (PreparedStatement ins =
+          c.prepareStatement("INSERT INTO amounts VALUES (?, ?, ?, ?, ?)")) {
+        String[][] rows = {
+          {"1", "12345678901234567890123456.0123456789", "3.14159", "10.5", "9223372036854775807"},
+          {"2", "-0.0000000001", "1.50", "-7.25", "9223372036854775807"},
+          {"3", "9999999999999999999999999999.99", "0", "0.01", "-3"}
+        };
+        for (String[] r : rows) {
+          ins.setInt(1, Integer.parseInt(r[0]));
+          for (int k = 1; k < 4; k++) {
+            ins.setBigDecimal(k + 1, new java.math.BigDecimal(r[k]));
+          }
+          ins.setLong(5, Long.parseLong(r[4]));
+          ins.executeUpdate();
+        }
+      }
+      try (PreparedStatement q =
+          c.prepareStatement(
+              "SELECT wide, free, small, wide * 2, free / 3, sum(big) OVER (), avg(small) OVER ()"
+                  + " FROM amounts WHERE free >= ? ORDER BY id")) {
+        for (int run = 0; run < 2; run++) {
+          q.setBigDecimal(1, new java.math.BigDecimal("0.00"));
+          try (ResultSet rs = q.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            StringBuilder types = new StringBuilder("types:");
+            for (int k = 1; k <= md.getColumnCount(); k++) {
+              types.append(' ').append(md.getColumnTypeName(k));
+              types.append('(').append(md.getPrecision(k)).append(',');
+              types.append(md.getScale(k)).append(')');
+            }
+            out.add(types.toString());
+            while (rs.next()) {
+              StringBuilder row = new StringBuilder();
+              for (int k = 1; k <= md.getColumnCount(); k++) {
+                row.append(rs.getBigDecimal(k)).append(" | ");
+              }
+              out.add(row.toString());
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void numericsBoundAndReadAreWhatPostgresGives() throws Exception {
+    List<String> want = numerics(both.referee.connect());
+    assertEquals(8, want.size(), String.join("\n", want));
+    assertEquals(String.join("\n", want), String.join("\n", numerics(both.citadel())));
   }
 
   @Test
