@@ -47,3 +47,6 @@ SELECT greatest(n, p), least(n, q) FROM w WHERE id IN (1, 3) ORDER BY id;
 UPDATE w SET n = n * 10, p = p / 4 WHERE id = 2;
 SELECT n, p FROM w WHERE id = 2;
 SELECT sum(x) FROM (VALUES (9223372036854775807::bigint), (9223372036854775807::bigint), (-1::bigint)) AS t(x);
+SELECT extract(epoch FROM TIMESTAMP '2024-01-01 00:00:01.25'), extract(second FROM TIMESTAMP '2024-01-01 10:00:05.5'), extract(epoch FROM DATE '2024-01-01');
+SELECT extract(epoch FROM INTERVAL '1 day 2 hours'), extract(second FROM INTERVAL '90.5 seconds');
+SELECT extract(epoch FROM TIMESTAMP '2024-01-01 00:00:00')::bigint, extract(year FROM DATE '2024-05-06');

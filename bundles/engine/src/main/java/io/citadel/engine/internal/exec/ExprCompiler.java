@@ -365,6 +365,10 @@ public final class ExprCompiler {
     if (name.equals("PG_INPUT")) {
       return new CastExpr(args.get(0), type);
     }
+    if (name.equals("PG_AS_JSON") || name.equals("PG_AS_JSONB")) {
+      // a document's text, already checked (and for jsonb in normal form): only its type changes
+      return new CastExpr(args.get(0), name.endsWith("B") ? ColumnType.JSONB : ColumnType.JSON);
+    }
     if (TextFunctions.supports(name)) {
       return new TextFunctions(name, args, type);
     }
@@ -1307,6 +1311,25 @@ public final class ExprCompiler {
             SqlException.DATATYPE_MISMATCH, "EXTRACT needs a date or timestamp, got " + v.type);
       }
       int n = b.size;
+      if (type.kind() == TypeKind.NUMERIC) {
+        // epoch and second, in seconds with PostgreSQL's six fractional digits (a date's epoch
+        // has none)
+        String[] s = new String[n];
+        for (int i = 0; i < n; i++) {
+          if (v.isNull(i)) {
+            continue;
+          }
+          long x = v.longs[i];
+          BigDecimal seconds =
+              !ts
+                  ? BigDecimal.valueOf(unit == TimeUnitRange.EPOCH ? x * 86_400L : 0)
+                  : BigDecimal.valueOf(
+                          unit == TimeUnitRange.EPOCH ? x : Math.floorMod(x, 60_000L), 3)
+                      .setScale(6);
+          s[i] = Numeric.text(seconds);
+        }
+        return Vec.ofStrings(type, s, v.nulls, n);
+      }
       long[] out = new long[n];
       for (int i = 0; i < n; i++) {
         if (v.isNull(i)) {
@@ -1343,6 +1366,7 @@ public final class ExprCompiler {
     private Vec intervalPart(Vec v, int n) {
       long[] out = new long[n];
       int flavor = v.type.scale();
+      String[] exact = type.kind() == TypeKind.NUMERIC ? new String[n] : null;
       for (int i = 0; i < n; i++) {
         if (v.isNull(i)) {
           continue;
@@ -1364,6 +1388,14 @@ public final class ExprCompiler {
               case EPOCH -> (months / 12) * 31_557_600L + (months % 12) * 2_592_000L + ms / 1000;
               default -> throw unsupported("EXTRACT(" + unit + ") of an interval");
             };
+        if (exact != null) {
+          // with the milliseconds, and PostgreSQL's six fractional digits
+          long sub = unit == TimeUnitRange.EPOCH ? ms % 1000 : clock % 1000;
+          exact[i] = Numeric.text(BigDecimal.valueOf(out[i] * 1000 + sub, 3).setScale(6));
+        }
+      }
+      if (exact != null) {
+        return Vec.ofStrings(type, exact, v.nulls, n);
       }
       return Vec.ofLongs(type, out, v.nulls, n);
     }

@@ -173,7 +173,8 @@ final class TextFunctions implements Expr {
       case "OCTET_LENGTH" ->
           a[0].type.kind() == TypeKind.BYTEA
               ? (long) (str(v[0]).length() - 2) / 2 // two hex digits a byte, after \x
-              : (long) str(v[0]).getBytes(StandardCharsets.UTF_8).length;
+              // a char(n)'s bytes count its padding, as in PostgreSQL
+              : (long) a[0].type.format(v[0]).getBytes(StandardCharsets.UTF_8).length;
       case "BTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, true);
       case "LTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", true, false);
       case "RTRIM" -> trim(str(v[0]), v.length > 1 ? str(v[1]) : " ", false, true);
@@ -597,6 +598,8 @@ final class TextFunctions implements Expr {
         b.append(((Number) x).longValue() != 0 ? "true" : "false");
       } else if (kind.isNumeric()) {
         b.append(a[k + 1].type.format(x));
+      } else if (kind == TypeKind.JSON || kind == TypeKind.JSONB) {
+        b.append((String) x); // a document is JSON already
       } else {
         JsonText.quote(text(x, a[k + 1]), b);
       }

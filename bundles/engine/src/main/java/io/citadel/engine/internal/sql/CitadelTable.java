@@ -70,7 +70,11 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
           t.precision() > 0
               ? f.createSqlType(SqlTypeName.DECIMAL, t.precision(), t.scale())
               : CitadelTypeSystem.unboundedNumeric(f);
-      case TEXT -> f.createSqlType(SqlTypeName.VARCHAR);
+      // char(n) has its length, so that a cast to text (which drops its padding) is a cast
+      case TEXT ->
+          t.isBlankPadded()
+              ? f.createSqlType(SqlTypeName.VARCHAR, t.precision())
+              : f.createSqlType(SqlTypeName.VARCHAR);
       case DATE -> f.createSqlType(SqlTypeName.DATE);
       case TIMESTAMP -> f.createSqlType(SqlTypeName.TIMESTAMP, 3);
       case TIMESTAMPTZ -> f.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 3);

@@ -95,10 +95,7 @@ final class CopyColumns {
         String f = fields.get(k);
         ColumnType type = def.columns().get(target[k]).type();
         try {
-          if (f != null) {
-            type.checkLength(f);
-          }
-          row[target[k]] = f == null ? null : type.parse(f);
+          row[target[k]] = f == null ? null : type.parse(type.fitText(f));
         } catch (SqlException e) {
           throw new SqlException(
               e.sqlState(),

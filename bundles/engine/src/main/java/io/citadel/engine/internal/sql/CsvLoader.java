@@ -287,8 +287,7 @@ final class CsvLoader {
         } else {
           String text = decode(buf, s, e, quoted[c], quote);
           if (t.kind() == TypeKind.TEXT && !t.isArray()) {
-            t.checkLength(text);
-            strings[c] = text;
+            strings[c] = t.fitText(text);
           } else if (t.kind().isStringBased()) {
             // an array (in its normal form), a uuid, a document, a bytea
             strings[c] = (String) t.parse(text);

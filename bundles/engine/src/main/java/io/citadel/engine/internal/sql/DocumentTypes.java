@@ -94,8 +94,10 @@ final class DocumentTypes {
       switch (call.getOperator().getName()) {
         case "PG_JSONB":
           return TypeKind.JSONB;
-        case "PG_JSON":
+        case "PG_JSON", "JSON_BUILD_OBJECT", "PG_AS_JSON":
           return TypeKind.JSON;
+        case "PG_AS_JSONB":
+          return TypeKind.JSONB;
         case "PG_JSON_GET", "PG_JSON_PATH":
           return kind(input, call.getOperands().get(0));
         default:
@@ -112,8 +114,10 @@ final class DocumentTypes {
 
   /**
    * {@code rel} with every comparison of a jsonb value ({@code =}, {@code <>}, {@code IS [NOT]
-   * DISTINCT FROM}) made between the two sides' comparison keys, in filters, projections and join
-   * conditions. Run on the plan as the converter makes it, before rules move expressions around.
+   * DISTINCT FROM}) made between the two sides' comparison keys, and the documents among {@code
+   * json_build_object}'s values marked as documents (PG_AS_JSON, PG_AS_JSONB), in filters,
+   * projections and join conditions. Run on the plan as the converter makes it, before rules move
+   * expressions around.
    */
   static RelNode compareByValue(RelNode rel) {
     return rel.accept(
@@ -163,6 +167,22 @@ final class DocumentTypes {
           @Override
           public RexNode visitCall(RexCall call) {
             RexCall c = (RexCall) super.visitCall(call);
+            if (c.getOperator().getName().equals("JSON_BUILD_OBJECT")) {
+              // a document among the values goes in as the JSON it is, not as a string of it
+              List<RexNode> args = new ArrayList<>();
+              boolean changed = false;
+              for (RexNode o : c.getOperands()) {
+                TypeKind k = kind(input, o);
+                if (k != null) {
+                  o =
+                      rex.makeCall(
+                          PgFunctions.named(k == TypeKind.JSON ? "PG_AS_JSON" : "PG_AS_JSONB"), o);
+                  changed = true;
+                }
+                args.add(o);
+              }
+              return changed ? c.clone(c.getType(), args) : c;
+            }
             if (c.getOperands().size() == 2
                 && c.getKind()
                     .belongsTo(

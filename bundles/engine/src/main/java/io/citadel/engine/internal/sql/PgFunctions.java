@@ -394,6 +394,9 @@ final class PgFunctions {
           fn("PG_JSONB", TEXT, OperandTypes.STRING),
           // what jsonb values are compared by (see DocumentTypes)
           fn("PG_JSONB_KEY", TEXT, OperandTypes.STRING),
+          // a value DocumentTypes knows to be a json or jsonb document, typed so for the executor
+          fn("PG_AS_JSON", TEXT, OperandTypes.STRING),
+          fn("PG_AS_JSONB", TEXT, OperandTypes.STRING),
           // ->, ->>, #> and #>>, as PgCasts rewrites them
           fn("PG_JSON_GET", TEXT, JSON_KEY),
           fn("PG_JSON_GET_TEXT", TEXT, JSON_KEY),

@@ -547,6 +547,10 @@ public final class Session implements AutoCloseable {
    * decodes a json result column into objects by its type.
    */
   private static ColumnType documentType(RelRoot root, int i, ColumnType planned) {
+    ColumnType passed = DocumentTypes.passedColumn(root.rel, root.fields.get(i).getKey());
+    if (passed != null && passed.isBlankPadded()) {
+      return passed; // a char(n) column shown as it is: blank-padded, typed bpchar
+    }
     io.citadel.engine.internal.types.TypeKind kind =
         DocumentTypes.kind(root.rel, root.fields.get(i).getKey());
     if (kind != null) {

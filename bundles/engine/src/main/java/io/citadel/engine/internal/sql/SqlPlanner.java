@@ -865,6 +865,11 @@ public final class SqlPlanner {
     @Override
     public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
       SqlNode visited = super.visit(call);
+      if (visited instanceof org.apache.calcite.sql.SqlBasicCall extract
+          && extract.getOperator() == SqlStdOperatorTable.EXTRACT) {
+        extract.setOperator(PgExtract.INSTANCE); // see PgExtract: epoch and second are numerics
+        return extract;
+      }
       if (visited instanceof org.apache.calcite.sql.SqlCall cast
           && cast.getKind() == org.apache.calcite.sql.SqlKind.CAST
           && cast.operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec

@@ -1331,7 +1331,7 @@ final class SystemCatalog {
       case FLOAT -> "float4";
       case DOUBLE -> "float8";
       case DECIMAL, NUMERIC -> "numeric";
-      case TEXT -> t.precision() > 0 ? "varchar" : "text";
+      case TEXT -> t.precision() > 0 ? (t.isBlankPadded() ? "bpchar" : "varchar") : "text";
       case DATE -> "date";
       case TIMESTAMP -> "timestamp";
       case TIMESTAMPTZ -> "timestamptz";

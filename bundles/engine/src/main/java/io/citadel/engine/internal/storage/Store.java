@@ -1020,7 +1020,7 @@ public final class Store implements Closeable {
       ColumnDef cd = def.columns().get(c);
       if (cd.type().kind() == TypeKind.TEXT && cd.type().precision() > 0) {
         for (int r = 0; r < n; r++) {
-          cd.type().checkLength((String) columns[c][r]);
+          columns[c][r] = cd.type().fitText((String) columns[c][r]);
         }
       }
       if (cd.notNull()) {

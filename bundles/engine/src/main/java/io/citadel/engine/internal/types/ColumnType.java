@@ -194,9 +194,15 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return precision < 0 ? NUMERIC : exact(precision, Math.max(scale, 0));
       case "TEXT", "STRING":
         return TEXT;
-      case "VARCHAR", "CHAR", "CHARACTER", "CHARACTER VARYING", "BPCHAR":
-        // a length limit is kept (and enforced on writes); CHAR(n) is not blank-padded here
+      case "VARCHAR", "CHARACTER VARYING":
+        // a length limit is kept (and enforced on writes)
         return precision > 0 ? new ColumnType(TypeKind.TEXT, precision, 0) : TEXT;
+      case "CHAR", "CHARACTER", "BPCHAR":
+        // blank-padded to its length when shown (see isBlankPadded); char alone is char(1)
+        if (n.equals("BPCHAR") && precision <= 0) {
+          return TEXT;
+        }
+        return new ColumnType(TypeKind.TEXT, precision > 0 ? precision : 1, 1);
       case "DATE":
         return DATE;
       case "TIMESTAMP", "TIMESTAMP WITHOUT TIME ZONE", "DATETIME":
@@ -355,7 +361,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case FLOAT -> 700;
       case DOUBLE -> 701;
       case DECIMAL, NUMERIC -> 1700;
-      case TEXT -> precision > 0 ? 1043 : 25;
+      case TEXT -> precision > 0 ? (isBlankPadded() ? 1042 : 1043) : 25;
       case DATE -> 1082;
       case TIMESTAMP -> 1114;
       case TIMESTAMPTZ -> 1184;
@@ -404,7 +410,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       return element().sqlName() + " ARRAY";
     }
     if (kind == TypeKind.TEXT && precision > 0) {
-      return "VARCHAR(" + precision + ")";
+      return (isBlankPadded() ? "CHAR(" : "VARCHAR(") + precision + ")";
     }
     if (kind == TypeKind.NUMERIC) {
       return precision > 0 ? "NUMERIC(" + precision + "," + scale + ")" : "NUMERIC";
@@ -423,8 +429,38 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         && value.length() > precision
         && value.codePointCount(0, value.length()) > precision) {
       throw new SqlException(
-          "22001", "value too long for type character varying(" + precision + ")");
+          "22001",
+          "value too long for type "
+              + (isBlankPadded() ? "character(" : "character varying(")
+              + precision
+              + ")");
     }
+  }
+
+  /**
+   * Whether this is {@code char(n)}: text kept without trailing blanks (they mean nothing in it, as
+   * in PostgreSQL, so comparisons, length() and concatenation ignore them) and shown blank-padded
+   * to n characters.
+   */
+  public boolean isBlankPadded() {
+    return kind == TypeKind.TEXT && scale == 1 && precision > 0 && !isArray();
+  }
+
+  /**
+   * A text value as a column of this type keeps it: for {@code char(n)} without its trailing
+   * blanks; 22001 when longer than a length limit.
+   */
+  public String fitText(String value) {
+    String v = value;
+    if (v != null && isBlankPadded()) {
+      int end = v.length();
+      while (end > 0 && v.charAt(end - 1) == ' ') {
+        end--;
+      }
+      v = v.substring(0, end);
+    }
+    checkLength(v);
+    return v;
   }
 
   @Override
@@ -578,11 +614,18 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       return null;
     }
     return switch (kind) {
-      case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> (String) value;
+      case TEXT -> isBlankPadded() ? padded((String) value) : (String) value;
+      case UUID, JSON, JSONB, BYTEA, NUMERIC -> (String) value;
       case FLOAT -> formatFloat(((Number) value).floatValue());
       case DOUBLE -> formatDouble(((Number) value).doubleValue());
       default -> formatLong(((Number) value).longValue());
     };
+  }
+
+  /** A char(n) value blank-padded to n characters, as PostgreSQL shows it. */
+  private String padded(String v) {
+    int missing = precision - v.codePointCount(0, v.length());
+    return missing <= 0 ? v : v + " ".repeat(missing);
   }
 
   public String formatLong(long v) {
