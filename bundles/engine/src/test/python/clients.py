@@ -180,6 +180,17 @@ def psycopg2_types():
                              (2, Decimal("-0.5"), Decimal("99999999999999999999999"))])
             cur.execute("SELECT wide, free, free / 3, sum(free) OVER () FROM py_money ORDER BY id")
             got = [tuple(str(v) for v in row) for row in cur.fetchall()]
+            # an interval column takes and gives timedeltas
+            cur.execute("CREATE TABLE py_spans (id INTEGER, d INTERVAL)")
+            cur.execute("INSERT INTO py_spans VALUES (%s, %s), (%s, %s)",
+                        (1, datetime.timedelta(days=1, hours=2, milliseconds=500),
+                         2, datetime.timedelta(minutes=-90)))
+            cur.execute("SELECT d, d * 2 FROM py_spans ORDER BY id")
+            assert cur.fetchall() == [
+                (datetime.timedelta(days=1, hours=2, milliseconds=500),
+                 datetime.timedelta(days=2, hours=4, seconds=1)),
+                (datetime.timedelta(minutes=-90), datetime.timedelta(minutes=-180)),
+            ]
             assert got == [
                 ("12345678901234567890123456.0123456789", "1.50", "0.50000000000000000000",
                  "100000000000000000000000.50"),

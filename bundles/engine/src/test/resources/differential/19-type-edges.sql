@@ -45,3 +45,16 @@ SELECT id, c, one, v, c || '|', length(c), c::text, upper(c), octet_length(c) FR
 SELECT id FROM ch WHERE c = 'ab' ORDER BY id;
 SELECT a.id, b.id FROM ch a JOIN ch b ON a.c = b.c ORDER BY 1;
 SELECT c, count(*) FROM ch GROUP BY c ORDER BY c;
+CREATE TABLE spans (id INTEGER, d INTERVAL);
+INSERT INTO spans VALUES (1, '1 day 02:00:00'), (2, '-3 days'), (3, NULL);
+INSERT INTO spans VALUES (4, INTERVAL '3 hours 15 minutes');
+INSERT INTO spans VALUES (5, '90 minutes'::interval);
+INSERT INTO spans VALUES (6, 'soon');
+SELECT id, d FROM spans ORDER BY d NULLS FIRST, id;
+SELECT id FROM spans WHERE d > INTERVAL '2 hours' ORDER BY id;
+SELECT id, TIMESTAMP '2024-01-01 00:00:00' + d, d * 2, -d FROM spans ORDER BY id;
+SELECT max(d), min(d), count(d) FROM spans;
+UPDATE spans SET d = d + INTERVAL '30 minutes' WHERE id = 1;
+SELECT d FROM spans WHERE id = 1;
+CREATE TABLE spans2 AS SELECT id, TIMESTAMP '2024-01-02 00:00:00' - TIMESTAMP '2024-01-01 01:30:00' AS gap FROM spans WHERE id = 1;
+SELECT * FROM spans2;

@@ -387,6 +387,11 @@ abstract class AggState {
         }
         BigDecimal sum = numericArg ? bigSums[g] : sums.value(g, argScale);
         BigDecimal avg = Numeric.divide(sum, BigDecimal.valueOf(counts[g]));
+        if (t.kind() == TypeKind.INTERVAL) {
+          // an interval's milliseconds, averaged to the nearest one
+          out[g] = avg.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+          continue;
+        }
         out[g] =
             t.kind() == TypeKind.NUMERIC
                 ? Numeric.text(avg)

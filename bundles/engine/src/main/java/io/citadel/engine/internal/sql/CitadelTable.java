@@ -86,12 +86,16 @@ final class CitadelTable extends AbstractTable implements ModifiableTable {
       case INTERVAL ->
           f.createSqlIntervalType(
               new org.apache.calcite.sql.SqlIntervalQualifier(
+                  // the precisions IntervalText gives PostgreSQL's constants, so that a column
+                  // and a constant compare without a cast between them
                   t.scale() == 0
                       ? org.apache.calcite.avatica.util.TimeUnit.YEAR
                       : org.apache.calcite.avatica.util.TimeUnit.DAY,
+                  9,
                   t.scale() == 0
                       ? org.apache.calcite.avatica.util.TimeUnit.MONTH
                       : org.apache.calcite.avatica.util.TimeUnit.SECOND,
+                  t.scale() == 0 ? -1 : 3,
                   org.apache.calcite.sql.parser.SqlParserPos.ZERO));
     };
   }

@@ -6,6 +6,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Calcite's type rules adjusted to Citadel's storage and to PostgreSQL's numeric rules.
@@ -104,13 +105,16 @@ final class CitadelTypeSystem extends RelDataTypeSystemImpl {
     return f.createTypeWithNullability(t, arg.isNullable());
   }
 
-  /** avg of exact numbers is a numeric (with PostgreSQL's quotient scale), of floats a double. */
+  /**
+   * avg of exact numbers is a numeric (with PostgreSQL's quotient scale), of an interval an
+   * interval, of floats a double.
+   */
   @Override
   public RelDataType deriveAvgAggType(RelDataTypeFactory f, RelDataType arg) {
     RelDataType t =
         switch (arg.getSqlTypeName()) {
           case TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL -> unboundedNumeric(f);
-          default -> f.createSqlType(SqlTypeName.DOUBLE);
+          default -> SqlTypeUtil.isInterval(arg) ? arg : f.createSqlType(SqlTypeName.DOUBLE);
         };
     return f.createTypeWithNullability(t, arg.isNullable());
   }

@@ -278,6 +278,7 @@ final class CsvLoader {
             && t.kind() != TypeKind.BOOLEAN
             && t.kind() != TypeKind.DATE
             && !t.kind().isDatetime()
+            && t.kind() != TypeKind.INTERVAL
             && !quoted[c]) {
           long v = parseLong(buf, s, e);
           if (v == Long.MIN_VALUE) {

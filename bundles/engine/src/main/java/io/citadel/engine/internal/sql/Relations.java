@@ -163,11 +163,6 @@ final class Relations {
       if (type.kind() == TypeKind.DECIMAL && type.precision() <= 0) {
         type = ColumnType.decimal(18, Math.max(0, type.scale()));
       }
-      if (type.kind() == TypeKind.INTERVAL) {
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED,
-            "column \"" + col + "\" would be an interval: interval columns are not supported yet");
-      }
       cols.add(new Store.NewColumn(col, type, false));
     }
     store.createTable(name, cols, engine.options().fragmentSize(), false);

@@ -411,6 +411,14 @@ public final class SqlPlanner {
                       PgFunctions.named("PG_INPUT"),
                       List.of(cx.convertExpression(c.operand(0))));
             }
+            if (from != null
+                && to != null
+                && org.apache.calcite.sql.type.SqlTypeUtil.isInterval(from)
+                && org.apache.calcite.sql.type.SqlTypeUtil.isInterval(to)) {
+              // one interval as another (an INSERT of INTERVAL '3 hours' into an interval
+              // column): Calcite's own conversion rebuilds the type from its name and fails
+              return cx.getRexBuilder().makeCast(to, cx.convertExpression(c.operand(0)));
+            }
             return standard.convertCall(cx, c);
           };
         }
@@ -448,13 +456,13 @@ public final class SqlPlanner {
     return cx.getValidator().getValidatedNodeTypeIfKnown(cast);
   }
 
-  /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
   /** A decimal type wider than a scaled long: a numeric (see CitadelTypeSystem). */
   private static boolean isNumeric(org.apache.calcite.rel.type.RelDataType t) {
     return t.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL
         && t.getPrecision() > io.citadel.engine.internal.types.ColumnType.MAX_DECIMAL_PRECISION;
   }
 
+  /** Whether a cast from text to {@code t} reads by PostgreSQL's input rules (see PG_INPUT). */
   private static boolean isInputCast(org.apache.calcite.sql.type.SqlTypeName t) {
     return switch (t) {
       case UUID, BINARY, VARBINARY, TIME, TIMESTAMP_WITH_LOCAL_TIME_ZONE, ARRAY -> true;

@@ -220,10 +220,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case "BYTEA", "VARBINARY", "BINARY":
         return BYTEA;
       case "INTERVAL":
-        throw new SqlException(
-            SqlException.FEATURE_NOT_SUPPORTED,
-            "interval columns are not supported yet: interval values are (store an interval's"
-                + " seconds as a number, or its end as a timestamp)");
+        // days and time, as milliseconds (a month cannot be told from 30 days in one; see parse)
+        return INTERVAL_DAYS;
       default:
         throw new SqlException(
             SqlException.UNDEFINED_COLUMN, "type \"" + name + "\" does not exist");
@@ -555,6 +553,8 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         return TextForms.instant(s, TIMESTAMP_IN);
       case TIME:
         return TextForms.timeOfDay(s);
+      case INTERVAL:
+        return parseInterval(s);
       default:
         throw new IllegalStateException(kind.name());
     }
@@ -570,6 +570,26 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
 
   private static final java.util.regex.Pattern ZONE_SUFFIX =
       java.util.regex.Pattern.compile("\\s*(?:[+-]\\d{2}(?::?\\d{2})?|Z|UTC)$");
+
+  /**
+   * An interval's text as this interval type keeps it: months packed with what is under them, or
+   * for days and time milliseconds, refusing months (22015), which a span of days cannot hold.
+   */
+  private long parseInterval(String s) {
+    IntervalText.Parts p = IntervalText.parse(s);
+    long ms = Math.addExact(Math.multiplyExact(p.days(), 86_400_000L), p.millis());
+    if (scale == 0) {
+      return packInterval(p.months(), ms);
+    }
+    if (p.months() != 0) {
+      throw new SqlException(
+          "22015",
+          "interval \""
+              + s
+              + "\" has months, which an interval column of days and time does not keep");
+    }
+    return ms;
+  }
 
   private long checkRange(long v, long min, long max, String text) {
     if (v < min || v > max) {
@@ -747,6 +767,19 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case TIME:
         if (from.kind == TypeKind.TIMESTAMP || from.kind == TypeKind.TIMESTAMPTZ) {
           return Math.floorMod((Long) value, 86_400_000L);
+        }
+        break;
+      case INTERVAL:
+        if (from.kind == TypeKind.INTERVAL) {
+          long v = (Long) value;
+          if (from.scale == 0 && scale != 0) {
+            if (intervalMonths(v) != 0) {
+              throw new SqlException(
+                  "22015", "an interval with months does not fit an interval of days and time");
+            }
+            return intervalMillis(v);
+          }
+          return from.scale != 0 && scale == 0 ? packInterval(0, v) : v;
         }
         break;
       case JSON, JSONB, UUID, BYTEA:

@@ -29,7 +29,7 @@ class PsqlMetaCommandsTest {
               + " NUMERIC(10,2), made DATE, tags TEXT UNIQUE, CHECK (qty >= 0));",
           "CREATE INDEX t_made ON t (made);",
           "CREATE TABLE \"Other\" (k BIGINT, note TEXT, labels TEXT[], id UUID, doc JSONB,"
-              + " at TIMESTAMPTZ, t TIME, data BYTEA, wide NUMERIC(38,10), free NUMERIC, code CHAR(3));",
+              + " at TIMESTAMPTZ, t TIME, data BYTEA, wide NUMERIC(38,10), free NUMERIC, code CHAR(3), span INTERVAL);",
           "CREATE VIEW v AS SELECT id, made FROM t;");
 
   /** The commands whose output must be PostgreSQL's, owner aside. */
