@@ -18,3 +18,8 @@ SELECT 'a' = ANY(ARRAY['a','b']);
 SELECT id FROM posts WHERE tags[1] = 'a';
 SELECT id FROM posts WHERE 'a'::text = ANY(tags);
 SELECT id FROM posts WHERE 20 = ANY(scores);
+SELECT ARRAY[1, 2]::text AS a, '{1.5,2.50}'::numeric[]::text AS b;
+CREATE TABLE amounts (id INTEGER, xs NUMERIC[]);
+INSERT INTO amounts VALUES (1, '{1.5, 2.50, NULL}'), (2, '{}');
+SELECT id, xs, cardinality(xs), xs[2] FROM amounts ORDER BY id;
+SELECT id FROM amounts WHERE 2.5 = ANY(xs);

@@ -873,6 +873,16 @@ public final class SqlPlanner {
     @Override
     public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
       SqlNode visited = super.visit(call);
+      if (visited instanceof org.apache.calcite.sql.SqlBasicCall infix
+          && infix.getKind() == org.apache.calcite.sql.SqlKind.CAST
+          && !(infix.getOperator() instanceof org.apache.calcite.sql.fun.SqlCastFunction)
+          && infix.operandCount() == 2) {
+        // x::type that PgCasts left to the grammar (ARRAY[1, 2]::text): the same CAST as the
+        // rewritten ones, so that the rules below see it
+        visited =
+            SqlStdOperatorTable.CAST.createCall(
+                infix.getParserPosition(), infix.operand(0), infix.operand(1));
+      }
       if (visited instanceof org.apache.calcite.sql.SqlBasicCall extract
           && extract.getOperator() == SqlStdOperatorTable.EXTRACT) {
         extract.setOperator(PgExtract.INSTANCE); // see PgExtract: epoch and second are numerics
