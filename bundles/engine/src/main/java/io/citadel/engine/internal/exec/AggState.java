@@ -7,6 +7,7 @@ import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.List;
 
 /** The running state of one aggregate call for every group of one worker. */
 abstract class AggState {
@@ -18,6 +19,15 @@ abstract class AggState {
   }
 
   static AggState create(AggSpec spec, ColumnType argType) {
+    if (argType != null
+        && argType.kind() == TypeKind.INTERVAL
+        && argType.scale() == 0
+        && List.of("SUM", "$SUM0", "SUM0", "AVG").contains(spec.function())) {
+      throw new SqlException(
+          SqlException.FEATURE_NOT_SUPPORTED,
+          spec.function().toLowerCase(java.util.Locale.ROOT)
+              + " of intervals with months is not supported");
+    }
     if (spec.distinct() && !spec.function().equals("MIN") && !spec.function().equals("MAX")) {
       return new Distinct(spec, argType);
     }

@@ -2,6 +2,7 @@ package io.citadel.engine.internal.exec;
 
 import io.citadel.engine.internal.types.ArrayForm;
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.TypeKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -144,6 +145,10 @@ final class ArrayText {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compare(ColumnType type, Object a, Object b) {
+    if (type.kind() == TypeKind.NUMERIC) {
+      return new java.math.BigDecimal(a.toString())
+          .compareTo(new java.math.BigDecimal(b.toString()));
+    }
     if (a instanceof Number x && b instanceof Number y) {
       return type.kind().isFloating()
           ? Double.compare(x.doubleValue(), y.doubleValue())

@@ -128,7 +128,9 @@ public final class ExprCompiler {
    */
   private static String numericLiteral(RexLiteral lit) {
     BigDecimal v = lit.getValueAs(BigDecimal.class);
-    if (lit.getType().getPrecision() >= Numeric.MAX_PRECISION && v.scale() > 0) {
+    if ((lit.getType().getPrecision() >= Numeric.MAX_PRECISION
+            || lit.getType().getScale() >= Numeric.MAX_PRECISION / 2)
+        && v.scale() > 0) {
       v = v.stripTrailingZeros();
       if (v.scale() < 0) {
         v = v.setScale(0);
@@ -427,6 +429,15 @@ public final class ExprCompiler {
       // intervals of one kind added, or scaled by a whole number: months or milliseconds
       return new Arith(kind, compile(a), compile(b), type);
     }
+    boolean exactB = tb == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(tb);
+    boolean exactA = ta == SqlTypeName.DECIMAL || SqlTypeName.APPROX_TYPES.contains(ta);
+    if (((ia && exactB && kind != SqlKind.PLUS && kind != SqlKind.MINUS)
+            || (ib && exactA && kind == SqlKind.TIMES))
+        && !SqlTypeName.YEAR_INTERVAL_TYPES.contains(ia ? ta : tb)) {
+      // a span of days and time scaled by a fraction: interval '1 second' * extract(epoch ...)
+      return new IntervalScale(
+          compile(ia ? a : b), compile(ia ? b : a), kind == SqlKind.DIVIDE, type);
+    }
     throw unsupported("arithmetic between " + ta + " and " + tb);
   }
 
@@ -689,6 +700,52 @@ public final class ExprCompiler {
     }
   }
 
+  /** A day-time interval (milliseconds) times or divided by a number, to the millisecond. */
+  static final class IntervalScale implements Expr {
+    private final Expr interval;
+    private final Expr factor;
+    private final boolean divide;
+    private final ColumnType type;
+
+    IntervalScale(Expr interval, Expr factor, boolean divide, ColumnType type) {
+      this.interval = interval;
+      this.factor = factor;
+      this.divide = divide;
+      this.type = type;
+    }
+
+    @Override
+    public ColumnType type() {
+      return type;
+    }
+
+    @Override
+    public Vec eval(Batch b) {
+      Vec iv = interval.eval(b);
+      Vec f = factor.eval(b);
+      int n = b.size;
+      boolean[] nulls = VecMath.orNulls(iv.nulls, f.nulls, n);
+      long[] out = new long[n];
+      for (int i = 0; i < n; i++) {
+        if (nulls != null && nulls[i]) {
+          continue;
+        }
+        BigDecimal x = BigDecimal.valueOf(iv.longs[i]);
+        BigDecimal y = VecMath.decimal(f, i);
+        if (divide && y.signum() == 0) {
+          throw VecMath.divisionByZero();
+        }
+        BigDecimal r = divide ? x.divide(y, 0, RoundingMode.HALF_UP) : x.multiply(y);
+        try {
+          out[i] = r.setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException e) {
+          throw new SqlException("22015", "interval out of range");
+        }
+      }
+      return Vec.ofLongs(type, out, nulls, n);
+    }
+  }
+
   /** A date or timestamp moved by an interval (milliseconds, or months for year-month ones). */
   static final class DateAdd implements Expr {
     private final Expr datetime;
@@ -783,10 +840,12 @@ public final class ExprCompiler {
       Vec r = right.eval(b);
       int[] cmp = new int[n];
       if (numeric) {
-        // by value: 1.0 = 1.00; whichever side is not a numeric is read as one
+        // by value: 1.0 = 1.00; whichever side is not a numeric is read as one (a constant once)
+        BigDecimal constant =
+            right.isConstant() && right.constant() != null && n > 0 ? VecMath.decimal(r, 0) : null;
         for (int i = 0; i < n; i++) {
           BigDecimal x = VecMath.decimal(l, i);
-          BigDecimal y = VecMath.decimal(r, i);
+          BigDecimal y = constant != null ? constant : VecMath.decimal(r, i);
           cmp[i] = x == null || y == null ? 0 : x.compareTo(y);
         }
       } else if (text) {

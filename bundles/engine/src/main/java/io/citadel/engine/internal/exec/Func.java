@@ -64,6 +64,8 @@ final class Func implements Expr {
       a[k] = args.get(k).eval(b);
       if (!name.equals("GREATEST") && !name.equals("LEAST")) {
         nulls = VecMath.orNulls(nulls, a[k].nulls, n);
+      } else {
+        a[k] = CastExprs.to(a[k], type); // once a batch, not once a row
       }
     }
     Vec.Form form = Vec.formOf(type);
@@ -159,8 +161,7 @@ final class Func implements Expr {
   /** Sets row i to the greatest/least non-null argument; answers false when all are NULL. */
   private boolean extreme(Vec[] a, int i, long[] l, double[] d, String[] s) {
     Object best = null;
-    for (Vec v : a) {
-      Vec c = CastExprs.to(v, type);
+    for (Vec c : a) {
       Object o = c.get(i);
       if (o == null) {
         continue;
@@ -287,7 +288,12 @@ final class Func implements Expr {
   }
 
   private void round(Vec[] a, int i, long[] l, double[] d, String[] s) {
-    int digits = a.length > 1 ? (int) a[1].longs[i] : 0;
+    int digits =
+        a.length > 1
+            ? (int)
+                Math.max(
+                    -Numeric.MAX_RESULT_SCALE, Math.min(Numeric.MAX_RESULT_SCALE, a[1].longs[i]))
+            : 0;
     if (s != null) {
       // a numeric rounded half away from zero to that many digits (before the point if negative)
       BigDecimal r = VecMath.decimal(a[0], i).setScale(digits, RoundingMode.HALF_UP);

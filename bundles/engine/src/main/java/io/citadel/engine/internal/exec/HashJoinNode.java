@@ -33,6 +33,12 @@ public final class HashJoinNode extends PhysicalNode {
   private final Expr residual;
   private final boolean buildLeft;
 
+  /**
+   * The key positions whose two sides are exact numbers of different kinds (a decimal and a
+   * numeric): matched by value as numerics. Null when there are none.
+   */
+  private final boolean[] numericKeys;
+
   public HashJoinNode(
       PhysicalNode left,
       PhysicalNode right,
@@ -40,7 +46,19 @@ public final class HashJoinNode extends PhysicalNode {
       int[] leftKeys,
       int[] rightKeys,
       Expr residual) {
+    this(left, right, kind, leftKeys, rightKeys, residual, null);
+  }
+
+  public HashJoinNode(
+      PhysicalNode left,
+      PhysicalNode right,
+      Kind kind,
+      int[] leftKeys,
+      int[] rightKeys,
+      Expr residual,
+      boolean[] numericKeys) {
     super(outputTypes(left, right, kind));
+    this.numericKeys = numericKeys;
     this.left = left;
     this.right = right;
     this.kind = kind;
@@ -48,6 +66,13 @@ public final class HashJoinNode extends PhysicalNode {
     this.rightKeys = rightKeys;
     this.residual = residual;
     this.buildLeft = kind == Kind.INNER && left.estimate() < right.estimate();
+  }
+
+  /** Key column {@code v} as it is hashed: as a numeric where its position says so. */
+  private static Vec asKey(Vec v, boolean[] numericKeys, int k) {
+    return numericKeys != null && numericKeys[k]
+        ? ExprCompiler.CastExpr.convert(v, ColumnType.NUMERIC)
+        : v;
   }
 
   private static ColumnType[] outputTypes(PhysicalNode l, PhysicalNode r, Kind kind) {
@@ -99,11 +124,12 @@ public final class HashJoinNode extends PhysicalNode {
     int[] buildKeys = buildLeft ? leftKeys : rightKeys;
     int[] probeKeys = buildLeft ? rightKeys : leftKeys;
     Keys keys = new Keys();
-    Built b = build(ctx, buildNode, buildKeys, keys);
+    Built b = build(ctx, buildNode, buildKeys, keys, numericKeys);
     return probeNode.open(ctx).flatMap((p, out) -> probe(ctx, p, b, probeKeys, keys, out));
   }
 
-  static Built build(ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys) {
+  static Built build(
+      ExecContext ctx, PhysicalNode node, int[] keyCols, Keys keys, boolean[] numericKeys) {
     List<Batch> batches = ctx.collect(node.open(ctx), "a hash join's built side");
     Built b = new Built();
     ColumnType[] t = node.types();
@@ -130,7 +156,7 @@ public final class HashJoinNode extends PhysicalNode {
     boolean[] nullKey = new boolean[n];
     for (int k = 0; k < keyCols.length; k++) {
       Vec v = b.cols[keyCols[k]];
-      b.keys[k] = keys.keys(v, true);
+      b.keys[k] = keys.keys(asKey(v, numericKeys, k), true);
       if (v.nulls != null) {
         for (int i = 0; i < n; i++) nullKey[i] |= v.nulls[i];
       }
@@ -201,7 +227,7 @@ public final class HashJoinNode extends PhysicalNode {
     boolean[] nullKey = null;
     for (int k = 0; k < width; k++) {
       Vec v = p.cols[probeKeyCols[k]];
-      pk[k] = keys.keys(v, false);
+      pk[k] = keys.keys(asKey(v, numericKeys, k), false);
       if (v.nulls != null) {
         if (nullKey == null) nullKey = new boolean[n];
         for (int i = 0; i < n; i++) nullKey[i] |= v.nulls[i];

@@ -29,7 +29,8 @@ final class Keys {
    * value (1.0 and 1.00 are one key, which keeps the first text it was seen as).
    */
   private int id(String s, boolean numeric, boolean insert) {
-    String key = numeric ? Numeric.key(s) : s;
+    // a numeric's key in a namespace of its own, so that 1.0's key "1" is not the text "1"
+    String key = numeric ? "\0N" + Numeric.key(s) : s;
     Integer id = ids.get(key);
     if (id != null || !insert) {
       return id == null ? -1 : id;

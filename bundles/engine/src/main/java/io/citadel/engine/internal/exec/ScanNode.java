@@ -450,9 +450,13 @@ public final class ScanNode extends PhysicalNode {
     final Expr expr;
     final int column;
 
-    public DictPredicate(Expr expr, int column) {
+    /** The column's own type, which the predicate's operators read the entries by. */
+    final ColumnType columnType;
+
+    public DictPredicate(Expr expr, int column, ColumnType columnType) {
       this.expr = expr;
       this.column = column;
+      this.columnType = columnType;
     }
 
     @Override
@@ -473,7 +477,7 @@ public final class ScanNode extends PhysicalNode {
       }
       String[] entries = dict.slice(0, size);
       Vec[] cols = new Vec[width];
-      cols[column] = Vec.ofStrings(ColumnType.TEXT, entries, null, size);
+      cols[column] = Vec.ofStrings(columnType, entries, null, size);
       Vec r = expr.eval(new Batch(cols, size));
       t = new boolean[size];
       for (int i = 0; i < size; i++) {
@@ -487,10 +491,7 @@ public final class ScanNode extends PhysicalNode {
       Vec[] cols = new Vec[width];
       cols[column] =
           Vec.ofStrings(
-              ColumnType.TEXT,
-              new String[] {value},
-              value == null ? new boolean[] {true} : null,
-              1);
+              columnType, new String[] {value}, value == null ? new boolean[] {true} : null, 1);
       Vec r = expr.eval(new Batch(cols, 1));
       return r.longs[0] != 0 && !r.isNull(0);
     }

@@ -138,7 +138,7 @@ public final class StarJoinNode extends PhysicalNode {
     List<Dim> built = new ArrayList<>();
     for (int d = 0; d < dims.size(); d++) {
       Keys keys = new Keys();
-      HashJoinNode.Built b = HashJoinNode.build(ctx, dims.get(d), dimKeys.get(d), keys);
+      HashJoinNode.Built b = HashJoinNode.build(ctx, dims.get(d), dimKeys.get(d), keys, null);
       if (!HashJoinNode.uniqueKeys(b)) {
         return chain().open(ctx);
       }

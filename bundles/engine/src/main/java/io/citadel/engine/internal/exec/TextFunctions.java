@@ -669,7 +669,8 @@ final class TextFunctions implements Expr {
   }
 
   private Object trunc(Object[] v, Vec[] a) {
-    int digits = v.length > 1 ? (int) num(v[1]) : 0;
+    int limit = io.citadel.engine.internal.types.Numeric.MAX_RESULT_SCALE;
+    int digits = v.length > 1 ? (int) Math.max(-limit, Math.min(limit, num(v[1]))) : 0;
     ColumnType t = a[0].type;
     if (t.kind().isFloating()) {
       BigDecimal x = BigDecimal.valueOf(((Number) v[0]).doubleValue());

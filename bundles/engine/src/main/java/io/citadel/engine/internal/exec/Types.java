@@ -22,6 +22,7 @@ public final class Types {
         int s = Math.min(Math.max(t.getScale(), 0), Math.max(p, 1));
         // at Calcite's maximum precision: numeric without a type modifier (CitadelTypeSystem)
         yield p >= io.citadel.engine.internal.types.Numeric.MAX_PRECISION
+                || s >= io.citadel.engine.internal.types.Numeric.MAX_PRECISION / 2
             ? ColumnType.NUMERIC
             : ColumnType.exact(Math.max(p, 1), s);
       }

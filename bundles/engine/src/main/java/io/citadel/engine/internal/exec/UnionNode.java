@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.exec;
 
+import io.citadel.engine.internal.types.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -9,7 +10,12 @@ public final class UnionNode extends PhysicalNode {
   private final List<PhysicalNode> inputs;
 
   public UnionNode(List<PhysicalNode> inputs) {
-    super(inputs.get(0).types());
+    this(inputs, inputs.get(0).types());
+  }
+
+  /** The inputs' rows as {@code types}, the union's own (each input's columns converted). */
+  public UnionNode(List<PhysicalNode> inputs, ColumnType[] types) {
+    super(types);
     this.inputs = inputs;
   }
 

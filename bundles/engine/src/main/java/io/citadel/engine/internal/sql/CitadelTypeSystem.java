@@ -14,12 +14,14 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * <p>Decimals of up to 18 digits are scaled {@code long}s; wider ones, and PostgreSQL's {@code
  * numeric} without a precision, are {@link io.citadel.engine.internal.types.TypeKind#NUMERIC}
  * values, each with its own scale. Calcite needs a precision and scale for every decimal: {@code
- * numeric} without them is {@code DECIMAL(1000, 500)} here, and any decimal Calcite derives at the
- * maximum precision is taken to be that (see {@code Types.of}). Division and the average are always
- * such numerics, because PostgreSQL chooses their scale from the values, not the types; the sum of
- * a bigint or a decimal is one too, as in PostgreSQL, so that it never overflows. A product of two
- * decimals that are both scaled {@code long}s stays one, capped at 18 digits, so that TPC-H's price
- * arithmetic stays on the fast path; one that does not fit fails with 22003 rather than wrap.
+ * numeric} without them is {@code DECIMAL(1000, 500)} here ({@code CAST(x AS NUMERIC)}, Calcite's
+ * default precision, is {@code DECIMAL(1000, 0)}; numeric(p) keeps scale 0), and any decimal
+ * Calcite derives at the maximum precision, or with a scale of 500 or more, is taken to be that
+ * (see {@code Types.of}). Division and the average are always such numerics, because PostgreSQL
+ * chooses their scale from the values, not the types; the sum of a bigint or a decimal is one too,
+ * as in PostgreSQL, so that it never overflows. A product of two decimals that are both scaled
+ * {@code long}s stays one, capped at 18 digits, so that TPC-H's price arithmetic stays on the fast
+ * path; one that does not fit fails with 22003 rather than wrap.
  */
 final class CitadelTypeSystem extends RelDataTypeSystemImpl {
   static final CitadelTypeSystem INSTANCE = new CitadelTypeSystem();
@@ -48,11 +50,6 @@ final class CitadelTypeSystem extends RelDataTypeSystemImpl {
     return typeName == SqlTypeName.DECIMAL
         ? Numeric.MAX_PRECISION
         : super.getDefaultPrecision(typeName);
-  }
-
-  @Override
-  public int getDefaultScale(SqlTypeName typeName) {
-    return typeName == SqlTypeName.DECIMAL ? UNBOUNDED_SCALE : super.getDefaultScale(typeName);
   }
 
   /** CASE 'a' ... 'abc' is VARCHAR, as in PostgreSQL, not a blank-padded CHAR. */

@@ -163,6 +163,11 @@ final class Relations {
       if (type.kind() == TypeKind.DECIMAL && type.precision() <= 0) {
         type = ColumnType.decimal(18, Math.max(0, type.scale()));
       }
+      if (shape.computed() != null && shape.computed()[i]) {
+        // a decimal computed by the query (1.5, price * 2) is a numeric without a modifier, as
+        // in PostgreSQL, not one of the precision Calcite derived
+        type = ColumnType.NUMERIC;
+      }
       cols.add(new Store.NewColumn(col, type, false));
     }
     store.createTable(name, cols, engine.options().fragmentSize(), false);

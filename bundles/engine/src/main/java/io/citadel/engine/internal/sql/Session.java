@@ -453,8 +453,16 @@ public final class Session implements AutoCloseable {
     return ctx;
   }
 
-  /** The names and types of the columns a statement returns, without running it. */
-  public record Shape(List<String> names, ColumnType[] types) {}
+  /**
+   * The names and types of the columns a statement returns, without running it; {@code computed}
+   * flags the decimal columns whose type modifier Calcite derived (arithmetic, a constant), which
+   * PostgreSQL would give none (null when nothing is known of them).
+   */
+  public record Shape(List<String> names, ColumnType[] types, boolean[] computed) {
+    public Shape(List<String> names, ColumnType[] types) {
+      this(names, types, null);
+    }
+  }
 
   /**
    * What {@code sql} would return, planned but not run: null for a statement that returns no rows.
@@ -512,17 +520,22 @@ public final class Session implements AutoCloseable {
   private static Shape shape(SqlPlanner planner, RelRoot root) {
     List<String> names = planner.columnNames(root);
     ColumnType[] types = new ColumnType[names.size()];
+    boolean[] computed = new boolean[types.length];
     for (int i = 0; i < types.length; i++) {
       types[i] = Types.of(root.validatedRowType.getFieldList().get(i).getType());
-      if (types[i].kind() == io.citadel.engine.internal.types.TypeKind.TEXT) {
+      io.citadel.engine.internal.types.TypeKind k = types[i].kind();
+      if (k == io.citadel.engine.internal.types.TypeKind.TEXT) {
         types[i] = documentType(root, i, types[i]);
-      } else if (types[i].kind() == io.citadel.engine.internal.types.TypeKind.NUMERIC
-          && types[i].precision() > 0
+      } else if ((k == io.citadel.engine.internal.types.TypeKind.NUMERIC && types[i].precision() > 0
+              || k == io.citadel.engine.internal.types.TypeKind.DECIMAL)
           && !keepsTypeModifier(root, i)) {
-        types[i] = ColumnType.NUMERIC;
+        computed[i] = true;
+        if (k == io.citadel.engine.internal.types.TypeKind.NUMERIC) {
+          types[i] = ColumnType.NUMERIC;
+        }
       }
     }
-    return new Shape(names, types);
+    return new Shape(names, types, computed);
   }
 
   /**

@@ -163,7 +163,18 @@ public final class Translator {
       for (RelNode in : u.getInputs()) {
         inputs.add(translate(in));
       }
-      PhysicalNode all = new UnionNode(inputs);
+      // the first input's types, except where the union's is an exact number of another scale
+      // or width (numeric(12,2) UNION numeric: each value as the union's numeric, unrounded)
+      ColumnType[] types = inputs.get(0).types().clone();
+      ColumnType[] declared = rowTypes(u);
+      for (int i = 0; i < types.length; i++) {
+        boolean exact = types[i].kind() == TypeKind.DECIMAL || types[i].kind() == TypeKind.NUMERIC;
+        if (exact
+            && (declared[i].kind() == TypeKind.NUMERIC || declared[i].kind() == TypeKind.DECIMAL)) {
+          types[i] = declared[i];
+        }
+      }
+      PhysicalNode all = new UnionNode(inputs, types);
       if (u.all) {
         return all;
       }
@@ -176,6 +187,11 @@ public final class Translator {
         "this query needs a "
             + rel.getRelTypeName().replace("Logical", "").toLowerCase(Locale.ROOT)
             + " operator, which Citadel does not execute");
+  }
+
+  /** Whether values of {@code t} are exact numbers: integers, decimals, numerics. */
+  private static boolean isExact(ColumnType t) {
+    return t.kind().isIntegral() || t.kind() == TypeKind.DECIMAL || t.kind() == TypeKind.NUMERIC;
   }
 
   private static ColumnType[] rowTypes(RelNode r) {
@@ -228,8 +244,9 @@ public final class Translator {
         Expr e = compile(c);
         if (refs.cardinality() == 1) {
           int col = refs.nextSetBit(0);
-          if (version.def().columns().get(col).type().kind().isStringBased()) {
-            e = new ScanNode.DictPredicate(e, col);
+          ColumnType colType = version.def().columns().get(col).type();
+          if (colType.kind().isStringBased()) {
+            e = new ScanNode.DictPredicate(e, col, colType);
           }
         }
         conjuncts.add(e);
@@ -337,9 +354,21 @@ public final class Translator {
     int[] rk = info.rightKeys.toIntArray();
     PhysicalNode l = translate(left);
     PhysicalNode r = translate(right);
+    boolean[] numericKeys = null;
     for (int i = 0; i < lk.length; i++) {
       ColumnType a = l.types()[lk[i]];
       ColumnType b = r.types()[rk[i]];
+      if (!a.equals(b)
+          && isExact(a)
+          && isExact(b)
+          && !(a.kind().isIntegral() && b.kind().isIntegral())) {
+        // a decimal with a numeric, or decimals of different scales: matched by value
+        if (numericKeys == null) {
+          numericKeys = new boolean[lk.length];
+        }
+        numericKeys[i] = true;
+        continue;
+      }
       if (!a.equals(b)
           && !(a.kind().isIntegral() && b.kind().isIntegral())
           && !(a.kind().isStringBased() && b.kind().isStringBased())) {
@@ -358,7 +387,7 @@ public final class Translator {
         return star;
       }
     }
-    return new HashJoinNode(l, r, kind, lk, rk, residual);
+    return new HashJoinNode(l, r, kind, lk, rk, residual, numericKeys);
   }
 
   /** A table function, under filters and projections of its own columns. */

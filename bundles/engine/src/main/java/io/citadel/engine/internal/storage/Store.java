@@ -850,7 +850,7 @@ public final class Store implements Closeable {
         for (int p : pos) {
           Object o = columns[p][r];
           hasNull |= o == null;
-          key.add(o);
+          key.add(keyPart(def.columns().get(p).type(), o));
         }
         if (!hasNull && fresh.putIfAbsent(key, r) != null) {
           if (fail) {
@@ -879,7 +879,8 @@ public final class Store implements Closeable {
           }
           List<Object> key = new ArrayList<>(pos.length);
           for (int i = 0; i < pos.length; i++) {
-            key.add(valueAt(v, def.columns().get(pos[i]), data[i], row));
+            ColumnDef cd = def.columns().get(pos[i]);
+            key.add(keyPart(cd.type(), valueAt(v, cd, data[i], row)));
           }
           Integer r = fresh.get(key);
           if (r != null) {
@@ -1009,6 +1010,13 @@ public final class Store implements Closeable {
       out.writeUTF(key);
       out.writeUTF(value);
     };
+  }
+
+  /** A value as a unique key compares it: a numeric by its value (1.0 and 1.00 are one key). */
+  private static Object keyPart(ColumnType type, Object value) {
+    return value != null && type.kind() == TypeKind.NUMERIC
+        ? io.citadel.engine.internal.types.Numeric.key((String) value)
+        : value;
   }
 
   private static void checkRows(TableDef def, Object[][] columns, int n) {

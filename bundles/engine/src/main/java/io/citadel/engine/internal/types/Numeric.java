@@ -52,10 +52,10 @@ public final class Numeric {
     }
     try {
       BigDecimal v = new BigDecimal(t);
+      check(v); // before anything writes out its digits: 1e1000000000 is refused, not built
       if (v.scale() < 0) {
         v = v.setScale(0); // 2e3 is 2000, shown so
       }
-      check(v);
       return v;
     } catch (NumberFormatException e) {
       if (t.equalsIgnoreCase("nan") || t.matches("(?i)[+-]?inf(inity)?")) {
@@ -158,8 +158,15 @@ public final class Numeric {
     return v.scale() < 0 ? v.setScale(0).toPlainString() : v.toPlainString();
   }
 
+  /** PostgreSQL's most digits after the point a value may have. */
+  private static final int MAX_SCALE = 16_383;
+
+  /** The most digits round() and trunc() keep after the point (PostgreSQL's result limit). */
+  public static final int MAX_RESULT_SCALE = 2000;
+
   private static void check(BigDecimal v) {
-    if (v.signum() != 0 && v.precision() - v.scale() > MAX_WEIGHT_DIGITS) {
+    if (v.signum() != 0
+        && ((long) v.precision() - v.scale() > MAX_WEIGHT_DIGITS || v.scale() > MAX_SCALE)) {
       throw new SqlException(SqlException.NUMERIC_OUT_OF_RANGE, "value overflows numeric format");
     }
   }
