@@ -58,3 +58,5 @@ UPDATE spans SET d = d + INTERVAL '30 minutes' WHERE id = 1;
 SELECT d FROM spans WHERE id = 1;
 CREATE TABLE spans2 AS SELECT id, TIMESTAMP '2024-01-02 00:00:00' - TIMESTAMP '2024-01-01 01:30:00' AS gap FROM spans WHERE id = 1;
 SELECT * FROM spans2;
+SELECT doc, count(*) FROM jd WHERE id IN (1, 2, 4) GROUP BY doc ORDER BY count(*) DESC;
+SELECT count(DISTINCT doc) FROM jd;

@@ -596,8 +596,14 @@ abstract class AggState {
           s = sets[g[i]] = new java.util.HashMap<>();
         }
         Object v = arg.get(i);
-        // numerics by value: 1.0 and 1.00 are one value
-        s.putIfAbsent(argType.kind() == TypeKind.NUMERIC ? Numeric.key((String) v) : v, v);
+        // numerics and jsonb by value: 1.0 and 1.00 are one value
+        Object key =
+            switch (arg.type.kind()) {
+              case NUMERIC -> Numeric.key((String) v);
+              case JSONB -> io.citadel.engine.internal.types.JsonText.comparisonKey((String) v);
+              default -> v;
+            };
+        s.putIfAbsent(key, v);
       }
     }
 

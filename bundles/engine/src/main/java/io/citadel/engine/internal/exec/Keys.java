@@ -28,9 +28,15 @@ final class Keys {
    * The id of the key {@code s}; {@code numeric} when it is a numeric's text, whose key is its
    * value (1.0 and 1.00 are one key, which keeps the first text it was seen as).
    */
-  private int id(String s, boolean numeric, boolean insert) {
-    // a numeric's key in a namespace of its own, so that 1.0's key "1" is not the text "1"
-    String key = numeric ? "\0N" + Numeric.key(s) : s;
+  private int id(String s, TypeKind kind, boolean insert) {
+    // a numeric's or a jsonb's key by its value, in a namespace of its own (1.0's key "1" is not
+    // the text "1")
+    String key =
+        switch (kind) {
+          case NUMERIC -> "\0N" + Numeric.key(s);
+          case JSONB -> "\0J" + io.citadel.engine.internal.types.JsonText.comparisonKey(s);
+          default -> s;
+        };
     Integer id = ids.get(key);
     if (id != null || !insert) {
       return id == null ? -1 : id;
@@ -46,7 +52,7 @@ final class Keys {
     }
   }
 
-  private int[] codeMap(Dictionary d, int maxCode, boolean numeric, boolean insert) {
+  private int[] codeMap(Dictionary d, int maxCode, TypeKind kind, boolean insert) {
     int[] m = codeMaps.get(d);
     if (m != null && m.length > maxCode) {
       return m;
@@ -59,7 +65,7 @@ final class Keys {
       int size = d.size();
       int[] n = new int[size];
       for (int c = 0; c < size; c++) {
-        n[c] = id(d.decode(c), numeric, insert);
+        n[c] = id(d.decode(c), kind, insert);
       }
       codeMaps.put(d, n);
       return n;
@@ -73,7 +79,7 @@ final class Keys {
    */
   long[] keys(Vec v, boolean insert) {
     int n = v.size;
-    boolean numeric = v.type.kind() == TypeKind.NUMERIC;
+    TypeKind kind = v.type.kind();
     switch (v.form) {
       case LONG:
         return v.longs;
@@ -92,7 +98,7 @@ final class Keys {
           for (int i = 0; i < n; i++) {
             max = Math.max(max, v.codes[i]);
           }
-          int[] map = max < 0 ? new int[0] : codeMap(v.dict, max, numeric, insert);
+          int[] map = max < 0 ? new int[0] : codeMap(v.dict, max, kind, insert);
           long[] k = new long[n];
           for (int i = 0; i < n; i++) {
             int c = v.codes[i];
@@ -105,7 +111,7 @@ final class Keys {
           long[] k = new long[n];
           for (int i = 0; i < n; i++) {
             String s = v.strings[i];
-            k[i] = s == null ? -1 : id(s, numeric, insert);
+            k[i] = s == null ? -1 : id(s, kind, insert);
           }
           return k;
         }
