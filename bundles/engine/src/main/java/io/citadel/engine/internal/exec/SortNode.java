@@ -70,7 +70,7 @@ public final class SortNode extends PhysicalNode {
     if (!keys.isEmpty()) {
       Vec[] sortCols = new Vec[keys.size()];
       for (int k = 0; k < sortCols.length; k++) {
-        sortCols[k] = cols[keys.get(k).column()].decoded();
+        sortCols[k] = sortable(cols[keys.get(k).column()]);
       }
       IntSort.sort(order, (a, b) -> compare(sortCols, a, b));
     }
@@ -82,6 +82,46 @@ public final class SortNode extends PhysicalNode {
       return Source.of(List.of());
     }
     return Source.of(List.of(new Batch(cols, n).gather(sel, sel.length)));
+  }
+
+  /**
+   * A column as its rows compare: decoded, and a numeric's values as text that sorts as the numbers
+   * do (see {@link #orderKey}), so that no comparison parses a number.
+   */
+  static Vec sortable(Vec v) {
+    Vec d = v.decoded();
+    if (d.type.kind() != TypeKind.NUMERIC) {
+      return d;
+    }
+    String[] keys = new String[d.size];
+    for (int i = 0; i < d.size; i++) {
+      keys[i] = d.isNull(i) ? null : orderKey(new java.math.BigDecimal(d.strings[i]));
+    }
+    return Vec.ofStrings(io.citadel.engine.internal.types.ColumnType.TEXT, keys, d.nulls, d.size);
+  }
+
+  /**
+   * Text whose order is the order of the numbers: a sign class, then the place of the first digit
+   * (offset to be positive, and reversed for negative numbers), then the digits (each complemented
+   * for negative numbers, which end with a mark above every digit, so a longer magnitude comes
+   * first).
+   */
+  static String orderKey(java.math.BigDecimal n) {
+    if (n.signum() == 0) {
+      return "B";
+    }
+    java.math.BigDecimal m = n.abs().stripTrailingZeros();
+    long place = (long) m.precision() - m.scale() + 1_000_000L; // 0 < place < 2,000,000
+    String digits = m.unscaledValue().toString();
+    if (n.signum() > 0) {
+      return "C" + String.format(java.util.Locale.ROOT, "%07d", place) + digits;
+    }
+    StringBuilder out = new StringBuilder(digits.length() + 9).append('A');
+    out.append(String.format(java.util.Locale.ROOT, "%07d", 2_000_000L - place));
+    for (int i = 0; i < digits.length(); i++) {
+      out.append((char) ('9' - digits.charAt(i) + '0'));
+    }
+    return out.append('~').toString();
   }
 
   private int compare(Vec[] cols, int a, int b) {
@@ -108,11 +148,7 @@ public final class SortNode extends PhysicalNode {
           switch (v.form) {
             case LONG -> Long.compare(v.longs[a], v.longs[b]);
             case DOUBLE -> Double.compare(v.doubles[a], v.doubles[b]);
-            default ->
-                v.type.kind() == TypeKind.NUMERIC
-                    ? new java.math.BigDecimal(v.strings[a])
-                        .compareTo(new java.math.BigDecimal(v.strings[b]))
-                    : v.strings[a].compareTo(v.strings[b]);
+            default -> v.strings[a].compareTo(v.strings[b]);
           };
       if (c != 0) {
         return key.descending() ? -c : c;

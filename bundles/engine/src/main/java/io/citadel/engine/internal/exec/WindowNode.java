@@ -132,7 +132,7 @@ public final class WindowNode extends PhysicalNode {
     List<SortNode.Key> keys = keys(w);
     Vec[] keyCols = new Vec[keys.size()];
     for (int k = 0; k < keyCols.length; k++) {
-      keyCols[k] = cols[keys.get(k).column()].decoded();
+      keyCols[k] = SortNode.sortable(cols[keys.get(k).column()]);
     }
     int[] order = new int[n];
     for (int i = 0; i < n; i++) order[i] = i;
@@ -225,7 +225,7 @@ public final class WindowNode extends PhysicalNode {
     private static Vec[] decoded(Vec[] cols, List<SortNode.Key> keys) {
       Vec[] out = new Vec[keys.size()];
       for (int k = 0; k < out.length; k++) {
-        out[k] = cols[keys.get(k).column()].decoded();
+        out[k] = SortNode.sortable(cols[keys.get(k).column()]);
       }
       return out;
     }
