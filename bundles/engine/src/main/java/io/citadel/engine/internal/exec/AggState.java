@@ -430,7 +430,7 @@ abstract class AggState {
     }
 
     private int compareText(String a, String b) {
-      return numeric ? new BigDecimal(a).compareTo(new BigDecimal(b)) : a.compareTo(b);
+      return numeric ? Numeric.compare(a, b) : a.compareTo(b);
     }
 
     @Override
@@ -596,14 +596,8 @@ abstract class AggState {
           s = sets[g[i]] = new java.util.HashMap<>();
         }
         Object v = arg.get(i);
-        // numerics and jsonb by value: 1.0 and 1.00 are one value
-        Object key =
-            switch (arg.type.kind()) {
-              case NUMERIC -> Numeric.key((String) v);
-              case JSONB -> io.citadel.engine.internal.types.JsonText.comparisonKey((String) v);
-              default -> v;
-            };
-        s.putIfAbsent(key, v);
+        // numerics and jsonb by value, as grouping keys them: 1.0 and 1.00 are one value
+        s.putIfAbsent(v instanceof String t ? Keys.valueKey(arg.type.kind(), t) : v, v);
       }
     }
 

@@ -146,8 +146,7 @@ final class ArrayText {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compare(ColumnType type, Object a, Object b) {
     if (type.kind() == TypeKind.NUMERIC) {
-      return new java.math.BigDecimal(a.toString())
-          .compareTo(new java.math.BigDecimal(b.toString()));
+      return io.citadel.engine.internal.types.Numeric.compare(a.toString(), b.toString());
     }
     if (a instanceof Number x && b instanceof Number y) {
       return type.kind().isFloating()

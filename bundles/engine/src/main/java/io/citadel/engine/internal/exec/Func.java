@@ -172,7 +172,7 @@ final class Func implements Expr {
         @SuppressWarnings({"unchecked", "rawtypes"})
         int cmp =
             type.kind() == TypeKind.NUMERIC
-                ? new BigDecimal((String) o).compareTo(new BigDecimal((String) best))
+                ? Numeric.compare((String) o, (String) best)
                 : ((Comparable) o).compareTo(best);
         if (name.equals("GREATEST") ? cmp > 0 : cmp < 0) {
           best = o;

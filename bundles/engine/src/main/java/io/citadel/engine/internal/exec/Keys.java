@@ -25,18 +25,11 @@ final class Keys {
   }
 
   /**
-   * The id of the key {@code s}; {@code numeric} when it is a numeric's text, whose key is its
-   * value (1.0 and 1.00 are one key, which keeps the first text it was seen as).
+   * The id of the key {@code s}, a value of {@code kind} (see {@link #valueKey}); the id keeps the
+   * first text it was seen as.
    */
   private int id(String s, TypeKind kind, boolean insert) {
-    // a numeric's or a jsonb's key by its value, in a namespace of its own (1.0's key "1" is not
-    // the text "1")
-    String key =
-        switch (kind) {
-          case NUMERIC -> "\0N" + Numeric.key(s);
-          case JSONB -> "\0J" + io.citadel.engine.internal.types.JsonText.comparisonKey(s);
-          default -> s;
-        };
+    String key = valueKey(kind, s);
     Integer id = ids.get(key);
     if (id != null || !insert) {
       return id == null ? -1 : id;
@@ -116,6 +109,19 @@ final class Keys {
           return k;
         }
     }
+  }
+
+  /**
+   * What decides whether two values of {@code kind} are one key: a numeric's and a jsonb's value,
+   * each in a namespace of its own (1.0 and 1.00 are one key; 1.0's key is not the text "1"); any
+   * other text as it is.
+   */
+  static String valueKey(TypeKind kind, String s) {
+    return switch (kind) {
+      case NUMERIC -> "\0N" + Numeric.key(s);
+      case JSONB -> "\0J" + io.citadel.engine.internal.types.JsonText.comparisonKey(s);
+      default -> s;
+    };
   }
 
   static long hash(long h, long k) {

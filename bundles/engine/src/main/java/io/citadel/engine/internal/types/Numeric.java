@@ -89,6 +89,11 @@ public final class Numeric {
     return r;
   }
 
+  /** Two kept values compared as the numbers they are. */
+  public static int compare(String a, String b) {
+    return new BigDecimal(a).compareTo(new BigDecimal(b));
+  }
+
   /** {@code x / y} with PostgreSQL's choice of scale for the quotient, rounded half up. */
   public static BigDecimal divide(BigDecimal x, BigDecimal y) {
     if (y.signum() == 0) {
