@@ -204,6 +204,34 @@ def psycopg2_types():
             assert cur.fetchone() == (["a", "b c", None], [3, 1])
 
 
+def psycopg2_time_zone():
+    """A session zone from libpq's PGTZ (sent at start-up) and from SET TIME ZONE."""
+    import datetime
+
+    os.environ["PGTZ"] = "Asia/Kolkata"
+    try:
+        with psycopg2.connect(DSN) as c:
+            with c.cursor() as cur:
+                cur.execute("SHOW TimeZone")
+                assert cur.fetchone() == ("Asia/Kolkata",)
+                cur.execute("CREATE TABLE py_zoned (id INTEGER, at TIMESTAMPTZ)")
+                # a naive datetime is text without an offset: read in the session's zone
+                cur.execute("INSERT INTO py_zoned VALUES (1, %s)", (datetime.datetime(2024, 7, 1, 12, 0),))
+                cur.execute("SELECT at, at::date, extract(hour FROM at) FROM py_zoned")
+                at, day, hour = cur.fetchone()
+                ist = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+                assert at == datetime.datetime(2024, 7, 1, 12, 0, tzinfo=ist), at
+                assert at.utcoffset() == datetime.timedelta(hours=5, minutes=30), at
+                assert day == datetime.date(2024, 7, 1) and int(hour) == 12, (day, hour)
+                cur.execute("SET TIME ZONE 'America/Los_Angeles'")
+                cur.execute("SELECT at, to_char(at, 'HH24:MI') FROM py_zoned")
+                at, shown = cur.fetchone()
+                assert at.utcoffset() == datetime.timedelta(hours=-7) and shown == "23:30", (at, shown)
+                assert at == datetime.datetime(2024, 7, 1, 6, 30, tzinfo=datetime.timezone.utc), at
+    finally:
+        del os.environ["PGTZ"]
+
+
 def sqlalchemy_types():
     import uuid
 
@@ -248,6 +276,7 @@ check("psycopg2: copy_expert and copy_from in, COPY TO STDOUT out", psycopg2_cop
 check("psycopg2: server-side (named) cursor, itersize 1000 over 25,000 rows", psycopg2_server_side_cursor)
 check("SQLAlchemy: connect, inspect (table names, columns, keys, indexes), Core and ORM", sqlalchemy_core_and_orm)
 check("psycopg2: uuid, json, jsonb, bytea, timestamptz and time in and out", psycopg2_types)
+check("psycopg2: a session time zone from PGTZ and SET TIME ZONE", psycopg2_time_zone)
 check("SQLAlchemy: UUID, JSONB and BYTEA columns, ORM and a JSONB path filter", sqlalchemy_types)
 check("pandas: to_sql and read_sql", pandas_round_trip)
 print("all Python client checks passed")

@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of a statement in the group's topic: a format version, the user, the writer's clock,
- * the statement's text and (version 2) the client's idempotency key. Version 1 records, written
- * before keys existed, are still read. The writer's server id and request id travel as record
+ * the statement's text, (version 2) the client's idempotency key and (version 3) the writer's
+ * session time zone. Records of versions 1 and 2, written before keys or zones travelled, are still
+ * read, as statements of a session in UTC. The writer's server id and request id travel as record
  * headers.
  */
 final class LogRecords {
   static final String ORIGIN_HEADER = "citadel.origin";
   static final String REQUEST_HEADER = "citadel.request";
-  private static final byte VERSION = 2;
+  private static final byte VERSION = 3;
 
   private LogRecords() {}
 
@@ -33,6 +34,7 @@ final class LogRecords {
       out.writeInt(sql.length);
       out.write(sql);
       out.writeUTF(s.idempotencyKey());
+      out.writeUTF(s.timeZone());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -51,7 +53,7 @@ final class LogRecords {
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
     byte version = in.readByte();
-    if (version != 1 && version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new IOException(
           "the record has format version "
               + version
@@ -67,12 +69,16 @@ final class LogRecords {
     byte[] sql = new byte[n];
     in.readFully(sql);
     String key = version >= 2 ? in.readUTF() : "";
+    String zone = version >= 3 ? in.readUTF() : "";
     if (in.available() != 0) {
       throw new IOException(in.available() + " bytes follow the statement");
     }
     if (key.length() > LoggedStatement.MAX_KEY_LENGTH) {
       throw new IOException("the record's idempotency key is " + key.length() + " characters long");
     }
-    return new LoggedStatement(new String(sql, StandardCharsets.UTF_8), user, clock, key);
+    if (zone.length() > 100) {
+      throw new IOException("the record's time zone is " + zone.length() + " characters long");
+    }
+    return new LoggedStatement(new String(sql, StandardCharsets.UTF_8), user, clock, key, zone);
   }
 }

@@ -21,10 +21,16 @@ class ReplicationPartsTest {
   @TempDir Path dir;
 
   @Test
-  void aKeyTravelsWithItsStatementAndRecordsWrittenBeforeKeysAreStillRead() throws Exception {
+  void aKeyAndAZoneTravelWithTheirStatementAndRecordsWrittenBeforeThemAreStillRead()
+      throws Exception {
     LoggedStatement keyed =
         new LoggedStatement("INSERT INTO t VALUES (1)", "citadel", 7L, "order-41-attempt");
     assertEquals(keyed, LogRecords.decode(LogRecords.encode(keyed)));
+    LoggedStatement zoned =
+        new LoggedStatement(
+            "INSERT INTO t VALUES ('2024-07-01 12:00')", "citadel", 7L, "", "America/New_York");
+    assertEquals(zoned, LogRecords.decode(LogRecords.encode(zoned)));
+    assertEquals("America/New_York", LogRecords.decode(LogRecords.encode(zoned)).timeZone());
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     java.io.DataOutputStream v1 = new java.io.DataOutputStream(bytes);
     v1.writeByte(1);

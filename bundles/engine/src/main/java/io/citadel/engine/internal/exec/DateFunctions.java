@@ -3,6 +3,7 @@ package io.citadel.engine.internal.exec;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.IntervalText;
 import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TimeZones;
 import io.citadel.engine.internal.types.TypeKind;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -38,11 +39,17 @@ final class DateFunctions implements Expr {
   private final String name;
   private final List<Expr> args;
   private final ColumnType type;
+  private final java.time.ZoneId zone;
 
-  DateFunctions(String name, List<Expr> args, ColumnType type) {
+  /**
+   * @param zone the session's time zone: a timestamp with time zone's fields are its local ones
+   *     there, and date_trunc of one answers the instant its truncated local time is
+   */
+  DateFunctions(String name, List<Expr> args, ColumnType type, java.time.ZoneId zone) {
     this.name = name;
     this.args = args;
     this.type = type;
+    this.zone = zone;
   }
 
   static boolean supports(String name) {
@@ -61,6 +68,8 @@ final class DateFunctions implements Expr {
     }
     Vec field = args.get(0).eval(b);
     Vec t = args.get(1).eval(b);
+    Vec local = ZonedCast.local(t, zone);
+    boolean instant = t != local;
     boolean date = t.type.kind() == TypeKind.DATE;
     int n = b.size;
     Object[] out = new Object[n];
@@ -70,7 +79,16 @@ final class DateFunctions implements Expr {
       }
       String f = field.string(i).toLowerCase(Locale.ROOT).strip();
       long millis = date ? t.longs[i] * DAY : t.longs[i];
-      out[i] = name.equals("DATE_TRUNC") ? trunc(f, millis) : (Object) part(f, millis);
+      if (name.equals("DATE_TRUNC")) {
+        long truncated = trunc(f, date ? millis : local.longs[i]);
+        out[i] =
+            instant && type.kind() == TypeKind.TIMESTAMPTZ
+                ? TimeZones.instant(truncated, zone)
+                : truncated;
+      } else {
+        // the epoch is the instant's; every other field the local time's
+        out[i] = part(f, f.equals("epoch") || date ? millis : local.longs[i]);
+      }
     }
     return Vectors.fromBoxed(type, out, n);
   }
@@ -131,7 +149,9 @@ final class DateFunctions implements Expr {
   private Vec perRow(Batch b) {
     Vec[] a = new Vec[args.size()];
     for (int k = 0; k < a.length; k++) {
-      a[k] = args.get(k).eval(b);
+      Vec v = args.get(k).eval(b);
+      // to_char and age read an instant as the session's local date and time
+      a[k] = name.equals("TO_CHAR") || name.equals("AGE") ? ZonedCast.local(v, zone) : v;
     }
     Object[] out = new Object[b.size];
     rows:

@@ -3,6 +3,7 @@ package io.citadel.engine.internal.exec;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.Numeric;
 import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TimeZones;
 import io.citadel.engine.internal.types.TypeKind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -41,6 +42,26 @@ public final class ExprCompiler {
 
   /** The user the statement runs as: CURRENT_USER, SESSION_USER. */
   private String user = "citadel";
+
+  /** The session's time zone: local dates and times of a timestamp with time zone are in it. */
+  private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+
+  public ExprCompiler withZone(java.time.ZoneId zone) {
+    this.zone = zone;
+    return this;
+  }
+
+  /** A cast of a compiled expression, in the session's time zone where that matters. */
+  private Expr cast(Expr arg, ColumnType type) {
+    return ZonedCast.needed(arg.type(), type, zone)
+        ? new ZonedCast(arg, type, zone)
+        : new CastExpr(arg, type);
+  }
+
+  /** The statement's clock as the session's local date and time. */
+  private long localNow() {
+    return TimeZones.local(statementMillis, zone);
+  }
 
   public ExprCompiler withUser(String user) {
     this.user = user;
@@ -269,13 +290,13 @@ public final class ExprCompiler {
           List<Expr> args = new ArrayList<>();
           for (int i = 0; i < ops.size() - 1; i++) {
             args.add(new Is(SqlKind.IS_NOT_NULL, compile(ops.get(i))));
-            args.add(new CastExpr(compile(ops.get(i)), type));
+            args.add(cast(compile(ops.get(i)), type));
           }
-          args.add(new CastExpr(compile(ops.get(ops.size() - 1)), type));
+          args.add(cast(compile(ops.get(ops.size() - 1)), type));
           return new Case(args, type);
         }
       case CAST:
-        return new CastExpr(compile(ops.get(0)), type);
+        return cast(compile(ops.get(0)), type);
       case LIKE:
         {
           boolean negated = call.getOperator() instanceof SqlLikeOperator l && l.isNegated();
@@ -309,10 +330,10 @@ public final class ExprCompiler {
               || u.getType().getSqlTypeName() != SqlTypeName.SYMBOL) {
             // date_part('year', ts): the field is text, perhaps not even a constant
             return new DateFunctions(
-                "DATE_PART", List.of(compile(ops.get(0)), compile(ops.get(1))), type);
+                "DATE_PART", List.of(compile(ops.get(0)), compile(ops.get(1))), type, zone);
           }
           TimeUnitRange unit = ((RexLiteral) ops.get(0)).getValueAs(TimeUnitRange.class);
-          return new Extract(unit, compile(ops.get(1)), type);
+          return new Extract(unit, compile(ops.get(1)), type, zone);
         }
       case FLOOR:
       case CEIL:
@@ -337,9 +358,9 @@ public final class ExprCompiler {
     String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
     switch (name) {
       case "CURRENT_DATE":
-        return new Literal(ColumnType.DATE, Math.floorDiv(statementMillis, 86_400_000L));
+        return new Literal(ColumnType.DATE, Math.floorDiv(localNow(), 86_400_000L));
       case "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
-        return new Literal(ColumnType.TIMESTAMP, statementMillis);
+        return new Literal(ColumnType.TIMESTAMP, localNow());
       case "NOW":
         return new Literal(ColumnType.TIMESTAMPTZ, statementMillis);
       case "CURRENT_USER", "SESSION_USER", "USER", "CURRENT_ROLE":
@@ -361,11 +382,10 @@ public final class ExprCompiler {
       // age(x): from midnight of the statement's day
       args.add(
           0,
-          new Literal(
-              ColumnType.TIMESTAMP, Math.floorDiv(statementMillis, 86_400_000L) * 86_400_000L));
+          new Literal(ColumnType.TIMESTAMP, Math.floorDiv(localNow(), 86_400_000L) * 86_400_000L));
     }
     if (name.equals("PG_INPUT")) {
-      return new CastExpr(args.get(0), type);
+      return cast(args.get(0), type);
     }
     if (name.equals("PG_AS_JSON") || name.equals("PG_AS_JSONB")) {
       // a document's text, already checked (and for jsonb in normal form): only its type changes
@@ -378,7 +398,7 @@ public final class ExprCompiler {
       return new CatalogFunctions(name, args, type, catalogDefinitions, catalogRelations);
     }
     if (DateFunctions.supports(name)) {
-      return new DateFunctions(name, args, type);
+      return new DateFunctions(name, args, type, zone);
     }
     if (!Func.supports(name)) {
       throw unsupported("function " + call.getOperator().getName());
@@ -413,7 +433,7 @@ public final class ExprCompiler {
         && SqlTypeName.INTERVAL_TYPES.contains(tb)) {
       boolean months = SqlTypeName.YEAR_INTERVAL_TYPES.contains(tb);
       return new DateAdd(
-          compile(a), compile(b), months, kind == SqlKind.MINUS, Types.of(a.getType()));
+          compile(a), compile(b), months, kind == SqlKind.MINUS, Types.of(a.getType()), zone);
     }
     if (ta == SqlTypeName.DATE && tb == SqlTypeName.DATE && kind == SqlKind.MINUS) {
       return new Arith(SqlKind.MINUS, compile(a), compile(b), type);
@@ -753,13 +773,21 @@ public final class ExprCompiler {
     private final boolean months;
     private final boolean subtract;
     private final ColumnType type;
+    private final java.time.ZoneId zone;
 
-    DateAdd(Expr datetime, Expr interval, boolean months, boolean subtract, ColumnType type) {
+    DateAdd(
+        Expr datetime,
+        Expr interval,
+        boolean months,
+        boolean subtract,
+        ColumnType type,
+        java.time.ZoneId zone) {
       this.datetime = datetime;
       this.interval = interval;
       this.months = months;
       this.subtract = subtract;
       this.type = type;
+      this.zone = zone;
     }
 
     @Override
@@ -779,16 +807,19 @@ public final class ExprCompiler {
         long amount = subtract ? -iv.longs[i] : iv.longs[i];
         long v = d.longs[i];
         if (months) {
-          // months move the calendar date, what is under them the clock (see INTERVAL_MONTHS)
+          // months move the calendar date, what is under them the clock (see INTERVAL_MONTHS);
+          // an instant's calendar is the session's time zone's
           long m = ColumnType.intervalMonths(amount);
           long under = ColumnType.intervalMillis(amount);
           if (isDate) {
             out[i] = LocalDate.ofEpochDay(v).plusMonths(m).toEpochDay();
           } else {
-            long day = Math.floorDiv(v, 86_400_000L);
-            long ms = Math.floorMod(v, 86_400_000L);
-            out[i] =
-                LocalDate.ofEpochDay(day).plusMonths(m).toEpochDay() * 86_400_000L + ms + under;
+            boolean instant = type.kind() == TypeKind.TIMESTAMPTZ;
+            long local = instant ? TimeZones.local(v, zone) : v;
+            long day = Math.floorDiv(local, 86_400_000L);
+            long ms = Math.floorMod(local, 86_400_000L);
+            long moved = LocalDate.ofEpochDay(day).plusMonths(m).toEpochDay() * 86_400_000L + ms;
+            out[i] = (instant ? TimeZones.instant(moved, zone) : moved) + under;
           }
         } else {
           out[i] = isDate ? v + Math.floorDiv(amount, 86_400_000L) : v + amount;
@@ -1345,11 +1376,13 @@ public final class ExprCompiler {
     private final TimeUnitRange unit;
     private final Expr arg;
     private final ColumnType type;
+    private final java.time.ZoneId zone;
 
-    Extract(TimeUnitRange unit, Expr arg, ColumnType type) {
+    Extract(TimeUnitRange unit, Expr arg, ColumnType type, java.time.ZoneId zone) {
       this.unit = unit;
       this.arg = arg;
       this.type = type;
+      this.zone = zone;
     }
 
     @Override
@@ -1362,6 +1395,9 @@ public final class ExprCompiler {
       Vec v = arg.eval(b);
       if (v.type.kind() == TypeKind.INTERVAL) {
         return intervalPart(v, b.size);
+      }
+      if (unit != TimeUnitRange.EPOCH) {
+        v = ZonedCast.local(v, zone); // an instant's fields are the session's local ones
       }
       // a time of day is read as one on 1970-01-01
       boolean ts = v.type.kind().isDatetime() && v.type.kind() != TypeKind.DATE;

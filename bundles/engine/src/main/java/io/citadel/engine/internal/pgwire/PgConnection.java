@@ -9,6 +9,7 @@ import io.citadel.engine.internal.sql.Engine;
 import io.citadel.engine.internal.sql.QueryResult;
 import io.citadel.engine.internal.sql.Session;
 import io.citadel.engine.internal.types.ColumnType;
+import io.citadel.engine.internal.types.Settings;
 import io.citadel.engine.internal.types.SqlException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -275,16 +276,24 @@ final class PgConnection implements Runnable {
     out.begin('R').int32(0).end();
 
     session = engine.openSession(user);
+    // as in PostgreSQL, the options' -c settings first, then the packet's own parameters, which
+    // win where both name one
+    Map<String, String> given = new LinkedHashMap<>();
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
+      if (p.getKey().equalsIgnoreCase("options")) {
+        given.putAll(commandLineOptions(p.getValue()));
+      }
+    }
     for (Map.Entry<String, String> p : parameters.entrySet()) {
       String name = p.getKey().toLowerCase(Locale.ROOT);
-      // a client's TimeZone (pgjdbc sends its JVM's) is not taken: sessions run in UTC, as the
-      // TimeZone parameter status below tells the client
-      if (!name.equals("user")
-          && !name.equals("database")
-          && !name.equals("options")
-          && !name.equals("timezone")) {
-        session.settings().put(name, p.getValue());
+      if (!name.equals("options") && !name.equals("user") && !name.equals("database")) {
+        given.put(name, p.getValue());
       }
+    }
+    for (Map.Entry<String, String> p : given.entrySet()) {
+      // a client's TimeZone (pgjdbc sends its JVM's, libpq PGTZ) is the session's, as in
+      // PostgreSQL; one that is no zone ends the start-up with an error naming it
+      session.startupSetting(p.getKey(), p.getValue());
     }
     Map<String, String> status = new LinkedHashMap<>();
     status.put("application_name", parameters.getOrDefault("application_name", ""));
@@ -300,7 +309,7 @@ final class PgConnection implements Runnable {
     status.put("server_version", SERVER_VERSION);
     status.put("session_authorization", user);
     status.put("standard_conforming_strings", "on");
-    status.put("TimeZone", "UTC");
+    status.put("TimeZone", reportedZone = timeZoneSetting());
     for (Map.Entry<String, String> s : status.entrySet()) {
       out.begin('S').cstring(s.getKey()).cstring(s.getValue()).end();
     }
@@ -541,6 +550,7 @@ final class PgConnection implements Runnable {
       }
       copyLine(line);
     }
+    java.time.ZoneId zone = session.zone();
     for (Batch b = r.next(); b != null; b = r.next()) {
       for (int row = 0; row < b.size; row++) {
         line.setLength(0);
@@ -549,7 +559,7 @@ final class PgConnection implements Runnable {
             line.append((char) copy.delimiter());
           }
           Object v = b.cols[c].get(row);
-          line.append(v == null ? copy.nullString() : copyField(copy, types[c].format(v)));
+          line.append(v == null ? copy.nullString() : copyField(copy, types[c].format(v, zone)));
         }
         copyLine(line);
         rows++;
@@ -661,7 +671,8 @@ final class PgConnection implements Runnable {
                     "42P02", "there is no parameter $" + n, SqlText.parameterCount(p.sql()));
               }
               int format = formatCount == 0 ? 0 : formats[formatCount == 1 ? 0 : n - 1];
-              return PgValues.literal(n, p.parameterTypes()[n - 1], format == 1, values[n - 1]);
+              return PgValues.literal(
+                  n, p.parameterTypes()[n - 1], format == 1, values[n - 1], session.zone());
             });
     closePortal(portalName);
     portals.put(portalName, new Portal(p.sql(), text, resultFormats));
@@ -686,7 +697,7 @@ final class PgConnection implements Runnable {
               p.sql(),
               n ->
                   n >= 1 && n <= p.parameterTypes().length
-                      ? PgValues.literal(n, p.parameterTypes()[n - 1], false, null)
+                      ? PgValues.literal(n, p.parameterTypes()[n - 1], false, null, null)
                       : "NULL");
       Session.Shape shape;
       try {
@@ -851,6 +862,7 @@ final class PgConnection implements Runnable {
       binary[c] = !types[c].isArray() && format(p.resultFormats, c) == 1;
     }
     long sent = 0;
+    java.time.ZoneId zone = session.zone();
     while (true) {
       if (p.current == null || p.row == p.current.size) {
         p.current = r.next();
@@ -870,7 +882,7 @@ final class PgConnection implements Runnable {
         out.value(
             binary[c]
                 ? PgValues.binary(types[c], v)
-                : v == null ? null : types[c].format(v).getBytes(StandardCharsets.UTF_8));
+                : v == null ? null : types[c].format(v, zone).getBytes(StandardCharsets.UTF_8));
       }
       out.end();
       p.row++;
@@ -881,7 +893,76 @@ final class PgConnection implements Runnable {
 
   // ---------------------------------------------------------------------------------- errors
 
+  /**
+   * The settings in a start-up packet's {@code options} (libpq's {@code PGOPTIONS}, psycopg2's
+   * {@code options=}): {@code -c name=value} or {@code --name=value}, separated by blanks, a
+   * backslash keeping the next character (a blank in a value). Anything else is an error naming it.
+   */
+  static Map<String, String> commandLineOptions(String options) {
+    List<String> words = new ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean any = false;
+    for (int i = 0; i < options.length(); i++) {
+      char ch = options.charAt(i);
+      if (ch == '\\' && i + 1 < options.length()) {
+        w.append(options.charAt(++i));
+        any = true;
+      } else if (Character.isWhitespace(ch)) {
+        if (any) {
+          words.add(w.toString());
+          w.setLength(0);
+          any = false;
+        }
+      } else {
+        w.append(ch);
+        any = true;
+      }
+    }
+    if (any) {
+      words.add(w.toString());
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      String setting;
+      if (word.equals("-c") && i + 1 < words.size()) {
+        setting = words.get(++i);
+      } else if (word.startsWith("-c") && word.length() > 2) {
+        setting = word.substring(2);
+      } else if (word.startsWith("--")) {
+        setting = word.substring(2);
+      } else {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER,
+            "invalid command-line argument in the start-up options: \"" + word + "\"");
+      }
+      int eq = setting.indexOf('=');
+      if (eq <= 0) {
+        throw new SqlException(
+            SqlException.INVALID_PARAMETER,
+            "-c " + setting + " in the start-up options requires a value");
+      }
+      settings.put(
+          setting.substring(0, eq).replace('-', '_').toLowerCase(Locale.ROOT),
+          setting.substring(eq + 1));
+    }
+    return settings;
+  }
+
+  /** The TimeZone last reported to the client in a ParameterStatus message. */
+  private String reportedZone;
+
+  private String timeZoneSetting() {
+    return Settings.get(session.settings(), "timezone");
+  }
+
   private void ready() throws IOException {
+    if (session != null && reportedZone != null && !reportedZone.equals(timeZoneSetting())) {
+      // as PostgreSQL reports a change of TimeZone (SET, RESET): drivers read timestamptz text
+      // and show the zone by it
+      reportedZone = timeZoneSetting();
+      out.begin('S').cstring("TimeZone").cstring(reportedZone).end();
+    }
     out.begin('Z').int8(session == null ? 'I' : session.transactionStatus()).end();
     out.flush();
   }

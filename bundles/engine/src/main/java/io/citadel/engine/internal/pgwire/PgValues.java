@@ -182,15 +182,16 @@ final class PgValues {
 
   /**
    * Parameter {@code $index} as a SQL literal. The value arrives as text or in binary; its type is
-   * the one the client declared, or unspecified.
+   * the one the client declared, or unspecified. A timestamptz given as text without an offset is
+   * read in the session's time zone {@code zone}, and written as the instant it is.
    */
-  static String literal(int index, int oid, boolean binary, byte[] value) {
+  static String literal(int index, int oid, boolean binary, byte[] value, java.time.ZoneId zone) {
     if (value == null) {
       String type = sqlType(oid);
       return type == null ? "NULL" : "CAST(NULL AS " + type + ")";
     }
     try {
-      return binary ? binaryLiteral(oid, value) : textLiteral(oid, text(value));
+      return binary ? binaryLiteral(oid, value) : textLiteral(oid, text(value), zone);
     } catch (SqlException e) {
       throw new SqlException(e.sqlState(), "parameter $" + index + ": " + e.getMessage());
     } catch (RuntimeException e) {
@@ -239,7 +240,7 @@ final class PgValues {
     };
   }
 
-  private static String textLiteral(int oid, String s) {
+  private static String textLiteral(int oid, String s, java.time.ZoneId zone) {
     String t = s.strip();
     switch (oid) {
       case INT2, INT4, INT8, OID:
@@ -261,7 +262,7 @@ final class PgValues {
         return "TIMESTAMP " + quote(ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMP.parse(t)));
       case TIMESTAMPTZ:
         return "TIMESTAMP WITH LOCAL TIME ZONE "
-            + quote(ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMPTZ.parse(t)));
+            + quote(ColumnType.TIMESTAMP.format(ColumnType.TIMESTAMPTZ.parse(t, zone)));
       case TIME:
         return "TIME " + quote(ColumnType.TIME.format(ColumnType.TIME.parse(t)));
       case UUID:

@@ -95,7 +95,7 @@ final class CopyColumns {
         String f = fields.get(k);
         ColumnType type = def.columns().get(target[k]).type();
         try {
-          row[target[k]] = f == null ? null : type.parse(type.fitText(f));
+          row[target[k]] = f == null ? null : type.parse(type.fitText(f), options.zone());
         } catch (SqlException e) {
           throw new SqlException(
               e.sqlState(),

@@ -24,8 +24,17 @@ import java.util.function.LongConsumer;
  * only when the file cannot be read or too many rows are rejected.
  */
 final class CsvLoader {
-  /** COPY's options. */
-  record Options(byte delimiter, boolean header, byte quote, String nullString, long maxReject) {}
+  /**
+   * COPY's options, and the session's time zone, in which a timestamptz field without an offset is
+   * read.
+   */
+  record Options(
+      byte delimiter,
+      boolean header,
+      byte quote,
+      String nullString,
+      long maxReject,
+      java.time.ZoneId zone) {}
 
   /** What happened. */
   record Result(long loaded, long rejected, List<String> firstRejections) {}
@@ -295,7 +304,7 @@ final class CsvLoader {
           } else if (t.kind().isFloating()) {
             doubles[c] = (Double) t.parse(text);
           } else {
-            longs[c] = (Long) t.parse(text);
+            longs[c] = (Long) t.parse(text, options.zone());
           }
         }
       } catch (SqlException ex) {

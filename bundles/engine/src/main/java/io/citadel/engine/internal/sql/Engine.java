@@ -247,6 +247,11 @@ public final class Engine implements Closeable {
         }
       }
       Session session = new Session(this, 0, statement.user());
+      if (!statement.timeZone().isEmpty()) {
+        // the writer's zone: a timestamptz without an offset means on every member what it did
+        // there
+        session.settings().put("timezone", statement.timeZone());
+      }
       // the key is recorded in the same write as the data: a crash keeps both or neither
       Map<String, String> stamp =
           key.isEmpty()

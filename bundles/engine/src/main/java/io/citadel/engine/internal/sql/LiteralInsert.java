@@ -31,8 +31,10 @@ final class LiteralInsert {
   /**
    * Runs the statement {@code t} holds (from its start) when it is a literal insert and answers its
    * row count; null otherwise. The caller holds the engine's write lock.
+   *
+   * @param zone the session's time zone, in which a timestamptz written without an offset is read
    */
-  static Integer tryRun(Store store, Tokens t) {
+  static Integer tryRun(Store store, Tokens t, java.time.ZoneId zone) {
     if (!t.accept("insert") || !t.accept("into")) {
       return null;
     }
@@ -52,7 +54,7 @@ final class LiteralInsert {
     }
     List<Object[]> rows = new ArrayList<>();
     do {
-      Object[] row = row(t, def, target, width);
+      Object[] row = row(t, def, target, width, zone);
       if (row == null) {
         return null;
       }
@@ -115,7 +117,8 @@ final class LiteralInsert {
   }
 
   /** One parenthesised row, as the table's physical values; null to fall back. */
-  private static Object[] row(Tokens t, TableDef def, int[] target, int width) {
+  private static Object[] row(
+      Tokens t, TableDef def, int[] target, int width, java.time.ZoneId zone) {
     if (!t.accept("(")) {
       return null;
     }
@@ -126,7 +129,7 @@ final class LiteralInsert {
       }
       ColumnDef col = def.columns().get(target[i]);
       Tokens.Token v = t.next();
-      Object value = value(v, col.type());
+      Object value = value(v, col.type(), zone);
       if (value == FALL_BACK) {
         return null;
       }
@@ -138,11 +141,11 @@ final class LiteralInsert {
   private static final Object FALL_BACK = new Object();
 
   /** A literal as a physical value of {@code type}, or {@link #FALL_BACK}. */
-  private static Object value(Tokens.Token v, ColumnType type) {
+  private static Object value(Tokens.Token v, ColumnType type, java.time.ZoneId zone) {
     TypeKind kind = type.kind();
     switch (v.kind()) {
       case STRING:
-        return type.parse(v.text());
+        return type.parse(v.text(), zone);
       case WORD:
         return switch (v.text()) {
           case "null" -> null;

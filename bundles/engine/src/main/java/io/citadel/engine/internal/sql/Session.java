@@ -103,6 +103,30 @@ public final class Session implements AutoCloseable {
     return settings.values();
   }
 
+  /**
+   * A setting from the client's start-up packet, which RESET returns to.
+   *
+   * @throws SqlException 22023 when it is a TimeZone that is no time zone
+   */
+  public void startupSetting(String name, String value) {
+    settings.startup(name.toLowerCase(java.util.Locale.ROOT), value);
+  }
+
+  /** The session's time zone (its TimeZone setting): what timestamptz values are shown in. */
+  public java.time.ZoneId zone() {
+    return settings.zone();
+  }
+
+  /** The session's TimeZone setting as SHOW answers it; it travels with its writes. */
+  String timeZoneSetting() {
+    return io.citadel.engine.internal.types.Settings.get(settings.values(), "timezone");
+  }
+
+  /** A planner for this session's statements: its user, its time zone. */
+  SqlPlanner planner() {
+    return new SqlPlanner(engine.store(), engine.users()).as(user).inZone(zone());
+  }
+
   /** Cancels the statement running now, if any. */
   public void cancel() {
     ExecContext c = running;
@@ -208,7 +232,8 @@ public final class Session implements AutoCloseable {
       runningSql = sql;
       runningSince = now;
       try {
-        return result(router.submit(new LoggedStatement(sql, user, now, idempotencyKey)));
+        return result(
+            router.submit(new LoggedStatement(sql, user, now, idempotencyKey, timeZoneSetting())));
       } catch (WriteRefusedException e) {
         throw new SqlException(e.sqlState(), e.getMessage());
       } finally {
@@ -395,7 +420,7 @@ public final class Session implements AutoCloseable {
       case "insert":
         engine.lockWrites(id == 0);
         try {
-          Integer n = LiteralInsert.tryRun(engine.store(), t);
+          Integer n = LiteralInsert.tryRun(engine.store(), t, zone());
           if (n != null) {
             return QueryResult.command("INSERT 0 " + n, List.of());
           }
@@ -425,8 +450,7 @@ public final class Session implements AutoCloseable {
       case INSERT, UPDATE, DELETE:
         engine.lockWrites(id == 0);
         try {
-          return writes.modify(
-              new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
+          return writes.modify(planner(), node, sql, now);
         } finally {
           engine.writeLock().unlock();
         }
@@ -435,7 +459,7 @@ public final class Session implements AutoCloseable {
           throw new SqlException(
               SqlException.FEATURE_NOT_SUPPORTED, node.getKind() + " statements are not supported");
         }
-        return query(new SqlPlanner(engine.store(), engine.users()).as(user), node, sql, now);
+        return query(planner(), node, sql, now);
     }
   }
 
@@ -495,7 +519,7 @@ public final class Session implements AutoCloseable {
           if (clauses == null || clauses.returning() == null) {
             return null;
           }
-          SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
+          SqlPlanner planner = planner();
           var p =
               planner.projectOver(
                   SessionWrites.targetTable(SqlPlanner.parse(clauses.core())), clauses.returning());
@@ -512,7 +536,7 @@ public final class Session implements AutoCloseable {
     if (!node.getKind().belongsTo(org.apache.calcite.sql.SqlKind.QUERY)) {
       return null;
     }
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
+    SqlPlanner planner = planner();
     RelRoot root = planner.plan(node, s);
     return shape(planner, root);
   }
@@ -648,7 +672,7 @@ public final class Session implements AutoCloseable {
 
   private QueryResult explain(String inner, long now) {
     SqlNode node = SqlPlanner.parse(inner);
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(user);
+    SqlPlanner planner = planner();
     RelRoot root = planner.plan(node, inner);
     RelNode rel = root.rel instanceof TableModify m ? m.getInput() : root.rel;
     PhysicalNode plan = new Translator(planner, now).translate(rel);

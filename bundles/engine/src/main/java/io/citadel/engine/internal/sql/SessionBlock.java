@@ -50,8 +50,13 @@ final class SessionBlock {
   private boolean holdsWriteLock;
   private final java.util.ArrayDeque<Savepoint> savepoints = new java.util.ArrayDeque<>();
 
-  /** In an HA group: the block's writes, sent through the log as one record at COMMIT. */
-  private final List<String> blockWrites = new ArrayList<>();
+  /**
+   * In an HA group: the block's writes, sent through the log as one record at COMMIT, each with the
+   * session's time zone when it ran (a SET TIME ZONE between two writes travels with them).
+   */
+  private final List<BlockWrite> blockWrites = new ArrayList<>();
+
+  private record BlockWrite(String sql, String timeZone) {}
 
   /** The marker that starts a transaction sent through an HA group's log as one record. */
   static final String SCRIPT_BEGIN = "BEGIN;\n";
@@ -229,9 +234,21 @@ final class SessionBlock {
       if (!blockWrites.isEmpty() && router != null) {
         // the writes ran here only to be read back; the group's log applies them everywhere
         engine.store().rollback(txn, 0);
-        String script = SCRIPT_BEGIN + String.join(";\n", blockWrites) + SCRIPT_END;
+        String zone = blockWrites.get(0).timeZone();
+        List<String> statements = new ArrayList<>();
+        for (BlockWrite w : blockWrites) {
+          if (!w.timeZone().equals(zone)) {
+            zone = w.timeZone();
+            statements.add("SET TIME ZONE '" + zone.replace("'", "''") + "'");
+          }
+          statements.add(w.sql());
+        }
+        String script = SCRIPT_BEGIN + String.join(";\n", statements) + SCRIPT_END;
         try {
-          Session.result(router.submit(new LoggedStatement(script, session.user(), now, "")));
+          Session.result(
+              router.submit(
+                  new LoggedStatement(
+                      script, session.user(), now, "", blockWrites.get(0).timeZone())));
         } catch (WriteRefusedException e) {
           throw new SqlException(e.sqlState(), e.getMessage());
         }
@@ -289,7 +306,8 @@ final class SessionBlock {
       }
       QueryResult r = engine.store().within(txn, () -> session.executeAt(sql, now));
       if (writes && router != null) {
-        blockWrites.add(Session.stripTrailingSemicolon(sql));
+        blockWrites.add(
+            new BlockWrite(Session.stripTrailingSemicolon(sql), session.timeZoneSetting()));
       }
       return r;
     } catch (RuntimeException | Error e) {

@@ -107,9 +107,10 @@ public final class SessionCopy {
   private CsvLoader.Options loaderOptions(CopyStatement c) {
     long maxReject = c.maxReject() != null ? c.maxReject() : engine.options().maxReject();
     return c.csv()
-        ? new CsvLoader.Options(c.delimiter(), c.header(), c.quote(), c.nullString(), maxReject)
+        ? new CsvLoader.Options(
+            c.delimiter(), c.header(), c.quote(), c.nullString(), maxReject, session.zone())
         // text format arrives converted to CSV by TextCopyFormat
-        : new CsvLoader.Options((byte) ',', c.header(), (byte) '"', "", maxReject);
+        : new CsvLoader.Options((byte) ',', c.header(), (byte) '"', "", maxReject, session.zone());
   }
 
   /** The COPY ... FROM STDIN or TO STDOUT in {@code sql}, or null for any other statement. */

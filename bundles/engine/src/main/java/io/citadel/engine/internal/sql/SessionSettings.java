@@ -6,6 +6,7 @@ import io.citadel.engine.internal.storage.TableDef;
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.Settings;
 import io.citadel.engine.internal.types.SqlException;
+import io.citadel.engine.internal.types.TimeZones;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,10 +31,28 @@ final class SessionSettings {
     return values;
   }
 
-  /** RESET name. */
+  /** What the client's start-up packet set: RESET returns a setting to it, as in PostgreSQL. */
+  private final Map<String, String> startup = new LinkedHashMap<>();
+
+  /** A setting the client's start-up packet gives (TimeZone, application_name, ...). */
+  void startup(String name, String value) {
+    String v = name.equals("timezone") ? TimeZones.setting(value, true).shown() : value;
+    startup.put(name, v);
+    values.put(name, v);
+  }
+
+  /** RESET name: back to the start-up packet's value, else the server's. */
   QueryResult reset(Tokens t) {
     t.next();
-    values.remove(t.identifier("a setting"));
+    String name = t.identifier("a setting");
+    if (name.equals("time") && t.accept("zone")) {
+      name = "timezone";
+    }
+    if (startup.containsKey(name)) {
+      values.put(name, startup.get(name));
+    } else {
+      values.remove(name);
+    }
     return QueryResult.command("RESET", List.of());
   }
 
@@ -64,6 +83,9 @@ final class SessionSettings {
           List.of("name", "setting"), new ColumnType[] {ColumnType.TEXT, ColumnType.TEXT}, rows);
     }
     String name = t.identifier("a setting name");
+    if (name.equals("time") && t.accept("zone")) {
+      name = "timezone"; // SHOW TIME ZONE
+    }
     if (name.equals("transaction") && t.accept("isolation")) {
       t.expect("level");
       name = "transaction_isolation";
@@ -134,45 +156,34 @@ final class SessionSettings {
     return QueryResult.command("SET", List.of());
   }
 
-  /** The zone names that are UTC, as SET TimeZone may give it. */
-  private static final java.util.Set<String> UTC =
-      java.util.Set.of(
-          "utc",
-          "etc/utc",
-          "gmt",
-          "etc/gmt",
-          "universal",
-          "etc/universal",
-          "zulu",
-          "z",
-          "gmt0",
-          "etc/gmt0",
-          "utc0",
-          "0",
-          "+00",
-          "+00:00",
-          "-00",
-          "local",
-          "default");
-
   /**
-   * SET TimeZone: Citadel's sessions run in UTC (timestamptz values are shown with {@code +00}), so
-   * a zone that is not UTC is refused rather than accepted and not honoured.
+   * SET TimeZone: a zone PostgreSQL takes (see {@link TimeZones#setting}), kept as SHOW answers it;
+   * one it does not take is an error naming it (22023), and the setting keeps its value.
    */
   static String timeZone(String value) {
     String v = value.strip();
-    if (v.length() > 1 && v.startsWith("'") && v.endsWith("'")) {
+    boolean quoted = v.length() > 1 && v.startsWith("'") && v.endsWith("'");
+    if (quoted) {
       v = v.substring(1, v.length() - 1);
     }
-    if (!UTC.contains(v.toLowerCase(Locale.ROOT))) {
-      throw new SqlException(
-          SqlException.FEATURE_NOT_SUPPORTED,
-          "time zone \""
-              + v
-              + "\" is not supported: sessions run in UTC (timestamp with time zone values are"
-              + " shown with +00)");
+    return TimeZones.setting(v, quoted).shown();
+  }
+
+  private String zoneSetting;
+  private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+
+  /** The session's time zone, from its TimeZone setting (set by SET or the startup packet). */
+  java.time.ZoneId zone() {
+    String v = values.get("timezone");
+    if (v == null) {
+      return java.time.ZoneOffset.UTC;
     }
-    return v;
+    if (!v.equals(zoneSetting)) {
+      // what is kept is SHOW's form, which reads back as the same zone
+      zone = TimeZones.setting(v, true).zone();
+      zoneSetting = v;
+    }
+    return zone;
   }
 
   /**

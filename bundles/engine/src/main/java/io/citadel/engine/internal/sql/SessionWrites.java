@@ -46,13 +46,7 @@ final class SessionWrites {
     List<Batch> previous = captured;
     captured = clauses.returning() != null ? new ArrayList<>() : null;
     try {
-      QueryResult r =
-          modify(
-              new SqlPlanner(engine.store(), engine.users()).as(session.user()),
-              node,
-              clauses.core(),
-              now,
-              clauses);
+      QueryResult r = modify(session.planner(), node, clauses.core(), now, clauses);
       if (clauses.returning() == null) {
         return r;
       }
@@ -65,7 +59,7 @@ final class SessionWrites {
 
   private QueryResult returning(SqlNode node, String list, String tag, long now) {
     String table = targetTable(node);
-    SqlPlanner planner = new SqlPlanner(engine.store(), engine.users()).as(session.user());
+    SqlPlanner planner = session.planner();
     Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
         planner.projectOver(table, list);
     io.citadel.engine.internal.exec.ExprCompiler compiler =
@@ -248,7 +242,7 @@ final class SessionWrites {
     switch (m.getOperation()) {
       case INSERT:
         {
-          Object[][] cols = columns(batches, def, n, null, null);
+          Object[][] cols = columns(batches, def, n, null, session.zone());
           if (clauses != null && clauses.hasConflict()) {
             List<Integer> target =
                 clauses.conflictTarget().isEmpty() ? null : conflictKey(def, clauses);
@@ -272,7 +266,7 @@ final class SessionWrites {
               throw new SqlException(
                   SqlException.FEATURE_NOT_SUPPORTED, "RETURNING is not supported on this DELETE");
             }
-            capture(def, columns(batches, def, n, null, null), n);
+            capture(def, columns(batches, def, n, null, session.zone()), n);
           }
           int deleted = store.delete(table, ids);
           return QueryResult.command("DELETE " + deleted, List.of());
@@ -287,7 +281,7 @@ final class SessionWrites {
             int c = def.indexOf(targets.get(k));
             source[c] = width + k;
           }
-          Object[][] cols = columns(batches, def, n, source, plan.types());
+          Object[][] cols = columns(batches, def, n, source, session.zone());
           store.write(table, ids, cols, n, null);
           capture(def, cols, n);
           return QueryResult.command("UPDATE " + n, List.of());
@@ -313,9 +307,12 @@ final class SessionWrites {
     return ids;
   }
 
-  /** The rows as table columns, each value converted to its column's type. */
+  /**
+   * The rows as table columns, each value converted to its column's type (a timestamptz's local
+   * time in the session's zone).
+   */
   private static Object[][] columns(
-      List<Batch> batches, TableDef def, int n, int[] source, ColumnType[] srcTypes) {
+      List<Batch> batches, TableDef def, int n, int[] source, java.time.ZoneId zone) {
     int width = def.columns().size();
     Object[][] cols = new Object[width][n];
     int at = 0;
@@ -325,7 +322,7 @@ final class SessionWrites {
         Vec v = b.cols[s];
         ColumnType target = def.columns().get(c).type();
         for (int i = 0; i < b.size; i++) {
-          cols[c][at + i] = target.assign(v.get(i), v.type);
+          cols[c][at + i] = target.assign(v.get(i), v.type, zone);
         }
       }
       at += b.size;

@@ -240,6 +240,20 @@ public final class SqlPlanner {
     return user;
   }
 
+  private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+
+  /**
+   * Plans for a session in this time zone (see {@link io.citadel.engine.internal.types.TimeZones}).
+   */
+  SqlPlanner inZone(java.time.ZoneId zone) {
+    this.zone = zone;
+    return this;
+  }
+
+  java.time.ZoneId zone() {
+    return zone;
+  }
+
   /** The catalog's index and constraint definitions by oid (see {@link SystemCatalog}). */
   Map<Long, String> catalogDefinitions() {
     return system.definitions();

@@ -58,7 +58,8 @@ public final class Translator {
     this.compiler =
         new ExprCompiler(planner.rexBuilder(), statementMillis)
             .withCatalog(planner::catalogDefinitions, planner::catalogRelations)
-            .withUser(planner.user());
+            .withUser(planner.user())
+            .withZone(planner.zone());
   }
 
   public Expr compile(RexNode n) {

@@ -474,6 +474,14 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
    * @throws SqlException naming the value and the type when the text is not such a value
    */
   public Object parse(String text) {
+    return parse(text, ZoneOffset.UTC);
+  }
+
+  /**
+   * Parses text into a value as {@link #parse(String)} does, reading a {@code timestamp with time
+   * zone} written without an offset in the session's time zone.
+   */
+  public Object parse(String text, java.time.ZoneId zone) {
     // a uuid is taken without surrounding spaces, as in PostgreSQL
     String s = kind.isStringBased() && kind != TypeKind.JSON ? text : text.trim();
     try {
@@ -485,7 +493,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
         case BYTEA -> TextForms.bytea(s);
         case NUMERIC -> Numeric.text(Numeric.fit(Numeric.parse(s), precision, scale));
         case FLOAT, DOUBLE -> parseDouble(s);
-        default -> parseLong(s);
+        default -> parseLong(s, zone);
       };
     } catch (DateTimeParseException e) {
       if (e.getCause() instanceof java.time.DateTimeException) {
@@ -520,7 +528,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
     return d;
   }
 
-  private long parseLong(String s) {
+  private long parseLong(String s, java.time.ZoneId zone) {
     switch (kind) {
       case BOOLEAN:
         return switch (s.toLowerCase(Locale.ROOT)) {
@@ -550,7 +558,7 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
             .toInstant(ZoneOffset.UTC)
             .toEpochMilli();
       case TIMESTAMPTZ:
-        return TextForms.instant(s, TIMESTAMP_IN);
+        return TextForms.instant(s, TIMESTAMP_IN, zone);
       case TIME:
         return TextForms.timeOfDay(s);
       case INTERVAL:
@@ -640,6 +648,47 @@ public record ColumnType(TypeKind kind, int precision, int scale) {
       case DOUBLE -> formatDouble(((Number) value).doubleValue());
       default -> formatLong(((Number) value).longValue());
     };
+  }
+
+  /**
+   * The text form of a value as a session in {@code zone} sees it: a {@code timestamp with time
+   * zone} in the zone's local time with its offset there; every other type as {@link
+   * #format(Object)} writes it.
+   */
+  public String format(Object value, java.time.ZoneId zone) {
+    if (kind == TypeKind.TIMESTAMPTZ && value != null && !TimeZones.isUtc(zone)) {
+      long instant = ((Number) value).longValue();
+      return formatTimestamp(TimeZones.local(instant, zone)) + TimeZones.offsetAt(instant, zone);
+    }
+    return format(value);
+  }
+
+  /**
+   * Converts as {@link #assign(Object, ColumnType)} does, in a session's time zone: text read as a
+   * {@code timestamp with time zone} without an offset, and the conversions between it and {@code
+   * timestamp}, {@code date}, {@code time} and text, take the zone's local time.
+   */
+  public Object assign(Object value, ColumnType from, java.time.ZoneId zone) {
+    if (value == null || TimeZones.isUtc(zone) || from.equals(this)) {
+      return assign(value, from);
+    }
+    if (kind == TypeKind.TIMESTAMPTZ) {
+      if (from.kind == TypeKind.TEXT) {
+        return parse((String) value, zone);
+      }
+      if (from.kind == TypeKind.TIMESTAMP || from.kind == TypeKind.DATE) {
+        long local = (Long) TIMESTAMP.assign(value, from);
+        return TimeZones.instant(local, zone);
+      }
+    } else if (from.kind == TypeKind.TIMESTAMPTZ) {
+      if (kind == TypeKind.TEXT) {
+        return assign(from.format(value, zone), TEXT);
+      }
+      if (kind == TypeKind.TIMESTAMP || kind == TypeKind.DATE || kind == TypeKind.TIME) {
+        return assign(TimeZones.local((Long) value, zone), TIMESTAMP);
+      }
+    }
+    return assign(value, from);
   }
 
   /** A char(n) value blank-padded to n characters, as PostgreSQL shows it. */

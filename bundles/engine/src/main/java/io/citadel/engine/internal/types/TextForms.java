@@ -152,12 +152,12 @@ final class TextForms {
 
   /**
    * A timestamptz's instant, in milliseconds: the local date and time read with {@code local}, at
-   * the offset or zone written after it, or in UTC (the session's time zone) when there is none.
+   * the offset or zone written after it, or in the session's time zone when there is none.
    */
-  static long instant(String s, DateTimeFormatter local) {
+  static long instant(String s, DateTimeFormatter local, ZoneId sessionZone) {
     Matcher m = ZONE.matcher(s);
     String text = s;
-    ZoneId zone = ZoneOffset.UTC;
+    ZoneId zone = sessionZone == null ? ZoneOffset.UTC : sessionZone;
     if (s.length() > 10 && m.find()) {
       text = s.substring(0, m.start());
       if (m.group(1) != null) {
@@ -178,7 +178,7 @@ final class TextForms {
         }
       }
     }
-    return LocalDateTime.parse(text.trim(), local).atZone(zone).toInstant().toEpochMilli();
+    return TimeZones.at(LocalDateTime.parse(text.trim(), local), zone).toInstant().toEpochMilli();
   }
 
   private static final Pattern TIME =

@@ -39,7 +39,8 @@ class JdbcTypesTest {
                 + " at TIMESTAMPTZ, t TIME)",
             "CREATE TABLE tagged (id INTEGER, tags TEXT[], scores INTEGER[])",
             "CREATE TABLE amounts (id INTEGER, wide NUMERIC(38, 10), free NUMERIC, small"
-                + " NUMERIC(10, 2), big BIGINT)");
+                + " NUMERIC(10, 2), big BIGINT)",
+            "CREATE TABLE zoned (id INTEGER, at TIMESTAMPTZ, local TIMESTAMP)");
   }
 
   @AfterAll
@@ -187,6 +188,118 @@ class JdbcTypesTest {
       }
     }
     return out;
+  }
+
+  /**
+   * A session in a time zone other than UTC, as SET TIME ZONE gives it: the TimeZone the driver is
+   * told of, timestamptz text bound without an offset (read in the zone), OffsetDateTime and
+   * LocalDateTime bound, and values read back as text, as OffsetDateTime and through the zone's
+   * local fields; then a second session in another zone reads the same rows.
+   */
+  private static List<String> zoned(Connection c, Connection other) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (c;
+        other) {
+      c.unwrap(org.postgresql.PGConnection.class).setPrepareThreshold(1);
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SET TIME ZONE 'America/New_York'");
+      }
+      out.add(
+          "zone: " + c.unwrap(org.postgresql.PGConnection.class).getParameterStatus("TimeZone"));
+      try (PreparedStatement ins =
+          c.prepareStatement("INSERT INTO zoned VALUES (?, ?::timestamptz, ?)")) {
+        for (int i = 0; i < 3; i++) {
+          ins.setInt(1, i);
+          ins.setString(2, String.format("2024-%02d-01 12:00:0%d", 1 + 5 * i, i));
+          ins.setObject(3, java.time.LocalDateTime.of(2024, 3, 10, 2, 30 + i));
+          ins.executeUpdate();
+        }
+      }
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO zoned VALUES (?, ?, ?)")) {
+        ins.setInt(1, 3);
+        ins.setObject(2, OffsetDateTime.of(2024, 11, 3, 5, 30, 0, 0, ZoneOffset.UTC));
+        ins.setObject(3, java.time.LocalDateTime.of(2024, 11, 3, 1, 30));
+        ins.executeUpdate();
+      }
+      String sql =
+          "SELECT id, at, at::text, local::timestamptz, date_trunc('day', at), extract(hour FROM"
+              + " at), to_char(at, 'YYYY-MM-DD HH24:MI') FROM zoned WHERE at >= ?::timestamptz ORDER BY id";
+      for (Connection conn : List.of(c, other)) {
+        if (conn == other) {
+          try (java.sql.Statement s = other.createStatement()) {
+            s.execute("SET TimeZone = 'Asia/Kolkata'");
+          }
+          out.add(
+              "zone: "
+                  + other.unwrap(org.postgresql.PGConnection.class).getParameterStatus("TimeZone"));
+        }
+        try (PreparedStatement q = conn.prepareStatement(sql)) {
+          for (int run = 0; run < 2; run++) {
+            q.setString(1, "2024-01-01 12:00:00-05");
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    rs.getInt(1)
+                        + " | "
+                        + rs.getObject(2, OffsetDateTime.class).toInstant()
+                        + " | "
+                        + rs.getString(3)
+                        + " | "
+                        + rs.getString(4)
+                        + " | "
+                        + rs.getString(5)
+                        + " | "
+                        + rs.getBigDecimal(6).stripTrailingZeros().toPlainString()
+                        + " | "
+                        + rs.getString(7));
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void sessionsInOtherTimeZonesReadAndShowTimestamptzAsPostgresDoes() throws Exception {
+    List<String> want = zoned(both.referee.connect(), both.referee.connect());
+    assertEquals(18, want.size(), String.join("\n", want));
+    assertEquals(String.join("\n", want), String.join("\n", zoned(both.citadel(), both.citadel())));
+  }
+
+  /** What a session started with {@code options} shows, and how RESET goes back to it. */
+  private static List<String> startedWithOptions(Connection c) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (c;
+        java.sql.Statement s = c.createStatement()) {
+      for (String q :
+          List.of(
+              "SHOW TimeZone",
+              "SHOW application_name",
+              "SELECT '2024-07-01 12:00+00'::timestamptz::text",
+              "SET TIME ZONE 'UTC'",
+              "RESET TimeZone",
+              "SHOW TimeZone")) {
+        if (s.execute(q)) {
+          try (ResultSet rs = s.getResultSet()) {
+            rs.next();
+            out.add(q + " -> " + rs.getString(1));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void startUpOptionsSetTheSessionAndResetGoesBackToThem() throws Exception {
+    java.util.Properties opts = new java.util.Properties();
+    opts.setProperty("options", "-c TimeZone=Asia/Tokyo --application-name=opt\\ app");
+    List<String> want = startedWithOptions(both.referee.connect(opts));
+    assertEquals(4, want.size(), String.join("\n", want));
+    assertEquals(
+        String.join("\n", want), String.join("\n", startedWithOptions(both.citadel(opts))));
   }
 
   @Test

@@ -173,7 +173,13 @@ public final class PostgresServer implements AutoCloseable {
 
   /** A new connection to the {@code postgres} database as the cluster's superuser. */
   public Connection connect() throws SQLException {
+    return connect(new Properties());
+  }
+
+  /** A pgjdbc connection as the referee's superuser, with more connection properties. */
+  public Connection connect(Properties extra) throws SQLException {
     Properties p = new Properties();
+    p.putAll(extra);
     p.setProperty("user", "referee");
     p.setProperty("connectTimeout", "10");
     p.setProperty("socketTimeout", "60");

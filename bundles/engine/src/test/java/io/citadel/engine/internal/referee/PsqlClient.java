@@ -30,6 +30,27 @@ final class PsqlClient {
    */
   static String run(Path dir, int port, String user, String password, String db, String script)
       throws Exception {
+    Result r = attempt(dir, port, user, password, db, script, java.util.Map.of());
+    assertEquals(0, r.exit(), r.output());
+    return r.output();
+  }
+
+  /** How a psql run ended: its exit status and what it printed (errors included). */
+  record Result(int exit, String output) {}
+
+  /**
+   * Runs {@code script} as {@link #run} does, with more environment (libpq's PGTZ, PGOPTIONS), and
+   * answers how it ended instead of requiring success.
+   */
+  static Result attempt(
+      Path dir,
+      int port,
+      String user,
+      String password,
+      String db,
+      String script,
+      java.util.Map<String, String> env)
+      throws Exception {
     Path f = Files.createTempFile(dir, "script", ".sql");
     Files.writeString(f, script);
     Path out = Files.createTempFile(dir, "psql", ".out");
@@ -56,14 +77,13 @@ final class PsqlClient {
       pb.environment().put("PGPASSWORD", password);
     }
     pb.environment().put("PGCONNECT_TIMEOUT", "10");
+    pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("psql did not finish within 60 s");
     }
-    String output = Files.readString(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), output);
-    return output;
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }
 }

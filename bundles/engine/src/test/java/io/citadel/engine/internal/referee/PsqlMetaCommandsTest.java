@@ -69,6 +69,45 @@ class PsqlMetaCommandsTest {
     return both.psqlPostgres(dir, script).replace("referee", UserStore.ADMIN);
   }
 
+  /**
+   * libpq's PGTZ and PGOPTIONS reach the session as PostgreSQL takes them (PGTZ, sent as the
+   * TimeZone parameter, wins over a {@code -c TimeZone} in the options), and a zone that is none
+   * ends the start-up with the error PostgreSQL gives.
+   */
+  @Test
+  void aTimeZoneFromPgtzOrPgoptionsIsTheSessionsAndOneThatIsNoneEndsTheStartUp() throws Exception {
+    String script =
+        "SHOW TimeZone;\nSHOW application_name;\nSELECT '2024-07-01 12:00+00'::timestamptz;\n";
+    List<java.util.Map<String, String>> envs =
+        List.of(
+            java.util.Map.of("PGOPTIONS", "-c TimeZone=Asia/Tokyo -c application_name=etl"),
+            java.util.Map.of("PGTZ", "america/new_york"),
+            java.util.Map.of("PGOPTIONS", "-c TimeZone=Asia/Tokyo", "PGTZ", "Europe/Lisbon"));
+    for (java.util.Map<String, String> env : envs) {
+      PsqlClient.Result pg = both.psqlPostgres(dir, script, env);
+      PsqlClient.Result ours = both.psqlCitadel(dir, script, env);
+      assertEquals(0, pg.exit(), pg.output());
+      assertEquals(pg.output(), ours.output(), env.toString());
+    }
+    for (java.util.Map<String, String> env :
+        List.of(
+            java.util.Map.of("PGTZ", "Mars/Olympus_Mons"),
+            java.util.Map.of("PGOPTIONS", "-c TimeZone=Mars/Olympus_Mons"))) {
+      PsqlClient.Result pg = both.psqlPostgres(dir, script, env);
+      PsqlClient.Result ours = both.psqlCitadel(dir, script, env);
+      assertEquals(2, pg.exit(), pg.output());
+      assertEquals(pg.exit(), ours.exit(), ours.output());
+      assertTrue(
+          pg.output()
+              .contains("FATAL:  invalid value for parameter \"TimeZone\": \"Mars/Olympus_Mons\""),
+          pg.output());
+      assertTrue(
+          ours.output()
+              .contains("FATAL:  invalid value for parameter \"TimeZone\": \"Mars/Olympus_Mons\""),
+          ours.output());
+    }
+  }
+
   @Test
   void describeCommandsPrintWhatPostgresPrints() throws Exception {
     StringBuilder differences = new StringBuilder();

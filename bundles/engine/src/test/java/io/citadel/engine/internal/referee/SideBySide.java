@@ -69,7 +69,13 @@ final class SideBySide implements AutoCloseable {
 
   /** A pgjdbc connection to Citadel as its superuser. */
   Connection citadel() throws SQLException, IOException {
+    return citadel(new Properties());
+  }
+
+  /** A pgjdbc connection to Citadel as its superuser, with more connection properties. */
+  Connection citadel(Properties extra) throws SQLException, IOException {
     Properties p = new Properties();
+    p.putAll(extra);
     p.setProperty("user", UserStore.ADMIN);
     p.setProperty("password", password());
     p.setProperty("socketTimeout", "60");
@@ -80,6 +86,19 @@ final class SideBySide implements AutoCloseable {
   /** psql on a script against Citadel. */
   String psqlCitadel(Path dir, String script) throws Exception {
     return PsqlClient.run(dir, server.port(), UserStore.ADMIN, password(), "citadel", script);
+  }
+
+  /** psql on a script against Citadel with more environment, however it ends. */
+  PsqlClient.Result psqlCitadel(Path dir, String script, java.util.Map<String, String> env)
+      throws Exception {
+    return PsqlClient.attempt(
+        dir, server.port(), UserStore.ADMIN, password(), "citadel", script, env);
+  }
+
+  /** psql on a script against the referee with more environment, however it ends. */
+  PsqlClient.Result psqlPostgres(Path dir, String script, java.util.Map<String, String> env)
+      throws Exception {
+    return PsqlClient.attempt(dir, referee.port(), "referee", null, "postgres", script, env);
   }
 
   /** psql on a script against the referee. */

@@ -191,6 +191,43 @@ class LoggedApplyTest {
   }
 
   @Test
+  void theWritersTimeZoneTravelsWithItsWritesSoEveryMemberStoresTheSameInstants() throws Exception {
+    try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
+        Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
+      List<LoggedStatement> log = new ArrayList<>();
+      a.setWriteRouter(
+          st -> {
+            log.add(st);
+            long at = log.size() - 1;
+            b.apply("g", at, st);
+            return a.apply("g", at, st);
+          });
+      try (Session s = a.openSession("citadel")) {
+        s.execute("CREATE TABLE ev (id INTEGER, at TIMESTAMPTZ)");
+        s.execute("SET TIME ZONE 'America/New_York'");
+        s.execute("INSERT INTO ev VALUES (1, '2024-07-01 12:00')");
+        assertEquals("America/New_York", log.get(1).timeZone());
+        // a block whose zone changes between writes: each write is read in its own zone
+        s.execute("BEGIN");
+        s.execute("INSERT INTO ev VALUES (2, '2024-07-01 12:00')");
+        s.execute("SET TIME ZONE 'Asia/Kolkata'");
+        s.execute("INSERT INTO ev VALUES (3, '2024-07-01 12:00')");
+        s.execute("COMMIT");
+      }
+      for (Engine e : List.of(a, b)) {
+        try (Session s = e.openSession("citadel")) {
+          // read in UTC, a member that never saw a SET
+          List<String[]> rows =
+              s.execute("SELECT id, CAST(at AS TEXT) FROM ev ORDER BY id").rowsText();
+          assertEquals("2024-07-01 16:00:00+00", rows.get(0)[1]);
+          assertEquals("2024-07-01 16:00:00+00", rows.get(1)[1]);
+          assertEquals("2024-07-01 06:30:00+00", rows.get(2)[1]);
+        }
+      }
+    }
+  }
+
+  @Test
   void aRouterTakesOverStateChangingStatementsOnly() throws Exception {
     try (Engine e = Engine.open(dir.resolve("db"), OPTIONS)) {
       List<LoggedStatement> routed = new ArrayList<>();
