@@ -8,9 +8,19 @@
 #   karaf-distro/citadel-node.sh status               is it running, and its ZooKeeper session
 #   karaf-distro/citadel-node.sh client [COMMAND...]  run a console command (or open the console)
 #
+#   karaf-distro/citadel-node.sh cluster start N [--no-build]
+#                                  N nodes (3 or 5) on this machine: a ZooKeeper ensemble and a
+#                                  Kafka cluster of N, one HA group "demo", a balancer per node
+#   karaf-distro/citadel-node.sh cluster stop | status
+#   karaf-distro/citadel-node.sh cluster client NODE COMMAND...   (NODE: 1..N)
+#   karaf-distro/citadel-node.sh cluster kill NODE      kill -9 the node's JVM and its children
+#   karaf-distro/citadel-node.sh cluster restart NODE
+#
 # The node lives in $CITADEL_HOME (default: karaf-distro/node/citadel). Starting a new build
 # over an existing node keeps its ZooKeeper data, its database, its container catalog, its central
 # configuration store and its console user; its previous etc/ is kept beside it as etc.previous.
+# A local cluster lives in $CITADEL_CLUSTER_HOME (default: karaf-distro/cluster), node I's ports
+# at $CITADEL_CLUSTER_PORT_BASE (default 17000) + 100*I + an offset (see cluster_port).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -166,10 +176,289 @@ status() {
   fi
 }
 
+# ------------------------------------------------------------------------------- local cluster
+
+cluster_home=${CITADEL_CLUSTER_HOME:-$here/cluster}
+port_base=${CITADEL_CLUSTER_PORT_BASE:-17000}
+
+# The ports of node I, by name: every port a node opens, each its own.
+cluster_port() {
+  local i=$1 name=$2 offset
+  case "$name" in
+    ssh) offset=1 ;; rmi-registry) offset=2 ;; rmi-server) offset=3 ;;
+    pg) offset=10 ;; engine-http) offset=11 ;; cldb) offset=20 ;;
+    balancer-pg) offset=30 ;; balancer-http) offset=31 ;;
+    zk-client) offset=40 ;; zk-quorum) offset=41 ;; zk-election) offset=42 ;;
+    kafka) offset=50 ;; kafka-controller) offset=51 ;;
+    *) die "no port named $name" ;;
+  esac
+  echo $((port_base + 100 * i + offset))
+}
+cluster_port_names="ssh rmi-registry rmi-server pg engine-http cldb balancer-pg balancer-http zk-client zk-quorum zk-election kafka kafka-controller"
+
+# set_cfg FILE KEY VALUE: sets key = value in a .cfg file (replacing the key's line, or adding one).
+set_cfg() {
+  local file=$1 key=$2 value=$3 tmp
+  tmp=$(mktemp "$file.XXXXXX")
+  if grep -q -E "^[[:space:]]*$(printf '%s' "$key" | sed 's/[.]/[.]/g')[[:space:]]*[=:]" "$file" 2>/dev/null; then
+    awk -v k="$key" -v v="$value" '
+      { line = $0; sub(/^[ \t]+/, "", line) }
+      index(line, k) == 1 && substr(line, length(k) + 1) ~ /^[ \t]*[=:]/ { print k " = " v; next }
+      { print }' "$file" > "$tmp"
+  else
+    { cat "$file" 2>/dev/null; printf '%s = %s\n' "$key" "$value"; } > "$tmp"
+  fi
+  mv "$tmp" "$file"
+}
+
+node_home() { printf '%s/node%s/citadel' "$cluster_home" "$1"; }
+
+node_pid() {
+  local h pid
+  h=$(node_home "$1")
+  [ -f "$h/karaf.pid" ] || return 1
+  pid=$(cat "$h/karaf.pid" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  printf '%s' "$pid"
+}
+
+# on_node I COMMAND...: one console command on node I (its bin/client reads the node's SSH port)
+on_node() {
+  local h
+  h=$(node_home "$1")
+  shift
+  echo "" | "$h/bin/client" -r 3 -d 1 "$*" 2>/dev/null \
+    | grep -v -E 'JAVA_HOME not set|unverified|^Closed$' || true
+}
+
+cluster_size() {
+  [ -f "$cluster_home/size" ] || die "no local cluster at $cluster_home: run cluster start N"
+  cat "$cluster_home/size"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Unpacks node I and writes its configuration: ports, the ensemble, the Kafka quorum, the group.
+cluster_install_node() {
+  local i=$1 n=$2 archive=$3 h dir ensemble voters brokers mem
+  dir=$cluster_home/node$i
+  h=$(node_home "$i")
+  [ -d "$h" ] && return 0
+  mkdir -p "$dir"
+  tar -xzf "$archive" -C "$dir"
+  mv "$(find "$dir" -mindepth 1 -maxdepth 1 -type d -name 'citadel-*' | head -n 1)" "$h"
+  ensemble="" voters="" brokers=""
+  for j in $(seq 1 "$n"); do
+    ensemble="$ensemble${ensemble:+,}$j=127.0.0.1:$(cluster_port "$j" zk-quorum):$(cluster_port "$j" zk-election);127.0.0.1:$(cluster_port "$j" zk-client)"
+    voters="$voters${voters:+,}$j@127.0.0.1:$(cluster_port "$j" kafka-controller)"
+    brokers="$brokers${brokers:+,}127.0.0.1:$(cluster_port "$j" kafka)"
+  done
+  local etc=$h/etc
+  set_cfg "$etc/org.apache.karaf.shell.cfg" sshPort "$(cluster_port "$i" ssh)"
+  set_cfg "$etc/org.apache.karaf.management.cfg" rmiRegistryPort "$(cluster_port "$i" rmi-registry)"
+  set_cfg "$etc/org.apache.karaf.management.cfg" rmiServerPort "$(cluster_port "$i" rmi-server)"
+  set_cfg "$etc/io.citadel.coordination.cfg" ensemble.servers "$ensemble"
+  set_cfg "$etc/io.citadel.coordination.cfg" ensemble.id "$i"
+  set_cfg "$etc/io.citadel.coordination.cfg" session.timeout.ms 10000
+  set_cfg "$etc/io.citadel.coordination.cfg" cluster.name local
+  # each node sizes its services for its share of the machine, not the whole of it
+  mem=$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+  set_cfg "$etc/io.citadel.warden.cfg" host.name "node$i"
+  set_cfg "$etc/io.citadel.warden.cfg" memory.total.mb $((mem / n))
+  set_cfg "$etc/io.citadel.engine.cfg" port "$(cluster_port "$i" pg)"
+  set_cfg "$etc/io.citadel.engine.cfg" http-port "$(cluster_port "$i" engine-http)"
+  set_cfg "$etc/io.citadel.cldb.cfg" port "$(cluster_port "$i" cldb)"
+  set_cfg "$etc/io.citadel.loadbalancer.cfg" pg-port "$(cluster_port "$i" balancer-pg)"
+  set_cfg "$etc/io.citadel.loadbalancer.cfg" http-port "$(cluster_port "$i" balancer-http)"
+  set_cfg "$etc/io.citadel.loadbalancer.cfg" group demo
+  set_cfg "$etc/io.citadel.kafka.cfg" port "$(cluster_port "$i" kafka)"
+  set_cfg "$etc/io.citadel.kafka.cfg" controller-port "$(cluster_port "$i" kafka-controller)"
+  set_cfg "$etc/io.citadel.kafka.cfg" node-id "$i"
+  set_cfg "$etc/io.citadel.kafka.cfg" controller-quorum "$voters"
+  set_cfg "$etc/io.citadel.kafka.cfg" cluster-id "$(cat "$cluster_home/kafka-cluster-id")"
+  set_cfg "$etc/io.citadel.kafka.cfg" cluster-brokers "$brokers"
+  set_cfg "$etc/io.citadel.replication.cfg" ha-group-id ""
+  set_cfg "$etc/io.citadel.replication.cfg" ha-unique-server-id "node$i"
+  set_cfg "$etc/io.citadel.replication.cfg" ha-shared-data "$cluster_home/shared"
+  # every engine's first superuser gets the cluster's one password
+  mkdir -p "$h/data/engine"
+  (umask 077; cp "$cluster_home/password" "$h/data/engine/initial-password")
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: runs COMMAND each second until it succeeds.
+wait_for() {
+  local limit=$1 what=$2 begin=$SECONDS
+  shift 2
+  until "$@"; do
+    [ $((SECONDS - begin)) -lt "$limit" ] || die "$what: not within ${limit}s"
+    sleep 1
+  done
+}
+
+node_zk_connected() { on_node "$1" zk:stat | grep -q -E 'State +\| (CONNECTED|RECONNECTED)'; }
+node_service_running() { on_node "$1" "warden:list --no-format" | grep -q -E "^$2[[:space:]]+running"; }
+group_made() {
+  local out
+  out=$(on_node 1 "ha:create-group demo")
+  printf '%s' "$out" | grep -q -E "created the HA group's topic|exists already"
+}
+group_online() {
+  local n=$1 online
+  online=$(on_node 1 ha:members | grep -c -w ONLINE || true)
+  [ "$online" -ge "$n" ]
+}
+
+cluster_start() {
+  local n=${1:-} no_build=false archive
+  [ "${2:-}" = "--no-build" ] && no_build=true
+  case "$n" in 3|5) ;; *) die "cluster start N: N is 3 or 5 (a ZooKeeper ensemble of an odd size)" ;; esac
+  java_ok
+  if [ -f "$cluster_home/size" ] && [ "$(cat "$cluster_home/size")" != "$n" ]; then
+    die "$cluster_home holds a cluster of $(cat "$cluster_home/size"): stop it and remove the folder first"
+  fi
+  for i in $(seq 1 "$n"); do
+    if node_pid "$i" >/dev/null; then die "node $i is running already: cluster stop first"; fi
+  done
+  $no_build || build
+  archive=$(ls "$here"/target/citadel-*.tar.gz 2>/dev/null | head -n 1)
+  [ -n "$archive" ] || die "no distribution in $here/target: build first (drop --no-build)"
+  mkdir -p "$cluster_home/shared"
+  printf '%s\n' "$n" > "$cluster_home/size"
+  [ -f "$cluster_home/kafka-cluster-id" ] ||
+    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$cluster_home/kafka-cluster-id"
+  [ -f "$cluster_home/password" ] ||
+    (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=\n' > "$cluster_home/password")
+  for i in $(seq 1 "$n"); do
+    if [ ! -d "$(node_home "$i")" ]; then
+      for name in $cluster_port_names; do
+        port_free "$(cluster_port "$i" "$name")" ||
+          die "port $(cluster_port "$i" "$name") ($name of node $i) is taken: set CITADEL_CLUSTER_PORT_BASE"
+      done
+    fi
+    cluster_install_node "$i" "$n" "$archive"
+  done
+  # the ensemble forms once a majority of its servers runs: start them all, then wait
+  for i in $(seq 1 "$n"); do
+    log "starting node $i ($(node_home "$i"))"
+    setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+  done
+  for i in $(seq 1 "$n"); do
+    wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
+    log "node $i: connected to the ensemble"
+  done
+  wait_for "$start_timeout" "Kafka on node 1" node_service_running 1 kafka
+  wait_for "$start_timeout" "the HA group demo's topic" group_made
+  for i in $(seq 1 "$n"); do
+    set_cfg "$(node_home "$i")/etc/io.citadel.replication.cfg" ha-group-id demo
+  done
+  wait_for "$start_timeout" "all $n members of demo ONLINE" group_online "$n"
+  on_node 1 ha:members >&2
+  cat >&2 <<MSG
+[citadel] a cluster of $n nodes runs in $cluster_home: ZooKeeper ensemble and Kafka cluster of $n
+[citadel] psql:     PGPASSWORD=\$(cat $cluster_home/password) psql -h 127.0.0.1 -p $(cluster_port 1 balancer-pg) -U citadel citadel   (through node 1's balancer)
+[citadel] engines:  ports $(for i in $(seq 1 "$n"); do printf '%s ' "$(cluster_port "$i" pg)"; done)(user citadel, same password)
+[citadel] console:  $0 cluster client 1 zk:ensemble
+[citadel] failover: $0 cluster kill 2   then   $0 cluster restart 2
+[citadel] stop:     $0 cluster stop
+MSG
+}
+
+cluster_stop() {
+  local n pid
+  n=$(cluster_size)
+  for i in $(seq 1 "$n"); do
+    if pid=$(node_pid "$i"); then
+      log "stopping node $i (pid $pid)"
+      CITADEL_HOME=$(node_home "$i") "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 ||
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  for i in $(seq 1 "$n"); do
+    if pid=$(node_pid "$i"); then
+      local deadline=$((SECONDS + stop_timeout))
+      while kill -0 "$pid" 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+          log "node $i still running after ${stop_timeout}s: killing pid $pid"
+          kill -KILL "$pid" 2>/dev/null || true
+          break
+        fi
+        sleep 1
+      done
+    fi
+  done
+  log "stopped"
+}
+
+cluster_status() {
+  local n pid
+  n=$(cluster_size)
+  printf '%-6s %-8s %-6s %-6s %-6s %s\n' NODE PID PG SSH ZK HOME
+  for i in $(seq 1 "$n"); do
+    pid=$(node_pid "$i" || echo "-")
+    printf '%-6s %-8s %-6s %-6s %-6s %s\n' "$i" "$pid" "$(cluster_port "$i" pg)" \
+      "$(cluster_port "$i" ssh)" "$(cluster_port "$i" zk-client)" "$(node_home "$i")"
+  done
+  for i in $(seq 1 "$n"); do
+    if node_pid "$i" >/dev/null; then
+      on_node "$i" zk:ensemble
+      on_node "$i" ha:members
+      return 0
+    fi
+  done
+  log "no node is running"
+  return 3
+}
+
+cluster_node_arg() {
+  local n i=${1:-}
+  n=$(cluster_size)
+  case "$i" in ''|*[!0-9]*) die "NODE is a number from 1 to $n" ;; esac
+  [ "$i" -ge 1 ] && [ "$i" -le "$n" ] || die "NODE is a number from 1 to $n"
+  printf '%s' "$i"
+}
+
+cluster_kill() {
+  local i pid
+  i=$(cluster_node_arg "$1")
+  pid=$(node_pid "$i") || die "node $i is not running"
+  # the node's Warden children (the Kafka broker) die with it, as on a machine that fails
+  local children
+  children=$(pgrep -P "$pid" 2>/dev/null || true)
+  kill -KILL "$pid" $children 2>/dev/null || true
+  log "killed node $i (pid $pid${children:+, children $(echo $children)})"
+}
+
+cluster_restart() {
+  local i pid
+  i=$(cluster_node_arg "$1")
+  if pid=$(node_pid "$i"); then
+    "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    wait_for "$stop_timeout" "node $i to stop" bash -c "! kill -0 $pid 2>/dev/null"
+  fi
+  setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+  wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
+  log "node $i restarted and connected to the ensemble"
+}
+
+cluster() {
+  local sub=${1:-}
+  shift || true
+  case "$sub" in
+    start) cluster_start "$@" ;;
+    stop) cluster_stop ;;
+    status) cluster_status ;;
+    client) local i; i=$(cluster_node_arg "${1:-}"); shift; on_node "$i" "$*" ;;
+    kill) cluster_kill "${1:-}" ;;
+    restart) cluster_restart "${1:-}" ;;
+    *) sed -n '11,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+}
+
 case "${1:-}" in
   start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
   client) shift; pid_of_node >/dev/null || die "not running"; if [ $# -gt 0 ]; then console "$*"; else exec "$home/bin/client"; fi ;;
-  *) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  cluster) shift; cluster "$@" ;;
+  *) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

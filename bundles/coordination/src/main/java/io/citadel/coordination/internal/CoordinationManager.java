@@ -66,6 +66,7 @@ public final class CoordinationManager implements CoordinationRuntime {
   // which must never wait for this lock (it may be held while that client closes).
   private CoordinationSettings active;
   private EmbeddedZooKeeper embedded;
+  private EnsemblePeer peer;
   private volatile CuratorCoordination coordination;
   private volatile ServiceRegistration<Coordination> registration;
 
@@ -234,6 +235,12 @@ public final class CoordinationManager implements CoordinationRuntime {
       server.start();
       embedded = server;
     }
+    if (next.runsPeer() && peer == null) {
+      EnsemblePeer started =
+          new EnsemblePeer(next.ensemble(), next.ensembleId(), next.embeddedDataDir());
+      started.start();
+      peer = started;
+    }
     CuratorCoordination created = new CuratorCoordination(next, this::publishState);
     coordination = created;
     registration =
@@ -244,7 +251,9 @@ public final class CoordinationManager implements CoordinationRuntime {
         "Coordination for cluster {} connecting to {}{}",
         next.clusterName(),
         next.effectiveConnect(),
-        next.embedded() ? " (embedded server)" : "");
+        next.embedded()
+            ? " (embedded server)"
+            : next.runsPeer() ? " (this node is server " + next.ensembleId() + ")" : "");
   }
 
   /**
@@ -301,6 +310,14 @@ public final class CoordinationManager implements CoordinationRuntime {
       }
       embedded = null;
     }
+    if (stopServer && peer != null) {
+      try {
+        peer.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      peer = null;
+    }
   }
 
   private void publishState(CuratorCoordination source, CoordinationState state) {
@@ -339,6 +356,12 @@ public final class CoordinationManager implements CoordinationRuntime {
     return embedded == null
         ? Optional.empty()
         : Optional.of(embedded.describe() + " data " + embedded.dataDir());
+  }
+
+  @Override
+  public synchronized Optional<PeerView> peer() {
+    EnsemblePeer p = peer;
+    return p == null ? Optional.empty() : Optional.of(new PeerView(p.id(), p.role(), p.lastZxid()));
   }
 
   @Override

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * @param embedded whether to run the embedded ZooKeeper server
  * @param embeddedHost the address the embedded server listens on
  * @param embeddedPort the port the embedded server listens on
- * @param embeddedDataDir where the embedded server keeps its snapshots and transaction logs
+ * @param embeddedDataDir where the embedded server, or this node's peer of the ensemble, keeps its
+ *     snapshots and transaction logs
+ * @param ensemble the cluster's own ZooKeeper ensemble, formed by Citadel nodes; empty for none
+ * @param ensembleId this node's server id in {@code ensemble}, 0 when it runs no peer of it
  */
 public record CoordinationSettings(
     String connect,
@@ -31,7 +34,9 @@ public record CoordinationSettings(
     boolean embedded,
     String embeddedHost,
     int embeddedPort,
-    Path embeddedDataDir) {
+    Path embeddedDataDir,
+    Ensemble ensemble,
+    long ensembleId) {
 
   public static final String PID = "io.citadel.coordination";
 
@@ -43,6 +48,8 @@ public record CoordinationSettings(
   public static final String EMBEDDED_HOST = "embedded.host";
   public static final String EMBEDDED_PORT = "embedded.port";
   public static final String EMBEDDED_DATA_DIR = "embedded.data.dir";
+  public static final String ENSEMBLE_SERVERS = "ensemble.servers";
+  public static final String ENSEMBLE_ID = "ensemble.id";
 
   public static final int DEFAULT_SESSION_TIMEOUT_MS = 20_000;
   public static final int DEFAULT_CONNECTION_TIMEOUT_MS = 15_000;
@@ -59,7 +66,9 @@ public record CoordinationSettings(
           EMBEDDED,
           EMBEDDED_HOST,
           EMBEDDED_PORT,
-          EMBEDDED_DATA_DIR);
+          EMBEDDED_DATA_DIR,
+          ENSEMBLE_SERVERS,
+          ENSEMBLE_ID);
 
   /** Keys that ConfigAdmin, FileInstall and SCR add to every configuration. */
   private static final Pattern FRAMEWORK_KEY =
@@ -93,7 +102,23 @@ public record CoordinationSettings(
           cluster,
           "must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit");
     }
-    boolean embedded = embedded(properties, connect);
+    Ensemble ensemble;
+    String servers = string(properties, ENSEMBLE_SERVERS, "");
+    try {
+      ensemble = Ensemble.parse(servers);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(ENSEMBLE_SERVERS, servers, e.getMessage());
+    }
+    long ensembleId = integer(properties, ENSEMBLE_ID, 0, 0, 255);
+    if (ensembleId != 0 && ensemble.server(ensembleId).isEmpty()) {
+      throw new InvalidSettingException(
+          ENSEMBLE_ID,
+          Long.toString(ensembleId),
+          ensemble.isEmpty()
+              ? "names a server of an ensemble, but " + ENSEMBLE_SERVERS + " is empty"
+              : "is not one of the servers of " + ENSEMBLE_SERVERS + " (" + ensemble + ")");
+    }
+    boolean embedded = embedded(properties, connect, ensemble);
     String host = string(properties, EMBEDDED_HOST, DEFAULT_EMBEDDED_HOST);
     if (!HOST_PATTERN.matcher(host).matches()) {
       throw new InvalidSettingException(EMBEDDED_HOST, host, "is not a host name or address");
@@ -119,7 +144,9 @@ public record CoordinationSettings(
         embedded,
         host,
         port,
-        data.toAbsolutePath().normalize());
+        data.toAbsolutePath().normalize(),
+        ensemble,
+        ensembleId);
   }
 
   /** The settings as configuration properties, which {@link #parse} reads back unchanged. */
@@ -134,13 +161,17 @@ public record CoordinationSettings(
         CLUSTER_NAME,
         clusterName,
         EMBEDDED,
-        embedded == connect.isEmpty() ? "auto" : Boolean.toString(embedded),
+        embedded == (connect.isEmpty() && ensemble.isEmpty()) ? "auto" : Boolean.toString(embedded),
         EMBEDDED_HOST,
         embeddedHost,
         EMBEDDED_PORT,
         Integer.toString(embeddedPort),
         EMBEDDED_DATA_DIR,
-        embeddedDataDir.toString());
+        embeddedDataDir.toString(),
+        ENSEMBLE_SERVERS,
+        ensemble.toString(),
+        ENSEMBLE_ID,
+        Long.toString(ensembleId));
   }
 
   /** Keys of {@code properties} that this PID does not know: most likely misspelt. */
@@ -150,17 +181,34 @@ public record CoordinationSettings(
         .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
-  /** The connect string the client uses: the configured one, or the embedded server's. */
+  /**
+   * The connect string the client uses: the configured one, else every server of the cluster's
+   * ensemble, else the embedded server's.
+   */
   public String effectiveConnect() {
     if (!connect.isEmpty()) {
       return connect;
+    }
+    if (!ensemble.isEmpty()) {
+      return ensemble.connectString();
     }
     String host = embeddedHost.contains(":") ? "[" + embeddedHost + "]" : embeddedHost;
     return host + ":" + embeddedPort;
   }
 
-  /** Whether switching to {@code next} needs the embedded server stopped or started. */
+  /** Whether this node runs a peer of the cluster's ensemble. */
+  public boolean runsPeer() {
+    return ensembleId != 0;
+  }
+
+  /** Whether switching to {@code next} needs the embedded server or the peer stopped or started. */
   boolean embeddedServerDiffers(CoordinationSettings next) {
+    if (ensembleId != next.ensembleId
+        || (runsPeer()
+            && (!ensemble.equals(next.ensemble)
+                || !embeddedDataDir.equals(next.embeddedDataDir)))) {
+      return true;
+    }
     return embedded != next.embedded
         || (embedded
             && (!embeddedHost.equals(next.embeddedHost)
@@ -168,16 +216,22 @@ public record CoordinationSettings(
                 || !embeddedDataDir.equals(next.embeddedDataDir)));
   }
 
-  private static boolean embedded(Map<String, ?> properties, String connect)
+  private static boolean embedded(Map<String, ?> properties, String connect, Ensemble ensemble)
       throws InvalidSettingException {
     String value = string(properties, EMBEDDED, "auto").toLowerCase(Locale.ROOT);
     switch (value) {
       case "auto":
-        return connect.isEmpty();
+        return connect.isEmpty() && ensemble.isEmpty();
       case "true":
+        if (!ensemble.isEmpty()) {
+          throw new InvalidSettingException(
+              EMBEDDED,
+              "true",
+              "a node of an ensemble (" + ENSEMBLE_SERVERS + ") runs no standalone server");
+        }
         return true;
       case "false":
-        if (connect.isEmpty()) {
+        if (connect.isEmpty() && ensemble.isEmpty()) {
           throw new InvalidSettingException(
               EMBEDDED,
               "false",

@@ -140,8 +140,26 @@ final class GroupTopics {
     }
   }
 
-  /** Creates the topic of a new group; answers what was made. */
+  /** The replication factor a group's topic gets unless told: three copies, or every broker. */
+  static final int DEFAULT_REPLICAS = 3;
+
+  /**
+   * Creates the topic of a new group; answers what was made.
+   *
+   * @param replicationFactor copies of the topic, 0 for min(3, the brokers of the cluster)
+   */
   static String create(Admin admin, String group, int partitions, short replicationFactor) {
+    if (replicationFactor <= 0) {
+      try {
+        int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        replicationFactor = (short) Math.max(1, Math.min(DEFAULT_REPLICAS, brokers));
+      } catch (ExecutionException | TimeoutException e) {
+        throw new GroupException("cannot count the cluster's brokers: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new GroupException("interrupted while counting the cluster's brokers");
+      }
+    }
     if (partitions != 1) {
       throw new GroupException(
           "an HA group's topic must have exactly one partition (all its members apply one total"
@@ -164,7 +182,9 @@ final class GroupTopics {
           + "\": "
           + partitions
           + " partition, replication factor "
-          + replicationFactor;
+          + replicationFactor
+          + ", min.insync.replicas "
+          + Math.max(1, replicationFactor - 1);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
         throw new GroupException("the topic \"" + group + "\" exists already");
@@ -177,6 +197,74 @@ final class GroupTopics {
       Thread.currentThread().interrupt();
       throw new GroupException("interrupted while creating \"" + group + "\"");
     }
+  }
+
+  /**
+   * Where the group's one partition lives: its leader (-1 when it has none: offline), its replicas
+   * and those in sync, and the topic's {@code min.insync.replicas}.
+   */
+  record Placement(int leader, List<Integer> replicas, List<Integer> inSync, int minInSync) {
+    boolean offline() {
+      return leader < 0;
+    }
+
+    boolean underReplicated() {
+      return inSync.size() < replicas.size();
+    }
+
+    /** Whether a write with acks=all can be acknowledged now. */
+    boolean writable() {
+      return !offline() && inSync.size() >= minInSync;
+    }
+
+    /** The state in an operator's words. */
+    String describe() {
+      String where = "leader " + (offline() ? "none" : leader) + ", replicas " + replicas;
+      if (offline()) {
+        return "OFFLINE: no replica leads (" + where + ")";
+      }
+      if (underReplicated()) {
+        return "UNDER-REPLICATED: "
+            + inSync
+            + " of "
+            + replicas
+            + " in sync, min.insync.replicas "
+            + minInSync
+            + (writable() ? "" : ": writes are refused until enough replicas catch up")
+            + " ("
+            + where
+            + ")";
+      }
+      return "in sync " + inSync + " (" + where + ", min.insync.replicas " + minInSync + ")";
+    }
+  }
+
+  /** The group's partition as the cluster's controller sees it now. */
+  static Placement placement(Admin admin, String group, int timeoutMs)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    TopicDescription d =
+        admin
+            .describeTopics(List.of(group))
+            .allTopicNames()
+            .get(timeoutMs, TimeUnit.MILLISECONDS)
+            .get(group);
+    var p = d.partitions().get(0);
+    org.apache.kafka.common.config.ConfigResource topic =
+        new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, group);
+    var entry =
+        admin
+            .describeConfigs(List.of(topic))
+            .all()
+            .get(timeoutMs, TimeUnit.MILLISECONDS)
+            .get(topic)
+            .get("min.insync.replicas");
+    int minIsr = entry == null || entry.value() == null ? 1 : Integer.parseInt(entry.value());
+    return new Placement(
+        p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id(),
+        p.replicas().stream().map(org.apache.kafka.common.Node::id).sorted().toList(),
+        p.isr().stream().map(org.apache.kafka.common.Node::id).sorted().toList(),
+        minIsr);
   }
 
   /** A problem of the group that an operator must fix, in their terms. */

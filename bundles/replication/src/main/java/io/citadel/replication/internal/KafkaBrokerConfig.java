@@ -44,7 +44,15 @@ public final class KafkaBrokerConfig {
   static final String PID = "io.citadel.kafka";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerConfig.class);
   private static final List<String> AT_START =
-      List.of("listen-address", "port", "controller-port", "data-dir");
+      List.of(
+          "listen-address",
+          "port",
+          "controller-port",
+          "data-dir",
+          "node-id",
+          "controller-quorum",
+          "cluster-id",
+          "advertised-address");
   private static final long RETRY_MS = 2_000;
   private static final int ATTEMPTS = 60;
 

@@ -39,6 +39,42 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   String data$_$dir() default "";
 
   @AttributeDefinition(
+      name = "Node id",
+      description = "This node's id in the Kafka cluster: a broker id and a controller voter's.",
+      min = "0")
+  int node$_$id() default 1;
+
+  @AttributeDefinition(
+      name = "Controller quorum",
+      description =
+          "id@host:controller-port of every node of the cluster (3 or 5); empty: this node alone.",
+      required = false)
+  String controller$_$quorum() default "";
+
+  @AttributeDefinition(
+      name = "Cluster id",
+      description =
+          "The id every node of a cluster of more than one is formatted with (22 characters of"
+              + " base64, as kafka-storage random-uuid prints).",
+      required = false)
+  String cluster$_$id() default "";
+
+  @AttributeDefinition(
+      name = "Advertised address",
+      description =
+          "The address clients are told to reach this broker on; empty: the listen address.",
+      required = false)
+  String advertised$_$address() default "";
+
+  @AttributeDefinition(
+      name = "Cluster brokers",
+      description =
+          "host:port of every broker of the cluster, for this node's clients to start from while"
+              + " any one answers; empty: this node's broker.",
+      required = false)
+  String cluster$_$brokers() default "";
+
+  @AttributeDefinition(
       name = "Retention (hours)",
       description = "How long records are kept (log.retention.ms); -1: for ever. Applies live.",
       min = "-1")

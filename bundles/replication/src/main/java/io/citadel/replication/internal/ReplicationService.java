@@ -173,6 +173,26 @@ public final class ReplicationService implements CitadelService {
     return GroupTopics.create(admin, group, partitions, replicationFactor);
   }
 
+  /**
+   * The group's topic as the brokers place it: leader, replicas, those in sync, and whether it is
+   * under-replicated or offline; a reason when the brokers cannot say (a short wait: the console
+   * asks).
+   */
+  public String topicReplication(String group) {
+    try (Admin admin = adminClient(null)) {
+      return GroupTopics.placement(admin, group, 5_000).describe();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return "unknown: " + e.getCause().getMessage();
+    } catch (java.util.concurrent.TimeoutException e) {
+      return "unknown: the brokers did not answer within 5 s";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown: interrupted";
+    } catch (RuntimeException e) {
+      return "unknown: " + e.getMessage();
+    }
+  }
+
   /** An admin client to the group's brokers (or those given). */
   public Admin adminClient(String brokers) {
     ReplicationSettings s = settings();
@@ -180,7 +200,12 @@ public final class ReplicationService implements CitadelService {
     return GroupTopics.admin(b, s == null ? 10_000 : s.kafkaTimeoutMs());
   }
 
-  /** This node's own broker, from etc/io.citadel.kafka.cfg (listen-address, port). */
+  /**
+   * The brokers of the Kafka cluster this node's own broker belongs to, from
+   * etc/io.citadel.kafka.cfg: its {@code cluster-brokers} (every broker of a cluster of Citadel
+   * nodes, so that a client starts while any one of them answers), else this node's broker
+   * (listen-address, port).
+   */
   static String localBrokers(BundleContext context) {
     String etc = context.getProperty("karaf.etc");
     Properties p = new Properties();
@@ -193,6 +218,10 @@ public final class ReplicationService implements CitadelService {
           LOG.warn("cannot read {}: {}", cfg, e.toString());
         }
       }
+    }
+    String cluster = p.getProperty("cluster-brokers", "").strip();
+    if (!cluster.isEmpty()) {
+      return cluster;
     }
     return p.getProperty("listen-address", "127.0.0.1").strip()
         + ":"

@@ -2,6 +2,7 @@ package io.citadel.coordination.internal.shell;
 
 import io.citadel.coordination.internal.CoordinationSettings;
 import io.citadel.coordination.internal.CuratorCoordination;
+import io.citadel.coordination.internal.Ensemble;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.apache.zookeeper.client.FourLetterWordMain;
 
 /** Where the node's session is: which server, its mode, the session, the latency. */
 @Service
@@ -19,7 +19,8 @@ import org.apache.zookeeper.client.FourLetterWordMain;
     name = "stat",
     description =
         "Shows the ZooKeeper session: the server it is connected to, the server's mode, the"
-            + " session id, and latency.")
+            + " session id and latency; for a node of the cluster's ensemble, its size, quorum and"
+            + " this node's peer.")
 public class ZkStat extends ZkAction {
 
   private static final int PROBE_TIMEOUT_MS = 2_000;
@@ -37,6 +38,50 @@ public class ZkStat extends ZkAction {
           table.addRow().addContent("Session timeout (asked)", s.sessionTimeoutMs() + " ms");
         });
     table.addRow().addContent("Embedded server", runtime.embeddedServer().orElse("no"));
+    settings
+        .filter(s -> !s.ensemble().isEmpty())
+        .ifPresent(
+            s -> {
+              Ensemble e = s.ensemble();
+              table
+                  .addRow()
+                  .addContent(
+                      "Ensemble",
+                      e.servers().size()
+                          + " servers, "
+                          + e.voters()
+                          + " voting; quorum "
+                          + e.quorum()
+                          + ", survives "
+                          + e.toleratedFailures()
+                          + " failed");
+              if (e.voters() % 2 == 0) {
+                table
+                    .addRow()
+                    .addContent(
+                        "Warning",
+                        "an ensemble of "
+                            + e.voters()
+                            + " voters survives no more failures than one of "
+                            + (e.voters() - 1)
+                            + " does: add or remove one voter");
+              }
+            });
+    runtime
+        .peer()
+        .ifPresent(
+            p ->
+                table
+                    .addRow()
+                    .addContent(
+                        "This node's peer",
+                        "server "
+                            + p.id()
+                            + ", "
+                            + p.role()
+                            + p.lastZxid()
+                                .map(z -> ", last zxid 0x" + Long.toHexString(z))
+                                .orElse("")));
     runtime
         .coordination()
         .ifPresent(
@@ -97,34 +142,24 @@ public class ZkStat extends ZkAction {
     if (!(address instanceof InetSocketAddress inet)) {
       return rows;
     }
-    String answer;
+    Map<String, String> answer;
     try {
-      answer =
-          FourLetterWordMain.send4LetterWord(
-              inet.getHostString(), inet.getPort(), "srvr", false, PROBE_TIMEOUT_MS);
+      answer = ServerProbe.srvr(inet.getHostString(), inet.getPort());
     } catch (Exception e) {
       rows.put("Server mode", "unknown (srvr failed: " + e.getMessage() + ")");
       return rows;
     }
-    for (String line : answer.split("\n")) {
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String key = line.substring(0, colon).trim();
-      String value = line.substring(colon + 1).trim();
-      switch (key) {
-        case "Mode" -> rows.put("Server mode", value);
-        case "Zookeeper version" -> rows.put("Server version", value.split(",")[0]);
-        case "Latency min/avg/max" -> rows.put("Server latency min/avg/max", value + " ms");
-        case "Node count" -> rows.put("Znodes", value);
-        case "Outstanding" -> rows.put("Outstanding requests", value);
-        default -> {}
-      }
-    }
-    if (rows.isEmpty()) {
-      rows.put("Server mode", "unknown (" + answer.trim() + ")");
-    }
+    answer.forEach(
+        (key, value) -> {
+          switch (key) {
+            case "Mode" -> rows.put("Server mode", value);
+            case "Zookeeper version" -> rows.put("Server version", value.split(",")[0]);
+            case "Latency min/avg/max" -> rows.put("Server latency min/avg/max", value + " ms");
+            case "Node count" -> rows.put("Znodes", value);
+            case "Outstanding" -> rows.put("Outstanding requests", value);
+            default -> {}
+          }
+        });
     return rows;
   }
 }

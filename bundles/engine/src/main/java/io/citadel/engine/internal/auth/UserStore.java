@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The engine's users, kept in {@code <data-dir>/users} as one line per user: name, whether a
  * superuser, and the SCRAM-SHA-256 verifier. No password is compiled in: on first start the store
  * makes the superuser {@code citadel} with a random password and writes that password to {@code
- * <data-dir>/initial-password}, readable by the owner only.
+ * <data-dir>/initial-password}, readable by the owner only; a password already written there before
+ * the first start is taken instead (every node of a local cluster gets the same one that way).
  */
 public final class UserStore {
   private static final Logger LOG = LoggerFactory.getLogger(UserStore.class);
@@ -46,15 +47,19 @@ public final class UserStore {
       store.load();
     }
     if (store.users.isEmpty()) {
-      String password = Scram.randomToken(18);
-      store.users.put(ADMIN, new User(ADMIN, true, Scram.verifier(password)));
       Path initial = dataDir.resolve(INITIAL_PASSWORD_FILE);
+      // an operator (or the cluster command, for every node of a local cluster alike) may choose
+      // the first superuser's password by writing it there before the first start
+      String given = Files.isRegularFile(initial) ? Files.readString(initial).strip() : "";
+      String password = given.isEmpty() ? Scram.randomToken(18) : given;
+      store.users.put(ADMIN, new User(ADMIN, true, Scram.verifier(password)));
       writePrivate(initial, password + "\n");
       store.save();
       LOG.info(
-          "Made the superuser '{}' with a random password, written to {} (readable by its owner"
+          "Made the superuser '{}' with {} password, written to {} (readable by its owner"
               + " only). Change it with ALTER USER {} WITH PASSWORD '...'.",
           ADMIN,
+          given.isEmpty() ? "a random" : "the given",
           initial,
           ADMIN);
     }

@@ -187,6 +187,25 @@ class PgWireTest {
   }
 
   @Test
+  void aPasswordWrittenBeforeTheFirstStartIsTheSuperusersAndARandomOneOtherwise() throws Exception {
+    Path given = Files.createDirectories(dir.resolve("given"));
+    Files.writeString(given.resolve(UserStore.INITIAL_PASSWORD_FILE), "chosen-by-the-operator\n");
+    UserStore store = UserStore.open(given);
+    assertTrue(matches(store, "chosen-by-the-operator"));
+    UserStore random = UserStore.open(Files.createDirectories(dir.resolve("random")));
+    String made =
+        Files.readString(dir.resolve("random").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip();
+    assertTrue(made.length() >= 18, made);
+    assertTrue(matches(random, made));
+    assertFalse(matches(random, "chosen-by-the-operator"));
+  }
+
+  private static boolean matches(UserStore store, String password) {
+    return io.citadel.engine.internal.auth.Scram.matches(
+        store.get(UserStore.ADMIN).verifier(), password);
+  }
+
+  @Test
   void aWrongPasswordOrUnknownUserIsRefusedAlike() throws Exception {
     PSQLException wrong =
         assertThrows(

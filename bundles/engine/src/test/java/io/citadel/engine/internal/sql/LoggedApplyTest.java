@@ -146,19 +146,25 @@ class LoggedApplyTest {
     }
   }
 
+  /** Makes {@code a} the writer of a group of two: each record is applied on both, in one order. */
+  private static List<LoggedStatement> groupOfTwo(Engine a, Engine b) {
+    List<LoggedStatement> log = new ArrayList<>();
+    a.setWriteRouter(
+        st -> {
+          log.add(st);
+          long at = log.size() - 1;
+          b.apply("g", at, st);
+          return a.apply("g", at, st);
+        });
+    return log;
+  }
+
   @Test
   void aTransactionBlockTravelsAsOneRecordAppliedAllOrNothingOnEveryMember() throws Exception {
     try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
         Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
       // a group of two: each record is applied on both members, in one order
-      List<LoggedStatement> log = new ArrayList<>();
-      a.setWriteRouter(
-          st -> {
-            log.add(st);
-            long at = log.size() - 1;
-            b.apply("g", at, st);
-            return a.apply("g", at, st);
-          });
+      List<LoggedStatement> log = groupOfTwo(a, b);
       try (Session s = a.openSession("citadel")) {
         s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
         s.execute("BEGIN");
@@ -194,14 +200,7 @@ class LoggedApplyTest {
   void theWritersTimeZoneTravelsWithItsWritesSoEveryMemberStoresTheSameInstants() throws Exception {
     try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
         Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
-      List<LoggedStatement> log = new ArrayList<>();
-      a.setWriteRouter(
-          st -> {
-            log.add(st);
-            long at = log.size() - 1;
-            b.apply("g", at, st);
-            return a.apply("g", at, st);
-          });
+      List<LoggedStatement> log = groupOfTwo(a, b);
       try (Session s = a.openSession("citadel")) {
         s.execute("CREATE TABLE ev (id INTEGER, at TIMESTAMPTZ)");
         s.execute("SET TIME ZONE 'America/New_York'");

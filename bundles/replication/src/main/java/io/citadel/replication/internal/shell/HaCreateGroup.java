@@ -28,8 +28,10 @@ public class HaCreateGroup implements Action {
 
   @Option(
       name = "--replication-factor",
-      description = "Copies of the topic among the brokers (1 for a single broker).")
-  short replicationFactor = 1;
+      description =
+          "Copies of the topic among the brokers; default: 3, or every broker of a smaller"
+              + " cluster. min.insync.replicas is one less (at least 1).")
+  short replicationFactor = 0;
 
   @Option(
       name = "--brokers",

@@ -48,6 +48,7 @@ public class HaStatus implements Action {
     t.addRow().addContent("Shared data", cfg.sharedData() == null ? "not set" : cfg.sharedData());
     t.addRow().addContent("Read-only", cfg.readOnly());
     t.addRow().addContent("Topic offsets", s.logStart() + " .. " + (s.logEnd() - 1));
+    t.addRow().addContent("Topic replication", service.topicReplication(s.group()));
     t.addRow().addContent("Applied offset", s.applied());
     t.addRow().addContent("Lag (records)", s.lag());
     t.addRow()

@@ -1,0 +1,250 @@
+package io.citadel.coordination.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.metrics.impl.DefaultMetricsProvider;
+import org.apache.zookeeper.server.quorum.QuorumPeer;
+import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
+import org.apache.zookeeper.server.quorum.QuorumPeerMain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's server of the cluster's ZooKeeper ensemble: a real quorum peer, run in the node's JVM
+ * on a thread of its own, as the standalone {@link EmbeddedZooKeeper} is.
+ *
+ * <p>In the JVM rather than as a Warden child process because the Warden itself stands on
+ * ZooKeeper: it is started after coordination, and a peer it started could not be restarted by it
+ * while the quorum it needs was lost; and because one JVM per node is what the operator sizes and
+ * watches. A peer's failure does not take the node's other services with it: the peer's thread
+ * ends, the node's client goes on with the other servers, and {@code zk:stat} says so.
+ *
+ * <p>The peer's configuration is a real {@code zoo.cfg} in its data folder, written from the
+ * ensemble's description, so the folder is what an operator of any ZooKeeper ensemble knows.
+ * Dynamic reconfiguration is on: once the ensemble has formed, ZooKeeper keeps the membership in
+ * its own dynamic file (changed with {@code reconfig}), which later starts take as it is.
+ */
+final class EnsemblePeer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnsemblePeer.class);
+
+  /** A tick of half a second, as the standalone server has (see EmbeddedZooKeeper.TICK_MS). */
+  static final int TICK_MS = EmbeddedZooKeeper.TICK_MS;
+
+  /** A follower has 10 s to connect and sync to a new leader, 5 s to answer it afterwards. */
+  static final int INIT_LIMIT_TICKS = 20;
+
+  static final int SYNC_LIMIT_TICKS = 10;
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+  private final Ensemble ensemble;
+  private final Ensemble.Server self;
+  private final Path dataDir;
+  private final Main main = new Main();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile boolean closed;
+  private Thread thread;
+
+  EnsemblePeer(Ensemble ensemble, long id, Path dataDir) {
+    this.ensemble = ensemble;
+    this.self =
+        ensemble
+            .server(id)
+            .orElseThrow(
+                () -> new IllegalArgumentException("server " + id + " is not in the ensemble"));
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Writes the peer's configuration, starts it and waits until it takes client connections (it
+   * serves them once a quorum of the ensemble has elected a leader).
+   *
+   * @throws IOException if the data folder cannot be used, the configuration is refused, or the
+   *     peer does not listen within 30 s
+   */
+  void start() throws IOException, InterruptedException {
+    Files.createDirectories(dataDir);
+    Path config = writeConfig();
+    if (System.getProperty("zookeeper.admin.enableServer") == null) {
+      System.setProperty("zookeeper.admin.enableServer", "false");
+    }
+    QuorumPeerConfig parsed = new QuorumPeerConfig();
+    Thread current = Thread.currentThread();
+    ClassLoader caller = current.getContextClassLoader();
+    // ZooKeeper finds its own classes (the metrics provider, the authentication providers)
+    // through the context class loader, here as in the peer's thread
+    current.setContextClassLoader(QuorumPeerMain.class.getClassLoader());
+    try {
+      parsed.parse(config.toString());
+    } catch (QuorumPeerConfig.ConfigException e) {
+      StringBuilder why = new StringBuilder(e.getMessage());
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        why.append(": ").append(c);
+      }
+      throw new IOException("the ensemble's configuration " + config + " is refused: " + why, e);
+    } finally {
+      current.setContextClassLoader(caller);
+    }
+    thread =
+        new Thread(
+            () -> {
+              try {
+                main.runFromConfig(parsed);
+              } catch (Exception | LinkageError e) {
+                failure.set(e);
+                if (!closed) {
+                  LOG.error("ZooKeeper peer {} of the ensemble stopped", self.id(), e);
+                }
+              }
+            },
+            "citadel-zookeeper-peer-" + self.id());
+    thread.setContextClassLoader(QuorumPeerMain.class.getClassLoader());
+    thread.setDaemon(true);
+    thread.start();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!listening()) {
+      Throwable f = failure.get();
+      if (f != null || !thread.isAlive()) {
+        close();
+        throw new IOException(
+            "ZooKeeper peer "
+                + self.id()
+                + " could not start on "
+                + self.clientAddress()
+                + (f == null ? "" : ": " + f.getMessage()),
+            f);
+      }
+      if (System.nanoTime() > deadline) {
+        close();
+        throw new IOException(
+            "ZooKeeper peer " + self.id() + " did not listen on " + self.clientAddress());
+      }
+      Thread.sleep(50);
+    }
+    LOG.info(
+        "ZooKeeper peer {} of an ensemble of {} listening on {} (quorum {}, election {}), data in"
+            + " {}",
+        self.id(),
+        ensemble.servers().size(),
+        self.clientAddress(),
+        self.quorumPort(),
+        self.electionPort(),
+        dataDir);
+  }
+
+  private boolean listening() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(self.clientHost(), self.clientPort()), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The configuration file and {@code myid}. Once the ensemble has formed, ZooKeeper's own dynamic
+   * file holds the membership (reconfig changes it there), and it is kept: the description only
+   * seeds an ensemble that has never run.
+   */
+  private Path writeConfig() throws IOException {
+    Files.writeString(dataDir.resolve("myid"), self.id() + "\n", StandardCharsets.US_ASCII);
+    Path config = dataDir.resolve("zoo.cfg");
+    Optional<String> dynamic = dynamicFile(config);
+    List<String> lines = new ArrayList<>();
+    lines.add("# written by Citadel from io.citadel.coordination's ensemble.servers at each start");
+    lines.add("tickTime=" + TICK_MS);
+    lines.add("initLimit=" + INIT_LIMIT_TICKS);
+    lines.add("syncLimit=" + SYNC_LIMIT_TICKS);
+    lines.add("dataDir=" + dataDir.toAbsolutePath());
+    lines.add("maxClientCnxns=0");
+    lines.add("maxSessionTimeout=" + EmbeddedZooKeeper.MAX_SESSION_TIMEOUT_MS);
+    lines.add("reconfigEnabled=true");
+    lines.add("standaloneEnabled=false");
+    lines.add("4lw.commands.whitelist=srvr,mntr,ruok,conf,stat");
+    lines.add("metricsProvider.className=" + DefaultMetricsProvider.class.getName());
+    if (dynamic.isPresent()) {
+      lines.add("dynamicConfigFile=" + dynamic.get());
+    } else {
+      lines.addAll(ensemble.zooKeeperLines());
+    }
+    Path temporary = dataDir.resolve("zoo.cfg.tmp");
+    Files.write(temporary, lines, StandardCharsets.UTF_8);
+    Files.move(
+        temporary, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return config;
+  }
+
+  /** The dynamic membership file ZooKeeper made of an earlier start, if it is still there. */
+  private static Optional<String> dynamicFile(Path config) throws IOException {
+    if (!Files.isRegularFile(config)) {
+      return Optional.empty();
+    }
+    for (String line : Files.readAllLines(config, StandardCharsets.UTF_8)) {
+      if (line.startsWith("dynamicConfigFile=")) {
+        String file = line.substring("dynamicConfigFile=".length()).strip();
+        if (Files.isRegularFile(Path.of(file))) {
+          return Optional.of(file);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  long id() {
+    return self.id();
+  }
+
+  String describe() {
+    return "peer " + self.id() + " on " + self.clientAddress();
+  }
+
+  /** The peer's state: leading, following, observing or looking; stopped when its thread ended. */
+  String role() {
+    QuorumPeer peer = main.peer();
+    if (peer == null || thread == null || !thread.isAlive()) {
+      return "stopped";
+    }
+    return peer.getServerState();
+  }
+
+  /** The last transaction this peer logged, as ZooKeeper's four-letter words show it. */
+  Optional<Long> lastZxid() {
+    QuorumPeer peer = main.peer();
+    return peer == null ? Optional.empty() : Optional.of(peer.getLastLoggedZxid());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    main.close();
+    if (thread != null) {
+      thread.join(STOP_TIMEOUT.toMillis());
+      if (thread.isAlive()) {
+        LOG.warn("ZooKeeper peer {} still running {} after shutdown", self.id(), STOP_TIMEOUT);
+      }
+    }
+    LOG.info("ZooKeeper peer {} stopped", self.id());
+  }
+
+  /** ZooKeeper's quorum peer main loop, with its peer in view. */
+  private static final class Main extends QuorumPeerMain {
+    QuorumPeer peer() {
+      return quorumPeer;
+    }
+  }
+}

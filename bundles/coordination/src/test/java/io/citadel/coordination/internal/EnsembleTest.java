@@ -1,0 +1,179 @@
+package io.citadel.coordination.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster's own ZooKeeper ensemble: its description, and three real quorum peers in this JVM
+ * that elect a leader, serve a client through the loss of that leader, and take the lost server
+ * back with the data it missed.
+ */
+class EnsembleTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void aDescriptionReadsBackAndNamesWhatIsWrong() {
+    Ensemble e =
+        Ensemble.parse(
+            "3=10.0.0.3:2888:3888;2181, 1=10.0.0.1:2888:3888;2181,"
+                + " server.2=10.0.0.2:2888:3888;0.0.0.0:2182");
+    assertEquals(List.of(1L, 2L, 3L), e.servers().stream().map(Ensemble.Server::id).toList());
+    assertEquals("10.0.0.1:2181,0.0.0.0:2182,10.0.0.3:2181", e.connectString());
+    assertEquals(2, e.quorum());
+    assertEquals(1, e.toleratedFailures());
+    assertEquals(e, Ensemble.parse(e.toString()));
+    Ensemble four = Ensemble.parse("1=a:1:2;3,2=b:1:2;3,3=c:1:2;3,4=d:1:2;3,5=e:1:2:observer;3");
+    assertEquals(4, four.voters());
+    assertEquals(3, four.quorum());
+    assertEquals(1, four.toleratedFailures(), "four voters tolerate no more than three do");
+    assertTrue(Ensemble.parse("  ").isEmpty());
+    for (String bad :
+        List.of(
+            "1=a:2888;2181",
+            "0=a:1:2;3",
+            "1=a:1:2;3,1=b:1:2;3",
+            "1=a:1:2;3,2=a:1:5;6",
+            "1=a:1:1;3",
+            "1=a:1:2:observer;3",
+            "1=a:1:2;70000")) {
+      assertThrows(IllegalArgumentException.class, () -> Ensemble.parse(bad), bad);
+    }
+  }
+
+  @Test
+  void settingsNameAServerThatIsNotInTheEnsemble() throws Exception {
+    Map<String, Object> p = new HashMap<>();
+    p.put("ensemble.servers", "1=127.0.0.1:2888:3888;2181,2=127.0.0.1:2889:3889;2182");
+    p.put("ensemble.id", "3");
+    InvalidSettingException e =
+        assertThrows(InvalidSettingException.class, () -> CoordinationSettings.parse(p, dir));
+    assertEquals("ensemble.id", e.key());
+    p.put("ensemble.id", "2");
+    CoordinationSettings s = CoordinationSettings.parse(p, dir);
+    assertEquals("127.0.0.1:2181,127.0.0.1:2182", s.effectiveConnect());
+    assertTrue(s.runsPeer());
+    assertTrue(!s.embedded(), "a node of an ensemble runs no standalone server");
+    assertEquals(s, CoordinationSettings.parse(s.toProperties(), dir));
+    p.put("embedded", "true");
+    assertThrows(InvalidSettingException.class, () -> CoordinationSettings.parse(p, dir));
+  }
+
+  @Test
+  void threePeersServeThroughTheLossOfTheirLeaderAndTakeItBack() throws Exception {
+    int[] ports = new int[9];
+    for (int i = 0; i < ports.length; i++) ports[i] = freePort();
+    StringBuilder text = new StringBuilder();
+    for (int id = 1; id <= 3; id++) {
+      int k = (id - 1) * 3;
+      text.append(id == 1 ? "" : ",")
+          .append(id)
+          .append("=127.0.0.1:")
+          .append(ports[k])
+          .append(':')
+          .append(ports[k + 1])
+          .append(";127.0.0.1:")
+          .append(ports[k + 2]);
+    }
+    Ensemble ensemble = Ensemble.parse(text.toString());
+    List<EnsemblePeer> peers = new ArrayList<>();
+    try {
+      long start = System.nanoTime();
+      for (int id = 1; id <= 3; id++) {
+        EnsemblePeer p = new EnsemblePeer(ensemble, id, dir.resolve("peer" + id));
+        p.start();
+        peers.add(p);
+      }
+      Await.until(WAIT, () -> leader(peers) != null, () -> roles(peers));
+      System.out.printf(
+          "ensemble of 3 formed in %d ms: %s%n",
+          (System.nanoTime() - start) / 1_000_000, roles(peers));
+      Map<String, Object> props = new HashMap<>();
+      props.put("ensemble.servers", ensemble.toString());
+      props.put("session.timeout.ms", "10000");
+      props.put("connection.timeout.ms", "2000");
+      CoordinationSettings settings = CoordinationSettings.parse(props, dir);
+      try (CuratorCoordination c = new CuratorCoordination(settings, (x, s) -> {})) {
+        c.start();
+        assertTrue(c.awaitConnected(WAIT));
+        String path = c.clusterPath("volumes", "v1");
+        c.curator().create().creatingParentsIfNeeded().forPath(path, "one".getBytes());
+
+        EnsemblePeer lost = leader(peers);
+        int lostIndex = peers.indexOf(lost);
+        long killed = System.nanoTime();
+        lost.close();
+        // the two left elect a leader among them and go on taking writes
+        byte[] two = "two".getBytes(StandardCharsets.UTF_8);
+        Await.until(
+            WAIT,
+            () -> {
+              try {
+                c.curator().setData().forPath(path, two);
+                return true;
+              } catch (Exception e) {
+                return false;
+              }
+            },
+            () -> roles(peers));
+        System.out.printf(
+            "a write went through %d ms after the leader stopped: %s%n",
+            (System.nanoTime() - killed) / 1_000_000, roles(peers));
+        assertEquals("stopped", lost.role());
+
+        // the lost server comes back on its data and catches up with what it missed
+        EnsemblePeer back = new EnsemblePeer(ensemble, lost.id(), dir.resolve("peer" + lost.id()));
+        back.start();
+        peers.set(lostIndex, back);
+        Await.until(
+            WAIT,
+            () -> back.role().equals("following") || back.role().equals("leading"),
+            () -> roles(peers));
+        long top = peers.stream().mapToLong(p -> p.lastZxid().orElse(-1L)).max().orElseThrow();
+        Await.until(
+            WAIT,
+            () -> back.lastZxid().orElse(-1L) >= top,
+            () -> "zxid of the returned server " + back.lastZxid() + " < " + top);
+        assertArrayEquals(two, c.curator().getData().forPath(path));
+      }
+    } finally {
+      for (EnsemblePeer p : peers) {
+        p.close();
+      }
+    }
+  }
+
+  private static EnsemblePeer leader(List<EnsemblePeer> peers) {
+    return peers.stream().filter(p -> p.role().equals("leading")).findFirst().orElse(null);
+  }
+
+  private static String roles(List<EnsemblePeer> peers) {
+    StringBuilder s = new StringBuilder();
+    for (EnsemblePeer p : peers) {
+      s.append(p.id()).append('=').append(p.role()).append(' ');
+    }
+    return s.toString().strip();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
