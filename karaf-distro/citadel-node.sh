@@ -298,8 +298,10 @@ wait_for() {
 node_zk_connected() { on_node "$1" zk:stat | grep -q -E 'State +\| (CONNECTED|RECONNECTED)'; }
 node_service_running() { on_node "$1" "warden:list --no-format" | grep -q -E "^$2[[:space:]]+running"; }
 group_made() {
-  local out
-  out=$(on_node 1 "ha:create-group demo")
+  local out rf=$(( $(cluster_size) < 3 ? $(cluster_size) : 3 ))
+  # an explicit replication factor: refused until that many brokers have registered, so the
+  # topic never gets fewer copies because a broker was still starting
+  out=$(on_node 1 "ha:create-group --replication-factor $rf demo")
   printf '%s' "$out" | grep -q -E "created the HA group's topic|exists already"
 }
 group_online() {
@@ -421,11 +423,17 @@ cluster_kill() {
   local i pid
   i=$(cluster_node_arg "$1")
   pid=$(node_pid "$i") || die "node $i is not running"
-  # the node's Warden children (the Kafka broker) die with it, as on a machine that fails
-  local children
-  children=$(pgrep -P "$pid" 2>/dev/null || true)
-  kill -KILL "$pid" $children 2>/dev/null || true
-  log "killed node $i (pid $pid${children:+, children $(echo $children)})"
+  # the node's whole process group (setsid gave it its own): the JVM and the Warden's children,
+  # the Kafka broker among them, die together, as on a machine that fails
+  local group
+  group=$(ps -o pgid= -p "$pid" | tr -d ' ')
+  if [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
+    kill -KILL -- "-$group" 2>/dev/null || true
+    log "killed node $i (process group $group)"
+  else
+    kill -KILL "$pid" $(pgrep -P "$pid" 2>/dev/null || true) 2>/dev/null || true
+    log "killed node $i (pid $pid and its children)"
+  fi
 }
 
 cluster_restart() {

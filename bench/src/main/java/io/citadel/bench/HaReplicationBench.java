@@ -164,7 +164,7 @@ public final class HaReplicationBench {
     }
   }
 
-  private static String insertSql(int client, long first, int rows) {
+  static String insertSql(int client, long first, int rows) {
     StringBuilder b = new StringBuilder("INSERT INTO bench VALUES ");
     for (int i = 0; i < rows; i++) {
       long id = first + i;

@@ -3,13 +3,8 @@ package io.citadel.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,12 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,17 +35,15 @@ public class LocalClusterIT {
 
   private static final Duration START = Duration.ofMinutes(10);
   private static final int NODES = 3;
-  private static Path script;
-  private static Path home;
-  private static int portBase;
+  private static LocalCluster local;
 
   @BeforeClass
   public static void startCluster() throws Exception {
-    script = Path.of("..", "karaf-distro", "citadel-node.sh").toAbsolutePath().normalize();
-    home =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target", "local-cluster")).toAbsolutePath(), "c");
-    portBase = freePortBase();
+    local =
+        LocalCluster.in(
+            Path.of("..", "karaf-distro", "citadel-node.sh"),
+            Path.of("target", "local-cluster"),
+            NODES);
     String out = cluster(START, "start", Integer.toString(NODES), "--no-build");
     System.out.println(out);
     assertTrue(out, out.contains("a cluster of 3 nodes runs"));
@@ -61,68 +51,21 @@ public class LocalClusterIT {
 
   @AfterClass
   public static void stopCluster() throws Exception {
-    if (home != null && Files.exists(home.resolve("size"))) {
+    if (local != null && local.made()) {
       System.out.println(cluster(Duration.ofMinutes(4), "stop"));
     }
   }
 
-  /** A base at which all of the cluster's ports (base + 100..base + 399) are free. */
-  private static int freePortBase() throws IOException {
-    Random random = new Random();
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20_000 + random.nextInt(250) * 100;
-      boolean free = true;
-      for (int p = base + 100; p < base + 100 * (NODES + 1) && free; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("no free range of ports for a local cluster");
-  }
-
-  /** Runs {@code citadel-node.sh cluster ARGS...} for this test's cluster; answers its output. */
   private static String cluster(Duration timeout, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", script.toString(), "cluster"));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("CITADEL_CLUSTER_HOME", home.toString());
-    pb.environment().put("CITADEL_CLUSTER_PORT_BASE", Integer.toString(portBase));
-    pb.environment().put("CITADEL_START_TIMEOUT", Long.toString(timeout.toSeconds()));
-    Path output = Files.createTempFile("cluster", ".out");
-    pb.redirectOutput(output.toFile());
-    Process p = pb.start();
-    p.getOutputStream().close();
-    try {
-      if (!p.waitFor(timeout.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(
-            "cluster " + String.join(" ", args) + " did not end: " + Files.readString(output));
-      }
-      String out = Files.readString(output);
-      assertEquals("cluster " + String.join(" ", args) + ":\n" + out, 0, p.exitValue());
-      return out;
-    } finally {
-      Files.deleteIfExists(output);
-    }
+    return local.run(timeout, args);
   }
 
   private static int port(int node, int offset) {
-    return portBase + 100 * node + offset;
+    return local.port(node, offset);
   }
 
   private static Connection connect(int port) throws Exception {
-    Properties p = new Properties();
-    p.setProperty("user", "citadel");
-    p.setProperty("password", Files.readString(home.resolve("password")).strip());
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("socketTimeout", "60");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/citadel", p);
+    return local.connect(port);
   }
 
   /** The node whose broker leads the group's topic, as ha:status shows it. */
@@ -244,8 +187,8 @@ public class LocalClusterIT {
   /** Kills a node with writes going on, measures the wait, restarts it and sees writes go on. */
   private static void killUnderWrites(int victim, String which, Map<Integer, Long> acked)
       throws Exception {
-    long killed = System.nanoTime();
     System.out.println(cluster(Duration.ofMinutes(1), "kill", Integer.toString(victim)));
+    long killed = System.nanoTime(); // the command returns once the node's processes are killed
     int before = acked.size();
     awaitAcked(acked, before + 50, Duration.ofMinutes(2));
     long firstAfter =

@@ -361,7 +361,7 @@ public final class CoordinationManager implements CoordinationRuntime {
   @Override
   public synchronized Optional<PeerView> peer() {
     EnsemblePeer p = peer;
-    return p == null ? Optional.empty() : Optional.of(new PeerView(p.id(), p.role(), p.lastZxid()));
+    return p == null ? Optional.empty() : Optional.of(new PeerView(p.id(), p.role()));
   }
 
   @Override

@@ -18,8 +18,8 @@ public interface CoordinationRuntime {
   /** The embedded server's address, when this node runs one. */
   Optional<String> embeddedServer();
 
-  /** This node's peer of the cluster's ensemble: its id, its state, its last logged zxid. */
-  record PeerView(long id, String role, Optional<Long> lastZxid) {}
+  /** This node's peer of the cluster's ensemble: its id and its state. */
+  record PeerView(long id, String role) {}
 
   /** This node's peer of the cluster's ensemble, when it runs one. */
   Optional<PeerView> peer();

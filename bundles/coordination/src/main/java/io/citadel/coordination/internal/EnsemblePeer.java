@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * ZooKeeper: it is started after coordination, and a peer it started could not be restarted by it
  * while the quorum it needs was lost; and because one JVM per node is what the operator sizes and
  * watches. A peer's failure does not take the node's other services with it: the peer's thread
- * ends, the node's client goes on with the other servers, and {@code zk:stat} says so.
+ * ends, the node's client goes on with the other servers, and {@code zk:stat} says so; where
+ * ZooKeeper would end the JVM (an election port it cannot bind, a snapshot it cannot write), the
+ * peer is stopped instead.
  *
  * <p>The peer's configuration is a real {@code zoo.cfg} in its data folder, written from the
  * ensemble's description, so the folder is what an operator of any ZooKeeper ensemble knows.
@@ -113,8 +115,9 @@ final class EnsemblePeer implements AutoCloseable {
     thread.setContextClassLoader(QuorumPeerMain.class.getClassLoader());
     thread.setDaemon(true);
     thread.start();
+    LIVE.add(this);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!listening()) {
+    while (!(running() && listening())) {
       Throwable f = failure.get();
       if (f != null || !thread.isAlive()) {
         close();
@@ -133,6 +136,12 @@ final class EnsemblePeer implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+    if (failure.get() != null) {
+      close();
+      throw new IOException(
+          "ZooKeeper peer " + self.id() + " stopped while starting: " + failure.get().getMessage(),
+          failure.get());
+    }
     LOG.info(
         "ZooKeeper peer {} of an ensemble of {} listening on {} (quorum {}, election {}), data in"
             + " {}",
@@ -142,6 +151,12 @@ final class EnsemblePeer implements AutoCloseable {
         self.quorumPort(),
         self.electionPort(),
         dataDir);
+  }
+
+  /** Whether the peer exists and runs (its client port may be bound before it does). */
+  private boolean running() {
+    QuorumPeer peer = main.peer();
+    return peer != null && peer.isRunning() && thread.isAlive();
   }
 
   private boolean listening() {
@@ -219,18 +234,13 @@ final class EnsemblePeer implements AutoCloseable {
     return peer.getServerState();
   }
 
-  /** The last transaction this peer logged, as ZooKeeper's four-letter words show it. */
-  Optional<Long> lastZxid() {
-    QuorumPeer peer = main.peer();
-    return peer == null ? Optional.empty() : Optional.of(peer.getLastLoggedZxid());
-  }
-
   @Override
   public void close() throws InterruptedException {
     if (closed) {
       return;
     }
     closed = true;
+    LIVE.remove(this);
     main.close();
     if (thread != null) {
       thread.join(STOP_TIMEOUT.toMillis());
@@ -241,10 +251,48 @@ final class EnsemblePeer implements AutoCloseable {
     LOG.info("ZooKeeper peer {} stopped", self.id());
   }
 
-  /** ZooKeeper's quorum peer main loop, with its peer in view. */
+  /** ZooKeeper's quorum peer main loop, with its peer published to other threads. */
   private static final class Main extends QuorumPeerMain {
-    QuorumPeer peer() {
-      return quorumPeer;
+    private volatile QuorumPeer published;
+
+    @Override
+    protected QuorumPeer getQuorumPeer() throws javax.security.sasl.SaslException {
+      QuorumPeer made = super.getQuorumPeer();
+      published = made;
+      return made;
     }
+
+    QuorumPeer peer() {
+      return published;
+    }
+  }
+
+  /** The peers running in this JVM, stopped (not the JVM) when ZooKeeper asks for an exit. */
+  private static final java.util.Set<EnsemblePeer> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    // ZooKeeper ends its JVM on some failures (an election port it cannot bind, a snapshot it
+    // cannot write): here that JVM is the whole node, so the peer stops and the node goes on
+    org.apache.zookeeper.util.ServiceUtils.setSystemExitProcedure(
+        code -> {
+          LOG.error(
+              "ZooKeeper asked to end the JVM (exit code {}); stopping this node's peer instead",
+              code);
+          for (EnsemblePeer p : LIVE) {
+            Thread stopper =
+                new Thread(
+                    () -> {
+                      try {
+                        p.close();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    },
+                    "citadel-zookeeper-peer-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+          }
+        });
   }
 }

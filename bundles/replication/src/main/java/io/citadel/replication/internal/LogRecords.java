@@ -27,19 +27,32 @@ final class LogRecords {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + s.sql().length());
       DataOutputStream out = new DataOutputStream(bytes);
-      out.writeByte(VERSION);
+      // a statement of a session in UTC stays a version 2 record, which members still on an
+      // older build read; only a zone that is not UTC needs version 3
+      boolean zoned = !isUtc(s.timeZone());
+      out.writeByte(zoned ? VERSION : 2);
       out.writeUTF(s.user());
       out.writeLong(s.clockMillis());
       byte[] sql = s.sql().getBytes(StandardCharsets.UTF_8);
       out.writeInt(sql.length);
       out.write(sql);
       out.writeUTF(s.idempotencyKey());
-      out.writeUTF(s.timeZone());
+      if (zoned) {
+        out.writeUTF(s.timeZone());
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether a session's TimeZone setting is UTC itself (as records before version 3 mean). */
+  static boolean isUtc(String zone) {
+    return switch (zone.toLowerCase(java.util.Locale.ROOT)) {
+      case "", "utc", "etc/utc", "gmt", "etc/gmt", "zulu", "etc/zulu", "universal", "uct" -> true;
+      default -> false;
+    };
   }
 
   /**

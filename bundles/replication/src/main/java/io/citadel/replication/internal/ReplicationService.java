@@ -179,7 +179,9 @@ public final class ReplicationService implements CitadelService {
    * asks).
    */
   public String topicReplication(String group) {
-    try (Admin admin = adminClient(null)) {
+    Admin admin = null;
+    try {
+      admin = adminClient(null);
       return GroupTopics.placement(admin, group, 5_000).describe();
     } catch (java.util.concurrent.ExecutionException e) {
       return "unknown: " + e.getCause().getMessage();
@@ -190,6 +192,11 @@ public final class ReplicationService implements CitadelService {
       return "unknown: interrupted";
     } catch (RuntimeException e) {
       return "unknown: " + e.getMessage();
+    } finally {
+      if (admin != null) {
+        // do not wait on calls that already timed out: this is a console
+        admin.close(java.time.Duration.ofSeconds(1));
+      }
     }
   }
 

@@ -31,6 +31,11 @@ class ReplicationPartsTest {
             "INSERT INTO t VALUES ('2024-07-01 12:00')", "citadel", 7L, "", "America/New_York");
     assertEquals(zoned, LogRecords.decode(LogRecords.encode(zoned)));
     assertEquals("America/New_York", LogRecords.decode(LogRecords.encode(zoned)).timeZone());
+    assertEquals(3, LogRecords.encode(zoned)[0]);
+    // a UTC session's record stays version 2, which members on an older build read
+    assertEquals(2, LogRecords.encode(keyed)[0]);
+    assertEquals(
+        2, LogRecords.encode(new LoggedStatement("DELETE FROM t", "citadel", 7L, "", "UTC"))[0]);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     java.io.DataOutputStream v1 = new java.io.DataOutputStream(bytes);
     v1.writeByte(1);

@@ -49,6 +49,10 @@ public class ZkEnsemble extends ZkAction {
       }
       for (String hostPort : servers.split(",")) {
         int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.endsWith("]")) {
+          targets.add(new Target(0, "", hostPort.strip(), 2181)); // ZooKeeper's default port
+          continue;
+        }
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
         targets.add(
             new Target(0, "", host, Integer.parseInt(hostPort.substring(colon + 1).trim())));

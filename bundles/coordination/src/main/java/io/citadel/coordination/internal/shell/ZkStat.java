@@ -73,15 +73,7 @@ public class ZkStat extends ZkAction {
             p ->
                 table
                     .addRow()
-                    .addContent(
-                        "This node's peer",
-                        "server "
-                            + p.id()
-                            + ", "
-                            + p.role()
-                            + p.lastZxid()
-                                .map(z -> ", last zxid 0x" + Long.toHexString(z))
-                                .orElse("")));
+                    .addContent("This node's peer", "server " + p.id() + ", " + p.role()));
     runtime
         .coordination()
         .ifPresent(

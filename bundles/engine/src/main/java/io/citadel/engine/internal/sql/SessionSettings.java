@@ -36,7 +36,7 @@ final class SessionSettings {
 
   /** A setting the client's start-up packet gives (TimeZone, application_name, ...). */
   void startup(String name, String value) {
-    String v = name.equals("timezone") ? TimeZones.setting(value, true).shown() : value;
+    String v = name.equals("timezone") ? TimeZones.setting(value).shown() : value;
     startup.put(name, v);
     values.put(name, v);
   }
@@ -48,7 +48,11 @@ final class SessionSettings {
     if (name.equals("time") && t.accept("zone")) {
       name = "timezone";
     }
-    if (startup.containsKey(name)) {
+    if (name.equals("all")) {
+      // every setting back to what the session started with (a pooler's DISCARD ALL)
+      values.clear();
+      values.putAll(startup);
+    } else if (startup.containsKey(name)) {
       values.put(name, startup.get(name));
     } else {
       values.remove(name);
@@ -160,13 +164,16 @@ final class SessionSettings {
    * SET TimeZone: a zone PostgreSQL takes (see {@link TimeZones#setting}), kept as SHOW answers it;
    * one it does not take is an error naming it (22023), and the setting keeps its value.
    */
-  static String timeZone(String value) {
+  String timeZone(String value) {
     String v = value.strip();
-    boolean quoted = v.length() > 1 && v.startsWith("'") && v.endsWith("'");
-    if (quoted) {
+    if (v.length() > 1 && v.startsWith("'") && v.endsWith("'")) {
       v = v.substring(1, v.length() - 1);
     }
-    return TimeZones.setting(v, quoted).shown();
+    String lower = v.toLowerCase(Locale.ROOT);
+    if ((lower.equals("default") || lower.equals("local")) && startup.containsKey("timezone")) {
+      return startup.get("timezone"); // the session's own default, as RESET gives it
+    }
+    return TimeZones.setting(v).shown();
   }
 
   private String zoneSetting;
@@ -180,7 +187,7 @@ final class SessionSettings {
     }
     if (!v.equals(zoneSetting)) {
       // what is kept is SHOW's form, which reads back as the same zone
-      zone = TimeZones.setting(v, true).zone();
+      zone = TimeZones.setting(v).zone();
       zoneSetting = v;
     }
     return zone;

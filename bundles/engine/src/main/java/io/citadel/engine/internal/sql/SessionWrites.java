@@ -63,7 +63,9 @@ final class SessionWrites {
     Map.Entry<List<String>, List<org.apache.calcite.rex.RexNode>> p =
         planner.projectOver(table, list);
     io.citadel.engine.internal.exec.ExprCompiler compiler =
-        new io.citadel.engine.internal.exec.ExprCompiler(planner.rexBuilder(), now);
+        new io.citadel.engine.internal.exec.ExprCompiler(planner.rexBuilder(), now)
+            .withUser(planner.user())
+            .withZone(planner.zone());
     List<io.citadel.engine.internal.exec.Expr> exprs = new ArrayList<>();
     ColumnType[] types = new ColumnType[p.getValue().size()];
     for (int i = 0; i < types.length; i++) {

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  *
  * <p>The setting takes what PostgreSQL takes: a name of the IANA time zone database, matched
  * without regard to case ({@code europe/berlin} is {@code Europe/Berlin}); a number of hours east
- * of Greenwich ({@code SET TIME ZONE -7}, shown as {@code <-07>+07}); and a POSIX zone, whose
- * offset counts hours <em>west</em> of Greenwich ({@code 'UTC+3'} and {@code '+03'} are three hours
- * behind UTC). A local time that a daylight-saving transition skips or repeats is read as
- * PostgreSQL reads it: in the offset that held before a gap, and in standard time in an overlap.
+ * of Greenwich, quoted or not ({@code SET TIME ZONE -7}, {@code '+03'}, shown as {@code <-07>+07});
+ * and a POSIX zone with a fixed offset, which counts hours <em>west</em> of Greenwich ({@code
+ * 'UTC+3'} is three hours behind UTC). POSIX zones with daylight-saving rules are refused. A local
+ * time that a daylight-saving transition skips or repeats is read as PostgreSQL reads it: in the
+ * offset that held before a gap, and in standard time in an overlap.
  */
 public final class TimeZones {
   private TimeZones() {}
@@ -67,14 +68,13 @@ public final class TimeZones {
   private static final Pattern HOURS = Pattern.compile("([+-]?)(\\d{1,2})(?:\\.(\\d+))?");
 
   /**
-   * Reads a TimeZone setting's value; {@code DEFAULT} and {@code LOCAL} are the server's, UTC.
+   * Reads a TimeZone setting's value, as SET (without its quotes) or the start-up packet gives it.
+   * {@code DEFAULT} and {@code LOCAL} are the server's zone, UTC (a session's SET takes them as its
+   * start-up value first).
    *
-   * @param value the value as SET or the startup packet gave it, quoted or not
-   * @param quoted whether the value was a string literal ({@code SET TIME ZONE -7} is a number of
-   *     hours east, {@code SET TIME ZONE '-7'} a POSIX zone seven hours east too, but written west)
    * @throws SqlException 22023 naming the value when it is no time zone
    */
-  public static Setting setting(String value, boolean quoted) {
+  public static Setting setting(String value) {
     String v = value.strip();
     String lower = v.toLowerCase(Locale.ROOT);
     if (lower.equals("default") || lower.equals("local")) {
@@ -84,7 +84,7 @@ public final class TimeZones {
       return new Setting(ZoneOffset.UTC, v);
     }
     Matcher hours = HOURS.matcher(v);
-    if (!quoted && hours.matches()) {
+    if (hours.matches()) {
       // hours east of Greenwich; PostgreSQL shows the POSIX zone it makes of them
       double h = Double.parseDouble(v);
       int seconds = (int) Math.round(h * 3600);
