@@ -14,7 +14,10 @@
 #   karaf-distro/citadel-node.sh cluster stop | status
 #   karaf-distro/citadel-node.sh cluster client NODE COMMAND...   (NODE: 1..N)
 #   karaf-distro/citadel-node.sh cluster kill NODE      kill -9 the node's JVM and its children
+#   karaf-distro/citadel-node.sh cluster pause NODE     SIGSTOP them: a hung machine
+#   karaf-distro/citadel-node.sh cluster resume NODE    SIGCONT
 #   karaf-distro/citadel-node.sh cluster restart NODE
+#   karaf-distro/citadel-node.sh cluster grow 5         3 nodes to 5 (ZooKeeper reconfig)
 #
 # The node lives in $CITADEL_HOME (default: karaf-distro/node/citadel). Starting a new build
 # over an existing node keeps its ZooKeeper data, its database, its container catalog, its central
@@ -238,9 +241,11 @@ cluster_size() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Unpacks node I and writes its configuration: ports, the ensemble, the Kafka quorum, the group.
+# Unpacks node I of N and writes its configuration: ports, the ensemble, the Kafka quorum, the
+# group. A node past the controller quorum (growing 3 to 5) is a Kafka broker only: VOTERS, the
+# quorum's size, defaults to N.
 cluster_install_node() {
-  local i=$1 n=$2 archive=$3 h dir ensemble voters brokers mem
+  local i=$1 n=$2 archive=$3 quorum=${4:-$2} h dir ensemble voters brokers mem
   dir=$cluster_home/node$i
   h=$(node_home "$i")
   [ -d "$h" ] && return 0
@@ -250,7 +255,7 @@ cluster_install_node() {
   ensemble="" voters="" brokers=""
   for j in $(seq 1 "$n"); do
     ensemble="$ensemble${ensemble:+,}$j=127.0.0.1:$(cluster_port "$j" zk-quorum):$(cluster_port "$j" zk-election);127.0.0.1:$(cluster_port "$j" zk-client)"
-    voters="$voters${voters:+,}$j@127.0.0.1:$(cluster_port "$j" kafka-controller)"
+    [ "$j" -gt "$quorum" ] || voters="$voters${voters:+,}$j@127.0.0.1:$(cluster_port "$j" kafka-controller)"
     brokers="$brokers${brokers:+,}127.0.0.1:$(cluster_port "$j" kafka)"
   done
   local etc=$h/etc
@@ -265,6 +270,10 @@ cluster_install_node() {
   mem=$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)
   set_cfg "$etc/io.citadel.warden.cfg" host.name "node$i"
   set_cfg "$etc/io.citadel.warden.cfg" memory.total.mb $((mem / n))
+  # and its JVM a heap of half that share (the Kafka broker, a child process, has its own): the
+  # Warden holds the budgets of the services in this JVM to what its heap can give them
+  printf '\n# local cluster node %s: a heap of half its share of the machine (setenv is read twice)\ncase " ${EXTRA_JAVA_OPTS:-} " in *" -Xmx"*) ;; *) export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -Xmx%sm" ;; esac\n' \
+    "$i" $((mem / n / 2)) >> "$h/bin/setenv"
   set_cfg "$etc/io.citadel.engine.cfg" port "$(cluster_port "$i" pg)"
   set_cfg "$etc/io.citadel.engine.cfg" http-port "$(cluster_port "$i" engine-http)"
   set_cfg "$etc/io.citadel.cldb.cfg" port "$(cluster_port "$i" cldb)"
@@ -419,22 +428,26 @@ cluster_node_arg() {
   printf '%s' "$i"
 }
 
-cluster_kill() {
-  local i pid
-  i=$(cluster_node_arg "$1")
+# signal_node I SIGNAL VERB: sends SIGNAL to node I's whole process group (setsid gave it its own):
+# the JVM and the Warden's children, the Kafka broker among them, together, as on a machine that
+# fails or freezes
+signal_node() {
+  local i=$1 signal=$2 verb=$3 pid group
   pid=$(node_pid "$i") || die "node $i is not running"
-  # the node's whole process group (setsid gave it its own): the JVM and the Warden's children,
-  # the Kafka broker among them, die together, as on a machine that fails
-  local group
   group=$(ps -o pgid= -p "$pid" | tr -d ' ')
   if [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
-    kill -KILL -- "-$group" 2>/dev/null || true
-    log "killed node $i (process group $group)"
+    kill "-$signal" -- "-$group" 2>/dev/null || true
+    log "$verb node $i (process group $group)"
   else
-    kill -KILL "$pid" $(pgrep -P "$pid" 2>/dev/null || true) 2>/dev/null || true
-    log "killed node $i (pid $pid and its children)"
+    kill "-$signal" "$pid" $(pgrep -P "$pid" 2>/dev/null || true) 2>/dev/null || true
+    log "$verb node $i (pid $pid and its children)"
   fi
 }
+
+cluster_kill() { signal_node "$(cluster_node_arg "$1")" KILL killed; }
+# a frozen node holds its sockets open but answers nothing: a hung machine, not a dead one
+cluster_pause() { signal_node "$(cluster_node_arg "$1")" STOP paused; }
+cluster_resume() { signal_node "$(cluster_node_arg "$1")" CONT resumed; }
 
 cluster_restart() {
   local i pid
@@ -448,6 +461,60 @@ cluster_restart() {
   log "node $i restarted and connected to the ensemble"
 }
 
+# ensemble_line I: server I of the ensemble, as zk:reconfig and ensemble.servers name it
+ensemble_line() {
+  printf '%s=127.0.0.1:%s:%s;127.0.0.1:%s' "$1" "$(cluster_port "$1" zk-quorum)" \
+    "$(cluster_port "$1" zk-election)" "$(cluster_port "$1" zk-client)"
+}
+
+# Grows a cluster of 3 to 5 with the data kept: nodes 4 and 5 start as ZooKeeper learners (their
+# description names all five servers) and Kafka brokers of the running cluster (the controller
+# quorum stays the first three), join the group demo, and ZooKeeper's reconfig, run on node 1,
+# makes their peers voters.
+cluster_grow() {
+  local n target=${1:-} archive add="" ensemble=""
+  n=$(cluster_size)
+  [ "$n" = 3 ] && [ "$target" = 5 ] || die "cluster grow 5: grows a cluster of 3 nodes to 5 (this one has $n)"
+  java_ok
+  archive=$(ls "$here"/target/citadel-*.tar.gz 2>/dev/null | head -n 1)
+  [ -n "$archive" ] || die "no distribution in $here/target: build first"
+  for i in 1 2 3; do node_pid "$i" >/dev/null || die "node $i is not running: all three must run to grow"; done
+  for i in 4 5; do
+    [ ! -d "$(node_home "$i")" ] || die "$(node_home "$i") exists already"
+    for name in $cluster_port_names; do
+      port_free "$(cluster_port "$i" "$name")" ||
+        die "port $(cluster_port "$i" "$name") ($name of node $i) is taken"
+    done
+  done
+  for i in 4 5; do
+    cluster_install_node "$i" 5 "$archive" 3
+    set_cfg "$(node_home "$i")/etc/io.citadel.replication.cfg" ha-group-id demo
+    log "starting node $i ($(node_home "$i"))"
+    setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+  done
+  for i in 4 5; do
+    wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
+    log "node $i: its peer follows the ensemble's leader (not voting yet)"
+    add="$add --add \"$(ensemble_line "$i")\""
+  done
+  log "zk:reconfig$add (on node 1)"
+  local out
+  out=$(on_node 1 "zk:reconfig$add")
+  printf '%s\n' "$out" >&2
+  printf '%s' "$out" | grep -q "5 voting servers" || die "the ensemble did not take nodes 4 and 5"
+  for j in 1 2 3 4 5; do ensemble="$ensemble${ensemble:+,}$(ensemble_line "$j")"; done
+  # every node's description names the five now: for nodes that start later (peers keep
+  # ZooKeeper's membership and are not restarted by it)
+  for i in 1 2 3 4 5; do
+    set_cfg "$(node_home "$i")/etc/io.citadel.coordination.cfg" ensemble.servers "$ensemble"
+  done
+  printf '5\n' > "$cluster_home/size"
+  wait_for "$start_timeout" "all 5 members of demo ONLINE" group_online 5
+  on_node 1 zk:ensemble >&2
+  on_node 1 ha:members >&2
+  log "the cluster has 5 nodes: a ZooKeeper ensemble of 5 (2 may fail), Kafka brokers on all five (controllers on 1-3)"
+}
+
 cluster() {
   local sub=${1:-}
   shift || true
@@ -457,8 +524,11 @@ cluster() {
     status) cluster_status ;;
     client) local i; i=$(cluster_node_arg "${1:-}"); shift; on_node "$i" "$*" ;;
     kill) cluster_kill "${1:-}" ;;
+    pause) cluster_pause "${1:-}" ;;
+    resume) cluster_resume "${1:-}" ;;
     restart) cluster_restart "${1:-}" ;;
-    *) sed -n '11,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    grow) cluster_grow "${1:-}" ;;
+    *) sed -n '11,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }
 
@@ -468,5 +538,5 @@ case "${1:-}" in
   status) status ;;
   client) shift; pid_of_node >/dev/null || die "not running"; if [ $# -gt 0 ]; then console "$*"; else exec "$home/bin/client"; fi ;;
   cluster) shift; cluster "$@" ;;
-  *) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -122,14 +122,16 @@ public final class ClusterReplicationBench {
         "raw Kafka: send to acknowledgement",
         pct(rawUs, 50) / 1000,
         pct(rawUs, 99) / 1000);
-    System.out.printf(
-        Locale.ROOT,
-        "%nkill -9 of the leader broker's node to the first acknowledged write: median %.0f ms,"
-            + " p99 %.0f ms, max %.0f ms over %d kills%n",
-        pct(failoverMs, 50),
-        pct(failoverMs, 99),
-        (double) Collections.max(failoverMs),
-        failoverMs.size());
+    if (!failoverMs.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%nkill -9 of the leader broker's node to the first acknowledged write: median %.0f ms,"
+              + " p99 %.0f ms, max %.0f ms over %d kills%n",
+          pct(failoverMs, 50),
+          pct(failoverMs, 99),
+          (double) Collections.max(failoverMs),
+          failoverMs.size());
+    }
     Path svg = Path.of("target", "cluster-replication.svg").toAbsolutePath();
     Files.writeString(
         svg,

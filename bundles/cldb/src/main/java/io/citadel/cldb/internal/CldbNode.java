@@ -8,6 +8,8 @@ import io.citadel.cldb.internal.model.Heartbeat;
 import io.citadel.cldb.internal.model.HeartbeatReply;
 import io.citadel.cldb.internal.model.Volume;
 import io.citadel.coordination.Coordination;
+import io.citadel.coordination.CoordinationState;
+import io.citadel.coordination.CoordinationStateListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
@@ -38,6 +40,8 @@ public final class CldbNode implements AutoCloseable {
   private static final long STEP_MS = 250;
 
   private final CldbSettings settings;
+  private final Coordination coordination;
+  private final CoordinationStateListener stateListener = (source, state) -> onState(state);
   private final CuratorFramework curator;
   private final String masterPath;
   private final ClusterModel model;
@@ -56,6 +60,7 @@ public final class CldbNode implements AutoCloseable {
 
   CldbNode(CldbSettings settings, Coordination coordination) {
     this.settings = settings;
+    this.coordination = coordination;
     this.curator = coordination.curator();
     this.masterPath = coordination.clusterPath("masters", "cldb");
     this.model = new ClusterModel(coordination.clusterName(), settings.diskFullPercent() / 100.0);
@@ -65,7 +70,26 @@ public final class CldbNode implements AutoCloseable {
   }
 
   void start() {
+    coordination.addStateListener(stateListener);
     thread.start();
+  }
+
+  /**
+   * A master whose session is suspended stops acting as master at once, as Curator's recipes do:
+   * the ensemble may already have expired the session and another CLDB may be taking over. Writes
+   * are refused from now on; the loop claims the master znode again once the session is back (the
+   * same session still holds it after a short suspension, and a new epoch is raised either way).
+   */
+  private void onState(CoordinationState state) {
+    if ((state == CoordinationState.SUSPENDED || state == CoordinationState.LOST)
+        && role == Role.MASTER) {
+      role = Role.STARTING;
+      detail = "stepped down: the ZooKeeper session is " + state.name().toLowerCase();
+      LOG.warn("CLDB on {}: no longer master: ZooKeeper session {}", settings.host(), state);
+    }
+    synchronized (wake) {
+      wake.notifyAll();
+    }
   }
 
   public ClusterModel model() {
@@ -130,6 +154,9 @@ public final class CldbNode implements AutoCloseable {
   }
 
   private void step() throws Exception {
+    if (!coordination.state().isConnected()) {
+      return; // suspended or lost: claim nothing until the session is known again
+    }
     if (role == Role.MASTER) {
       Stat held = curator.checkExists().forPath(masterPath);
       if (held == null || held.getEphemeralOwner() != session()) {
@@ -401,6 +428,7 @@ public final class CldbNode implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    coordination.removeStateListener(stateListener);
     thread.interrupt();
     try {
       thread.join(10_000);

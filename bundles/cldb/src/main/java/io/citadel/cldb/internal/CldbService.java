@@ -106,6 +106,15 @@ public final class CldbService implements CitadelService {
     if (n == null) {
       return health;
     }
+    if (n.role() == CldbNode.Role.STARTING && !coordination.state().isConnected()) {
+      // no quorum: neither master nor slave until the session is back, and a restart would not
+      // bring it back sooner; still answering reads from the state it last read
+      return ServiceHealth.degraded(
+          "ZooKeeper session "
+              + coordination.state().name().toLowerCase(java.util.Locale.ROOT)
+              + ": no master here until it is back"
+              + (n.hasState() ? " (lookups answered from the last state read)" : ""));
+    }
     return switch (n.role()) {
       case MASTER, SLAVE -> ServiceHealth.running();
       case STARTING -> ServiceHealth.starting(n.detail());

@@ -6,12 +6,15 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -223,6 +226,17 @@ public final class CoordinationManager implements CoordinationRuntime {
   // Called with this locked.
   private void apply(CoordinationSettings next) throws IOException, InterruptedException {
     boolean serverChanges = active == null || active.embeddedServerDiffers(next);
+    if (serverChanges && peer != null && peer.formed() && active.onlyTheEnsembleDiffers(next)) {
+      // Once formed, the ensemble's membership is ZooKeeper's (changed by reconfig); a new
+      // description, as central configuration brings one to every node at once, must not restart
+      // every peer together: it is what nodes started later begin from.
+      LOG.warn(
+          "{}: ensemble.servers changed to {}; this node's peer keeps ZooKeeper's own membership"
+              + " (zk:reconfig changes that), the client connects to the new list",
+          CoordinationSettings.PID,
+          next.ensemble());
+      serverChanges = false;
+    }
     if (!serverChanges) {
       replaceClient(next);
       return;
@@ -362,6 +376,51 @@ public final class CoordinationManager implements CoordinationRuntime {
   public synchronized Optional<PeerView> peer() {
     EnsemblePeer p = peer;
     return p == null ? Optional.empty() : Optional.of(new PeerView(p.id(), p.role()));
+  }
+
+  @Override
+  public Ensemble reconfigure(List<String> joining, List<Long> leaving) throws Exception {
+    EnsemblePeer p;
+    synchronized (this) {
+      p = peer;
+    }
+    if (p == null) {
+      throw new IllegalStateException(
+          "this node runs no server of the ensemble: run zk:reconfig on a node that does");
+    }
+    List<String> lines = new ArrayList<>();
+    for (String server : joining) {
+      for (Ensemble.Server s : Ensemble.parse(server).servers()) {
+        lines.add(s.zooKeeperLine());
+      }
+    }
+    List<String> ids = leaving.stream().map(String::valueOf).toList();
+    Ensemble after = Ensemble.fromZooKeeperConfig(p.reconfigure(lines, ids, RECONFIG_TIMEOUT));
+    LOG.info(
+        "ZooKeeper ensemble reconfigured through peer {}: now {} (joining {}, leaving {})",
+        p.id(),
+        after,
+        joining,
+        leaving);
+    return after;
+  }
+
+  private static final java.time.Duration RECONFIG_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  @Override
+  public Optional<Ensemble> membership() {
+    CuratorCoordination c = coordination;
+    CoordinationSettings s = active;
+    if (c == null || s == null || s.ensemble().isEmpty() || !c.state().isConnected()) {
+      return Optional.empty();
+    }
+    try {
+      byte[] config = c.curator().getConfig().forEnsemble();
+      Ensemble e = Ensemble.fromZooKeeperConfig(new String(config, StandardCharsets.UTF_8));
+      return e.isEmpty() ? Optional.empty() : Optional.of(e);
+    } catch (Exception e) {
+      return Optional.empty();
+    }
   }
 
   @Override

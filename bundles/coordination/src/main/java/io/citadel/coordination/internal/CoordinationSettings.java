@@ -202,6 +202,19 @@ public record CoordinationSettings(
   }
 
   /** Whether switching to {@code next} needs the embedded server or the peer stopped or started. */
+  /**
+   * Whether this node's peer would be the same server under {@code next}, only the ensemble's
+   * description having changed.
+   */
+  boolean onlyTheEnsembleDiffers(CoordinationSettings next) {
+    return runsPeer()
+        && next.runsPeer()
+        && ensembleId == next.ensembleId
+        && embedded == next.embedded
+        && embeddedDataDir.equals(next.embeddedDataDir)
+        && !ensemble.equals(next.ensemble);
+  }
+
   boolean embeddedServerDiffers(CoordinationSettings next) {
     if (ensembleId != next.ensembleId
         || (runsPeer()

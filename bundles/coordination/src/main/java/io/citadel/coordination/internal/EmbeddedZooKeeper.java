@@ -63,6 +63,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
    * @throws IOException if the data folder cannot be used or the port cannot be bound
    */
   void start() throws IOException, InterruptedException {
+    SuperUser.install();
     if (!state.compareAndSet(State.LATENT, State.STARTED)) {
       throw new IllegalStateException("embedded ZooKeeper already started");
     }

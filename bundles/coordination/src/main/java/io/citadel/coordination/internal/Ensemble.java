@@ -135,6 +135,21 @@ public record Ensemble(List<Server> servers) {
     return e;
   }
 
+  /**
+   * The membership in ZooKeeper's own configuration text (its {@code /zookeeper/config}, or a
+   * dynamic file): its {@code server.N=} lines; the {@code version=} line and others are skipped.
+   */
+  public static Ensemble fromZooKeeperConfig(String config) {
+    StringBuilder servers = new StringBuilder();
+    for (String line : config.split("\\R")) {
+      String l = line.strip();
+      if (l.startsWith("server.")) {
+        servers.append(servers.length() == 0 ? "" : ",").append(l);
+      }
+    }
+    return parse(servers.toString());
+  }
+
   private static int port(String text, String entry) {
     int p = Integer.parseInt(text);
     if (p < 1 || p > 65_535) {

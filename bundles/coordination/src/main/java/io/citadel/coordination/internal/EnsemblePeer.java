@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
+import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.metrics.impl.DefaultMetricsProvider;
 import org.apache.zookeeper.server.quorum.QuorumPeer;
 import org.apache.zookeeper.server.quorum.QuorumPeerConfig;
@@ -77,6 +81,7 @@ final class EnsemblePeer implements AutoCloseable {
    *     peer does not listen within 30 s
    */
   void start() throws IOException, InterruptedException {
+    SuperUser.install();
     Files.createDirectories(dataDir);
     Path config = writeConfig();
     if (System.getProperty("zookeeper.admin.enableServer") == null) {
@@ -219,6 +224,83 @@ final class EnsemblePeer implements AutoCloseable {
 
   long id() {
     return self.id();
+  }
+
+  /**
+   * Whether the ensemble has formed on this peer's data at least once: then ZooKeeper's own dynamic
+   * file holds the membership, and a new description no longer changes it (only {@code reconfig}
+   * does).
+   */
+  boolean formed() {
+    try {
+      return dynamicFile(dataDir.resolve("zoo.cfg")).isPresent();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Changes the ensemble's membership with ZooKeeper's {@code reconfig}, sent through this peer as
+   * the JVM's super user (see {@link SuperUser}). ZooKeeper commits the change once a quorum of the
+   * old and of the new membership has it, new servers having synced first.
+   *
+   * @param joining servers to add, each {@code server.N=host:quorum:election[:role];host:client}
+   * @param leaving the ids of servers to remove
+   * @return ZooKeeper's configuration after the change
+   * @throws IOException when this peer takes no connection (no quorum) or this JVM has no super
+   *     user
+   * @throws KeeperException what ZooKeeper refused, with its reason
+   */
+  String reconfigure(List<String> joining, List<String> leaving, Duration timeout)
+      throws IOException, InterruptedException, KeeperException {
+    byte[] credentials =
+        SuperUser.credentials()
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "this JVM's ZooKeeper super user is not Citadel's ("
+                            + SuperUser.PROPERTY
+                            + " was set before the server started): run reconfig with ZooKeeper's"
+                            + " own zkCli.sh as that user"));
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    Thread current = Thread.currentThread();
+    ClassLoader caller = current.getContextClassLoader();
+    current.setContextClassLoader(QuorumPeerMain.class.getClassLoader());
+    ZooKeeperAdmin admin;
+    try {
+      admin =
+          new ZooKeeperAdmin(
+              self.clientAddress(),
+              (int) timeout.toMillis(),
+              event -> {
+                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                  connected.countDown();
+                }
+              });
+    } finally {
+      current.setContextClassLoader(caller);
+    }
+    try {
+      if (!connected.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new IOException(
+            "this node's ZooKeeper peer ("
+                + self.clientAddress()
+                + ") took no connection within "
+                + timeout.toSeconds()
+                + " s: has the ensemble a quorum?");
+      }
+      admin.addAuthInfo("digest", credentials);
+      byte[] config =
+          admin.reconfigure(
+              joining.isEmpty() ? null : joining,
+              leaving.isEmpty() ? null : leaving,
+              null,
+              -1,
+              new Stat());
+      return new String(config, StandardCharsets.UTF_8);
+    } finally {
+      admin.close();
+    }
   }
 
   String describe() {

@@ -164,6 +164,182 @@ class EnsembleTest {
     }
   }
 
+  /**
+   * Growing 3 to 5 as README documents it: the two new servers start with a description of the
+   * current three and themselves and sync as learners; {@code reconfig} through one of the three
+   * makes them voters, and the five then keep serving, with everything written before, while two of
+   * the original three are down.
+   */
+  @Test
+  void reconfigGrowsThreeToFiveAndKeepsTheData() throws Exception {
+    int[] ports = freePorts(15);
+    Ensemble three = Ensemble.parse(describe(ports, 1, 2, 3));
+    Ensemble five = Ensemble.parse(describe(ports, 1, 2, 3, 4, 5));
+    List<EnsemblePeer> peers = new ArrayList<>();
+    try {
+      for (int id = 1; id <= 3; id++) {
+        EnsemblePeer p = new EnsemblePeer(three, id, dir.resolve("peer" + id));
+        p.start();
+        peers.add(p);
+      }
+      Await.until(WAIT, () -> leader(peers) != null, () -> roles(peers));
+      Map<String, Object> props = new HashMap<>();
+      props.put("ensemble.servers", three.toString());
+      props.put("session.timeout.ms", "10000");
+      props.put("connection.timeout.ms", "2000");
+      try (CuratorCoordination c =
+          new CuratorCoordination(CoordinationSettings.parse(props, dir), (x, s) -> {})) {
+        c.start();
+        assertTrue(c.awaitConnected(WAIT));
+        String path = c.clusterPath("volumes", "before-growth");
+        c.curator().create().creatingParentsIfNeeded().forPath(path, "kept".getBytes());
+
+        for (int id = 4; id <= 5; id++) {
+          EnsemblePeer p = new EnsemblePeer(five, id, dir.resolve("peer" + id));
+          p.start();
+          peers.add(p);
+        }
+        Await.until(
+            WAIT,
+            () ->
+                peers.get(3).role().equals("following") && peers.get(4).role().equals("following"),
+            () -> roles(peers));
+        long asked = System.nanoTime();
+        Ensemble after =
+            Ensemble.fromZooKeeperConfig(
+                peers
+                    .get(0)
+                    .reconfigure(
+                        List.of(
+                            five.server(4).orElseThrow().zooKeeperLine(),
+                            five.server(5).orElseThrow().zooKeeperLine()),
+                        List.of(),
+                        WAIT));
+        System.out.printf(
+            "reconfig committed in %d ms: %s%n", (System.nanoTime() - asked) / 1_000_000, after);
+        assertEquals(5, after.voters());
+        assertEquals(
+            List.of(1L, 2L, 3L, 4L, 5L),
+            after.servers().stream().map(Ensemble.Server::id).toList());
+
+        // two of the original three go: three of five are a quorum
+        EnsemblePeer first = peers.get(0);
+        EnsemblePeer second = peers.get(1);
+        first.close();
+        second.close();
+        Map<String, Object> only = new HashMap<>(props);
+        only.put("zookeeper.connect", five.server(4).orElseThrow().clientAddress());
+        try (CuratorCoordination direct =
+            new CuratorCoordination(CoordinationSettings.parse(only, dir), (x, s) -> {})) {
+          direct.start();
+          assertTrue(direct.awaitConnected(WAIT));
+          byte[] later = "written with 1 and 2 down".getBytes(StandardCharsets.UTF_8);
+          Await.until(
+              WAIT,
+              () -> {
+                try {
+                  direct.curator().setData().forPath(c.clusterPath("volumes", "late"), later);
+                  return true;
+                } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+                  try {
+                    direct.curator().create().forPath(c.clusterPath("volumes", "late"), later);
+                    return true;
+                  } catch (Exception again) {
+                    return false;
+                  }
+                } catch (Exception e) {
+                  return false;
+                }
+              },
+              () -> roles(peers));
+          direct.curator().sync().forPath(path);
+          assertArrayEquals("kept".getBytes(), direct.curator().getData().forPath(path));
+          System.out.println("with servers 1 and 2 down: " + roles(peers));
+        }
+      }
+    } finally {
+      for (EnsemblePeer p : peers) {
+        p.close();
+      }
+    }
+  }
+
+  /**
+   * A node that ran the standalone server moves to an ensemble: its data folder, where the peer
+   * keeps its data too, holds everything written before, and the new servers, starting empty, take
+   * it from the leader it elects (the server with the latest transaction).
+   */
+  @Test
+  void aStandaloneServersDataBecomesTheEnsemblesData() throws Exception {
+    int[] ports = freePorts(10);
+    Path first = dir.resolve("node1");
+    EmbeddedZooKeeper standalone = new EmbeddedZooKeeper("127.0.0.1", ports[9], first);
+    standalone.start();
+    Map<String, Object> alone = new HashMap<>();
+    alone.put("zookeeper.connect", "127.0.0.1:" + ports[9]);
+    alone.put("session.timeout.ms", "10000");
+    alone.put("connection.timeout.ms", "2000");
+    String path;
+    try (CuratorCoordination c =
+        new CuratorCoordination(CoordinationSettings.parse(alone, dir), (x, s) -> {})) {
+      c.start();
+      assertTrue(c.awaitConnected(WAIT));
+      path = c.clusterPath("volumes", "standalone");
+      c.curator().create().creatingParentsIfNeeded().forPath(path, "from before".getBytes());
+    } finally {
+      standalone.close();
+    }
+    Ensemble ensemble = Ensemble.parse(describe(ports, 1, 2, 3));
+    List<EnsemblePeer> peers = new ArrayList<>();
+    try {
+      for (int id = 1; id <= 3; id++) {
+        EnsemblePeer p = new EnsemblePeer(ensemble, id, id == 1 ? first : dir.resolve("node" + id));
+        p.start();
+        peers.add(p);
+      }
+      Await.until(WAIT, () -> leader(peers) != null, () -> roles(peers));
+      for (int id = 2; id <= 3; id++) {
+        Map<String, Object> one = new HashMap<>(alone);
+        one.put("zookeeper.connect", ensemble.server(id).orElseThrow().clientAddress());
+        try (CuratorCoordination c =
+            new CuratorCoordination(CoordinationSettings.parse(one, dir), (x, s) -> {})) {
+          c.start();
+          assertTrue(c.awaitConnected(WAIT));
+          c.curator().sync().forPath(path);
+          assertArrayEquals(
+              "from before".getBytes(), c.curator().getData().forPath(path), "server " + id);
+        }
+      }
+    } finally {
+      for (EnsemblePeer p : peers) {
+        p.close();
+      }
+    }
+  }
+
+  /** The description of servers {@code ids}, server I on ports[3(I-1)..3(I-1)+2]. */
+  private static String describe(int[] ports, int... ids) {
+    StringBuilder text = new StringBuilder();
+    for (int id : ids) {
+      int k = (id - 1) * 3;
+      text.append(text.length() == 0 ? "" : ",")
+          .append(id)
+          .append("=127.0.0.1:")
+          .append(ports[k])
+          .append(':')
+          .append(ports[k + 1])
+          .append(";127.0.0.1:")
+          .append(ports[k + 2]);
+    }
+    return text.toString();
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    for (int i = 0; i < n; i++) ports[i] = freePort();
+    return ports;
+  }
+
   private static EnsemblePeer leader(List<EnsemblePeer> peers) {
     return peers.stream().filter(p -> p.role().equals("leading")).findFirst().orElse(null);
   }

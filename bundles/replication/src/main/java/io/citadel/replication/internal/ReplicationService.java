@@ -47,6 +47,7 @@ public final class ReplicationService implements CitadelService {
   private final BundleContext context;
   private ReplicationSettings settings;
   private GroupMember member;
+  private TopicWatch watch;
   private ServiceRegistration<WriteRouter> router;
   private volatile ServiceHealth health = ServiceHealth.starting("reading the configuration");
 
@@ -103,6 +104,8 @@ public final class ReplicationService implements CitadelService {
             next, db, coordination, ReplicationSettings.hostName(configuration), this::ready);
     health = ServiceHealth.starting("joining HA group " + next.group());
     member.start();
+    watch = new TopicWatch(next.group(), next.brokers(), next.kafkaTimeoutMs());
+    watch.start();
   }
 
   /** Called by the member once it applies the topic: from now on it takes this server's writes. */
@@ -124,6 +127,10 @@ public final class ReplicationService implements CitadelService {
         // the bundle is stopping: already gone
       }
       router = null;
+    }
+    if (watch != null) {
+      watch.close();
+      watch = null;
     }
     if (member != null) {
       member.close();
@@ -156,6 +163,18 @@ public final class ReplicationService implements CitadelService {
     return member;
   }
 
+  /**
+   * The alarm raised on this server's group's topic (under-replicated or offline), in an operator's
+   * words; "none" while it is fully replicated, null when this server is in no group.
+   */
+  public synchronized String topicAlarm() {
+    if (watch == null) {
+      return null;
+    }
+    TopicWatch.Alarm a = watch.alarm();
+    return a == null ? "none" : a.toString();
+  }
+
   public synchronized ReplicationSettings settings() {
     return settings;
   }
@@ -179,10 +198,36 @@ public final class ReplicationService implements CitadelService {
    * asks).
    */
   public String topicReplication(String group) {
+    return askBrokers(admin -> GroupTopics.placement(admin, group, 5_000).describe());
+  }
+
+  /**
+   * The Kafka cluster's controller quorum: its leader and voters (with how far each one's metadata
+   * log reached), or why the brokers cannot say.
+   */
+  public String controllerQuorum() {
+    return askBrokers(
+        admin -> {
+          var q =
+              admin
+                  .describeMetadataQuorum()
+                  .quorumInfo()
+                  .get(5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+          StringBuilder voters = new StringBuilder();
+          for (var v : q.voters()) {
+            voters.append(voters.length() == 0 ? "" : ", ").append(v.replicaId());
+            voters.append(" (offset ").append(v.logEndOffset()).append(')');
+          }
+          return "leader " + q.leaderId() + " (epoch " + q.leaderEpoch() + "), voters " + voters;
+        });
+  }
+
+  /** One question to the group's brokers, from the console: a short wait, an answer in words. */
+  private String askBrokers(BrokerQuestion question) {
     Admin admin = null;
     try {
       admin = adminClient(null);
-      return GroupTopics.placement(admin, group, 5_000).describe();
+      return question.ask(admin);
     } catch (java.util.concurrent.ExecutionException e) {
       return "unknown: " + e.getCause().getMessage();
     } catch (java.util.concurrent.TimeoutException e) {
@@ -198,6 +243,14 @@ public final class ReplicationService implements CitadelService {
         admin.close(java.time.Duration.ofSeconds(1));
       }
     }
+  }
+
+  @FunctionalInterface
+  private interface BrokerQuestion {
+    String ask(Admin admin)
+        throws java.util.concurrent.ExecutionException,
+            java.util.concurrent.TimeoutException,
+            InterruptedException;
   }
 
   /** An admin client to the group's brokers (or those given). */

@@ -129,7 +129,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       parsed = WardenOptions.parse(Map.of());
     }
     this.options = parsed;
-    this.memory = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), List.of());
+    this.memory = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), List.of(), jvmHeapMb());
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "citadel-warden"));
     LOG.info(
         "Warden of {} watching {} and {}",
@@ -447,7 +447,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
         here.add(instance.definition);
       }
     }
-    MemoryPlan plan = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), here);
+    MemoryPlan plan = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), here, jvmHeapMb());
     memory = plan;
     if (plan.overThreshold() != memoryAlarm) {
       memoryAlarm = plan.overThreshold();
@@ -613,13 +613,25 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     }
   }
 
+  private static final long SLOW_STOP_MS = 5_000;
+
   private void stopInstance(ServiceInstance instance, InstanceState state, String why) {
     if (instance.runner != null) {
       instance.moveTo(InstanceState.STOPPING, why);
       publishStatus(instance);
+      long began = System.nanoTime();
       instance.runner.stop();
       instance.runner = null;
+      long tookMs = (System.nanoTime() - began) / 1_000_000;
       LOG.info("Warden: stopped {} ({})", instance.name(), why);
+      if (tookMs > SLOW_STOP_MS) {
+        // the pass waited that long: no other service was stopped or started meanwhile
+        LOG.warn(
+            "Warden: stopping {} took {} ms; a service must stop at once, with or without a"
+                + " ZooKeeper session",
+            instance.name(),
+            tookMs);
+      }
     }
     if (instance.claim != null && state != InstanceState.STANDBY) {
       instance.claim.release();
@@ -894,6 +906,12 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       }
     }
     return false;
+  }
+
+  /** The heap the bundles' services share: this JVM's largest. */
+  private static long jvmHeapMb() {
+    long max = Runtime.getRuntime().maxMemory();
+    return max == Long.MAX_VALUE ? 0 : max / (1024 * 1024);
   }
 
   private long totalMemoryMb() {

@@ -151,10 +151,31 @@ public final class HostStats implements CitadelService {
     }
   }
 
+  /**
+   * Stops at once, whatever the session's state: closing the node deletes its znode, and while the
+   * session is suspended that delete would wait for ZooKeeper, holding up the Warden, which stops
+   * singletons exactly then. Without a session the close finishes in the background; the znode is
+   * ephemeral and goes with the session anyway.
+   */
   @Deactivate
   void deactivate() throws IOException {
     sampler.shutdownNow();
-    node.close();
+    if (coordination.state().isConnected()) {
+      node.close();
+      return;
+    }
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                node.close();
+              } catch (IOException e) {
+                LOG.debug("closing the hoststats znode", e);
+              }
+            },
+            "hoststats-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   @Override

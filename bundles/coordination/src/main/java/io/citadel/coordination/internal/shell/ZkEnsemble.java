@@ -33,7 +33,9 @@ public class ZkEnsemble extends ZkAction {
             .orElseThrow(() -> new IllegalStateException("Coordination has no configuration"));
     List<Target> targets = new ArrayList<>();
     if (!s.ensemble().isEmpty()) {
-      for (Ensemble.Server server : s.ensemble().servers()) {
+      // ZooKeeper's membership now (a reconfig changes it), else the description
+      Ensemble members = runtime.membership().orElse(s.ensemble());
+      for (Ensemble.Server server : members.servers()) {
         targets.add(
             new Target(
                 server.id(),

@@ -42,7 +42,7 @@ public class ZkStat extends ZkAction {
         .filter(s -> !s.ensemble().isEmpty())
         .ifPresent(
             s -> {
-              Ensemble e = s.ensemble();
+              Ensemble e = runtime.membership().orElse(s.ensemble());
               table
                   .addRow()
                   .addContent(
@@ -54,7 +54,10 @@ public class ZkStat extends ZkAction {
                           + e.quorum()
                           + ", survives "
                           + e.toleratedFailures()
-                          + " failed");
+                          + " failed"
+                          + (e.equals(s.ensemble())
+                              ? ""
+                              : " (ZooKeeper's membership since a reconfig)"));
               if (e.voters() % 2 == 0) {
                 table
                     .addRow()

@@ -20,7 +20,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
     name = "members",
     description =
         "Lists the live members of an HA group (this server's unless one is named), from"
-            + " /citadel/<cluster>/ha/<group>: server id, host, state, applied offset, lag.")
+            + " /citadel/<cluster>/ha/<group>: server id, host, state, applied offset, lag; then where the"
+            + " brokers keep the group's topic (leader, replicas in sync) and its alarm.")
 public class HaMembers implements Action {
 
   @Reference ReplicationService service;
@@ -44,6 +45,11 @@ public class HaMembers implements Action {
       g = m.settings().group();
     }
     table(service, g).print(System.out, !noFormat);
+    System.out.println("Topic " + g + ": " + service.topicReplication(g));
+    GroupMember m = service.member();
+    if (m != null && m.settings().group().equals(g)) {
+      System.out.println("Topic alarm: " + service.topicAlarm());
+    }
     return null;
   }
 

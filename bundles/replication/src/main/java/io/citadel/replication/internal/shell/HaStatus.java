@@ -49,6 +49,8 @@ public class HaStatus implements Action {
     t.addRow().addContent("Read-only", cfg.readOnly());
     t.addRow().addContent("Topic offsets", s.logStart() + " .. " + (s.logEnd() - 1));
     t.addRow().addContent("Topic replication", service.topicReplication(s.group()));
+    t.addRow().addContent("Topic alarm", service.topicAlarm());
+    t.addRow().addContent("Kafka controllers", service.controllerQuorum());
     t.addRow().addContent("Applied offset", s.applied());
     t.addRow().addContent("Lag (records)", s.lag());
     t.addRow()

@@ -38,6 +38,7 @@ public class WardenMemory implements Action {
     table.column("Min (MiB)").alignRight();
     table.column("Max (MiB)").alignRight();
     table.column("Budget (MiB)").alignRight();
+    table.column("Runs in");
     for (MemoryPlan.Share share : plan.shares()) {
       table
           .addRow()
@@ -46,7 +47,9 @@ public class WardenMemory implements Action {
               String.format(Locale.ROOT, "%.1f", share.heap().percent()),
               share.heap().minMb(),
               share.heap().maxMb() >= UNBOUNDED ? "-" : share.heap().maxMb(),
-              share.budgetMb());
+              share.budgetMb()
+                  + (share.cappedByHeap() ? " (formula " + share.formulaMb() + ")" : ""),
+              share.ownProcess() ? "own process" : "this JVM");
     }
     table.print(System.out);
     System.out.printf(
@@ -56,6 +59,14 @@ public class WardenMemory implements Action {
         plan.allocatedPercent(),
         plan.thresholdPercent(),
         plan.overThreshold() ? "  ALARM" : "");
+    if (plan.jvmHeapMb() > 0) {
+      boolean capped = plan.shares().stream().anyMatch(MemoryPlan.Share::cappedByHeap);
+      System.out.printf(
+          Locale.ROOT,
+          "Services in this JVM share its %d MiB heap (nine tenths for them)%s%n",
+          plan.jvmHeapMb(),
+          capped ? ": their budgets are scaled down to fit it" : "");
+    }
     return null;
   }
 }

@@ -14,11 +14,16 @@ import org.junit.jupiter.api.Test;
 class MemoryPlanTest {
 
   private static ServiceDefinition service(String name, double percent, long min, long max) {
+    return service(name, percent, min, max, false);
+  }
+
+  private static ServiceDefinition service(
+      String name, double percent, long min, long max, boolean process) {
     return new ServiceDefinition(
         Path.of("warden." + name + ".conf"),
         new Triplet(name, Triplet.ALL, List.of()),
-        Optional.of("io.citadel." + name),
-        Optional.empty(),
+        process ? Optional.empty() : Optional.of("io.citadel." + name),
+        process ? Optional.of("exec bin/" + name) : Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         new ServiceDefinition.HeapSize(percent, min, max),
@@ -71,5 +76,40 @@ class MemoryPlanTest {
     MemoryPlan plan =
         MemoryPlan.compute(8192, WardenSettings.DEFAULTS, List.of(service("x", 0, 0, 0)));
     assertEquals(0, plan.budgetOf("x"));
+  }
+
+  @Test
+  void bundlesTogetherGetNoMoreThanTheirJvmsHeapHolds() {
+    // 24 GiB: the OS takes 2457, 22119 is left; the engine's formula gives 30 % of it, 6635 MiB,
+    // more than a 6028 MiB heap holds. Bundles share nine tenths of the heap, 5425 MiB, in
+    // proportion; the child process keeps its own heap's budget.
+    MemoryPlan plan =
+        MemoryPlan.compute(
+            24_576,
+            WardenSettings.DEFAULTS,
+            List.of(
+                service("engine", 30, 256, 65_536),
+                service("cldb", 4, 128, 4096),
+                service("kafka", 8, 256, 4096, true)),
+            6028);
+    long engine = plan.budgetOf("engine");
+    long cldb = plan.budgetOf("cldb");
+    assertEquals(6635, plan.shares().get(0).formulaMb());
+    assertTrue(plan.shares().get(0).cappedByHeap());
+    assertTrue(engine + cldb <= 6028 * 9 / 10, engine + " + " + cldb);
+    assertTrue(engine + cldb >= 6028 * 9 / 10 - 2, engine + " + " + cldb);
+    assertEquals(884, plan.shares().get(1).formulaMb());
+    assertEquals((double) 6635 / 884, (double) engine / cldb, 0.01);
+    assertEquals(1769, plan.budgetOf("kafka")); // floor(22119 * 0.08), its own heap
+    assertFalse(plan.shares().get(2).cappedByHeap());
+  }
+
+  @Test
+  void aHeapThatHoldsTheBudgetsChangesNothing() {
+    MemoryPlan plan =
+        MemoryPlan.compute(
+            8192, WardenSettings.DEFAULTS, List.of(service("engine", 30, 256, 65_536)), 6028);
+    assertEquals(plan.shares().get(0).formulaMb(), plan.budgetOf("engine"));
+    assertFalse(plan.shares().get(0).cappedByHeap());
   }
 }
