@@ -8,9 +8,10 @@
 #   karaf-distro/citadel-node.sh status               is it running, and its ZooKeeper session
 #   karaf-distro/citadel-node.sh client [COMMAND...]  run a console command (or open the console)
 #
-#   karaf-distro/citadel-node.sh cluster start N [--no-build]
+#   karaf-distro/citadel-node.sh cluster start N [--no-build] [--netns]
 #                                  N nodes (3 or 5) on this machine: a ZooKeeper ensemble and a
-#                                  Kafka cluster of N, one HA group "demo", a balancer per node
+#                                  Kafka cluster of N, one HA group "demo", a balancer per node;
+#                                  --netns: each node in its own network namespace (root)
 #   karaf-distro/citadel-node.sh cluster stop | status
 #   karaf-distro/citadel-node.sh cluster client NODE COMMAND...   (NODE: 1..N)
 #   karaf-distro/citadel-node.sh cluster kill NODE      kill -9 the node's JVM and its children
@@ -18,6 +19,7 @@
 #   karaf-distro/citadel-node.sh cluster resume NODE    SIGCONT
 #   karaf-distro/citadel-node.sh cluster restart NODE
 #   karaf-distro/citadel-node.sh cluster grow 5         3 nodes to 5 (ZooKeeper reconfig)
+#   karaf-distro/citadel-node.sh cluster isolate NODE   (--netns) cut its link; heal NODE
 #
 # The node lives in $CITADEL_HOME (default: karaf-distro/node/citadel). Starting a new build
 # over an existing node keeps its ZooKeeper data, its database, its container catalog, its central
@@ -216,6 +218,58 @@ set_cfg() {
 
 node_home() { printf '%s/node%s/citadel' "$cluster_home" "$1"; }
 
+# Where the nodes listen: all on loopback, or (cluster start --netns) node I alone in the network
+# namespace citadel-nI at SUBNET.I, the namespaces joined by the bridge citadel-br, where this
+# machine is SUBNET.254. The cluster's folder remembers which (its file netns holds SUBNET).
+subnet=${CITADEL_CLUSTER_SUBNET:-10.77.0}
+netns_mode() { [ -f "$cluster_home/netns" ]; }
+node_addr() {
+  if netns_mode; then printf '%s.%s' "$(cat "$cluster_home/netns")" "$1"; else printf '127.0.0.1'; fi
+}
+node_ns() { printf 'citadel-n%s' "$1"; }
+# in_node I COMMAND...: runs COMMAND in node I's network namespace (on this machine's otherwise)
+in_node() {
+  local i=$1
+  shift
+  if netns_mode; then ip netns exec "$(node_ns "$i")" "$@"; else "$@"; fi
+}
+
+netns_check() {
+  command -v ip >/dev/null || die "--netns needs iproute2's ip (apt-get install iproute2)"
+  [ "$(id -u)" = 0 ] || die "--netns needs root: it makes network namespaces and a bridge"
+}
+
+# netns_up I: node I's namespace, its veth pair (cithI on the bridge, citnI inside), its address
+netns_up() {
+  local i=$1 ns sub
+  netns_mode || return 0
+  sub=$(cat "$cluster_home/netns")
+  ns=$(node_ns "$i")
+  if ! ip link show citadel-br >/dev/null 2>&1; then
+    ip link add citadel-br type bridge
+    ip addr add "$sub.254/24" dev citadel-br
+    ip link set citadel-br up
+  fi
+  if ! ip netns list | grep -q -w "$ns"; then
+    ip netns add "$ns"
+    ip link add "cith$i" type veth peer name "citn$i"
+    ip link set "citn$i" netns "$ns"
+    ip link set "cith$i" master citadel-br up
+    ip netns exec "$ns" ip addr add "$sub.$i/24" dev "citn$i"
+    ip netns exec "$ns" ip link set "citn$i" up
+    ip netns exec "$ns" ip link set lo up
+    log "node $i: network namespace $ns, address $sub.$i"
+  fi
+}
+
+# netns_down N: removes the namespaces (their veth pairs go with them) and the bridge
+netns_down() {
+  local n=$1
+  netns_mode || return 0
+  for i in $(seq 1 "$n"); do ip netns del "$(node_ns "$i")" 2>/dev/null || true; done
+  ip link del citadel-br 2>/dev/null || true
+}
+
 node_pid() {
   local h pid
   h=$(node_home "$1")
@@ -227,10 +281,11 @@ node_pid() {
 
 # on_node I COMMAND...: one console command on node I (its bin/client reads the node's SSH port)
 on_node() {
-  local h
+  local h addr
   h=$(node_home "$1")
+  addr=$(node_addr "$1")
   shift
-  echo "" | "$h/bin/client" -r 3 -d 1 "$*" 2>/dev/null \
+  echo "" | "$h/bin/client" -h "$addr" -r 3 -d 1 "$*" 2>/dev/null \
     | grep -v -E 'JAVA_HOME not set|unverified|^Closed$' || true
 }
 
@@ -254,11 +309,20 @@ cluster_install_node() {
   mv "$(find "$dir" -mindepth 1 -maxdepth 1 -type d -name 'citadel-*' | head -n 1)" "$h"
   ensemble="" voters="" brokers=""
   for j in $(seq 1 "$n"); do
-    ensemble="$ensemble${ensemble:+,}$j=127.0.0.1:$(cluster_port "$j" zk-quorum):$(cluster_port "$j" zk-election);127.0.0.1:$(cluster_port "$j" zk-client)"
-    [ "$j" -gt "$quorum" ] || voters="$voters${voters:+,}$j@127.0.0.1:$(cluster_port "$j" kafka-controller)"
-    brokers="$brokers${brokers:+,}127.0.0.1:$(cluster_port "$j" kafka)"
+    ensemble="$ensemble${ensemble:+,}$(ensemble_line "$j")"
+    [ "$j" -gt "$quorum" ] || voters="$voters${voters:+,}$j@$(node_addr "$j"):$(cluster_port "$j" kafka-controller)"
+    brokers="$brokers${brokers:+,}$(node_addr "$j"):$(cluster_port "$j" kafka)"
   done
-  local etc=$h/etc
+  local etc=$h/etc addr
+  addr=$(node_addr "$i")
+  # every endpoint on the node's own address (loopback unless --netns)
+  set_cfg "$etc/org.apache.karaf.shell.cfg" sshHost "$addr"
+  set_cfg "$etc/org.apache.karaf.management.cfg" rmiRegistryHost "$addr"
+  set_cfg "$etc/org.apache.karaf.management.cfg" rmiServerHost "$addr"
+  set_cfg "$etc/io.citadel.engine.cfg" bind-address "$addr"
+  set_cfg "$etc/io.citadel.cldb.cfg" listen-address "$addr"
+  set_cfg "$etc/io.citadel.loadbalancer.cfg" listen-address "$addr"
+  set_cfg "$etc/io.citadel.kafka.cfg" listen-address "$addr"
   set_cfg "$etc/org.apache.karaf.shell.cfg" sshPort "$(cluster_port "$i" ssh)"
   set_cfg "$etc/org.apache.karaf.management.cfg" rmiRegistryPort "$(cluster_port "$i" rmi-registry)"
   set_cfg "$etc/org.apache.karaf.management.cfg" rmiServerPort "$(cluster_port "$i" rmi-server)"
@@ -320,8 +384,14 @@ group_online() {
 }
 
 cluster_start() {
-  local n=${1:-} no_build=false archive
-  [ "${2:-}" = "--no-build" ] && no_build=true
+  local n="" no_build=false netns=false archive
+  for arg; do
+    case "$arg" in
+      --no-build) no_build=true ;;
+      --netns) netns=true ;;
+      *) [ -z "$n" ] || die "cluster start N [--no-build] [--netns]: '$arg'?"; n=$arg ;;
+    esac
+  done
   case "$n" in 3|5) ;; *) die "cluster start N: N is 3 or 5 (a ZooKeeper ensemble of an odd size)" ;; esac
   java_ok
   if [ -f "$cluster_home/size" ] && [ "$(cat "$cluster_home/size")" != "$n" ]; then
@@ -333,6 +403,14 @@ cluster_start() {
   $no_build || build
   archive=$(ls "$here"/target/citadel-*.tar.gz 2>/dev/null | head -n 1)
   [ -n "$archive" ] || die "no distribution in $here/target: build first (drop --no-build)"
+  if [ -f "$cluster_home/size" ]; then
+    if $netns && ! netns_mode; then die "$cluster_home holds a cluster on loopback: stop it and remove the folder first"; fi
+  elif $netns; then
+    netns_check
+    mkdir -p "$cluster_home"
+    printf '%s\n' "$subnet" > "$cluster_home/netns"
+  fi
+  netns_mode && netns_check
   mkdir -p "$cluster_home/shared"
   printf '%s\n' "$n" > "$cluster_home/size"
   [ -f "$cluster_home/kafka-cluster-id" ] ||
@@ -340,7 +418,8 @@ cluster_start() {
   [ -f "$cluster_home/password" ] ||
     (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=\n' > "$cluster_home/password")
   for i in $(seq 1 "$n"); do
-    if [ ! -d "$(node_home "$i")" ]; then
+    netns_up "$i"
+    if [ ! -d "$(node_home "$i")" ] && ! netns_mode; then
       for name in $cluster_port_names; do
         port_free "$(cluster_port "$i" "$name")" ||
           die "port $(cluster_port "$i" "$name") ($name of node $i) is taken: set CITADEL_CLUSTER_PORT_BASE"
@@ -350,8 +429,8 @@ cluster_start() {
   done
   # the ensemble forms once a majority of its servers runs: start them all, then wait
   for i in $(seq 1 "$n"); do
-    log "starting node $i ($(node_home "$i"))"
-    setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+    log "starting node $i ($(node_home "$i"), $(node_addr "$i"))"
+    in_node "$i" setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
   done
   for i in $(seq 1 "$n"); do
     wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
@@ -366,25 +445,29 @@ cluster_start() {
   on_node 1 ha:members >&2
   cat >&2 <<MSG
 [citadel] a cluster of $n nodes runs in $cluster_home: ZooKeeper ensemble and Kafka cluster of $n
-[citadel] psql:     PGPASSWORD=\$(cat $cluster_home/password) psql -h 127.0.0.1 -p $(cluster_port 1 balancer-pg) -U citadel citadel   (through node 1's balancer)
+[citadel] psql:     PGPASSWORD=\$(cat $cluster_home/password) psql -h $(node_addr 1) -p $(cluster_port 1 balancer-pg) -U citadel citadel   (through node 1's balancer)
 [citadel] engines:  ports $(for i in $(seq 1 "$n"); do printf '%s ' "$(cluster_port "$i" pg)"; done)(user citadel, same password)
 [citadel] console:  $0 cluster client 1 zk:ensemble
 [citadel] failover: $0 cluster kill 2   then   $0 cluster restart 2
 [citadel] stop:     $0 cluster stop
 MSG
+  if netns_mode; then
+    log "each node has a network namespace of its own: node I at $(cat "$cluster_home/netns").I;" \
+      "$0 cluster isolate 2 cuts node 2 off, cluster heal 2 joins it again"
+  fi
 }
 
-cluster_stop() {
-  local n pid
-  n=$(cluster_size)
-  for i in $(seq 1 "$n"); do
+# stop_nodes I...: asks nodes I... to stop, then waits for each (bounded, then kill -9)
+stop_nodes() {
+  local pid i
+  for i; do
     if pid=$(node_pid "$i"); then
       log "stopping node $i (pid $pid)"
-      CITADEL_HOME=$(node_home "$i") "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 ||
+      in_node "$i" env CITADEL_HOME="$(node_home "$i")" "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 ||
         kill -TERM "$pid" 2>/dev/null || true
     fi
   done
-  for i in $(seq 1 "$n"); do
+  for i; do
     if pid=$(node_pid "$i"); then
       local deadline=$((SECONDS + stop_timeout))
       while kill -0 "$pid" 2>/dev/null; do
@@ -397,16 +480,26 @@ cluster_stop() {
       done
     fi
   done
+}
+
+cluster_stop() {
+  local n
+  n=$(cluster_size)
+  # nodes past the first three (a grown cluster's broker-only nodes) first, while the Kafka
+  # controllers they shut down through still run; then the first three together
+  if [ "$n" -gt 3 ]; then stop_nodes $(seq "$n" -1 4); fi
+  stop_nodes $(seq 1 $((n < 3 ? n : 3)))
+  netns_down "$n"
   log "stopped"
 }
 
 cluster_status() {
   local n pid
   n=$(cluster_size)
-  printf '%-6s %-8s %-6s %-6s %-6s %s\n' NODE PID PG SSH ZK HOME
+  printf '%-6s %-8s %-15s %-6s %-6s %-6s %s\n' NODE PID ADDRESS PG SSH ZK HOME
   for i in $(seq 1 "$n"); do
     pid=$(node_pid "$i" || echo "-")
-    printf '%-6s %-8s %-6s %-6s %-6s %s\n' "$i" "$pid" "$(cluster_port "$i" pg)" \
+    printf '%-6s %-8s %-15s %-6s %-6s %-6s %s\n' "$i" "$pid" "$(node_addr "$i")" "$(cluster_port "$i" pg)" \
       "$(cluster_port "$i" ssh)" "$(cluster_port "$i" zk-client)" "$(node_home "$i")"
   done
   for i in $(seq 1 "$n"); do
@@ -453,18 +546,20 @@ cluster_restart() {
   local i pid
   i=$(cluster_node_arg "$1")
   if pid=$(node_pid "$i"); then
-    "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+    in_node "$i" "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
     wait_for "$stop_timeout" "node $i to stop" bash -c "! kill -0 $pid 2>/dev/null"
   fi
-  setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+  in_node "$i" setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
   wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
   log "node $i restarted and connected to the ensemble"
 }
 
 # ensemble_line I: server I of the ensemble, as zk:reconfig and ensemble.servers name it
 ensemble_line() {
-  printf '%s=127.0.0.1:%s:%s;127.0.0.1:%s' "$1" "$(cluster_port "$1" zk-quorum)" \
-    "$(cluster_port "$1" zk-election)" "$(cluster_port "$1" zk-client)"
+  local a
+  a=$(node_addr "$1")
+  printf '%s=%s:%s:%s;%s:%s' "$1" "$a" "$(cluster_port "$1" zk-quorum)" \
+    "$(cluster_port "$1" zk-election)" "$a" "$(cluster_port "$1" zk-client)"
 }
 
 # Grows a cluster of 3 to 5 with the data kept: nodes 4 and 5 start as ZooKeeper learners (their
@@ -481,6 +576,7 @@ cluster_grow() {
   for i in 1 2 3; do node_pid "$i" >/dev/null || die "node $i is not running: all three must run to grow"; done
   for i in 4 5; do
     [ ! -d "$(node_home "$i")" ] || die "$(node_home "$i") exists already"
+    netns_mode && continue
     for name in $cluster_port_names; do
       port_free "$(cluster_port "$i" "$name")" ||
         die "port $(cluster_port "$i" "$name") ($name of node $i) is taken"
@@ -489,8 +585,9 @@ cluster_grow() {
   for i in 4 5; do
     cluster_install_node "$i" 5 "$archive" 3
     set_cfg "$(node_home "$i")/etc/io.citadel.replication.cfg" ha-group-id demo
-    log "starting node $i ($(node_home "$i"))"
-    setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
+    netns_up "$i"
+    log "starting node $i ($(node_home "$i"), $(node_addr "$i"))"
+    in_node "$i" setsid "$(node_home "$i")/bin/start" < /dev/null > /dev/null 2>&1
   done
   for i in 4 5; do
     wait_for "$start_timeout" "node $i's ZooKeeper session" node_zk_connected "$i"
@@ -515,6 +612,16 @@ cluster_grow() {
   log "the cluster has 5 nodes: a ZooKeeper ensemble of 5 (2 may fail), Kafka brokers on all five (controllers on 1-3)"
 }
 
+# cluster isolate NODE / heal NODE (--netns only): takes node I's link to the bridge down or up,
+# a partition that cuts it off from every other node and from this machine
+cluster_link() {
+  local i
+  i=$(cluster_node_arg "$1")
+  netns_mode || die "isolate and heal need a cluster started with --netns (its nodes on loopback share one network)"
+  ip link set "cith$i" "$2"
+  if [ "$2" = down ]; then log "node $i is cut off (its link cith$i is down)"; else log "node $i is connected again"; fi
+}
+
 cluster() {
   local sub=${1:-}
   shift || true
@@ -528,7 +635,9 @@ cluster() {
     resume) cluster_resume "${1:-}" ;;
     restart) cluster_restart "${1:-}" ;;
     grow) cluster_grow "${1:-}" ;;
-    *) sed -n '11,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    isolate) cluster_link "${1:-}" down ;;
+    heal) cluster_link "${1:-}" up ;;
+    *) sed -n '11,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 }
 
@@ -538,5 +647,5 @@ case "${1:-}" in
   status) status ;;
   client) shift; pid_of_node >/dev/null || die "not running"; if [ $# -gt 0 ]; then console "$*"; else exec "$home/bin/client"; fi ;;
   cluster) shift; cluster "$@" ;;
-  *) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
