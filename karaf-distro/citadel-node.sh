@@ -245,21 +245,20 @@ netns_up() {
   netns_mode || return 0
   sub=$(cat "$cluster_home/netns")
   ns=$(node_ns "$i")
-  if ! ip link show citadel-br >/dev/null 2>&1; then
-    ip link add citadel-br type bridge
-    ip addr add "$sub.254/24" dev citadel-br
-    ip link set citadel-br up
-  fi
-  if ! ip netns list | grep -q -w "$ns"; then
-    ip netns add "$ns"
-    ip link add "cith$i" type veth peer name "citn$i"
+  # each step checked on its own, so that a run cut off halfway is completed by the next
+  ip link show citadel-br >/dev/null 2>&1 || ip link add citadel-br type bridge
+  ip addr replace "$sub.254/24" dev citadel-br
+  ip link set citadel-br up
+  ip netns list | grep -w "$ns" >/dev/null || ip netns add "$ns"
+  if ! ip netns exec "$ns" ip link show "citn$i" >/dev/null 2>&1; then
+    ip link show "cith$i" >/dev/null 2>&1 || ip link add "cith$i" type veth peer name "citn$i"
     ip link set "citn$i" netns "$ns"
-    ip link set "cith$i" master citadel-br up
-    ip netns exec "$ns" ip addr add "$sub.$i/24" dev "citn$i"
-    ip netns exec "$ns" ip link set "citn$i" up
-    ip netns exec "$ns" ip link set lo up
-    log "node $i: network namespace $ns, address $sub.$i"
   fi
+  ip link set "cith$i" master citadel-br up
+  ip netns exec "$ns" ip addr replace "$sub.$i/24" dev "citn$i"
+  ip netns exec "$ns" ip link set "citn$i" up
+  ip netns exec "$ns" ip link set lo up
+  log "node $i: network namespace $ns, address $sub.$i"
 }
 
 # netns_down N: removes the namespaces (their veth pairs go with them) and the bridge
@@ -457,10 +456,21 @@ MSG
   fi
 }
 
-# stop_nodes I...: asks nodes I... to stop, then waits for each (bounded, then kill -9)
+# node_group I: the process group of node I's JVM (setsid gave it one of its own: its Warden's
+# children, the Kafka broker among them, are in it too); empty when not running
+node_group() {
+  local pid
+  pid=$(node_pid "$1") || return 0
+  ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true
+}
+
+# stop_nodes I...: asks nodes I... to stop, then waits for each (bounded, then kill -9); what is
+# left of a node's process group after its JVM ended (a child the Warden could not stop in time,
+# a JVM killed at the bound) is killed too, so no broker outlives its node
 stop_nodes() {
-  local pid i
+  local pid i groups=()
   for i; do
+    groups[$i]=$(node_group "$i")
     if pid=$(node_pid "$i"); then
       log "stopping node $i (pid $pid)"
       in_node "$i" env CITADEL_HOME="$(node_home "$i")" "$(node_home "$i")/bin/stop" < /dev/null > /dev/null 2>&1 ||
@@ -478,6 +488,15 @@ stop_nodes() {
         fi
         sleep 1
       done
+    fi
+    local group=${groups[$i]:-}
+    if [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
+      local left=$((SECONDS + 20))
+      while pgrep -g "$group" >/dev/null 2>&1 && [ $SECONDS -lt $left ]; do sleep 1; done
+      if pgrep -g "$group" >/dev/null 2>&1; then
+        log "node $i: processes of its group $group outlived it: killing them"
+        kill -KILL -- "-$group" 2>/dev/null || true
+      fi
     fi
   done
 }
@@ -527,7 +546,7 @@ cluster_node_arg() {
 signal_node() {
   local i=$1 signal=$2 verb=$3 pid group
   pid=$(node_pid "$i") || die "node $i is not running"
-  group=$(ps -o pgid= -p "$pid" | tr -d ' ')
+  group=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)
   if [ -n "$group" ] && [ "$group" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
     kill "-$signal" -- "-$group" 2>/dev/null || true
     log "$verb node $i (process group $group)"
@@ -582,6 +601,9 @@ cluster_grow() {
         die "port $(cluster_port "$i" "$name") ($name of node $i) is taken"
     done
   done
+  # from here on the cluster is one of five: stop and status take in nodes 4 and 5, however far
+  # the growth gets
+  printf '5\n' > "$cluster_home/size"
   for i in 4 5; do
     cluster_install_node "$i" 5 "$archive" 3
     set_cfg "$(node_home "$i")/etc/io.citadel.replication.cfg" ha-group-id demo
@@ -605,7 +627,6 @@ cluster_grow() {
   for i in 1 2 3 4 5; do
     set_cfg "$(node_home "$i")/etc/io.citadel.coordination.cfg" ensemble.servers "$ensemble"
   done
-  printf '5\n' > "$cluster_home/size"
   wait_for "$start_timeout" "all 5 members of demo ONLINE" group_online 5
   on_node 1 zk:ensemble >&2
   on_node 1 ha:members >&2

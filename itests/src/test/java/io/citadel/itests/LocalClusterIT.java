@@ -239,6 +239,10 @@ public class LocalClusterIT {
     }
     // hoststats a singleton: claimed first on the survivor, then standing by on the others
     makeSingleton(survivor, "hoststats");
+    // the survivor's Warden holds the singleton's znode (its host name is nodeI) before the
+    // others learn of the count: then they can only stand by
+    awaitNumber(
+        survivor, "zk:get /citadel/local/masters/hoststats", "(?m)^node(" + survivor + ")\\s*$");
     awaitService(survivor, "hoststats", "running", Duration.ofMinutes(1));
     List<Integer> frozen = new ArrayList<>();
     for (int node = 1; node <= NODES; node++) {

@@ -81,15 +81,37 @@ public final class CldbNode implements AutoCloseable {
    * same session still holds it after a short suspension, and a new epoch is raised either way).
    */
   private void onState(CoordinationState state) {
+    // On Curator's event thread, which tells the Warden too: no lock, no ZooKeeper call. Writes
+    // are refused from here on (requireMaster checks the session); the loop finishes the step-down.
     if ((state == CoordinationState.SUSPENDED || state == CoordinationState.LOST)
         && role == Role.MASTER) {
-      role = Role.STARTING;
-      detail = "stepped down: the ZooKeeper session is " + state.name().toLowerCase();
       LOG.warn("CLDB on {}: no longer master: ZooKeeper session {}", settings.host(), state);
+      role = Role.STARTING;
+      detail = withoutSession(state);
     }
     synchronized (wake) {
       wake.notifyAll();
     }
+  }
+
+  private static String withoutSession(CoordinationState state) {
+    return "stepped down: the ZooKeeper session is "
+        + state.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * On the loop's thread: gives up mastership without asking ZooKeeper anything (it cannot answer;
+   * the master znode goes with the session, or is claimed again by this same session once it is
+   * back), including a takeover that finished as the session went. The next takeover reads the
+   * state again, as after any step-down.
+   */
+  private void stepDownWithoutSession(CoordinationState state) {
+    if (role == Role.MASTER) {
+      LOG.warn("CLDB on {}: no longer master: ZooKeeper session {}", settings.host(), state);
+      role = Role.STARTING;
+      detail = withoutSession(state);
+    }
+    seenSerial = -2;
   }
 
   public ClusterModel model() {
@@ -154,8 +176,12 @@ public final class CldbNode implements AutoCloseable {
   }
 
   private void step() throws Exception {
-    if (!coordination.state().isConnected()) {
-      return; // suspended or lost: claim nothing until the session is known again
+    CoordinationState session = coordination.state();
+    if (!session.isConnected()) {
+      // suspended or lost: no mastership (a takeover that finished as the session went is
+      // undone here), and no claim until the session is known again
+      stepDownWithoutSession(session);
+      return;
     }
     if (role == Role.MASTER) {
       Stat held = curator.checkExists().forPath(masterPath);
@@ -290,7 +316,7 @@ public final class CldbNode implements AutoCloseable {
   // ------------------------------------------------------------------------------ requests
 
   private void requireMaster() {
-    if (role != Role.MASTER) {
+    if (role != Role.MASTER || !coordination.state().isConnected()) {
       MasterInfo m = master;
       throw new CldbException(
           CldbException.NOT_MASTER,

@@ -226,16 +226,28 @@ public final class CoordinationManager implements CoordinationRuntime {
   // Called with this locked.
   private void apply(CoordinationSettings next) throws IOException, InterruptedException {
     boolean serverChanges = active == null || active.embeddedServerDiffers(next);
-    if (serverChanges && peer != null && peer.formed() && active.onlyTheEnsembleDiffers(next)) {
+    if (serverChanges
+        && active != null
+        && peer != null
+        && peer.formed()
+        && coordination != null
+        && active.onlyTheEnsembleDiffers(next)
+        && active.sameClientAs(next)) {
       // Once formed, the ensemble's membership is ZooKeeper's (changed by reconfig); a new
-      // description, as central configuration brings one to every node at once, must not restart
-      // every peer together: it is what nodes started later begin from.
+      // description, as central configuration brings one to every node at once, must neither
+      // restart every peer together nor give every node a new session at once: the peer goes on,
+      // and the session moves to the new list of servers.
       LOG.warn(
           "{}: ensemble.servers changed to {}; this node's peer keeps ZooKeeper's own membership"
-              + " (zk:reconfig changes that), the client connects to the new list",
+              + " (zk:reconfig changes that), and its session moves to the new servers",
           CoordinationSettings.PID,
           next.ensemble());
-      serverChanges = false;
+      coordination.moveToServers(next);
+      active = next;
+      if (registration != null) {
+        registration.setProperties(serviceProperties(coordination));
+      }
+      return;
     }
     if (!serverChanges) {
       replaceClient(next);
@@ -390,9 +402,7 @@ public final class CoordinationManager implements CoordinationRuntime {
     }
     List<String> lines = new ArrayList<>();
     for (String server : joining) {
-      for (Ensemble.Server s : Ensemble.parse(server).servers()) {
-        lines.add(s.zooKeeperLine());
-      }
+      lines.add(Ensemble.server(server.strip()).zooKeeperLine());
     }
     List<String> ids = leaving.stream().map(String::valueOf).toList();
     Ensemble after = Ensemble.fromZooKeeperConfig(p.reconfigure(lines, ids, RECONFIG_TIMEOUT));

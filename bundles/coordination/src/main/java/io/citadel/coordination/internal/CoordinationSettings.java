@@ -215,6 +215,14 @@ public record CoordinationSettings(
         && !ensemble.equals(next.ensemble);
   }
 
+  /** Whether a client for {@code next} is this one's but for the servers it connects to. */
+  boolean sameClientAs(CoordinationSettings next) {
+    return clusterName.equals(next.clusterName)
+        && connect.equals(next.connect)
+        && sessionTimeoutMs == next.sessionTimeoutMs
+        && connectionTimeoutMs == next.connectionTimeoutMs;
+  }
+
   boolean embeddedServerDiffers(CoordinationSettings next) {
     if (ensembleId != next.ensembleId
         || (runsPeer()

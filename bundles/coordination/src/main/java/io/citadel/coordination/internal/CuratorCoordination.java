@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import org.apache.curator.ensemble.fixed.FixedEnsembleProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -26,7 +27,11 @@ public final class CuratorCoordination implements Coordination, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CuratorCoordination.class);
 
-  private final CoordinationSettings settings;
+  private volatile CoordinationSettings settings;
+
+  /** The servers the client connects to; changed in place when the ensemble's list changes. */
+  private final FixedEnsembleProvider servers;
+
   private final CuratorFramework curator;
   private final List<CoordinationStateListener> listeners = new CopyOnWriteArrayList<>();
   private final BiConsumer<CuratorCoordination, CoordinationState> stateSink;
@@ -42,10 +47,13 @@ public final class CuratorCoordination implements Coordination, AutoCloseable {
   CuratorCoordination(
       CoordinationSettings settings, BiConsumer<CuratorCoordination, CoordinationState> stateSink) {
     this.settings = settings;
+    // updateServerListEnabled: a new list is given to the live ZooKeeper handle (its
+    // updateServerList), so the session goes on instead of being replaced
+    this.servers = new FixedEnsembleProvider(settings.effectiveConnect(), true);
     this.stateSink = stateSink;
     this.curator =
         CuratorFrameworkFactory.builder()
-            .connectString(settings.effectiveConnect())
+            .ensembleProvider(servers)
             .sessionTimeoutMs(settings.sessionTimeoutMs())
             .connectionTimeoutMs(settings.connectionTimeoutMs())
             // Keep retrying a lost ensemble for as long as it takes, at most 5 s apart.
@@ -62,6 +70,16 @@ public final class CuratorCoordination implements Coordination, AutoCloseable {
 
   void start() {
     curator.start();
+  }
+
+  /**
+   * Moves this session to another list of servers of the same ensemble (after a reconfig the
+   * operator gives every node the new list): the ZooKeeper client rebalances its connection over
+   * them and the session, with every ephemeral znode and watch on it, goes on.
+   */
+  void moveToServers(CoordinationSettings next) {
+    settings = next;
+    servers.setConnectionString(next.effectiveConnect());
   }
 
   private void onConnectionState(CuratorFramework client, ConnectionState newState) {

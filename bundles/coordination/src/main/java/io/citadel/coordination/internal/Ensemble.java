@@ -86,29 +86,7 @@ public record Ensemble(List<Server> servers) {
       if (entry.isEmpty()) {
         continue;
       }
-      Matcher m = SERVER.matcher(entry);
-      if (!m.matches()) {
-        throw new IllegalArgumentException(
-            "'"
-                + entry
-                + "' is not id=host:quorumPort:electionPort[:observer];[clientHost:]clientPort");
-      }
-      long id = Long.parseLong(m.group(1));
-      if (id < 1 || id > 255) {
-        throw new IllegalArgumentException("server id " + id + " is not between 1 and 255");
-      }
-      String host = unbracket(m.group(2));
-      String clientHost = m.group(6) == null ? host : unbracket(m.group(6));
-      int quorum = port(m.group(3), entry);
-      int election = port(m.group(4), entry);
-      int client = port(m.group(7), entry);
-      if (quorum == election || quorum == client || election == client) {
-        throw new IllegalArgumentException(
-            "'" + entry + "' uses one port twice: the quorum, election and client ports differ");
-      }
-      servers.add(
-          new Server(
-              id, host, quorum, election, "observer".equals(m.group(5)), clientHost, client));
+      servers.add(server(entry));
     }
     servers.sort(Comparator.comparingLong(Server::id));
     for (int i = 1; i < servers.size(); i++) {
@@ -133,6 +111,37 @@ public record Ensemble(List<Server> servers) {
       throw new IllegalArgumentException("the ensemble has no voting server, only observers");
     }
     return e;
+  }
+
+  /**
+   * Reads one server, {@code id=host:quorumPort:electionPort[:observer];[clientHost:]clientPort},
+   * an observer as well as a voter (what {@code reconfig} may add alone).
+   *
+   * @throws IllegalArgumentException naming the entry when it is not a server
+   */
+  public static Server server(String entry) {
+    Matcher m = SERVER.matcher(entry);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "'"
+              + entry
+              + "' is not id=host:quorumPort:electionPort[:observer];[clientHost:]clientPort");
+    }
+    long id = Long.parseLong(m.group(1));
+    if (id < 1 || id > 255) {
+      throw new IllegalArgumentException("server id " + id + " is not between 1 and 255");
+    }
+    String host = unbracket(m.group(2));
+    String clientHost = m.group(6) == null ? host : unbracket(m.group(6));
+    int quorum = port(m.group(3), entry);
+    int election = port(m.group(4), entry);
+    int client = port(m.group(7), entry);
+    if (quorum == election || quorum == client || election == client) {
+      throw new IllegalArgumentException(
+          "'" + entry + "' uses one port twice: the quorum, election and client ports differ");
+    }
+    return new Server(
+        id, host, quorum, election, "observer".equals(m.group(5)), clientHost, client);
   }
 
   /**

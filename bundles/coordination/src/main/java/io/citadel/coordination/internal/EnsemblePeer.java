@@ -254,14 +254,7 @@ final class EnsemblePeer implements AutoCloseable {
   String reconfigure(List<String> joining, List<String> leaving, Duration timeout)
       throws IOException, InterruptedException, KeeperException {
     byte[] credentials =
-        SuperUser.credentials()
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        "this JVM's ZooKeeper super user is not Citadel's ("
-                            + SuperUser.PROPERTY
-                            + " was set before the server started): run reconfig with ZooKeeper's"
-                            + " own zkCli.sh as that user"));
+        SuperUser.credentials().orElseThrow(() -> new IOException(SuperUser.whyNone()));
     java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
     Thread current = Thread.currentThread();
     ClassLoader caller = current.getContextClassLoader();

@@ -24,6 +24,10 @@ final class SuperUser {
   static final String PROPERTY = "zookeeper.DigestAuthenticationProvider.superDigest";
   private static final String ALGORITHM_PROPERTY =
       "zookeeper.DigestAuthenticationProvider.digestAlg";
+
+  /** Set beside the digest: the JVM's super user was drawn by Citadel (whose password it keeps). */
+  private static final String DRAWN_PROPERTY = "io.citadel.coordination.superuser.drawn";
+
   private static String password;
 
   private SuperUser() {}
@@ -37,6 +41,7 @@ final class SuperUser {
     new SecureRandom().nextBytes(bytes);
     String drawn = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     System.setProperty(PROPERTY, digest("super", drawn));
+    System.setProperty(DRAWN_PROPERTY, "true");
     password = drawn;
   }
 
@@ -46,6 +51,19 @@ final class SuperUser {
       return Optional.empty();
     }
     return Optional.of(("super:" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Why {@link #credentials} is empty, in an operator's words. */
+  static synchronized String whyNone() {
+    if (System.getProperty(DRAWN_PROPERTY) != null) {
+      return "the coordination bundle was updated or refreshed since this JVM's ZooKeeper server"
+          + " started, and the super user's password went with the old bundle: restart the node"
+          + " (its peer rejoins at once) and run zk:reconfig again";
+    }
+    return "this JVM's ZooKeeper super user is not Citadel's ("
+        + PROPERTY
+        + " was set before the server started): run reconfig with ZooKeeper's own zkCli.sh as"
+        + " that user";
   }
 
   /** ZooKeeper's digest of a user: {@code user:base64(hash(user:password))}. */

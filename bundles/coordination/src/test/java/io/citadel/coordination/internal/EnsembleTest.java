@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,11 @@ class EnsembleTest {
     assertEquals(3, four.quorum());
     assertEquals(1, four.toleratedFailures(), "four voters tolerate no more than three do");
     assertTrue(Ensemble.parse("  ").isEmpty());
+    // one server alone, as zk:reconfig --add takes it: an observer too
+    Ensemble.Server observer = Ensemble.server("6=10.0.0.6:2888:3888:observer;2181");
+    assertTrue(observer.observer());
+    assertEquals("server.6=10.0.0.6:2888:3888:observer;10.0.0.6:2181", observer.zooKeeperLine());
+    assertThrows(IllegalArgumentException.class, () -> Ensemble.server("6=10.0.0.6:2888;2181"));
     for (String bad :
         List.of(
             "1=a:2888;2181",
@@ -77,21 +83,8 @@ class EnsembleTest {
 
   @Test
   void threePeersServeThroughTheLossOfTheirLeaderAndTakeItBack() throws Exception {
-    int[] ports = new int[9];
-    for (int i = 0; i < ports.length; i++) ports[i] = freePort();
-    StringBuilder text = new StringBuilder();
-    for (int id = 1; id <= 3; id++) {
-      int k = (id - 1) * 3;
-      text.append(id == 1 ? "" : ",")
-          .append(id)
-          .append("=127.0.0.1:")
-          .append(ports[k])
-          .append(':')
-          .append(ports[k + 1])
-          .append(";127.0.0.1:")
-          .append(ports[k + 2]);
-    }
-    Ensemble ensemble = Ensemble.parse(text.toString());
+    int[] ports = freePorts(9);
+    Ensemble ensemble = Ensemble.parse(describe(ports, 1, 2, 3));
     List<EnsemblePeer> peers = new ArrayList<>();
     try {
       long start = System.nanoTime();
@@ -158,9 +151,7 @@ class EnsembleTest {
         assertArrayEquals(two, c.curator().getData().forPath(path));
       }
     } finally {
-      for (EnsemblePeer p : peers) {
-        p.close();
-      }
+      closeAll(peers);
     }
   }
 
@@ -222,6 +213,15 @@ class EnsembleTest {
             List.of(1L, 2L, 3L, 4L, 5L),
             after.servers().stream().map(Ensemble.Server::id).toList());
 
+        // the client is given the five (as every node is after a reconfig): its session goes on
+        // over the new list, with its ephemeral znode, through the loss of servers 1 and 2
+        String mine = c.clusterPath("nodes", "this-client");
+        c.curator().create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(mine);
+        long session = c.curator().getZookeeperClient().getZooKeeper().getSessionId();
+        Map<String, Object> fiveProps = new HashMap<>(props);
+        fiveProps.put("ensemble.servers", five.toString());
+        c.moveToServers(CoordinationSettings.parse(fiveProps, dir));
+
         // two of the original three go: three of five are a quorum
         EnsemblePeer first = peers.get(0);
         EnsemblePeer second = peers.get(1);
@@ -256,11 +256,23 @@ class EnsembleTest {
           assertArrayEquals("kept".getBytes(), direct.curator().getData().forPath(path));
           System.out.println("with servers 1 and 2 down: " + roles(peers));
         }
+        Await.until(
+            WAIT,
+            () -> {
+              try {
+                return c.curator().checkExists().forPath(mine) != null;
+              } catch (Exception e) {
+                return false;
+              }
+            },
+            () -> roles(peers));
+        assertEquals(
+            session,
+            c.curator().getZookeeperClient().getZooKeeper().getSessionId(),
+            "the client kept its session while moving to the five servers");
       }
     } finally {
-      for (EnsemblePeer p : peers) {
-        p.close();
-      }
+      closeAll(peers);
     }
   }
 
@@ -311,9 +323,7 @@ class EnsembleTest {
         }
       }
     } finally {
-      for (EnsemblePeer p : peers) {
-        p.close();
-      }
+      closeAll(peers);
     }
   }
 
@@ -338,6 +348,12 @@ class EnsembleTest {
     int[] ports = new int[n];
     for (int i = 0; i < n; i++) ports[i] = freePort();
     return ports;
+  }
+
+  private static void closeAll(List<EnsemblePeer> peers) throws InterruptedException {
+    for (EnsemblePeer p : peers) {
+      p.close();
+    }
   }
 
   private static EnsemblePeer leader(List<EnsemblePeer> peers) {

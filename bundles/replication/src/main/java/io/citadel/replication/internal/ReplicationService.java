@@ -99,12 +99,14 @@ public final class ReplicationService implements CitadelService {
       LOG.info("Replication: no ha-group-id set; this server is in no HA group");
       return;
     }
+    // the watch first: its admin client is the one part that may refuse the settings, and then
+    // no member has been started that nobody would stop
+    watch = new TopicWatch(next.group(), next.brokers(), next.kafkaTimeoutMs());
     member =
         new GroupMember(
             next, db, coordination, ReplicationSettings.hostName(configuration), this::ready);
     health = ServiceHealth.starting("joining HA group " + next.group());
     member.start();
-    watch = new TopicWatch(next.group(), next.brokers(), next.kafkaTimeoutMs());
     watch.start();
   }
 

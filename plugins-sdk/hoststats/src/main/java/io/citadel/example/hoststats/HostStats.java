@@ -154,16 +154,12 @@ public final class HostStats implements CitadelService {
   /**
    * Stops at once, whatever the session's state: closing the node deletes its znode, and while the
    * session is suspended that delete would wait for ZooKeeper, holding up the Warden, which stops
-   * singletons exactly then. Without a session the close finishes in the background; the znode is
-   * ephemeral and goes with the session anyway.
+   * singletons exactly then. So the close runs beside, waited for a moment only; without a session
+   * it finishes later, and the znode, ephemeral, goes with the session anyway.
    */
   @Deactivate
-  void deactivate() throws IOException {
+  void deactivate() throws InterruptedException {
     sampler.shutdownNow();
-    if (coordination.state().isConnected()) {
-      node.close();
-      return;
-    }
     Thread closer =
         new Thread(
             () -> {
@@ -176,7 +172,10 @@ public final class HostStats implements CitadelService {
             "hoststats-close");
     closer.setDaemon(true);
     closer.start();
+    closer.join(CLOSE_WAIT_MS);
   }
+
+  private static final long CLOSE_WAIT_MS = 1_000;
 
   @Override
   public String name() {

@@ -50,7 +50,7 @@ public class ZkReconfig extends ZkAction {
     }
     for (String server : add) {
       try {
-        Ensemble.parse(server);
+        Ensemble.server(server.strip());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--add " + server + ": " + e.getMessage(), e);
       }

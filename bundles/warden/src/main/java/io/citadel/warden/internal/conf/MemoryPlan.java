@@ -72,26 +72,48 @@ public record MemoryPlan(
       long jvmHeapMb) {
     long os = Math.min(totalMb, settings.osHeap().budgetMb(totalMb));
     long available = Math.max(0, totalMb - os);
-    long inJvm = 0;
+    // In the JVM: each service's floor (its minimum, or less where the formula gives less) first,
+    // then what the heap leaves shared out in proportion to what the formula gives above it.
+    long floors = 0;
+    long above = 0;
     for (ServiceDefinition service : services) {
       if (!service.isProcess()) {
-        inJvm += service.heap().budgetMb(available);
+        long formula = service.heap().budgetMb(available);
+        long floor = Math.min(formula, service.heap().minMb());
+        floors += floor;
+        above += formula - floor;
       }
     }
     long room = jvmHeapMb > 0 ? jvmHeapMb * 9 / 10 : Long.MAX_VALUE;
+    boolean capped = floors + above > room;
+    double share = !capped || above == 0 ? 1 : Math.max(0, (double) (room - floors) / above);
     List<Share> shares = new ArrayList<>();
     long allocated = 0;
     for (ServiceDefinition service : services) {
       long formula = service.heap().budgetMb(available);
-      long budget =
-          !service.isProcess() && inJvm > room
-              ? (long) Math.floor((double) formula * room / inJvm)
-              : formula;
+      long budget = formula;
+      if (!service.isProcess() && capped) {
+        long floor = Math.min(formula, service.heap().minMb());
+        budget = floor + (long) Math.floor((formula - floor) * share);
+      }
       shares.add(new Share(service.name(), service.heap(), budget, formula, service.isProcess()));
       allocated += budget;
     }
     return new MemoryPlan(
         totalMb, os, available, shares, allocated, settings.alarmThresholdPercent(), jvmHeapMb);
+  }
+
+  /** Whether the minimums of the services in the JVM alone exceed what its heap can give them. */
+  public boolean minimumsExceedHeap() {
+    if (jvmHeapMb <= 0) {
+      return false;
+    }
+    long floors =
+        shares.stream()
+            .filter(s -> !s.ownProcess())
+            .mapToLong(s -> Math.min(s.formulaMb(), s.heap().minMb()))
+            .sum();
+    return floors > jvmHeapMb * 9 / 10;
   }
 
   /** The budget of one service, 0 when it has none. */

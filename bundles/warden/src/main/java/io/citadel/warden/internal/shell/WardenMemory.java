@@ -66,6 +66,11 @@ public class WardenMemory implements Action {
           "Services in this JVM share its %d MiB heap (nine tenths for them)%s%n",
           plan.jvmHeapMb(),
           capped ? ": their budgets are scaled down to fit it" : "");
+      if (plan.minimumsExceedHeap()) {
+        System.out.println(
+            "ALARM: the minimums of the services in this JVM alone exceed nine tenths of its heap:"
+                + " give the node a larger -Xmx (EXTRA_JAVA_OPTS in bin/setenv)");
+      }
     }
     return null;
   }

@@ -81,8 +81,9 @@ class MemoryPlanTest {
   @Test
   void bundlesTogetherGetNoMoreThanTheirJvmsHeapHolds() {
     // 24 GiB: the OS takes 2457, 22119 is left; the engine's formula gives 30 % of it, 6635 MiB,
-    // more than a 6028 MiB heap holds. Bundles share nine tenths of the heap, 5425 MiB, in
-    // proportion; the child process keeps its own heap's budget.
+    // more than a 6028 MiB heap holds. Bundles share nine tenths of the heap, 5425 MiB: each keeps
+    // its minimum (256, 128) and what is above it is scaled in proportion; the child process keeps
+    // its own heap's budget.
     MemoryPlan plan =
         MemoryPlan.compute(
             24_576,
@@ -95,13 +96,28 @@ class MemoryPlanTest {
     long engine = plan.budgetOf("engine");
     long cldb = plan.budgetOf("cldb");
     assertEquals(6635, plan.shares().get(0).formulaMb());
+    assertEquals(884, plan.shares().get(1).formulaMb());
     assertTrue(plan.shares().get(0).cappedByHeap());
     assertTrue(engine + cldb <= 6028 * 9 / 10, engine + " + " + cldb);
     assertTrue(engine + cldb >= 6028 * 9 / 10 - 2, engine + " + " + cldb);
-    assertEquals(884, plan.shares().get(1).formulaMb());
-    assertEquals((double) 6635 / 884, (double) engine / cldb, 0.01);
+    assertEquals((double) (6635 - 256) / (884 - 128), (double) (engine - 256) / (cldb - 128), 0.01);
     assertEquals(1769, plan.budgetOf("kafka")); // floor(22119 * 0.08), its own heap
     assertFalse(plan.shares().get(2).cappedByHeap());
+    assertFalse(plan.minimumsExceedHeap());
+  }
+
+  @Test
+  void minimumsStayWhenTheHeapIsSmall() {
+    // a 400 MiB heap holds 360 MiB for services: less than the minimums (256 + 128)
+    MemoryPlan plan =
+        MemoryPlan.compute(
+            24_576,
+            WardenSettings.DEFAULTS,
+            List.of(service("engine", 30, 256, 65_536), service("cldb", 4, 128, 4096)),
+            400);
+    assertEquals(256, plan.budgetOf("engine"));
+    assertEquals(128, plan.budgetOf("cldb"));
+    assertTrue(plan.minimumsExceedHeap());
   }
 
   @Test
