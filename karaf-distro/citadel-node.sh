@@ -406,6 +406,10 @@ cluster_start() {
     if $netns && ! netns_mode; then die "$cluster_home holds a cluster on loopback: stop it and remove the folder first"; fi
   elif $netns; then
     netns_check
+    # the namespaces' names are the machine's: one cluster in namespaces at a time
+    if ip netns list | grep -w "$(node_ns 1)" >/dev/null || ip link show citadel-br >/dev/null 2>&1; then
+      die "network namespace $(node_ns 1) or bridge citadel-br exists: another cluster runs in namespaces (stop it first)"
+    fi
     mkdir -p "$cluster_home"
     printf '%s\n' "$subnet" > "$cluster_home/netns"
   fi

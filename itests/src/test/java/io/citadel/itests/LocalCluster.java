@@ -95,11 +95,16 @@ public record LocalCluster(Path script, Path home, int portBase) {
 
   /** A pgjdbc connection as the engines' superuser to the PostgreSQL port {@code port}. */
   public Connection connect(int port) throws Exception {
+    return connect("127.0.0.1", port);
+  }
+
+  /** A pgjdbc connection as the engines' superuser to {@code host:port}. */
+  public Connection connect(String host, int port) throws Exception {
     Properties p = new Properties();
     p.setProperty("user", "citadel");
     p.setProperty("password", Files.readString(home.resolve("password")).strip());
     p.setProperty("connectTimeout", "5");
     p.setProperty("socketTimeout", "60");
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/citadel", p);
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/citadel", p);
   }
 }

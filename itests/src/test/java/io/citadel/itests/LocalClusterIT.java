@@ -7,16 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.AfterClass;
@@ -94,7 +88,7 @@ public class LocalClusterIT {
       if (m.find()) {
         return Integer.parseInt(m.group(1));
       }
-      sleepQuietly(1_000);
+      AckedWriter.sleepQuietly(1_000);
     }
     throw new AssertionError(
         "node " + node + ": " + command + " did not show " + regex + " within a minute\n" + out);
@@ -102,11 +96,11 @@ public class LocalClusterIT {
 
   /** Sends the writer through another node's balancer when it goes through {@code node}'s. */
   private static void moveWriterOff(
-      java.util.concurrent.atomic.AtomicInteger through, Map<Integer, Long> acked, int node)
+      java.util.concurrent.atomic.AtomicInteger through, AckedWriter writer, int node)
       throws InterruptedException {
     if (through.get() == node) {
       through.set(node % NODES + 1);
-      awaitAcked(acked, acked.size() + 20, Duration.ofMinutes(2));
+      writer.awaitMore(20, Duration.ofMinutes(2));
     }
   }
 
@@ -131,95 +125,36 @@ public class LocalClusterIT {
                 .filter(l -> l.startsWith("Topic replication"))
                 .findFirst()
                 .orElse("?"));
-    try (Connection c = connect(port(through.get(), 30));
-        Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE acked (id INTEGER PRIMARY KEY, at BIGINT)");
-    }
-    ConcurrentSkipListMap<Integer, Long> acked = new ConcurrentSkipListMap<>();
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread writer =
-        new Thread(
-            () -> {
-              int next = 0;
-              Connection c = null;
-              while (!stop.get()) {
-                try {
-                  int via = through.get();
-                  if (c == null || !c.getMetaData().getURL().contains(":" + port(via, 30) + "/")) {
-                    if (c != null) c.close();
-                    c = connect(port(via, 30));
-                  }
-                  try (Statement s = c.createStatement()) {
-                    s.executeUpdate(
-                        "INSERT INTO acked VALUES ("
-                            + next
-                            + ", "
-                            + System.currentTimeMillis()
-                            + ")");
-                  }
-                  acked.put(next, System.nanoTime());
-                } catch (Exception e) {
-                  try {
-                    if (c != null) c.close();
-                  } catch (SQLException ignored) {
-                    // reconnecting anyway
-                  }
-                  c = null;
-                  sleepQuietly(100);
-                }
-                next++;
-              }
-              try {
-                if (c != null) c.close();
-              } catch (SQLException ignored) {
-                // done
-              }
-            },
-            "writer");
-    writer.start();
-    try {
-      awaitAcked(acked, 20, Duration.ofMinutes(2));
-      killUnderWrites(victim, "whose ZooKeeper peer leads", acked);
+    AckedWriter.Connector connector =
+        target -> local.connect(Integer.parseInt(target.substring(target.indexOf(':') + 1)));
+    try (AckedWriter writer =
+        new AckedWriter("acked", () -> "127.0.0.1:" + port(through.get(), 30), connector)) {
+      writer.awaitAcked(20, Duration.ofMinutes(2));
+      killUnderWrites(victim, "whose ZooKeeper peer leads", writer);
       // then the node whose broker leads the Kafka controller quorum, and the one whose broker
       // leads the group's topic (one kill when one node leads both); the writer moved off them
       int controller = controllerLeader(through.get());
       int leader = topicLeader(through.get());
-      moveWriterOff(through, acked, controller);
+      moveWriterOff(through, writer, controller);
       killUnderWrites(
           controller,
           controller == leader
               ? "whose broker leads the controller quorum and the topic"
               : "whose broker leads the controller quorum",
-          acked);
+          writer);
       if (controller != leader) {
         leader = topicLeader(through.get());
-        moveWriterOff(through, acked, leader);
-        killUnderWrites(leader, "whose broker leads the topic", acked);
+        moveWriterOff(through, writer, leader);
+        killUnderWrites(leader, "whose broker leads the topic", writer);
       }
-    } finally {
-      stop.set(true);
-      writer.join(120_000);
-    }
-    // every member, the restarted one included, holds every acknowledged write
-    Set<Integer> want = new TreeSet<>(acked.keySet());
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    for (int node = 1; node <= NODES; node++) {
-      Set<Integer> have = Set.of();
-      while (System.nanoTime() < deadline) {
-        have = ids(node);
-        if (have.containsAll(want)) {
-          break;
-        }
-        sleepQuietly(500);
+      writer.close();
+      // every member, the restarted ones included, holds every acknowledged write
+      List<String> members = new ArrayList<>();
+      for (int node = 1; node <= NODES; node++) {
+        members.add("127.0.0.1:" + port(node, 10));
       }
-      Set<Integer> missing = new TreeSet<>(want);
-      missing.removeAll(have);
-      assertTrue("node " + node + " lacks acknowledged writes " + missing, missing.isEmpty());
-      System.out.printf(
-          "node %d holds all %d acknowledged writes (%d rows)%n", node, want.size(), have.size());
+      writer.assertHeldBy("acked", members, connector, Duration.ofMinutes(3));
     }
-    assertEquals("the members hold the same rows", ids(1), ids(2));
-    assertEquals("the members hold the same rows", ids(1), ids(3));
   }
 
   /**
@@ -303,7 +238,7 @@ public class LocalClusterIT {
       if (masters == 1 && running == 1) {
         break;
       }
-      sleepQuietly(1_000);
+      AckedWriter.sleepQuietly(1_000);
     }
     System.out.printf(
         "quorum back: one CLDB master and one hoststats within %d ms of the resume%n",
@@ -324,7 +259,7 @@ public class LocalClusterIT {
           return node;
         }
       }
-      sleepQuietly(1_000);
+      AckedWriter.sleepQuietly(1_000);
     }
     throw new AssertionError("no node's CLDB is master");
   }
@@ -338,7 +273,7 @@ public class LocalClusterIT {
       if (wanted.matcher(out).find()) {
         return;
       }
-      sleepQuietly(500);
+      AckedWriter.sleepQuietly(500);
     }
     throw new AssertionError(
         "node " + node + "'s CLDB: not " + regex + " within " + timeout + "\n" + out);
@@ -379,24 +314,21 @@ public class LocalClusterIT {
                 + "\n"
                 + cluster(Duration.ofMinutes(1), "client", "" + node, "warden:list --no-format"));
       }
-      sleepQuietly(500);
+      AckedWriter.sleepQuietly(500);
     }
   }
 
   /** Kills a node with writes going on, measures the wait, restarts it and sees writes go on. */
-  private static void killUnderWrites(int victim, String which, Map<Integer, Long> acked)
+  private static void killUnderWrites(int victim, String which, AckedWriter writer)
       throws Exception {
     System.out.println(cluster(Duration.ofMinutes(1), "kill", Integer.toString(victim)));
     long killed = System.nanoTime(); // the command returns once the node's processes are killed
-    int before = acked.size();
-    awaitAcked(acked, before + 50, Duration.ofMinutes(2));
-    long firstAfter =
-        acked.values().stream().filter(t -> t > killed).min(Long::compare).orElseThrow();
-    long maxGap = maxGap(acked, killed);
+    writer.awaitMore(50, Duration.ofMinutes(2));
+    long maxGapMs = writer.longestWaitAfterMs(killed);
     System.out.printf(
         "after kill -9 of node %d (%s): first acknowledged write after %d ms, longest wait %d"
             + " ms%n",
-        victim, which, (firstAfter - killed) / 1_000_000, maxGap / 1_000_000);
+        victim, which, writer.firstAckAfterMs(killed), maxGapMs);
     int other = victim % NODES + 1;
     // the killed broker's replica is out of sync: the survivors raise the alarm
     String raised =
@@ -408,9 +340,9 @@ public class LocalClusterIT {
     System.out.printf(
         "alarm raised %d ms after the kill%n", (System.nanoTime() - killed) / 1_000_000);
     System.out.println(raised);
-    assertTrue("writes stalled " + maxGap / 1_000_000 + " ms", maxGap < 30_000_000_000L);
+    assertTrue("writes stalled " + maxGapMs + " ms", maxGapMs < 30_000);
     System.out.println(cluster(START, "restart", Integer.toString(victim)));
-    awaitAcked(acked, acked.size() + 50, Duration.ofMinutes(2));
+    writer.awaitMore(50, Duration.ofMinutes(2));
     // back in the group: its replica in sync again before the next kill, and the alarm cleared
     awaitStatus(
         other, "in sync \\[1, 2, 3\\]", Duration.ofMinutes(2), "every replica back in sync");
@@ -429,57 +361,8 @@ public class LocalClusterIT {
       if (wanted.matcher(status).find()) {
         return status;
       }
-      sleepQuietly(1_000);
+      AckedWriter.sleepQuietly(1_000);
     }
     throw new AssertionError(what + ": not within " + timeout + " on node " + node + "\n" + status);
-  }
-
-  private static Set<Integer> ids(int node) {
-    Set<Integer> ids = new TreeSet<>();
-    try (Connection c = connect(port(node, 10));
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id FROM acked")) {
-      while (rs.next()) {
-        ids.add(rs.getInt(1));
-      }
-    } catch (Exception e) {
-      return Set.of();
-    }
-    return ids;
-  }
-
-  /** The longest time between two acknowledgements (or the kill and the first) after a kill. */
-  private static long maxGap(Map<Integer, Long> acked, long killed) {
-    List<Long> times = new ArrayList<>(acked.values());
-    times.sort(Long::compare);
-    long last = killed;
-    long max = 0;
-    for (long t : times) {
-      if (t > killed) {
-        max = Math.max(max, t - last);
-        last = t;
-      }
-    }
-    return max;
-  }
-
-  private static void awaitAcked(Map<Integer, Long> acked, int count, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (acked.size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "only " + acked.size() + " writes acknowledged, waited for " + count);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static void sleepQuietly(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
