@@ -19,9 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Replication on the three-broker cluster that {@code citadel-node.sh cluster start 3} makes:
@@ -41,23 +39,25 @@ public final class ClusterReplicationBench {
     int clients = Integer.parseInt(args[2]);
     int rows = Integer.parseInt(args[3]);
     int kills = Integer.parseInt(args[4]);
+    int warmup = Integer.parseInt(args[5]);
     local =
         io.citadel.itests.LocalCluster.in(Path.of(args[0]), Path.of("target", "cluster-bench"), 3);
     System.out.printf(
         "cluster replication: 3 nodes (ZooKeeper ensemble, 3 Kafka brokers, RF 3), %d s per"
-            + " phase, %d clients, %d rows per INSERT, %d kills, in %s%n",
-        seconds, clients, rows, kills, local.home());
+            + " phase, %d s warm-up, %d clients, %d rows per INSERT, %d kills, in %s%n",
+        seconds, warmup, clients, rows, kills, local.home());
     long t0 = System.nanoTime();
     System.out.println(cluster(Duration.ofMinutes(10), "start", "3", "--no-build"));
     System.out.printf("cluster up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     try {
-      run(seconds, clients, rows, kills);
+      run(seconds, clients, rows, kills, warmup);
     } finally {
       System.out.println(cluster(Duration.ofMinutes(4), "stop"));
     }
   }
 
-  private static void run(int seconds, int clients, int rows, int kills) throws Exception {
+  private static void run(int seconds, int clients, int rows, int kills, int warmup)
+      throws Exception {
     String brokers = brokers();
     try (Connection c = connect(1);
         Statement s = c.createStatement()) {
@@ -66,9 +66,13 @@ public final class ClusterReplicationBench {
     }
     int recordBytes = HaReplicationBench.insertSql(0, 0, rows).length() + 32;
     createTopic(brokers, "bench-raw");
-    System.out.printf("%nwarm-up (5 s each)...%n");
-    citadel(clients, rows, 5, new ArrayList<>());
-    raw(brokers, recordBytes, clients, 5, new ArrayList<>());
+    // Six JVMs share this machine's cores and each compiles its hot paths for minutes: a few
+    // seconds of warm-up measured whichever side ran first before its code was compiled
+    System.out.printf("%nwarm-up (%d s each, twice, alternated)...%n", warmup);
+    for (int round = 0; round < 2; round++) {
+      citadel(clients, rows, warmup, new ArrayList<>());
+      raw(brokers, recordBytes, clients, warmup, new ArrayList<>());
+    }
     List<Long> citadelUs = new ArrayList<>();
     List<Long> rawUs = new ArrayList<>();
     double citadelRecords = 0;
@@ -194,7 +198,7 @@ public final class ClusterReplicationBench {
       String brokers, int bytes, int clients, int seconds, List<Long> latencyUs) throws Exception {
     List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      producers.add(new KafkaProducer<>(producerProps(brokers)));
+      producers.add(new KafkaProducer<>(HaReplicationBench.producerProps(brokers)));
     }
     byte[] value = new byte[bytes];
     try {
@@ -270,17 +274,6 @@ public final class ClusterReplicationBench {
     return done.get() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static Properties producerProps(String brokers) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return p;
-  }
-
   private static Admin admin(String brokers) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -351,7 +344,18 @@ public final class ClusterReplicationBench {
               }
             });
     writer.start();
+    long writing = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (acked.get() < 20) {
+      if (System.nanoTime() > writing) {
+        stop.set(true);
+        writer.join(60_000);
+        throw new IllegalStateException(
+            "before kill "
+                + k
+                + ": fewer than 20 writes acknowledged on node "
+                + writerNode
+                + " within a minute");
+      }
       Thread.sleep(20);
     }
     cluster(Duration.ofMinutes(1), "kill", Integer.toString(leader));

@@ -235,7 +235,8 @@ public final class HaReplicationBench {
 
   // ------------------------------------------------------------------------------- raw Kafka
 
-  private static Properties producerProps(String brokers) {
+  /** A raw Kafka producer as the HA log's: acks=all, idempotent, no linger, no compression. */
+  static Properties producerProps(String brokers) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,8 +1,10 @@
 package io.citadel.engine.api;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * PostgreSQL's lexical structure, in one place for every bundle that looks at statement text before
@@ -68,12 +70,40 @@ public final class SqlLexer {
     }
   }
 
+  /** Texts up to this long are remembered with their tokens; longer ones are lexed each time. */
+  private static final int REMEMBERED_CHARS = 32_768;
+
   /**
-   * The tokens of {@code sql}, comments dropped, ending with one {@link Kind#END} token.
+   * The last texts lexed, with their tokens, a slot by the text's hash: one statement is looked at
+   * by several layers (the wire protocol, routing, replication, the engine's own statements), and a
+   * 100-row INSERT was lexed three times on every member of an HA group. Entries are immutable, so
+   * a racing update loses a slot's entry but never mixes two.
+   */
+  private static final AtomicReferenceArray<Lexed> REMEMBERED = new AtomicReferenceArray<>(16);
+
+  private record Lexed(String sql, List<Token> tokens) {}
+
+  /**
+   * The tokens of {@code sql}, comments dropped, ending with one {@link Kind#END} token; the list
+   * is unmodifiable.
    *
    * @throws SyntaxException when a string, quoted identifier or comment is not closed
    */
   public static List<Token> tokens(String sql) {
+    if (sql.length() > REMEMBERED_CHARS) {
+      return Collections.unmodifiableList(lex(sql));
+    }
+    int slot = Math.floorMod(sql.hashCode(), REMEMBERED.length());
+    Lexed seen = REMEMBERED.get(slot);
+    if (seen != null && seen.sql().equals(sql)) {
+      return seen.tokens();
+    }
+    List<Token> tokens = Collections.unmodifiableList(lex(sql));
+    REMEMBERED.set(slot, new Lexed(sql, tokens));
+    return tokens;
+  }
+
+  private static List<Token> lex(String sql) {
     List<Token> out = new ArrayList<>();
     int i = 0;
     int n = sql.length();

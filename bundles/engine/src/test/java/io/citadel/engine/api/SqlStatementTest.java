@@ -167,4 +167,39 @@ class SqlStatementTest {
     assertThrows(SqlLexer.SyntaxException.class, () -> SqlLexer.tokens("SELECT /* x"));
     assertEquals(Kind.OTHER, kind("SELECT 'open"));
   }
+
+  @Test
+  void rememberedTokensAreEachTextsOwnUnderConcurrency() throws Exception {
+    String sql = "INSERT INTO t VALUES (1, 'a')";
+    List<SqlLexer.Token> first = SqlLexer.tokens(sql);
+    assertEquals(first, SqlLexer.tokens(new String(sql.toCharArray())));
+    assertThrows(UnsupportedOperationException.class, () -> first.add(first.get(0)));
+    // threads lexing texts that share slots: every answer is its own text's
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> checks = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int worker = w;
+        checks.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 20_000; i++) {
+                    long v = (long) worker * 1_000_000 + i % 50;
+                    List<SqlLexer.Token> t = SqlLexer.tokens("SELECT " + v + ", 'w" + worker + "'");
+                    if (!t.get(1).text().equals(Long.toString(v))
+                        || !t.get(3).text().equals("w" + worker)) {
+                      return false;
+                    }
+                  }
+                  return true;
+                }));
+      }
+      for (var c : checks) {
+        assertTrue(c.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

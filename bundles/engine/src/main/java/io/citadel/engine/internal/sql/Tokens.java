@@ -16,7 +16,7 @@ final class Tokens {
   record Token(SqlLexer.Kind kind, String text, int pos) {}
 
   private final String sql;
-  private final List<Token> tokens = new ArrayList<>();
+  private List<Token> tokens = List.of();
   private int at;
 
   Tokens(String sql) {
@@ -26,7 +26,9 @@ final class Tokens {
 
   private void lex() {
     try {
-      for (SqlLexer.Token t : SqlLexer.tokens(sql)) {
+      List<SqlLexer.Token> lexed = SqlLexer.tokens(sql);
+      tokens = new ArrayList<>(lexed.size());
+      for (SqlLexer.Token t : lexed) {
         tokens.add(new Token(t.kind(), t.text(), t.position()));
       }
     } catch (SqlLexer.SyntaxException e) {
