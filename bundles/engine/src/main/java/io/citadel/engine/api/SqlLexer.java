@@ -216,7 +216,8 @@ public final class SqlLexer {
     return new Token(Kind.SYMBOL, String.valueOf(c), i, i + 1);
   }
 
-  private static boolean isIdentifierPart(char c) {
+  /** Whether {@code c} continues an unquoted identifier or keyword. */
+  public static boolean isIdentifierPart(char c) {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$';
   }
 

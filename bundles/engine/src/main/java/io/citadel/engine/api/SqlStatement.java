@@ -166,6 +166,23 @@ public final class SqlStatement {
     return Optional.ofNullable(copyFile);
   }
 
+  /**
+   * What {@code of(sql).copyFile()} answers, without classifying the whole text of a statement that
+   * is no COPY: replication asks it of every statement in the group's log, most of them INSERTs of
+   * thousands of tokens.
+   */
+  public static Optional<String> copyFileOf(String sql) {
+    int n = sql.length();
+    int i = SqlLexer.skipSpaceAndComments(sql, 0, false);
+    while (i < n && sql.charAt(i) == '(') {
+      i = SqlLexer.skipSpaceAndComments(sql, i + 1, false);
+    }
+    boolean copy =
+        sql.regionMatches(true, i, "copy", 0, 4)
+            && (i + 4 >= n || !SqlLexer.isIdentifierPart(sql.charAt(i + 4)));
+    return copy ? of(sql).copyFile() : Optional.empty();
+  }
+
   /** Whether a write has a {@code RETURNING} clause, and so answers with rows. */
   public boolean returning() {
     return returning;

@@ -100,6 +100,28 @@ class SqlStatementTest {
   }
 
   @Test
+  void theQuickCopyCheckAnswersAsTheFullClassification() {
+    for (String sql :
+        List.of(
+            "COPY t FROM '/shared/a.csv'",
+            "  /* a comment */ -- and a line\n copy t FROM '/shared/b.csv' (FORMAT csv);",
+            "( COPY t FROM '/shared/c.csv')",
+            "CoPy\tt FROM '/shared/d.csv'",
+            "COPY t FROM STDIN",
+            "copyt FROM '/shared/e.csv'",
+            "copy_t",
+            "INSERT INTO t VALUES ('COPY t FROM ''/x''')",
+            "/* COPY t FROM '/shared/f.csv' */ SELECT 1",
+            "COPY t FROM '/open",
+            "",
+            "copy")) {
+      assertEquals(SqlStatement.of(sql).copyFile(), SqlStatement.copyFileOf(sql), sql);
+    }
+    assertEquals(
+        Optional.of("/shared/a.csv"), SqlStatement.copyFileOf("COPY t FROM '/shared/a.csv'"));
+  }
+
+  @Test
   void theTableIsTheTargetOrTheFirstTableRead() {
     assertEquals(Optional.of("t"), SqlStatement.of("INSERT INTO public.t VALUES (1)").table());
     assertEquals(Optional.of("t"), SqlStatement.of("DELETE FROM ONLY t").table());

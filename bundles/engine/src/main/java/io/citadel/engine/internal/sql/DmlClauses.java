@@ -29,7 +29,13 @@ record DmlClauses(
 
   /** The clauses of {@code sql}, or null when it has neither. */
   static DmlClauses of(String sql) {
-    Tokens t = new Tokens(sql);
+    return of(new Tokens(sql));
+  }
+
+  /** The clauses of the statement {@code tokens} are the cursor of, read from its first token. */
+  static DmlClauses of(Tokens tokens) {
+    Tokens t = tokens.fromStart();
+    String sql = t.sql();
     String first = t.peek().text();
     if (!first.equals("insert") && !first.equals("update") && !first.equals("delete")) {
       return null;

@@ -339,12 +339,16 @@ public final class Session implements AutoCloseable {
 
   /** The file of a {@code COPY <table> FROM '<file>'}, or empty. */
   public static java.util.Optional<Path> copySource(String sql) {
-    return copySource(SqlStatement.of(sql));
+    return path(SqlStatement.copyFileOf(sql));
   }
 
   private static java.util.Optional<Path> copySource(SqlStatement statement) {
+    return path(statement.copyFile());
+  }
+
+  private static java.util.Optional<Path> path(java.util.Optional<String> file) {
     try {
-      return statement.copyFile().map(Path::of);
+      return file.map(Path::of);
     } catch (java.nio.file.InvalidPathException e) {
       return java.util.Optional.empty();
     }
@@ -375,7 +379,7 @@ public final class Session implements AutoCloseable {
     }
     String w = t.peek().text();
     if (w.equals("insert") || w.equals("update") || w.equals("delete")) {
-      DmlClauses clauses = DmlClauses.of(sql);
+      DmlClauses clauses = DmlClauses.of(t);
       if (clauses != null) {
         return writes.withClauses(clauses, now);
       }

@@ -24,6 +24,21 @@ final class Tokens {
     lex();
   }
 
+  private Tokens(String sql, List<Token> tokens) {
+    this.sql = sql;
+    this.tokens = tokens;
+  }
+
+  /** A second cursor over the same statement, at its first token, without lexing it again. */
+  Tokens fromStart() {
+    return new Tokens(sql, tokens);
+  }
+
+  /** The statement these are the tokens of. */
+  String sql() {
+    return sql;
+  }
+
   private void lex() {
     try {
       List<SqlLexer.Token> lexed = SqlLexer.tokens(sql);
