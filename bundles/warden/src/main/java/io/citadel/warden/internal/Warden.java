@@ -648,39 +648,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
         stopInstance(instance, InstanceState.STOPPED, "the Warden stopped");
       }
     }
-    closeStatusNodes();
-  }
-
-  /** How long stopping waits for the deletes of this node's status znodes. */
-  private static final Duration STATUS_CLOSE_WAIT = Duration.ofSeconds(3);
-
-  /**
-   * Deletes this node's status znodes, waiting a bounded time. They are ephemeral: when the
-   * ensemble has no quorum (the last node of a cluster stopping after the others) they leave with
-   * the session, while a delete would wait on ZooKeeper for as long as Curator retries it, and the
-   * node's stop with it.
-   */
-  private void closeStatusNodes() {
-    Map<String, PersistentNode> nodes = new HashMap<>(statusNodes);
-    statusNodes.clear();
-    if (nodes.isEmpty()) {
-      return;
-    }
-    Thread closer =
-        new Thread(() -> nodes.forEach(Warden::closeStatus), "citadel-warden-status-close");
-    closer.setDaemon(true);
-    closer.start();
-    try {
-      closer.join(STATUS_CLOSE_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (closer.isAlive()) {
-      LOG.info(
-          "Warden: ZooKeeper did not take the deletes of the services' status znodes within {} s;"
-              + " they are ephemeral and leave with the session",
-          STATUS_CLOSE_WAIT.toSeconds());
-    }
+    statusNodes.keySet().stream().toList().forEach(this::closeStatus);
   }
 
   /** The first dependency that runs neither here nor (where allowed) elsewhere, or null. */
@@ -793,15 +761,11 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   private void closeStatus(String service) {
     PersistentNode node = statusNodes.remove(service);
     if (node != null) {
-      closeStatus(service, node);
-    }
-  }
-
-  private static void closeStatus(String service, PersistentNode node) {
-    try {
-      node.close();
-    } catch (IOException e) {
-      LOG.debug("closing the status node of {}", service, e);
+      try {
+        node.close();
+      } catch (IOException e) {
+        LOG.debug("closing the status node of {}", service, e);
+      }
     }
   }
 
