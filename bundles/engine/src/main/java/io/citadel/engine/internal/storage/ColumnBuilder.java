@@ -87,7 +87,13 @@ public final class ColumnBuilder {
 
   /** Appends the first {@code n} rows of {@code data}, a column of this type (text as codes). */
   void appendAll(ColumnData data, int n) {
-    for (int r = 0; r < n; r++) {
+    appendRange(data, 0, n);
+  }
+
+  /** Appends rows {@code from} (inclusive) to {@code to} of {@code data}, as {@link #appendAll}. */
+  void appendRange(ColumnData data, int from, int to) {
+    ensure(to - from);
+    for (int r = from; r < to; r++) {
       if (data.isNull(r)) {
         appendNull();
       } else if (storage == ColumnData.Storage.FLOAT || storage == ColumnData.Storage.DOUBLE) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * wal/wal-&lt;n&gt;.log         writes since that checkpoint
  * t&lt;table&gt;/f&lt;seq&gt;.frag     a full fragment, immutable
  * t&lt;table&gt;/load-*.frag      a fragment written by COPY
- * t&lt;table&gt;/tail-&lt;gen&gt;.frag  the table's partial last fragment as of checkpoint gen
+ * t&lt;table&gt;/tail-&lt;gen&gt;.frag  rows checkpoint gen added to the table's partial last fragment
  * t&lt;table&gt;/c&lt;col&gt;.dict      a text column's dictionary, append-only
  * t&lt;table&gt;/deletes-&lt;gen&gt;.bin deleted rows as of checkpoint gen
  * </pre>
@@ -60,8 +60,14 @@ public final class Store implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
   private static final int MANIFEST_MAGIC = 0x4D544443; // "CDTM"
 
-  /** 2: table definitions carry their constraints; version 1 manifests are still read. */
-  private static final int MANIFEST_VERSION = 2;
+  /**
+   * 3: a table's tail is a list of files, each holding the rows one checkpoint added; 2: table
+   * definitions carry their constraints. Versions 1 and 2 are still read.
+   */
+  private static final int MANIFEST_VERSION = 3;
+
+  /** Past this many files a tail is written again as one. */
+  static final int MAX_TAIL_FILES = 16;
 
   private static final byte OP_CREATE = 1;
   private static final byte OP_DROP = 2;
@@ -1547,6 +1553,8 @@ public final class Store implements Closeable {
     List<Table> all = new ArrayList<>(tables.values());
     m.writeInt(all.size());
     Set<Path> keep = new HashSet<>();
+    // what the tables learn of their tail files once the manifest naming them is in place
+    List<Runnable> tailsWritten = new ArrayList<>();
     for (Table t : all) {
       Path tdir = dir.resolve("t" + t.def().id());
       Files.createDirectories(tdir);
@@ -1569,16 +1577,32 @@ public final class Store implements Closeable {
         m.writeUTF(file.getFileName().toString());
       }
       m.writeInt(t.tailSeq);
-      MemoryFragment tail = t.tailView();
-      if (tail == null) {
-        m.writeUTF("");
-      } else {
+      List<String> tailFiles = new ArrayList<>(t.tailFiles);
+      int tailKept = t.tailPersisted;
+      if (tailKept < t.tailRows) {
+        if (tailFiles.size() >= MAX_TAIL_FILES) {
+          // many small pieces: one file for the whole tail again
+          tailFiles.clear();
+          tailKept = 0;
+        }
         Path file = tdir.resolve("tail-" + gen + ".frag");
-        Files.deleteIfExists(file);
-        writeFragment(file, t.def(), tail);
-        keep.add(file);
-        m.writeUTF(file.getFileName().toString());
+        Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
+        writeFragment(file, t.def(), t.tailFrom(tailKept));
+        tailFiles.add(file.getFileName().toString());
+        tailKept = t.tailRows;
       }
+      m.writeInt(tailFiles.size());
+      for (String f : tailFiles) {
+        keep.add(tdir.resolve(f));
+        m.writeUTF(f);
+      }
+      int rows = tailKept;
+      tailsWritten.add(
+          () -> {
+            t.tailFiles.clear();
+            t.tailFiles.addAll(tailFiles);
+            t.tailPersisted = rows;
+          });
       // dictionaries: append what is new
       m.writeInt(t.dictionaries.size());
       for (Map.Entry<Integer, Dictionary> e : new TreeMap<>(t.dictionaries).entrySet()) {
@@ -1636,6 +1660,7 @@ public final class Store implements Closeable {
       throw new IOException("the data folder's file system cannot rename atomically: " + dir, e);
     }
     forceDir(dir);
+    tailsWritten.forEach(Runnable::run);
     Wal old = wal;
     wal = next;
     generation = gen;
@@ -1908,7 +1933,15 @@ public final class Store implements Closeable {
           files.add(f);
         }
         int tailSeq = in.readInt();
-        String tailFile = in.readUTF();
+        List<String> tailFiles = new ArrayList<>();
+        // version 2 names one file for the whole tail, or none
+        int pieces = version >= 3 ? in.readInt() : 1;
+        for (int k = 0; k < pieces; k++) {
+          String name = in.readUTF();
+          if (!name.isEmpty()) {
+            tailFiles.add(name);
+          }
+        }
         int ndict = in.readInt();
         for (int k = 0; k < ndict; k++) {
           int col = in.readInt();
@@ -1920,11 +1953,13 @@ public final class Store implements Closeable {
           files.add(f);
         }
         t.newTail(tailSeq);
-        if (!tailFile.isEmpty()) {
-          Path f = tdir.resolve(tailFile);
+        for (String name : tailFiles) {
+          Path f = tdir.resolve(name);
           loadTail(t, StoredFragment.open(tailSeq, f, cache));
           files.add(f);
         }
+        t.tailFiles.addAll(tailFiles);
+        t.tailPersisted = t.tailRows;
         String deletes = in.readUTF();
         if (!deletes.isEmpty()) {
           Path f = tdir.resolve(deletes);
@@ -1961,6 +1996,7 @@ public final class Store implements Closeable {
     }
   }
 
+  /** Appends the rows of one of the tail's files to the table's tail. */
   private void loadTail(Table t, StoredFragment f) {
     for (ColumnDef c : t.def().columns()) {
       ColumnBuilder b = t.tail.get(c.id());
@@ -1976,7 +2012,7 @@ public final class Store implements Closeable {
         }
       }
     }
-    t.tailRows = f.rows();
+    t.tailRows += f.rows();
     f.forget();
   }
 

@@ -23,6 +23,15 @@ public final class Table {
   int tailSeq;
   int tailRows;
   Map<Integer, ColumnBuilder> tail = new LinkedHashMap<>();
+
+  /**
+   * The files that hold the tail's first {@link #tailPersisted} rows, in order: each checkpoint
+   * writes only the rows appended since the one before, so a growing tail costs a checkpoint its
+   * new rows, not all of them. The tail is append-only until it is replaced ({@link #newTail}).
+   */
+  final List<String> tailFiles = new ArrayList<>();
+
+  int tailPersisted;
   final Map<Integer, long[]> deleted = new HashMap<>();
   boolean deletesDirty;
   private volatile TableVersion version;
@@ -45,6 +54,8 @@ public final class Table {
   void newTail(int seq) {
     tailSeq = seq;
     tailRows = 0;
+    tailFiles.clear();
+    tailPersisted = 0;
     tail = new LinkedHashMap<>();
     for (ColumnDef c : def.columns()) {
       tail.put(c.id(), new ColumnBuilder(c.type(), dictionaries.get(c.id()), 1024));
@@ -75,6 +86,30 @@ public final class Table {
       stats.put(e.getKey(), e.getValue().stats());
     }
     return new MemoryFragment(tailSeq, tailRows, cols, stats);
+  }
+
+  /**
+   * The tail's rows from {@code from} on as a fragment of their own (copied), or {@code null} when
+   * there are none.
+   */
+  MemoryFragment tailFrom(int from) {
+    if (from == 0) {
+      return tailView();
+    }
+    int n = tailRows - from;
+    if (n <= 0) {
+      return null;
+    }
+    Map<Integer, ColumnData> cols = new HashMap<>();
+    Map<Integer, ColumnStats> stats = new HashMap<>();
+    for (Map.Entry<Integer, ColumnBuilder> e : tail.entrySet()) {
+      ColumnBuilder all = e.getValue();
+      ColumnBuilder part = new ColumnBuilder(all.type(), dictionaries.get(e.getKey()), n);
+      part.appendRange(all.view(), from, tailRows);
+      cols.put(e.getKey(), part.view());
+      stats.put(e.getKey(), part.stats());
+    }
+    return new MemoryFragment(tailSeq, n, cols, stats);
   }
 
   /** Seals the tail (if it holds rows) as an in-memory fragment and starts a new, empty one. */

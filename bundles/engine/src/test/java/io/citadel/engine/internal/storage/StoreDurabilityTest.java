@@ -3,6 +3,7 @@ package io.citadel.engine.internal.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.citadel.engine.internal.types.ColumnType;
 import io.citadel.engine.internal.types.SqlException;
@@ -125,6 +126,104 @@ class StoreDurabilityTest {
     Store third = open();
     assertRows(third, 12);
     third.close();
+  }
+
+  /**
+   * A growing partial fragment is checkpointed by its new rows only (the cost of a checkpoint does
+   * not grow with the table), its files are folded into one past {@link Store#MAX_TAIL_FILES}, and
+   * the files together, a column added in between and the log rebuild it after a crash.
+   */
+  @Test
+  void aGrowingTailIsCheckpointedByItsNewRowsOnly() throws IOException {
+    Store s = open();
+    s.createTable(
+        "t",
+        List.of(
+            new Store.NewColumn("id", ColumnType.BIGINT, true),
+            new Store.NewColumn("name", ColumnType.TEXT, false),
+            new Store.NewColumn("price", ColumnType.decimal(10, 2), false),
+            new Store.NewColumn("x", ColumnType.DOUBLE, false)),
+        1_000_000,
+        false);
+    Path tdir = dir.resolve("t" + s.require("t").def().id());
+    int rows = 0;
+    long firstPiece = 0;
+    int withoutExtra = 0;
+    for (int k = 1; k <= Store.MAX_TAIL_FILES + 4; k++) {
+      if (withoutExtra == 0) {
+        insert(s, rows, 500);
+      } else {
+        insert5(s, rows, 500);
+      }
+      rows += 500;
+      s.checkpoint();
+      List<Path> tails = tailFiles(tdir);
+      Path newest = tails.get(tails.size() - 1);
+      if (k == 1) {
+        firstPiece = Files.size(newest);
+      } else if (k == Store.MAX_TAIL_FILES + 1) {
+        // folded: one file of every row
+        assertEquals(1, tails.size());
+        assertTrue(Files.size(newest) > 10 * firstPiece, Files.size(newest) + " bytes");
+      } else {
+        assertEquals(k <= Store.MAX_TAIL_FILES ? k : k - Store.MAX_TAIL_FILES, tails.size());
+        assertTrue(Files.size(newest) < 2 * firstPiece, "checkpoint " + k + " wrote " + newest);
+      }
+      if (k == 6) {
+        s.addColumn("t", "extra", ColumnType.INTEGER);
+        withoutExtra = rows;
+      }
+    }
+    insert5(s, rows, 300); // in the log only
+    rows += 300;
+    // no close(): the process died
+    Store again = open();
+    assertRows(again, rows);
+    TableVersion v = again.require("t").version();
+    ColumnDef extra = v.def().columns().get(4);
+    long nulls = 0;
+    long set = 0;
+    for (Fragment f : v.fragments()) {
+      ColumnData d = f.column(extra.id());
+      for (int r = 0; r < f.rows(); r++) {
+        if (d == null || d.isNull(r)) {
+          nulls++;
+        } else {
+          assertEquals(7L, d.longAt(r));
+          set++;
+        }
+      }
+    }
+    assertEquals(withoutExtra, nulls);
+    assertEquals(rows - withoutExtra, set);
+    again.checkpoint();
+    again.close();
+    Store third = open();
+    assertRows(third, rows);
+    third.close();
+  }
+
+  private static List<Path> tailFiles(Path tdir) throws IOException {
+    try (var files = Files.list(tdir)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("tail-"))
+          .sorted(
+              java.util.Comparator.comparingLong(
+                  f -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", ""))))
+          .toList();
+    }
+  }
+
+  private static void insert5(Store s, int from, int n) {
+    Object[][] cols = new Object[5][n];
+    for (int i = 0; i < n; i++) {
+      cols[0][i] = (long) (from + i);
+      cols[1][i] = (from + i) % 3 == 0 ? null : "name-" + ((from + i) % 5);
+      cols[2][i] = (long) (from + i) * 100 + 1;
+      cols[3][i] = (from + i) / 2.0;
+      cols[4][i] = 7L;
+    }
+    s.insert("t", cols, n);
   }
 
   @Test
