@@ -216,6 +216,13 @@ set_cfg() {
   mv "$tmp" "$file"
 }
 
+# new_cluster_id: the Kafka cluster's id, 16 random bytes in base64url (22 characters, as
+# kafka-storage random-uuid prints); like Kafka's own, never one that begins with "-"
+new_cluster_id() {
+  local id=-
+  while [ "${id#-}" != "$id" ]; do id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'); done
+  echo "$id"
+}
 node_home() { printf '%s/node%s/citadel' "$cluster_home" "$1"; }
 
 # Where the nodes listen: all on loopback, or (cluster start --netns) node I alone in the network
@@ -417,7 +424,7 @@ cluster_start() {
   mkdir -p "$cluster_home/shared"
   printf '%s\n' "$n" > "$cluster_home/size"
   [ -f "$cluster_home/kafka-cluster-id" ] ||
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$cluster_home/kafka-cluster-id"
+    new_cluster_id > "$cluster_home/kafka-cluster-id"
   [ -f "$cluster_home/password" ] ||
     (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=\n' > "$cluster_home/password")
   for i in $(seq 1 "$n"); do
