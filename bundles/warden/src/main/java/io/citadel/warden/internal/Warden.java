@@ -648,7 +648,24 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
         stopInstance(instance, InstanceState.STOPPED, "the Warden stopped");
       }
     }
-    statusNodes.keySet().stream().toList().forEach(this::closeStatus);
+    if (coordination.state().isConnected()) {
+      statusNodes.keySet().stream().toList().forEach(this::closeStatus);
+      return;
+    }
+    // Without a session (the last node of a cluster stopping after the others took the quorum
+    // with them) each delete would wait out Curator's retries, and the node's stop with them. The
+    // znodes are ephemeral and leave with the session; closing them on a thread of their own lets
+    // the deletes go through should the session come back first.
+    Map<String, PersistentNode> nodes = new HashMap<>(statusNodes);
+    statusNodes.clear();
+    if (!nodes.isEmpty()) {
+      LOG.info(
+          "Warden: no ZooKeeper session; the services' status znodes leave with it when it ends");
+      Thread closer =
+          new Thread(() -> nodes.forEach(Warden::closeStatus), "citadel-warden-status-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
   }
 
   /** The first dependency that runs neither here nor (where allowed) elsewhere, or null. */
@@ -761,11 +778,15 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   private void closeStatus(String service) {
     PersistentNode node = statusNodes.remove(service);
     if (node != null) {
-      try {
-        node.close();
-      } catch (IOException e) {
-        LOG.debug("closing the status node of {}", service, e);
-      }
+      closeStatus(service, node);
+    }
+  }
+
+  private static void closeStatus(String service, PersistentNode node) {
+    try {
+      node.close();
+    } catch (IOException e) {
+      LOG.debug("closing the status node of {}", service, e);
     }
   }
 
