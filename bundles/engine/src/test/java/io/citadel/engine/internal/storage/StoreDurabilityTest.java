@@ -28,6 +28,10 @@ class StoreDurabilityTest {
   }
 
   private static void create(Store s) {
+    create(s, 4);
+  }
+
+  private static void create(Store s, int fragmentSize) {
     s.createTable(
         "t",
         List.of(
@@ -35,17 +39,25 @@ class StoreDurabilityTest {
             new Store.NewColumn("name", ColumnType.TEXT, false),
             new Store.NewColumn("price", ColumnType.decimal(10, 2), false),
             new Store.NewColumn("x", ColumnType.DOUBLE, false)),
-        4,
+        fragmentSize,
         false);
   }
 
   private static void insert(Store s, int from, int n) {
-    Object[][] cols = new Object[4][n];
+    insert(s, from, n, false);
+  }
+
+  /** Rows of the four columns {@link #create} makes, and 7 in a fifth when {@code extra}. */
+  private static void insert(Store s, int from, int n, boolean extra) {
+    Object[][] cols = new Object[extra ? 5 : 4][n];
     for (int i = 0; i < n; i++) {
       cols[0][i] = (long) (from + i);
       cols[1][i] = (from + i) % 3 == 0 ? null : "name-" + ((from + i) % 5);
       cols[2][i] = (long) (from + i) * 100 + 1;
       cols[3][i] = (from + i) / 2.0;
+      if (extra) {
+        cols[4][i] = 7L;
+      }
     }
     s.insert("t", cols, n);
   }
@@ -136,25 +148,13 @@ class StoreDurabilityTest {
   @Test
   void aGrowingTailIsCheckpointedByItsNewRowsOnly() throws IOException {
     Store s = open();
-    s.createTable(
-        "t",
-        List.of(
-            new Store.NewColumn("id", ColumnType.BIGINT, true),
-            new Store.NewColumn("name", ColumnType.TEXT, false),
-            new Store.NewColumn("price", ColumnType.decimal(10, 2), false),
-            new Store.NewColumn("x", ColumnType.DOUBLE, false)),
-        1_000_000,
-        false);
+    create(s, 1_000_000);
     Path tdir = dir.resolve("t" + s.require("t").def().id());
     int rows = 0;
     long firstPiece = 0;
     int withoutExtra = 0;
     for (int k = 1; k <= Store.MAX_TAIL_FILES + 4; k++) {
-      if (withoutExtra == 0) {
-        insert(s, rows, 500);
-      } else {
-        insert5(s, rows, 500);
-      }
+      insert(s, rows, 500, withoutExtra > 0);
       rows += 500;
       s.checkpoint();
       List<Path> tails = tailFiles(tdir);
@@ -174,7 +174,7 @@ class StoreDurabilityTest {
         withoutExtra = rows;
       }
     }
-    insert5(s, rows, 300); // in the log only
+    insert(s, rows, 300, true); // in the log only
     rows += 300;
     // no close(): the process died
     Store again = open();
@@ -212,18 +212,6 @@ class StoreDurabilityTest {
                   f -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", ""))))
           .toList();
     }
-  }
-
-  private static void insert5(Store s, int from, int n) {
-    Object[][] cols = new Object[5][n];
-    for (int i = 0; i < n; i++) {
-      cols[0][i] = (long) (from + i);
-      cols[1][i] = (from + i) % 3 == 0 ? null : "name-" + ((from + i) % 5);
-      cols[2][i] = (long) (from + i) * 100 + 1;
-      cols[3][i] = (from + i) / 2.0;
-      cols[4][i] = 7L;
-    }
-    s.insert("t", cols, n);
   }
 
   @Test
