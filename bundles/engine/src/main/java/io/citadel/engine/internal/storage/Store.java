@@ -86,6 +86,12 @@ public final class Store implements Closeable {
   private final Path walDir;
   private final ColumnCache cache;
   private final long checkpointBytes;
+
+  /**
+   * The largest log record a write may make (what recovery reads back): larger ones are refused.
+   */
+  private final int maxRecordBytes;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Table> tables = new ConcurrentHashMap<>();
   private final Map<String, String> meta = new ConcurrentHashMap<>();
@@ -112,11 +118,12 @@ public final class Store implements Closeable {
     }
   }
 
-  private Store(Path dir, ColumnCache cache, long checkpointBytes) {
+  private Store(Path dir, ColumnCache cache, long checkpointBytes, int maxRecordBytes) {
     this.dir = dir;
     this.walDir = dir.resolve("wal");
     this.cache = cache;
     this.checkpointBytes = checkpointBytes;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   /**
@@ -126,7 +133,13 @@ public final class Store implements Closeable {
    * @param checkpointBytes the log size after which a write triggers a checkpoint
    */
   public static Store open(Path dir, ColumnCache cache, long checkpointBytes) throws IOException {
-    Store s = new Store(dir, cache, checkpointBytes);
+    return open(dir, cache, checkpointBytes, Wal.MAX_RECORD);
+  }
+
+  /** {@link #open(Path, ColumnCache, long)} with a lower record limit than the log's, for tests. */
+  static Store open(Path dir, ColumnCache cache, long checkpointBytes, int maxRecordBytes)
+      throws IOException {
+    Store s = new Store(dir, cache, checkpointBytes, Math.min(maxRecordBytes, Wal.MAX_RECORD));
     s.recover();
     return s;
   }
@@ -224,7 +237,7 @@ public final class Store implements Closeable {
                   + " writing");
         }
       }
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ByteArrayOutputStream bytes = recordBuffer();
       int count = 0;
       for (byte[] r : txn.records) {
         count += ByteBuffer.wrap(r, 0, 4).getInt();
@@ -1068,7 +1081,7 @@ public final class Store implements Closeable {
     }
     byte[] payload;
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ByteArrayOutputStream bytes = recordBuffer();
       DataOutputStream out = new DataOutputStream(bytes);
       int count = 0;
       for (Op op : ops) {
@@ -1107,7 +1120,7 @@ public final class Store implements Closeable {
   /** A write inside a transaction: applied to its copies, its record kept for the commit. */
   private int commitInto(Txn txn, List<Op> ops) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ByteArrayOutputStream bytes = recordBuffer();
       DataOutputStream out = new DataOutputStream(bytes);
       int count = 0;
       for (Op op : ops) {
@@ -1125,6 +1138,40 @@ public final class Store implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where one log record is serialised: past the log's record limit it refuses, before anything is
+   * logged or applied, so a write too large to read back is never acknowledged.
+   */
+  private ByteArrayOutputStream recordBuffer() {
+    return new ByteArrayOutputStream() {
+      @Override
+      public void write(int b) {
+        check(1);
+        super.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        check(len);
+        super.write(b, off, len);
+      }
+
+      private void check(int more) {
+        if ((long) count + more > maxRecordBytes) {
+          throw new SqlException(
+              SqlException.PROGRAM_LIMIT,
+              "the statement writes more than "
+                  + (maxRecordBytes >= 1 << 20
+                      ? (maxRecordBytes >> 20) + " MiB"
+                      : maxRecordBytes + " bytes")
+                  + " in one step, the most one write-ahead log record holds; nothing was"
+                  + " written: split it (e.g. INSERT ... SELECT over ranges of a key), or load"
+                  + " files with COPY");
+        }
+      }
+    };
   }
 
   @FunctionalInterface

@@ -20,7 +20,9 @@ import java.util.zip.CRC32C;
  */
 final class Wal implements Closeable {
   private static final int HEADER = 8;
-  private static final int MAX_RECORD = 1 << 30;
+
+  /** The largest record: reading back stops at a longer length, taken for a torn one. */
+  static final int MAX_RECORD = 1 << 30;
 
   private final Path dir;
   private final long segment;
@@ -69,6 +71,11 @@ final class Wal implements Closeable {
    * makes it durable together with the records appended since.
    */
   void append(byte[] payload, boolean force) throws IOException {
+    if (payload.length > MAX_RECORD) {
+      // read back, it would pass for a torn record and be cut off
+      throw new IOException(
+          "a record of " + payload.length + " bytes is over the log's limit of " + MAX_RECORD);
+    }
     ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN);
     CRC32C crc = new CRC32C();
     crc.update(payload);
@@ -111,29 +118,48 @@ final class Wal implements Closeable {
     }
   }
 
-  /** Reads every whole, intact record of a segment, stopping at the first that is not. */
+  /**
+   * Reads every whole, intact record of a segment, stopping at the first that is not. The file is
+   * read a record at a time, so a segment may be of any size.
+   */
   static Contents read(Path file) throws IOException {
-    byte[] all = Files.readAllBytes(file);
-    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
     List<byte[]> records = new ArrayList<>();
     long valid = 0;
-    while (b.remaining() >= HEADER) {
-      int len = b.getInt();
-      int crc = b.getInt();
-      if (len < 0 || len > MAX_RECORD || len > b.remaining()) {
-        break;
+    long length;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      length = ch.size();
+      ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+      while (length - valid >= HEADER) {
+        header.clear();
+        readFully(ch, header, valid);
+        header.flip();
+        int len = header.getInt();
+        int crc = header.getInt();
+        if (len < 0 || len > MAX_RECORD || len > length - valid - HEADER) {
+          break;
+        }
+        byte[] payload = new byte[len];
+        readFully(ch, ByteBuffer.wrap(payload), valid + HEADER);
+        CRC32C c = new CRC32C();
+        c.update(payload);
+        if ((int) c.getValue() != crc) {
+          break;
+        }
+        records.add(payload);
+        valid += HEADER + len;
       }
-      byte[] payload = new byte[len];
-      b.get(payload);
-      CRC32C c = new CRC32C();
-      c.update(payload);
-      if ((int) c.getValue() != crc) {
-        break;
-      }
-      records.add(payload);
-      valid = b.position();
     }
-    return new Contents(records, valid, all.length);
+    return new Contents(records, valid, length);
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer into, long position) throws IOException {
+    while (into.hasRemaining()) {
+      int n = ch.read(into, position);
+      if (n < 0) {
+        throw new IOException("unexpected end of " + ch);
+      }
+      position += n;
+    }
   }
 
   /** Cuts a segment back to its intact records. */

@@ -214,6 +214,38 @@ class StoreDurabilityTest {
     }
   }
 
+  /**
+   * A write whose log record would be over the limit recovery reads back is refused before it is
+   * logged (it was acknowledged, then cut off at the next start as a torn record).
+   */
+  @Test
+  void aWriteTooLargeForOneLogRecordIsRefusedBeforeItIsLogged() throws IOException {
+    Store s = Store.open(dir, new ColumnCache(1 << 20), 1 << 30, 64 << 10);
+    create(s, 1_000_000);
+    insert(s, 0, 100);
+    long logged = walBytes();
+    SqlException e = assertThrows(SqlException.class, () -> insert(s, 100, 10_000));
+    assertEquals(SqlException.PROGRAM_LIMIT, e.sqlState());
+    assertTrue(e.getMessage().contains("more than 65536 bytes in one step"), e.getMessage());
+    assertEquals(logged, walBytes());
+    assertRows(s, 100);
+    insert(s, 100, 50); // the store goes on
+    // no close(): the process died
+    Store again = open();
+    assertRows(again, 150);
+    again.close();
+  }
+
+  private long walBytes() throws IOException {
+    try (var files = Files.list(dir.resolve("wal"))) {
+      long n = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        n += Files.size(f);
+      }
+      return n;
+    }
+  }
+
   @Test
   void aBulkLoadIsAllOrNothing() throws IOException {
     Store s = open();
