@@ -1,6 +1,7 @@
 package io.citadel.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -417,6 +418,41 @@ public class HaGroupIT {
     }
     String members = node(2).client("ha:status");
     assertTrue(members, members.contains(HaCluster.GROUP));
+  }
+
+  /**
+   * A statement over Kafka's default record limit (1 MiB) reaches every member; one over the log's
+   * own limit (16 MiB) is refused with 54000 before anything is logged, naming the limit, and the
+   * group goes on.
+   */
+  @Test
+  public void e_aLargeInsertReachesEveryMemberAndOneOverTheLogsLimitIsRefusedClearly()
+      throws Exception {
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE wide (id BIGINT, pad TEXT)");
+      assertEquals(30_000, s.executeUpdate(insertOfPaddedRows(30_000)));
+      String huge = insertOfPaddedRows(200_000);
+      assertTrue(huge.length() + " characters", huge.length() > 17 << 20);
+      SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate(huge));
+      assertEquals(e.getMessage(), "54000", e.getSQLState());
+      assertTrue(e.getMessage(), e.getMessage().contains("nothing was logged or applied"));
+      assertEquals(2, s.executeUpdate("INSERT INTO wide VALUES (-1, 'after'), (-2, 'after')"));
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      assertEquals(node.name(), 30_002, count(node, "wide"));
+    }
+  }
+
+  /** An INSERT of {@code rows} rows of about 100 bytes each. */
+  private static String insertOfPaddedRows(int rows) {
+    String pad = "p".repeat(90);
+    StringBuilder b = new StringBuilder("INSERT INTO wide VALUES ");
+    for (int i = 0; i < rows; i++) {
+      b.append(i == 0 ? "" : ", ").append('(').append(i).append(", '").append(pad).append("')");
+    }
+    return b.toString();
   }
 
   /**

@@ -39,6 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.zookeeper.CreateMode;
@@ -162,11 +163,14 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
         throw new WriteRefusedException(WriteRefusedException.NOT_PERMITTED, refusal);
       }
     }
+    byte[] encoded = LogRecords.encode(statement);
+    if (encoded.length > GroupTopics.MAX_RECORD_BYTES) {
+      throw tooLarge(encoded.length, null);
+    }
     String request = UUID.randomUUID().toString();
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     pending.put(request, done);
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(group, 0, null, LogRecords.encode(statement));
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(group, 0, null, encoded);
     record.headers().add(LogRecords.ORIGIN_HEADER, bytes(settings.serverId()));
     record.headers().add(LogRecords.REQUEST_HEADER, bytes(request));
     RecordMetadata md;
@@ -175,6 +179,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       pending.remove(request);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (cause instanceof RecordTooLargeException) {
+        // a topic made with a lower max.message.bytes than this version's
+        throw tooLarge(encoded.length, cause);
+      }
       throw unreachable(cause);
     } catch (InterruptedException e) {
       pending.remove(request);
@@ -212,6 +220,23 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     } finally {
       pending.remove(request);
     }
+  }
+
+  /** A statement too large for one record of the log: nothing of it was logged or applied. */
+  private WriteRefusedException tooLarge(int bytes, Throwable cause) {
+    return new WriteRefusedException(
+        "54000",
+        "the statement's record for HA group \""
+            + settings.group()
+            + "\"'s log is "
+            + bytes
+            + " bytes, over what the log takes in one record ("
+            + (cause == null
+                ? GroupTopics.MAX_RECORD_BYTES + " bytes"
+                : "the topic's max.message.bytes: " + cause.getMessage())
+            + "); nothing was logged or applied: split it into smaller statements, or load the"
+            + " rows with COPY FROM a file in ha-shared-data",
+        cause);
   }
 
   private WriteRefusedException unreachable(Throwable cause) {

@@ -52,6 +52,12 @@ final class GroupTopics {
    * The writer's producer: idempotent, every in-sync replica acknowledges, bounded waits so that a
    * lost Kafka refuses writes rather than hanging them.
    */
+  /**
+   * The largest statement record a group's log takes (the statement, its user and clock); the
+   * topic's {@code max.message.bytes} leaves room for the headers and the batch around it.
+   */
+  static final int MAX_RECORD_BYTES = 16 << 20;
+
   static KafkaProducer<byte[], byte[]> producer(String brokers, String serverId, int timeoutMs) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -64,7 +70,7 @@ final class GroupTopics {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, timeoutMs / 2));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES + (64 << 10));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return withOwnLoader(() -> new KafkaProducer<>(p));
@@ -174,7 +180,10 @@ final class GroupTopics {
                     "min.insync.replicas",
                     Integer.toString(Math.max(1, replicationFactor - 1)),
                     "unclean.leader.election.enable",
-                    "false"));
+                    "false",
+                    // Kafka's default is 1 MiB: a 30,000-row INSERT is more
+                    "max.message.bytes",
+                    Integer.toString(MAX_RECORD_BYTES + (64 << 10))));
     try {
       admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       return "created the HA group's topic \""
