@@ -90,6 +90,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   private volatile Instant since = Instant.now();
   private volatile long applied = -1;
   private volatile long logEnd = -1;
+
+  /** The log's end as the status read before the last one found it: what keeping up means. */
+  private volatile long logEndBefore = -1;
+
   private volatile long logStart = -1;
   private volatile boolean logReachable = true;
   private volatile String lastFailure = "";
@@ -408,6 +412,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       Duration wait = Duration.ofMillis(Math.min(2_000, settings.kafkaTimeoutMs()));
       Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), wait);
       Map<TopicPartition, Long> start = consumer.beginningOffsets(List.of(partition), wait);
+      logEndBefore = logEnd;
       logEnd = end.get(partition);
       logStart = start.get(partition);
       if (!logReachable) {
@@ -429,10 +434,17 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     }
   }
 
+  /**
+   * ONLINE once this member has applied everything the log held a status period ago: under a steady
+   * write load the log's end is always a few records ahead of what was applied, which is keeping
+   * up, not catching up (comparing with the newest end flipped a busy member between the two every
+   * second).
+   */
   private void updateState() {
+    long keptUpTo = logEndBefore < 0 ? logEnd : Math.min(logEnd, logEndBefore);
     if (!logReachable) {
       move(State.LOG_UNREACHABLE, "Kafka " + settings.brokers() + " does not answer");
-    } else if (applied + 1 >= logEnd) {
+    } else if (applied + 1 >= keptUpTo) {
       move(State.ONLINE, "");
     } else {
       move(State.CATCHING_UP, "applied " + applied + " of " + (logEnd - 1));
