@@ -11,7 +11,7 @@
  * io.citadel.sdk.ServiceSettings#from}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.citadel.sdk;
 
 import org.osgi.annotation.bundle.Export;

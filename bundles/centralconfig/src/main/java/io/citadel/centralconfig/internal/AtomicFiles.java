@@ -3,7 +3,6 @@ package io.citadel.centralconfig.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.UUID;
@@ -35,8 +34,7 @@ final class AtomicFiles {
           Files.setLastModifiedTime(temporary, FileTime.fromMillis(old + 1_000));
         }
       }
-      Files.move(
-          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.citadel.sdk.DurableFiles.move(temporary, target);
     } finally {
       Files.deleteIfExists(temporary);
     }

@@ -5,11 +5,9 @@ import io.citadel.centralconfig.internal.PullReport.FileResult;
 import io.citadel.centralconfig.internal.PullReport.Outcome;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -223,16 +221,9 @@ final class Puller {
     Properties p = new Properties();
     p.putAll(installed);
     try {
-      Files.createDirectories(stateFile.getParent());
-      Path temporary = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-      try (Writer w = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-        p.store(w, "Files the central configuration puller installed, with their SHA-256");
-      }
-      Files.move(
-          temporary,
-          stateFile,
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      java.io.StringWriter w = new java.io.StringWriter();
+      p.store(w, "Files the central configuration puller installed, with their SHA-256");
+      io.citadel.sdk.DurableFiles.replace(stateFile, w.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       LOG.warn("Central configuration: cannot save {}: {}", stateFile, e.getMessage());
     }

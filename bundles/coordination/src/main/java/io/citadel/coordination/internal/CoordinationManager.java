@@ -5,11 +5,9 @@ import io.citadel.coordination.CoordinationState;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -194,18 +192,10 @@ public final class CoordinationManager implements CoordinationRuntime {
     }
     Properties properties = new Properties();
     properties.putAll(settings.toProperties());
-    Path target = file.toPath();
-    Path temporary = target.resolveSibling(LAST_GOOD + ".tmp");
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      properties.store(out, "The last " + CoordinationSettings.PID + " configuration that applied");
-    } catch (IOException e) {
-      LOG.warn(
-          "{}: cannot save the configuration in force to {}", CoordinationSettings.PID, file, e);
-      return;
-    }
     try {
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      properties.store(out, "The last " + CoordinationSettings.PID + " configuration that applied");
+      io.citadel.sdk.DurableFiles.replace(file.toPath(), out.toByteArray());
     } catch (IOException e) {
       LOG.warn(
           "{}: cannot save the configuration in force to {}", CoordinationSettings.PID, file, e);

@@ -6,7 +6,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -199,10 +198,8 @@ final class EnsemblePeer implements AutoCloseable {
     } else {
       lines.addAll(ensemble.zooKeeperLines());
     }
-    Path temporary = dataDir.resolve("zoo.cfg.tmp");
-    Files.write(temporary, lines, StandardCharsets.UTF_8);
-    Files.move(
-        temporary, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    io.citadel.sdk.DurableFiles.replace(
+        config, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     return config;
   }
 

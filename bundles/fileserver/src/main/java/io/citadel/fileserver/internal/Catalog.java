@@ -165,7 +165,7 @@ final class Catalog {
       ch.force(true);
     }
     try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.citadel.sdk.DurableFiles.move(tmp, file);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }

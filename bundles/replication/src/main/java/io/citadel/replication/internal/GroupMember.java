@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -504,7 +503,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       if (Files.exists(target)) {
         SharedData.deleteTree(tmp);
       } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        io.citadel.sdk.DurableFiles.move(tmp, target);
       }
     } finally {
       SharedData.deleteTree(tmp);

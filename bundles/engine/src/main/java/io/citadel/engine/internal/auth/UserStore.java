@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -95,11 +94,7 @@ public final class UserStore {
     }
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     writePrivate(temporary, text.toString());
-    Files.move(
-        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    io.citadel.sdk.DurableFiles.move(temporary, file);
   }
 
   private static void writePrivate(Path path, String text) throws IOException {

@@ -201,7 +201,7 @@ public final class SessionCopy {
         ch.force(true);
       }
       staged = folder.resolve(name);
-      java.nio.file.Files.move(part, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      io.citadel.sdk.DurableFiles.move(part, staged);
     } catch (IOException e) {
       throw new SqlException(
           SqlException.IO_ERROR,

@@ -1527,10 +1527,13 @@ public final class Store implements Closeable {
                 linkOrCopy(f, to.resolve(f.getFileName()), !f.toString().endsWith(".dict"));
               }
             }
+            forceDir(to);
           }
         }
       }
-      Files.copy(dir.resolve("MANIFEST"), target.resolve("MANIFEST"));
+      // whoever renames the snapshot into place counts on all of it being on the device
+      durableCopy(dir.resolve("MANIFEST"), target.resolve("MANIFEST"));
+      forceDir(target);
     } finally {
       lock.unlock();
     }
@@ -1563,24 +1566,35 @@ public final class Store implements Closeable {
               linkOrCopy(f, to.resolve(f.getFileName()), false);
             }
           }
+          forceDir(to);
         }
       }
     }
+    forceDir(dir);
+    // the manifest last: until it is in place, the files it names need not be
     Path tmp = dir.resolve("MANIFEST.restore");
-    Files.copy(snapshot.resolve("MANIFEST"), tmp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(tmp, dir.resolve("MANIFEST"), StandardCopyOption.ATOMIC_MOVE);
+    durableCopy(snapshot.resolve("MANIFEST"), tmp);
+    io.citadel.sdk.DurableFiles.move(tmp, dir.resolve("MANIFEST"));
   }
 
+  /** Links {@code to} to {@code from} where allowed and asked, or copies it, forced either way. */
   private static void linkOrCopy(Path from, Path to, boolean link) throws IOException {
     if (link) {
       try {
         Files.createLink(to, from);
-        return;
+        return; // the same, already forced, file
       } catch (IOException | UnsupportedOperationException e) {
         // another file system: copy
       }
     }
-    Files.copy(from, to);
+    durableCopy(from, to);
+  }
+
+  private static void durableCopy(Path from, Path to) throws IOException {
+    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel ch = FileChannel.open(to, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
   }
 
   private void doCheckpoint() throws IOException {
@@ -1861,12 +1875,7 @@ public final class Store implements Closeable {
   }
 
   static void forceDir(Path d) {
-    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // some file systems do not allow opening a directory; the rename is still ordered there
-      LOG.debug("cannot force directory {}: {}", d, e.toString());
-    }
+    io.citadel.sdk.DurableFiles.forceFolder(d);
   }
 
   // ------------------------------------------------------------------------------ recovery
