@@ -309,7 +309,13 @@ public final class CldbNode implements AutoCloseable {
   private synchronized void persist() throws Exception {
     ClusterModel.Changes changes = model.drainChanged();
     if (!changes.isEmpty()) {
-      store.write(changes);
+      try {
+        store.write(changes);
+      } catch (Exception e) {
+        // not in ZooKeeper: the next write (or the next master's load) must still see them
+        model.requeue(changes);
+        throw e;
+      }
     }
   }
 

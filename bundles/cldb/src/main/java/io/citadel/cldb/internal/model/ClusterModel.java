@@ -671,6 +671,30 @@ public final class ClusterModel {
     }
   }
 
+  /**
+   * Marks again as changed what {@code changes} held, after writing them failed: the next {@link
+   * #drainChanged} carries them (as they are then), so a failed write loses nothing.
+   */
+  public void requeue(Changes changes) {
+    lock.writeLock().lock();
+    try {
+      for (Volume v : changes.volumes()) {
+        if (v != null) {
+          changedVolumes.add(v.name());
+        }
+      }
+      for (Container c : changes.containers()) {
+        changedContainers.add(c.id());
+      }
+      changedContainers.addAll(changes.removedContainers());
+      for (NodeRecord n : changes.nodes()) {
+        changedNodes.add(n.id());
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** The nodes as records, as a master persists them. */
   public List<NodeRecord> nodeRecords() {
     lock.readLock().lock();

@@ -199,6 +199,25 @@ class ClusterModelTest {
   }
 
   @Test
+  void changesWhoseWriteFailedAreDrainedAgainAsTheyAreThen() {
+    m.createVolume("v", 5_000, 1, 2, 0);
+    long a = m.createContainer("v", "t", 0, "n1").id();
+    long b = m.createContainer("v", "t", 1, "n1").id();
+    m.heartbeat(hb("n1", a, 100), 0);
+    m.removeContainer(b);
+    ClusterModel.Changes failed = m.drainChanged();
+    assertTrue(m.drainChanged().isEmpty());
+    m.requeue(failed); // ZooKeeper did not take them
+    m.heartbeat(hb("n1", a, 300), 1_000);
+    ClusterModel.Changes again = m.drainChanged();
+    assertEquals(List.of("v"), again.volumes().stream().map(Volume::name).toList());
+    assertEquals(List.of(a), again.containers().stream().map(Container::id).toList());
+    assertEquals(List.of(b), again.removedContainers());
+    assertEquals(List.of("n1"), again.nodes().stream().map(NodeRecord::id).toList());
+    assertTrue(m.drainChanged().isEmpty());
+  }
+
+  @Test
   void whatTheMasterPersistsIsWhatANewMasterServes() {
     m.createVolume("v", 5_000, 1, 2, 0);
     long a = m.createContainer("v", "t", 0, "n1").id();
