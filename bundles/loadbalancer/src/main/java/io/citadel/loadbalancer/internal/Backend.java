@@ -30,6 +30,10 @@ public final class Backend {
   private volatile long lastCheckMillis;
   private volatile long stateSinceMillis = System.currentTimeMillis();
   private volatile boolean gone;
+
+  /** The member's state in its HA group ("" for a server named in the settings, which has none). */
+  private volatile String groupState = "";
+
   private int passes;
   private int failures;
 
@@ -76,6 +80,23 @@ public final class Backend {
 
   void draining(boolean d) {
     this.draining = d;
+  }
+
+  public String groupState() {
+    return groupState;
+  }
+
+  void groupState(String s) {
+    groupState = s;
+  }
+
+  /**
+   * Ready for sessions: its replication applies the group's log (ONLINE). A member that is still
+   * joining, catching up or cut off from Kafka answers its port but refuses writes; it gets
+   * sessions only while no member is ready.
+   */
+  public boolean ready() {
+    return groupState.isEmpty() || groupState.equals("ONLINE");
   }
 
   /** Takes new work: up, not draining, still a member. */

@@ -106,12 +106,26 @@ final class Backends implements Closeable {
         }
         seen.add(id);
         String http = m.path("http").asText("");
+        String state = m.path("state").asText("");
         Backend b = byId.get(id);
         if (b == null) {
-          byId.put(id, new Backend(id, pg, http));
+          b = new Backend(id, pg, http);
+          byId.put(id, b);
           LOG.info("Load balancer: {} joined HA group {} at {}", id, settings.group(), pg);
         } else if (!pg.equals(b.pgAddress()) || !http.equals(b.httpAddress())) {
           b.addresses(pg, http);
+        }
+        if (!state.equals(b.groupState())) {
+          boolean wasReady = b.ready();
+          b.groupState(state);
+          if (wasReady != b.ready()) {
+            LOG.info(
+                "Load balancer: {} is {} ({} in HA group {})",
+                id,
+                b.ready() ? "ready for sessions" : "not ready for sessions",
+                state,
+                settings.group());
+          }
         }
       }
     } catch (Exception e) {

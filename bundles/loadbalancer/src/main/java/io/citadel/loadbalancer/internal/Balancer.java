@@ -34,6 +34,11 @@ final class Balancer {
     if (eligible.isEmpty()) {
       return null;
     }
+    // members whose replication is not applying the log yet only while none is
+    List<Backend> ready = eligible.stream().filter(Backend::ready).toList();
+    if (!ready.isEmpty()) {
+      eligible = new ArrayList<>(ready);
+    }
     eligible.sort(Comparator.comparing(Backend::id));
     switch (algorithm) {
       case ROUND_ROBIN:

@@ -31,6 +31,21 @@ class BalancerTest {
   }
 
   @Test
+  void membersNotApplyingTheLogGetSessionsOnlyWhileNoneDoes() {
+    Backend a = up("a");
+    Backend b = up("b");
+    a.groupState("ONLINE");
+    b.groupState("CATCHING_UP");
+    List<Backend> bs = List.of(a, b);
+    for (Algorithm alg : Algorithm.values()) {
+      assertEquals(Map.of("a", 20), spread(alg, bs, "t", 20), alg.name());
+    }
+    a.groupState("LOG_UNREACHABLE");
+    assertEquals(2, spread(Algorithm.ROUND_ROBIN, bs, null, 20).size());
+    assertTrue(up("fixed").ready()); // a server from the settings has no group state
+  }
+
+  @Test
   void roundRobinAndLeastConnectionsShareTheWork() {
     List<Backend> bs = List.of(up("a"), up("b"), up("c"));
     assertEquals(Map.of("a", 10, "b", 10, "c", 10), spread(Algorithm.ROUND_ROBIN, bs, null, 30));

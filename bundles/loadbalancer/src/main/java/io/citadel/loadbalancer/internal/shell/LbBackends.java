@@ -42,6 +42,7 @@ public class LbBackends implements Action {
           "Retried elsewhere",
           "p50 ms",
           "p99 ms",
+          "HA state",
           "Last error",
           "State since"
         }) {
@@ -64,6 +65,7 @@ public class LbBackends implements Action {
               b.retriesFrom(),
               millis(b.latencyPercentile(50)),
               millis(b.latencyPercentile(99)),
+              b.groupState().isEmpty() ? "-" : b.groupState(),
               b.lastError().isEmpty() ? "-" : b.lastError(),
               java.time.Instant.ofEpochMilli(b.stateSinceMillis()).toString());
     }
