@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * (through {@code JAVA_TOOL_OPTIONS}, and as {@code CITADEL_HEAP_OPTS} / {@code CITADEL_HEAP_MB}
  * for scripts that pass their own options; {@code CITADEL_JAVA} names Karaf's own java), its output
  * goes to {@code data/log/<service>.out}, and its pid to {@code data/warden/<service>.pid} so that
- * a Warden restarted after a crash stops the orphan before starting a new one.
+ * a Warden restarted after a crash finds the child its previous run left: one whose monitor command
+ * passes is adopted, still serving (a broker that outlived its node's Karaf goes on leading its
+ * partitions instead of being stopped and started again); any other is stopped before a new one
+ * starts.
  */
 final class ProcessRunner implements ServiceRunner {
 
@@ -31,6 +34,10 @@ final class ProcessRunner implements ServiceRunner {
   private final Path logFile;
   private final Path pidFile;
   private final Duration monitorInterval;
+
+  /** The running child: one this runner started ({@link #process} set) or one it adopted. */
+  private ProcessHandle handle;
+
   private Process process;
   private Instant lastMonitor = Instant.EPOCH;
   private Health lastMonitorResult = Health.running();
@@ -52,7 +59,29 @@ final class ProcessRunner implements ServiceRunner {
 
   @Override
   public void start(long memoryMb, int port) throws IOException {
-    stopOrphan();
+    Optional<ProcessHandle> orphan = orphan();
+    if (orphan.isPresent()) {
+      Optional<String> monitor = definition.monitorCommand();
+      if (monitor.isPresent() && runMonitor(monitor.get()).state() == InstanceState.RUNNING) {
+        LOG.info(
+            "{}: adopting process {} left by a previous run: its monitor command passes (its memory"
+                + " stays what it was started with until it restarts)",
+            definition.name(),
+            orphan.get().pid());
+        handle = orphan.get();
+        process = null;
+        lastMonitor = Instant.now();
+        monitorPassed = true;
+        lastMonitorResult = Health.running();
+        return;
+      }
+      LOG.warn(
+          "{}: stopping orphan process {} left by a previous run",
+          definition.name(),
+          orphan.get().pid());
+      terminate(orphan.get());
+    }
+    Files.deleteIfExists(pidFile);
     Files.createDirectories(logFile.getParent());
     Files.createDirectories(pidFile.getParent());
     ProcessBuilder builder =
@@ -76,6 +105,7 @@ final class ProcessRunner implements ServiceRunner {
       env.put("CITADEL_PORT", Integer.toString(port));
     }
     process = builder.start();
+    handle = process.toHandle();
     Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
     lastMonitor = Instant.now();
     monitorPassed = definition.monitorCommand().isEmpty();
@@ -87,11 +117,14 @@ final class ProcessRunner implements ServiceRunner {
 
   @Override
   public Health health() {
-    if (process == null) {
+    if (handle == null) {
       return Health.failed("not started");
     }
-    if (!process.isAlive()) {
-      return Health.failed("process " + process.pid() + " exited with " + process.exitValue());
+    if (!handle.isAlive()) {
+      return Health.failed(
+          process == null
+              ? "adopted process " + handle.pid() + " exited"
+              : "process " + process.pid() + " exited with " + process.exitValue());
     }
     Optional<String> monitor = definition.monitorCommand();
     Duration every = monitorPassed ? monitorInterval : Duration.ofSeconds(1);
@@ -129,10 +162,10 @@ final class ProcessRunner implements ServiceRunner {
 
   @Override
   public void stop() {
-    if (process == null) {
+    if (handle == null) {
       return;
     }
-    ProcessHandle handle = process.toHandle();
+    ProcessHandle running = handle;
     definition
         .stopCommand()
         .ifPresent(
@@ -148,13 +181,14 @@ final class ProcessRunner implements ServiceRunner {
                 Thread.currentThread().interrupt();
               }
             });
-    terminate(handle);
+    terminate(running);
     try {
       Files.deleteIfExists(pidFile);
     } catch (IOException e) {
       LOG.debug("cannot delete {}", pidFile, e);
     }
     process = null;
+    handle = null;
   }
 
   /** Runs a short command of the service (monitor, stop) with its output in the service's log. */
@@ -178,10 +212,10 @@ final class ProcessRunner implements ServiceRunner {
     }
   }
 
-  /** A pid file left by a Warden that died: stop that process if it still runs. */
-  private void stopOrphan() {
+  /** The child a Warden that died left, named by its pid file, if it still runs. */
+  private Optional<ProcessHandle> orphan() {
     if (!Files.isRegularFile(pidFile)) {
-      return;
+      return Optional.empty();
     }
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -190,30 +224,24 @@ final class ProcessRunner implements ServiceRunner {
       // Kafka broker's, is no longer "sh"); one that started after it is a stranger reusing the
       // pid.
       Instant written = Files.getLastModifiedTime(pidFile).toInstant();
-      ProcessHandle.of(pid)
+      return ProcessHandle.of(pid)
           .filter(ProcessHandle::isAlive)
           .filter(
               p ->
                   p.info()
                       .startInstant()
                       .map(started -> !started.isAfter(written.plusSeconds(2)))
-                      .orElse(false))
-          .ifPresent(
-              orphan -> {
-                LOG.warn(
-                    "{}: stopping orphan process {} left by a previous run",
-                    definition.name(),
-                    pid);
-                terminate(orphan);
-              });
-      Files.deleteIfExists(pidFile);
+                      .orElse(false));
     } catch (IOException | NumberFormatException e) {
       LOG.debug("{}: unreadable pid file {}", definition.name(), pidFile, e);
+      return Optional.empty();
     }
   }
 
   @Override
   public String describe() {
-    return process == null ? "process (not running)" : "pid " + process.pid();
+    return handle == null
+        ? "process (not running)"
+        : "pid " + handle.pid() + (process == null ? " (adopted)" : "");
   }
 }

@@ -1,5 +1,6 @@
 package io.citadel.warden.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,10 +22,71 @@ class ProcessRunnerTest {
   @TempDir Path home;
 
   private static ServiceDefinition definition(String start) {
+    return definition(start, null);
+  }
+
+  private static ServiceDefinition definition(String start, String monitor) {
     ConfFile file =
         ConfFile.parse(
-            Path.of("warden.x.conf"), "services=x:all:\nservice.command.start=" + start + "\n");
+            Path.of("warden.x.conf"),
+            "services=x:all:\nservice.command.start="
+                + start
+                + "\n"
+                + (monitor == null ? "" : "service.command.monitorcommand=" + monitor + "\n"));
     return ConfParser.service(file, WardenSettings.DEFAULTS).value().orElseThrow();
+  }
+
+  /**
+   * A child that outlived its Warden and still passes its monitor is adopted, not restarted (a
+   * broker that survived its node's Karaf keeps serving); one that fails its monitor is stopped and
+   * started anew.
+   */
+  @Test
+  void aHealthyOrphanIsAdoptedAndAnUnhealthyOneReplaced() throws Exception {
+    Path data = home.resolve("data");
+    Path ok = home.resolve("ok");
+    ProcessRunner first =
+        new ProcessRunner(
+            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+    first.start(0, 0);
+    long pid = Long.parseLong(first.describe().replaceAll("\\D", ""));
+    ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
+    Files.writeString(ok, "");
+    // the Warden died: a new one, on the same folders, finds the child
+    ProcessRunner second =
+        new ProcessRunner(
+            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+    try {
+      second.start(0, 0);
+      assertEquals("pid " + pid + " (adopted)", second.describe());
+      assertEquals(InstanceState.RUNNING, second.health().state());
+      assertTrue(child.isAlive());
+      // it dies again, and this time its monitor fails: stopped, and a new one started
+      Files.delete(ok);
+      ProcessRunner third =
+          new ProcessRunner(
+              definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+      try {
+        third.start(0, 0);
+        assertTrue(child.onExit().isDone() || waitExit(child), "the unhealthy orphan was stopped");
+        assertTrue(third.describe().startsWith("pid "), third.describe());
+        assertFalse(third.describe().contains("adopted"), third.describe());
+      } finally {
+        third.stop();
+      }
+    } finally {
+      second.stop();
+      child.destroyForcibly();
+    }
+  }
+
+  private static boolean waitExit(ProcessHandle p) throws Exception {
+    try {
+      p.onExit().get(20, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    }
   }
 
   @Test
