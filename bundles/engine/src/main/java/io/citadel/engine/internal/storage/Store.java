@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * wal/wal-&lt;n&gt;.log         writes since that checkpoint
  * t&lt;table&gt;/f&lt;seq&gt;.frag     a full fragment, immutable
  * t&lt;table&gt;/load-*.frag      a fragment written by COPY
- * t&lt;table&gt;/tail-&lt;gen&gt;.frag  rows checkpoint gen added to the table's partial last fragment
+ * t&lt;table&gt;/tail-&lt;gen&gt;.frag  consecutive rows of the table's partial last fragment
  * t&lt;table&gt;/c&lt;col&gt;.dict      a text column's dictionary, append-only
  * t&lt;table&gt;/deletes-&lt;gen&gt;.bin deleted rows as of checkpoint gen
  * </pre>
@@ -61,13 +61,10 @@ public final class Store implements Closeable {
   private static final int MANIFEST_MAGIC = 0x4D544443; // "CDTM"
 
   /**
-   * 3: a table's tail is a list of files, each holding the rows one checkpoint added; 2: table
-   * definitions carry their constraints. Versions 1 and 2 are still read.
+   * 3: a table's tail is a list of files, each holding consecutive rows; 2: table definitions carry
+   * their constraints. Versions 1 and 2 are still read.
    */
   private static final int MANIFEST_VERSION = 3;
-
-  /** Past this many files a tail is written again as one. */
-  static final int MAX_TAIL_FILES = 16;
 
   private static final byte OP_CREATE = 1;
   private static final byte OP_DROP = 2;
@@ -1638,24 +1635,27 @@ public final class Store implements Closeable {
         m.writeUTF(file.getFileName().toString());
       }
       m.writeInt(t.tailSeq);
-      List<String> tailFiles = new ArrayList<>(t.tailFiles);
+      List<Table.TailFile> tailFiles = new ArrayList<>(t.tailFiles);
       int tailKept = t.tailPersisted;
       if (tailKept < t.tailRows) {
-        if (tailFiles.size() >= MAX_TAIL_FILES) {
-          // many small pieces: one file for the whole tail again
-          tailFiles.clear();
-          tailKept = 0;
+        // The new rows, and with them the newest files holding no more rows than they do: files
+        // grow as a binary counter's digits, so a tail is a logarithmic number of files and each
+        // row is written again a logarithmic number of times.
+        int from = tailKept;
+        while (!tailFiles.isEmpty()
+            && tailFiles.get(tailFiles.size() - 1).rows() <= t.tailRows - from) {
+          from -= tailFiles.remove(tailFiles.size() - 1).rows();
         }
         Path file = tdir.resolve("tail-" + gen + ".frag");
         Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
-        writeFragment(file, t.def(), t.tailFrom(tailKept));
-        tailFiles.add(file.getFileName().toString());
+        writeFragment(file, t.def(), t.tailRange(from, t.tailRows));
+        tailFiles.add(new Table.TailFile(file.getFileName().toString(), t.tailRows - from));
         tailKept = t.tailRows;
       }
       m.writeInt(tailFiles.size());
-      for (String f : tailFiles) {
-        keep.add(tdir.resolve(f));
-        m.writeUTF(f);
+      for (Table.TailFile f : tailFiles) {
+        keep.add(tdir.resolve(f.name()));
+        m.writeUTF(f.name());
       }
       int rows = tailKept;
       tailsWritten.add(
@@ -1874,7 +1874,7 @@ public final class Store implements Closeable {
     }
   }
 
-  static void forceDir(Path d) {
+  static void forceDir(Path d) throws IOException {
     io.citadel.sdk.DurableFiles.forceFolder(d);
   }
 
@@ -2011,10 +2011,11 @@ public final class Store implements Closeable {
         t.newTail(tailSeq);
         for (String name : tailFiles) {
           Path f = tdir.resolve(name);
+          int before = t.tailRows;
           loadTail(t, StoredFragment.open(tailSeq, f, cache));
+          t.tailFiles.add(new Table.TailFile(name, t.tailRows - before));
           files.add(f);
         }
-        t.tailFiles.addAll(tailFiles);
         t.tailPersisted = t.tailRows;
         String deletes = in.readUTF();
         if (!deletes.isEmpty()) {

@@ -24,12 +24,15 @@ public final class Table {
   int tailRows;
   Map<Integer, ColumnBuilder> tail = new LinkedHashMap<>();
 
+  /** A file holding consecutive rows of the tail. */
+  record TailFile(String name, int rows) {}
+
   /**
-   * The files that hold the tail's first {@link #tailPersisted} rows, in order: each checkpoint
-   * writes only the rows appended since the one before, so a growing tail costs a checkpoint its
-   * new rows, not all of them. The tail is append-only until it is replaced ({@link #newTail}).
+   * The files that hold the tail's first {@link #tailPersisted} rows, in order: a checkpoint writes
+   * the rows appended since the one before, so a growing tail does not cost each checkpoint all of
+   * its rows. The tail is append-only until it is replaced ({@link #newTail}).
    */
-  final List<String> tailFiles = new ArrayList<>();
+  final List<TailFile> tailFiles = new ArrayList<>();
 
   int tailPersisted;
   final Map<Integer, long[]> deleted = new HashMap<>();
@@ -89,14 +92,14 @@ public final class Table {
   }
 
   /**
-   * The tail's rows from {@code from} on as a fragment of their own (copied), or {@code null} when
-   * there are none.
+   * The tail's rows {@code from} (inclusive) to {@code to} as a fragment of their own (copied), or
+   * {@code null} when there are none.
    */
-  MemoryFragment tailFrom(int from) {
-    if (from == 0) {
+  MemoryFragment tailRange(int from, int to) {
+    if (from == 0 && to == tailRows) {
       return tailView();
     }
-    int n = tailRows - from;
+    int n = to - from;
     if (n <= 0) {
       return null;
     }
@@ -105,7 +108,7 @@ public final class Table {
     for (Map.Entry<Integer, ColumnBuilder> e : tail.entrySet()) {
       ColumnBuilder all = e.getValue();
       ColumnBuilder part = new ColumnBuilder(all.type(), dictionaries.get(e.getKey()), n);
-      part.appendRange(all.view(), from, tailRows);
+      part.appendRange(all.view(), from, to);
       cols.put(e.getKey(), part.view());
       stats.put(e.getKey(), part.stats());
     }
