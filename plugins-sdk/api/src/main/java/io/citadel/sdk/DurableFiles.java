@@ -55,12 +55,18 @@ public final class DurableFiles {
   /**
    * Forces a folder's entries (files created, renamed or removed in it) to the device. Where the
    * file system does not let a folder be opened, it does nothing: renames are ordered there.
+   *
+   * @throws IOException when the device fails the force: what was renamed may not be durable
    */
-  public static void forceFolder(Path folder) {
-    try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-      ch.force(true);
+  public static void forceFolder(Path folder) throws IOException {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(folder, StandardOpenOption.READ);
     } catch (IOException e) {
-      // not supported for folders on this file system
+      return; // a file system that does not open folders
+    }
+    try (ch) {
+      ch.force(true);
     }
   }
 }
