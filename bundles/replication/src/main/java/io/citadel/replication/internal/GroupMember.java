@@ -346,10 +346,11 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       if (now.isAfter(nextStatus)) {
         nextStatus = now.plus(STATUS_EVERY);
         readLogBounds();
+        // an ONLINE member that receives nothing is still judged: Kafka may be gone
+        updateState();
         publish();
         snapshotWhenDue(now);
-      }
-      if (!records.isEmpty() || state != State.ONLINE) {
+      } else if (!records.isEmpty() || state != State.ONLINE) {
         updateState();
       }
     }
@@ -411,7 +412,8 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       Duration wait = Duration.ofMillis(Math.min(2_000, settings.kafkaTimeoutMs()));
       Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), wait);
       Map<TopicPartition, Long> start = consumer.beginningOffsets(List.of(partition), wait);
-      logEndBefore = logEnd;
+      // after an outage the end read before it says nothing of keeping up
+      logEndBefore = logReachable ? logEnd : -1;
       logEnd = end.get(partition);
       logStart = start.get(partition);
       if (!logReachable) {
@@ -657,6 +659,9 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     LOG.error("HA group {}: {}", settings.group(), why);
     move(State.FAILED, why);
     failPending();
+    // the applier that publishes every second has stopped: say it now, or the balancer keeps
+    // sending sessions to a member that refuses writes
+    publish();
   }
 
   private void failPending() {

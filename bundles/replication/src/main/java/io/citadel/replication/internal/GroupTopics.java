@@ -49,15 +49,15 @@ final class GroupTopics {
   }
 
   /**
-   * The writer's producer: idempotent, every in-sync replica acknowledges, bounded waits so that a
-   * lost Kafka refuses writes rather than hanging them.
-   */
-  /**
    * The largest statement record a group's log takes (the statement, its user and clock); the
    * topic's {@code max.message.bytes} leaves room for the headers and the batch around it.
    */
   static final int MAX_RECORD_BYTES = 16 << 20;
 
+  /**
+   * The writer's producer: idempotent, every in-sync replica acknowledges, bounded waits so that a
+   * lost Kafka refuses writes rather than hanging them.
+   */
   static KafkaProducer<byte[], byte[]> producer(String brokers, String serverId, int timeoutMs) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
