@@ -640,29 +640,41 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   }
 
   private void stopAll() {
+    // Without a session (the last node of a cluster stopping after the others took the quorum
+    // with them) each delete of a singleton's claim or a status znode would wait out Curator's
+    // retries, and the node's stop with them. Those znodes are ephemeral and leave with the
+    // session; they are let go on a thread of their own, which deletes them should the session
+    // come back first.
+    boolean connected = coordination.state().isConnected();
+    List<Claim> claims = new ArrayList<>();
     List<String> reverse = new ArrayList<>(order);
     java.util.Collections.reverse(reverse);
     for (String name : reverse) {
       ServiceInstance instance = instances.get(name);
       if (instance != null) {
+        if (!connected && instance.claim != null) {
+          claims.add(instance.claim);
+          instance.claim = null;
+        }
         stopInstance(instance, InstanceState.STOPPED, "the Warden stopped");
       }
     }
-    if (coordination.state().isConnected()) {
+    if (connected) {
       statusNodes.keySet().stream().toList().forEach(this::closeStatus);
       return;
     }
-    // Without a session (the last node of a cluster stopping after the others took the quorum
-    // with them) each delete would wait out Curator's retries, and the node's stop with them. The
-    // znodes are ephemeral and leave with the session; closing them on a thread of their own lets
-    // the deletes go through should the session come back first.
     Map<String, PersistentNode> nodes = new HashMap<>(statusNodes);
     statusNodes.clear();
-    if (!nodes.isEmpty()) {
+    if (!nodes.isEmpty() || !claims.isEmpty()) {
       LOG.info(
-          "Warden: no ZooKeeper session; the services' status znodes leave with it when it ends");
+          "Warden: no ZooKeeper session; the services' claims and status znodes leave with it");
       Thread closer =
-          new Thread(() -> nodes.forEach(Warden::closeStatus), "citadel-warden-status-close");
+          new Thread(
+              () -> {
+                claims.forEach(Claim::release);
+                nodes.forEach(Warden::closeStatus);
+              },
+              "citadel-warden-status-close");
       closer.setDaemon(true);
       closer.start();
     }
