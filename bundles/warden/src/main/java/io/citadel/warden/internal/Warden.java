@@ -639,44 +639,50 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     instance.moveTo(state, why);
   }
 
+  /** How long stopping waits for the claims and status znodes to be let go while connected. */
+  private static final Duration LET_GO_WAIT = Duration.ofSeconds(5);
+
   private void stopAll() {
-    // Without a session (the last node of a cluster stopping after the others took the quorum
-    // with them) each delete of a singleton's claim or a status znode would wait out Curator's
-    // retries, and the node's stop with them. Those znodes are ephemeral and leave with the
-    // session; they are let go on a thread of their own, which deletes them should the session
-    // come back first.
-    boolean connected = coordination.state().isConnected();
     List<Claim> claims = new ArrayList<>();
     List<String> reverse = new ArrayList<>(order);
     java.util.Collections.reverse(reverse);
     for (String name : reverse) {
       ServiceInstance instance = instances.get(name);
       if (instance != null) {
-        if (!connected && instance.claim != null) {
+        if (instance.claim != null) {
           claims.add(instance.claim);
           instance.claim = null;
         }
         stopInstance(instance, InstanceState.STOPPED, "the Warden stopped");
       }
     }
-    if (connected) {
-      statusNodes.keySet().stream().toList().forEach(this::closeStatus);
-      return;
-    }
     Map<String, PersistentNode> nodes = new HashMap<>(statusNodes);
     statusNodes.clear();
-    if (!nodes.isEmpty() || !claims.isEmpty()) {
+    if (nodes.isEmpty() && claims.isEmpty()) {
+      return;
+    }
+    // The singletons' claims and the status znodes are deleted on a thread of their own: without
+    // a quorum (the last nodes of a cluster stopping after the others took it with them, which
+    // can happen while this very loop runs) each delete waits out Curator's retries, and the
+    // node's stop would wait with it. They are ephemeral and leave with the session anyway.
+    Thread letGo =
+        new Thread(
+            () -> {
+              claims.forEach(Claim::release);
+              nodes.forEach(Warden::closeStatus);
+            },
+            "citadel-warden-let-go");
+    letGo.setDaemon(true);
+    letGo.start();
+    try {
+      letGo.join(coordination.state().isConnected() ? LET_GO_WAIT.toMillis() : 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (letGo.isAlive()) {
       LOG.info(
-          "Warden: no ZooKeeper session; the services' claims and status znodes leave with it");
-      Thread closer =
-          new Thread(
-              () -> {
-                claims.forEach(Claim::release);
-                nodes.forEach(Warden::closeStatus);
-              },
-              "citadel-warden-status-close");
-      closer.setDaemon(true);
-      closer.start();
+          "Warden: ZooKeeper has not taken the deletes of the services' claims and status"
+              + " znodes; they are ephemeral and leave with the session");
     }
   }
 
