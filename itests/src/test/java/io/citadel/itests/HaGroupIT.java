@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.AfterClass;
@@ -486,6 +487,151 @@ public class HaGroupIT {
           e);
     }
     return acksWhileDown;
+  }
+
+  /**
+   * A COPY's file rewritten before a lagging member loads it: that member does not load other bytes
+   * than its writer read; it goes DIVERGED with an alarm naming the file and refuses writes, while
+   * the others keep the rows; ha:repair restores a healthy member's snapshot and the member catches
+   * up to the same tables.
+   */
+  @Test
+  public void f_aCopyFileRewrittenWhileAMemberLagsDivergesItAndRepairRestoresIt() throws Exception {
+    Path csv = cluster.shared().resolve("rewritten.csv");
+    Files.writeString(csv, rows(1, 1_000, "first"));
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE rewritten (id INTEGER, v TEXT)");
+    }
+    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    CitadelNode lagging = node(2);
+    long pid = lagging.pid().orElseThrow();
+    assertTrue("kill -STOP " + pid, signal("STOP", pid));
+    try {
+      try (Connection c = HaCluster.connect(node(0));
+          Statement s = c.createStatement()) {
+        assertEquals(1_000, s.executeUpdate("COPY rewritten FROM '" + csv + "'"));
+      }
+      Files.writeString(csv, rows(5_001, 5_500, "second"));
+    } finally {
+      signal("CONT", pid);
+    }
+    awaitTrue(() -> lagging.client("ha:status").contains("DIVERGED"), Duration.ofSeconds(60));
+    String status = lagging.client("ha:status");
+    assertTrue(status, status.contains("HA_MEMBER_DIVERGED") && status.contains(csv.toString()));
+    String members = node(0).client("ha:members");
+    assertTrue(members, members.contains("DIVERGED") && members.contains("Member alarm on node3"));
+    assertEquals(1_000, count(node(0), "rewritten"));
+    assertEquals(1_000, count(node(1), "rewritten"));
+    assertEquals("the diverged member loaded nothing", 0, count(lagging, "rewritten"));
+    try (Connection c = HaCluster.connect(lagging);
+        Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO rewritten VALUES (0, 'refused')");
+      fail("a DIVERGED member took a write");
+    } catch (SQLException e) {
+      assertTrue(e.getMessage(), e.getMessage().contains("diverged"));
+    }
+
+    // the documented repair: a snapshot of a healthy member, then ha:repair on the diverged one
+    node(0).client("ha:snapshot");
+    String repaired = lagging.client("ha:repair");
+    assertTrue(
+        repaired, repaired.contains("State: ONLINE") || repaired.contains("State: CATCHING_UP"));
+    cluster.awaitAllOnline(Duration.ofSeconds(120));
+    assertEquals(checksums(node(0)), checksums(lagging));
+    assertEquals(1_000, count(lagging, "rewritten"));
+    assertEquals(1_000, countWhere(lagging, "rewritten", "v LIKE 'first-%'"));
+    String after = lagging.client("ha:status");
+    assertTrue(after, after.matches("(?s).*Member alarm\\s*\\|\\s*none.*"));
+  }
+
+  private static String rows(int from, int to, String label) {
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      b.append(i).append(',').append(label).append('-').append(i).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * The group's topic deleted and made again under the same name, then filled by a writer of its
+   * own with more records than the members applied: every member finds the topic is another log
+   * (its id changed), goes DIVERGED naming both ids, and applies none of its records; writes are
+   * refused. (Last: the group stays diverged.)
+   */
+  @Test
+  public void g_aTopicMadeAgainUnderTheGroupIsNotAppliedOverAndEveryMemberDiverges()
+      throws Exception {
+    long applied = 0;
+    for (String[] m : cluster.members()) {
+      applied = Math.max(applied, Long.parseLong(m[3]));
+    }
+    Map<String, Object> config =
+        Map.of(
+            org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            cluster.brokers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(config)) {
+      admin.deleteTopics(List.of(HaCluster.GROUP)).all().get(60, TimeUnit.SECONDS);
+      Thread.sleep(3_000);
+      admin
+          .createTopics(
+              List.of(new org.apache.kafka.clients.admin.NewTopic(HaCluster.GROUP, 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    }
+    Map<String, Object> producerConfig = new java.util.HashMap<>(config);
+    producerConfig.put(
+        org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    producerConfig.put(
+        org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+    try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> p =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(producerConfig)) {
+      p.send(record("CREATE TABLE foreign_rows (x INTEGER)"));
+      for (long i = 0; i <= applied + 10; i++) {
+        p.send(record("INSERT INTO foreign_rows VALUES (" + i + ")"));
+      }
+      p.flush();
+    }
+    for (CitadelNode node : cluster.nodes()) {
+      awaitTrue(() -> node.client("ha:status").contains("DIVERGED"), Duration.ofSeconds(90));
+      String status = node.client("ha:status");
+      assertTrue(status, status.contains("deleted and made again"));
+    }
+    for (CitadelNode node : cluster.nodes()) {
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement()) {
+        s.executeQuery("SELECT COUNT(*) FROM foreign_rows").close();
+        fail(node.name() + " applied the new topic's records");
+      } catch (SQLException e) {
+        assertEquals(e.getMessage(), "42P01", e.getSQLState());
+      }
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement()) {
+        s.executeUpdate("INSERT INTO rewritten VALUES (0, 'refused')");
+        fail(node.name() + " took a write while DIVERGED");
+      } catch (SQLException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("diverged"));
+      }
+    }
+  }
+
+  /** A statement as another writer would put it in the topic: format version 2, no key. */
+  private static org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record(String sql)
+      throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeByte(2);
+    out.writeUTF("citadel");
+    out.writeLong(System.currentTimeMillis());
+    byte[] text = sql.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(text.length);
+    out.write(text);
+    out.writeUTF("");
+    return new org.apache.kafka.clients.producer.ProducerRecord<>(
+        HaCluster.GROUP, 0, null, bytes.toByteArray());
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -35,17 +35,26 @@ public interface Database {
   long appliedOffset(String log);
 
   /**
+   * What the log's reader stored with the last offset of {@code log} applied here (see {@link
+   * #apply}), or "" when nothing was. The database keeps it without reading it: the HA group's
+   * member records there which log it follows and the history it applied, to find out when the log
+   * it reads is no longer that one.
+   */
+  String appliedMark(String log);
+
+  /**
    * Applies one statement of {@code log}. Statement failures do not throw: they are recorded at
    * their offset like successes, so every member fails the same statement the same way and moves
    * on.
    *
    * @param log the log's name
    * @param offset its offset in the log; must be greater than {@link #appliedOffset}
+   * @param mark stored with the offset in the same durable write, answered by {@link #appliedMark}
    * @param statement the statement
    * @return how it ended here
    * @throws IllegalStateException when the database is closed or the offset was applied already
    */
-  Outcome apply(String log, long offset, LoggedStatement statement);
+  Outcome apply(String log, long offset, String mark, LoggedStatement statement);
 
   /**
    * Runs {@code work} as one group commit: the {@link #apply applies} and {@link #skip skips} it
@@ -60,9 +69,10 @@ public interface Database {
 
   /**
    * Records that {@code offset} of {@code log} was skipped (e.g. refused on every member before it
-   * ran), durably, with the given failure as its outcome.
+   * ran), durably, with {@code mark} as {@link #apply} stores it and the given failure as its
+   * outcome.
    */
-  Outcome skip(String log, long offset, Outcome failure);
+  Outcome skip(String log, long offset, String mark, Outcome failure);
 
   /**
    * Writes a consistent copy of the database into {@code target} (an empty or absent folder), as of

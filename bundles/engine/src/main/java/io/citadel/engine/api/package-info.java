@@ -7,7 +7,7 @@
  * only reads, what a COPY reads) that the engine, replication and the load balancer share.
  */
 @Export
-@Version("1.4.0")
+@Version("2.0.0")
 package io.citadel.engine.api;
 
 import org.osgi.annotation.bundle.Export;

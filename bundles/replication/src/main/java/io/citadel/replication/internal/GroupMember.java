@@ -34,6 +34,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.LogTruncationException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -69,6 +72,11 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     CATCHING_UP,
     ONLINE,
     LOG_UNREACHABLE,
+    /**
+     * The log's history is not the one this member applied (a topic made again, offsets handed out
+     * again, a COPY file changed): it applies nothing more until repaired from a snapshot.
+     */
+    DIVERGED,
     FAILED,
     STOPPED
   }
@@ -103,6 +111,32 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   private volatile KafkaProducer<byte[], byte[]> producer;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private Instant lastSnapshot = Instant.now();
+
+  /** The history applied here, stored with every applied offset. */
+  private volatile LogHistory history = LogHistory.unknown(-1);
+
+  /** The id Kafka gave the group's topic, as this member last read it. */
+  private volatile String topicId = "";
+
+  /** The alarm a divergence raised, "" while none is. */
+  private volatile String alarm = "";
+
+  private volatile boolean repairRequested;
+  private final Object repairSignal = new Object();
+  private int statusReads;
+
+  /** Consecutive status reads that found the log ending before what was applied here. */
+  private int shortLogReads;
+
+  /**
+   * The log is not the history this member applied: it must stop applying, and say why. Thrown from
+   * inside the applier; never reaches a writer.
+   */
+  private static final class Divergence extends Exception {
+    Divergence(String why) {
+      super(why, null, false, false);
+    }
+  }
 
   GroupMember(
       ReplicationSettings settings,
@@ -151,6 +185,15 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
               + "\" (ha-read-only=true): send writes to another member");
     }
     KafkaProducer<byte[], byte[]> p = producer;
+    if (state == State.DIVERGED) {
+      throw new WriteRefusedException(
+          WriteRefusedException.READ_ONLY,
+          "this server takes no writes: its copy of HA group \""
+              + group
+              + "\" has diverged from the group's log ("
+              + detail
+              + "); send writes to another member, and repair this one with ha:repair");
+    }
     if (p == null || state == State.FAILED || state == State.STOPPED) {
       throw new WriteRefusedException(
           WriteRefusedException.READ_ONLY,
@@ -160,10 +203,23 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       throw unreachable(null);
     }
     Optional<Path> source = db.copySource(statement.sql());
+    String content = null;
     if (source.isPresent()) {
       String refusal = SharedData.copyRefusal(settings.sharedData(), source.get());
       if (refusal != null) {
         throw new WriteRefusedException(WriteRefusedException.NOT_PERMITTED, refusal);
+      }
+      try {
+        // every member checks it loads these bytes, not what the file holds when it gets there
+        content = SharedData.Content.of(source.get()).header();
+      } catch (IOException e) {
+        throw new WriteRefusedException(
+            "58P01",
+            "could not open file \""
+                + source.get()
+                + "\" for reading: "
+                + e.getMessage()
+                + "; nothing was logged");
       }
     }
     byte[] encoded = LogRecords.encode(statement);
@@ -176,6 +232,9 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(group, 0, null, encoded);
     record.headers().add(LogRecords.ORIGIN_HEADER, bytes(settings.serverId()));
     record.headers().add(LogRecords.REQUEST_HEADER, bytes(request));
+    if (content != null) {
+      record.headers().add(LogRecords.COPY_HEADER, bytes(content));
+    }
     RecordMetadata md;
     try {
       md = p.send(record).get(settings.kafkaTimeoutMs() + 2_000L, TimeUnit.MILLISECONDS);
@@ -273,40 +332,33 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       claimServerId();
       coordination.curator().getConnectionStateListenable().addListener(sessionListener);
       move(State.JOINING, "checking the topic \"" + settings.group() + "\"");
-      GroupTopics.check(admin, settings.group(), settings.brokers(), settings.kafkaTimeoutMs());
+      topicId =
+          GroupTopics.check(admin, settings.group(), settings.brokers(), settings.kafkaTimeoutMs());
       db.setGroup(settings.group());
       consumer =
           GroupTopics.consumer(settings.brokers(), settings.serverId(), settings.kafkaTimeoutMs());
       consumer.assign(List.of(partition));
-      readLogBounds();
-      applied = db.appliedOffset(settings.group());
-      if (applied + 1 < logStart) {
-        bootstrap();
-      }
-      if (applied + 1 > logEnd) {
-        throw new GroupException(
-            "this server applied HA group \""
-                + settings.group()
-                + "\" up to offset "
-                + applied
-                + " but its topic ends at "
-                + logEnd
-                + ": the topic was deleted and made again, or is another group's; this database"
-                + " cannot join it as it is");
-      }
-      consumer.seek(partition, applied + 1);
       producer =
           GroupTopics.producer(settings.brokers(), settings.serverId(), settings.kafkaTimeoutMs());
-      move(State.CATCHING_UP, "applying from offset " + (applied + 1) + " to " + logEnd);
-      LOG.info(
-          "HA group {}: server {} joined; applied up to {}, the topic holds {}..{}",
-          settings.group(),
-          settings.serverId(),
-          applied,
-          logStart,
-          logEnd - 1);
-      onReady.accept(this);
-      applyForever();
+      boolean ready = false;
+      while (!closed) {
+        try {
+          join();
+          if (!ready) {
+            ready = true;
+            onReady.accept(this);
+          }
+          applyForever(admin);
+        } catch (Divergence d) {
+          diverge(d.getMessage());
+          if (!ready) {
+            // the router refuses writes, saying why, instead of the engine running them alone
+            ready = true;
+            onReady.accept(this);
+          }
+          stayDivergedUntilRepaired();
+        }
+      }
     } catch (GroupException e) {
       fail(e.getMessage());
     } catch (WakeupException | InterruptedException e) {
@@ -325,27 +377,151 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     }
   }
 
-  private void applyForever() throws InterruptedException {
+  /**
+   * Finds where to resume: restores a snapshot when the topic's start has passed this database,
+   * then checks that the log is still the history applied here (the same topic, not shorter than
+   * what was applied, the same record at the applied offset) and seeks past it.
+   */
+  private void join() throws IOException, Divergence, InterruptedException {
+    readLogBounds();
+    readApplied();
+    String other = history.otherTopic(settings.group(), topicId);
+    if (other != null) {
+      throw new Divergence(other);
+    }
+    if (applied + 1 < logStart) {
+      bootstrap();
+      readApplied();
+      other = history.otherTopic(settings.group(), topicId);
+      if (other != null) {
+        throw new Divergence("the snapshot restored: " + other);
+      }
+    }
+    // a new partition leader may briefly report an end behind the old one's: ask a few times
+    for (int i = 0; i < SHORT_LOG_READS && applied + 1 > logEnd; i++) {
+      Thread.sleep(STATUS_EVERY.toMillis());
+      readLogBounds();
+    }
+    if (applied + 1 > logEnd) {
+      throw new Divergence(shortLog());
+    }
+    if (applied >= logStart && !history.record().isEmpty()) {
+      ConsumerRecord<byte[], byte[]> r = readAt(applied);
+      String differs = r == null ? null : history.differs(topicId, r);
+      if (differs != null) {
+        throw new Divergence(differs);
+      }
+    }
+    history = history.inTopic(topicId);
+    // with the applied record's leader epoch, Kafka itself checks the position against the log's
+    // lineage and reports a log truncated under it
+    consumer.seek(
+        partition,
+        new OffsetAndMetadata(
+            applied + 1,
+            history.leaderEpoch() < 0 ? Optional.empty() : Optional.of(history.leaderEpoch()),
+            ""));
+    shortLogReads = 0;
+    move(State.CATCHING_UP, "applying from offset " + (applied + 1) + " to " + logEnd);
+    if (!alarm.isEmpty()) {
+      LOG.info("HA group {}: alarm {} cleared", settings.group(), DIVERGED_ALARM);
+      alarm = "";
+    }
+    LOG.info(
+        "HA group {}: server {} joined; applied up to {}, the topic {} holds {}..{}",
+        settings.group(),
+        settings.serverId(),
+        applied,
+        topicId,
+        logStart,
+        logEnd - 1);
+  }
+
+  private void readApplied() {
+    applied = db.appliedOffset(settings.group());
+    history = LogHistory.parse(db.appliedMark(settings.group()), applied);
+  }
+
+  private String shortLog() {
+    return "this server applied HA group \""
+        + settings.group()
+        + "\" up to offset "
+        + applied
+        + " but its topic ends at "
+        + (logEnd - 1)
+        + ": records applied here are gone from the log (a broker lost acknowledged records, or"
+        + " the topic is another group's)";
+  }
+
+  /** The record at {@code offset}, or null when the log holds none there (a gap). */
+  private ConsumerRecord<byte[], byte[]> readAt(long offset) {
+    consumer.seek(partition, offset);
+    long wait = Math.max(10_000L, 2L * settings.kafkaTimeoutMs());
+    long deadline = System.nanoTime() + wait * 1_000_000L;
+    while (!closed && System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          consumer.poll(Duration.ofMillis(200)).records(partition)) {
+        if (r.offset() >= offset) {
+          return r.offset() == offset ? r : null;
+        }
+      }
+    }
+    throw new GroupException(
+        "could not read back the record at offset "
+            + offset
+            + " of the topic \""
+            + settings.group()
+            + "\" within "
+            + wait
+            + " ms, to check that it is the one applied here");
+  }
+
+  private void applyForever(Admin admin) throws InterruptedException, Divergence {
     Instant nextStatus = Instant.EPOCH;
     while (!closed) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+      ConsumerRecords<byte[], byte[]> records;
+      try {
+        records = consumer.poll(Duration.ofMillis(200));
+      } catch (LogTruncationException e) {
+        throw new Divergence(
+            "Kafka reports the log truncated under this server ("
+                + e.getMessage()
+                + "): records applied here are gone from it");
+      } catch (OffsetOutOfRangeException e) {
+        // the log ends before where this member reads next: a new leader's end catching up, or
+        // records lost; the status read below tells which
+        consumer.seek(partition, applied + 1);
+        Thread.sleep(200);
+        records = ConsumerRecords.empty();
+        nextStatus = Instant.EPOCH;
+      }
       if (!records.isEmpty()) {
         // one group commit a poll: a member catching up forces its log once per batch, and its
         // writers hear of their statements only once they are durable
+        ConsumerRecords<byte[], byte[]> batch = records;
         List<Runnable> answers = new ArrayList<>();
-        db.groupCommit(
-            () -> {
-              for (ConsumerRecord<byte[], byte[]> r : records) {
-                applyOne(r, answers);
-              }
-              return null;
-            });
+        Divergence stop =
+            db.groupCommit(
+                () -> {
+                  for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    try {
+                      applyOne(r, answers);
+                    } catch (Divergence d) {
+                      return d;
+                    }
+                  }
+                  return null;
+                });
         answers.forEach(Runnable::run);
+        if (stop != null) {
+          throw stop;
+        }
       }
       Instant now = Instant.now();
       if (now.isAfter(nextStatus)) {
         nextStatus = now.plus(STATUS_EVERY);
         readLogBounds();
+        checkLogKept(admin);
         // an ONLINE member that receives nothing is still judged: Kafka may be gone
         updateState();
         publish();
@@ -356,37 +532,103 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     }
   }
 
+  /** Status reads in a row that find the log shorter than what was applied before that counts. */
+  private static final int SHORT_LOG_READS = 5;
+
+  private static final String DIVERGED_ALARM = "HA_MEMBER_DIVERGED";
+
+  /**
+   * At a status read: the log still holds what was applied here, and the topic is still the one it
+   * was applied from (checked each read, before more of a topic made again could be applied: while
+   * the topic is gone or its id cannot be read, applying waits).
+   */
+  private void checkLogKept(Admin admin) throws Divergence {
+    if (logReachable && logEnd >= 0 && logEnd <= applied) {
+      if (++shortLogReads >= SHORT_LOG_READS) {
+        throw new Divergence(shortLog());
+      }
+    } else {
+      shortLogReads = 0;
+    }
+    String id = currentTopicId(admin);
+    if (id == null) {
+      consumer.pause(List.of(partition));
+      return;
+    }
+    if (!id.equals(topicId)) {
+      throw new Divergence(history.inTopic(topicId).otherTopic(settings.group(), id));
+    }
+    consumer.resume(List.of(partition));
+  }
+
+  /** The topic's id now, or null when the brokers do not say (gone, or not answering). */
+  private String currentTopicId(Admin admin) {
+    try {
+      return admin
+          .describeTopics(List.of(settings.group()))
+          .allTopicNames()
+          .get(Math.min(2_000, settings.kafkaTimeoutMs()), TimeUnit.MILLISECONDS)
+          .get(settings.group())
+          .topicId()
+          .toString();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /**
    * Applies one record; when it came from this server, adds to {@code answers} the completion of
    * its writer's wait, to run once the batch is durable.
+   *
+   * @throws Divergence when the record cannot follow what was applied, or is a COPY whose file no
+   *     longer holds what its writer read; nothing of it is applied
    */
-  private void applyOne(ConsumerRecord<byte[], byte[]> r, List<Runnable> answers) {
+  private void applyOne(ConsumerRecord<byte[], byte[]> r, List<Runnable> answers)
+      throws Divergence {
     long offset = r.offset();
     if (offset <= applied) {
       return; // restored past it
     }
+    String older = history.cannotFollow(r);
+    if (older != null) {
+      throw new Divergence(older);
+    }
+    LogHistory next = history.then(topicId, r);
     Outcome o;
     try {
       LoggedStatement st = LogRecords.decode(r.value());
       Optional<Path> source = db.copySource(st.sql());
       String refusal =
           source.isPresent() ? SharedData.copyRefusal(settings.sharedData(), source.get()) : null;
+      String content = header(r, LogRecords.COPY_HEADER);
+      if (refusal == null && source.isPresent() && content != null) {
+        String differs = SharedData.Content.differs(source.get(), content);
+        if (differs != null) {
+          throw new Divergence("offset " + offset + ": " + differs);
+        }
+      }
       o =
           refusal == null
-              ? db.apply(settings.group(), offset, st)
+              ? db.apply(settings.group(), offset, next.mark(), st)
               : db.skip(
                   settings.group(),
                   offset,
+                  next.mark(),
                   Outcome.failed(WriteRefusedException.NOT_PERMITTED, refusal));
     } catch (IOException e) {
       o =
           db.skip(
               settings.group(),
               offset,
+              next.mark(),
               Outcome.failed(
                   "XX001", "the record at offset " + offset + " is unreadable: " + e.getMessage()));
     }
     applied = offset;
+    history = next;
     appliedStatements.incrementAndGet();
     if (o.isFailure()) {
       failedStatements.incrementAndGet();
@@ -404,6 +646,87 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
         Outcome outcome = o;
         answers.add(() -> waiting.complete(outcome));
       }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- divergence
+
+  /** Stops applying: raises the alarm, refuses writes, answers waiting writers. */
+  private void diverge(String why) {
+    alarm = DIVERGED_ALARM + " since " + Instant.now() + ": " + why;
+    LOG.error(
+        "HA group {}: alarm {} raised: {}; this server applies nothing more until repaired"
+            + " (ha:repair restores the newest snapshot in ha-shared-data)",
+        settings.group(),
+        DIVERGED_ALARM,
+        why);
+    move(State.DIVERGED, why);
+    failPending();
+    publish();
+  }
+
+  /**
+   * Asks a DIVERGED member to replace its database with the newest snapshot in shared data that
+   * reaches the topic's start, and to join again from there (verified like any join).
+   *
+   * @throws GroupException when this member has not diverged
+   */
+  public void repair() {
+    if (state != State.DIVERGED) {
+      throw new GroupException(
+          "this server's membership of HA group \""
+              + settings.group()
+              + "\" is "
+              + state
+              + ", not DIVERGED: there is nothing to repair");
+    }
+    synchronized (repairSignal) {
+      repairRequested = true;
+      repairSignal.notifyAll();
+    }
+  }
+
+  /** Waits, publishing its state, until a repair restored a snapshot to join from; or closing. */
+  private void stayDivergedUntilRepaired() throws InterruptedException, IOException {
+    while (!closed) {
+      synchronized (repairSignal) {
+        if (!repairRequested) {
+          repairSignal.wait(STATUS_EVERY.toMillis());
+        }
+      }
+      if (!repairRequested) {
+        publish();
+        continue;
+      }
+      repairRequested = false;
+      readLogBounds();
+      Path shared = settings.sharedData();
+      Optional<SharedData.Snapshot> snap =
+          shared == null
+              ? Optional.empty()
+              : SharedData.reaching(shared, settings.group(), logStart - 1);
+      if (snap.isEmpty()) {
+        String why = alarm.substring(alarm.indexOf(": ") + 2);
+        move(
+            State.DIVERGED,
+            why
+                + "; ha:repair found no snapshot in ha-shared-data reaching offset "
+                + (logStart - 1)
+                + ": take one with ha:snapshot on a healthy member, then repair again");
+        publish();
+        continue;
+      }
+      move(
+          State.BOOTSTRAPPING,
+          "repairing: restoring the snapshot " + snap.get().dir() + " over this database");
+      LOG.warn(
+          "HA group {}: repair replaces this server's database with the snapshot {} (offset {})",
+          settings.group(),
+          snap.get().dir(),
+          snap.get().offset());
+      db.restore(snap.get().dir());
+      db.setGroup(settings.group());
+      return;
     }
   }
 
@@ -627,6 +950,8 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       // the engine is reopening: the next update says
     }
     m.put("failed", failedStatements.get());
+    m.put("chain", history.chain());
+    m.put("alarm", alarm);
     m.put("since", since.toString());
     m.put("updated", System.currentTimeMillis());
     return bytes(Json.write(m));
@@ -673,7 +998,8 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   ServiceHealth health() {
     return switch (state) {
       case ONLINE -> ServiceHealth.running();
-      case CATCHING_UP, LOG_UNREACHABLE -> ServiceHealth.degraded(state + ": " + detail);
+      // DIVERGED keeps the service up: it refuses writes, raises its alarm and takes ha:repair
+      case CATCHING_UP, LOG_UNREACHABLE, DIVERGED -> ServiceHealth.degraded(state + ": " + detail);
       case JOINING, BOOTSTRAPPING -> ServiceHealth.starting(state + ": " + detail);
       case FAILED, STOPPED -> ServiceHealth.failed(detail);
     };
@@ -694,7 +1020,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       long appliedStatements,
       long failedStatements,
       String lastFailure,
-      long submitted) {}
+      long submitted,
+      String topicId,
+      String chain,
+      String alarm) {}
 
   public Status status() {
     return new Status(
@@ -711,7 +1040,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
         appliedStatements.get(),
         failedStatements.get(),
         lastFailure,
-        submitted.get());
+        submitted.get(),
+        topicId,
+        history.chain(),
+        alarm);
   }
 
   String memberPath() {

@@ -94,11 +94,12 @@ final class GroupTopics {
   }
 
   /**
-   * Checks that the group's topic exists with one partition.
+   * Checks that the group's topic exists with one partition; answers the id Kafka gave it when it
+   * was made.
    *
    * @throws GroupException naming the topic and what to do
    */
-  static void check(Admin admin, String group, String brokers, int timeoutMs) {
+  static String check(Admin admin, String group, String brokers, int timeoutMs) {
     TopicDescription d;
     try {
       d =
@@ -144,6 +145,7 @@ final class GroupTopics {
               + " partitions; a group needs one total order of its updates, so its topic must"
               + " have exactly one");
     }
+    return d.topicId().toString();
   }
 
   /** The replication factor a group's topic gets unless told: three copies, or every broker. */

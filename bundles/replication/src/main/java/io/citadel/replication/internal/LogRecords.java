@@ -14,11 +14,15 @@ import java.nio.charset.StandardCharsets;
  * the statement's text, (version 2) the client's idempotency key and (version 3) the writer's
  * session time zone. Records of versions 1 and 2, written before keys or zones travelled, are still
  * read, as statements of a session in UTC. The writer's server id and request id travel as record
- * headers.
+ * headers, and so does, for a COPY FROM a file, what the file held when the writer logged it.
  */
 final class LogRecords {
   static final String ORIGIN_HEADER = "citadel.origin";
   static final String REQUEST_HEADER = "citadel.request";
+
+  /** A COPY FROM a file: the size and SHA-256 of the file its writer read ({@link SharedData}). */
+  static final String COPY_HEADER = "citadel.copy-content";
+
   private static final byte VERSION = 3;
 
   private LogRecords() {}

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.KeeperException;
 
-/** A member of an HA group as its znode describes it. */
+/**
+ * A member of an HA group as its znode describes it: {@code chain} is the running hash of the
+ * history it applied up to {@code applied} (members at one offset with different chains applied
+ * different logs), {@code alarm} the divergence it raised, "" when none.
+ */
 public record MemberInfo(
     String serverId,
     String host,
@@ -16,7 +20,9 @@ public record MemberInfo(
     long lag,
     long failed,
     boolean readOnly,
-    long updated) {
+    long updated,
+    String chain,
+    String alarm) {
 
   /** The live members of {@code group}, by server id. */
   public static List<MemberInfo> list(Coordination c, String group) throws Exception {
@@ -45,7 +51,9 @@ public record MemberInfo(
               number(f.get("lag")),
               number(f.get("failed")),
               Boolean.parseBoolean(f.get("readOnly")),
-              number(f.get("updated"))));
+              number(f.get("updated")),
+              f.getOrDefault("chain", ""),
+              f.getOrDefault("alarm", "")));
     }
     return out;
   }

@@ -24,6 +24,78 @@ final class SharedData {
   private SharedData() {}
 
   /**
+   * What a COPY's writer read: the file's size and SHA-256, logged in the record's {@link
+   * LogRecords#COPY_HEADER} so that every member loads the same bytes or none.
+   */
+  record Content(long size, String sha256) {
+    static Content of(Path file) throws IOException {
+      java.security.MessageDigest md = LogHistory.sha256();
+      long size = 0;
+      byte[] buffer = new byte[1 << 16];
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          md.update(buffer, 0, n);
+          size += n;
+        }
+      }
+      return new Content(size, java.util.HexFormat.of().formatHex(md.digest()));
+    }
+
+    /** Reads {@link #header()}; null when it is not one. */
+    static Content parse(String header) {
+      String[] f = header.split(" ");
+      try {
+        return f.length == 2 ? new Content(Long.parseLong(f[0]), f[1]) : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+
+    String header() {
+      return size + " " + sha256;
+    }
+
+    /**
+     * Why {@code file} is not what the writer logged as {@code logged} (a header), in an operator's
+     * words; null when it is the same.
+     */
+    static String differs(Path file, String logged) {
+      Content expected = parse(logged);
+      if (expected == null) {
+        return "the COPY's record carries an unreadable content header \"" + logged + "\"";
+      }
+      Content now;
+      try {
+        now = of(file);
+      } catch (IOException e) {
+        return "the COPY's file \""
+            + file
+            + "\" cannot be read here ("
+            + e
+            + "); the writer read "
+            + expected.size()
+            + " bytes with SHA-256 "
+            + expected.sha256();
+      }
+      if (now.equals(expected)) {
+        return null;
+      }
+      return "the COPY's file \""
+          + file
+          + "\" is "
+          + now.size()
+          + " bytes with SHA-256 "
+          + now.sha256()
+          + " here, but the writer logged "
+          + expected.size()
+          + " bytes with SHA-256 "
+          + expected.sha256()
+          + ": it was changed after the COPY was logged, and loading it would load other rows"
+          + " than the other members did";
+    }
+  }
+
+  /**
    * Why this member must not read {@code file} for a COPY, or null when it may: the file, with
    * every link resolved, must lie under the shared folder (itself resolved).
    */

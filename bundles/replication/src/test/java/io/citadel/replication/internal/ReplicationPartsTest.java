@@ -20,6 +20,62 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationPartsTest {
   @TempDir Path dir;
 
+  private static org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record(
+      long offset, int epoch, String value) {
+    return new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+        "g",
+        0,
+        offset,
+        0L,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        0,
+        value.length(),
+        null,
+        value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        new org.apache.kafka.common.header.internals.RecordHeaders(),
+        java.util.Optional.of(epoch));
+  }
+
+  @Test
+  void theAppliedHistoryNoticesARewrittenRecordAnotherTopicAndAnOlderLeaderEpoch() {
+    LogHistory h = LogHistory.unknown(-1).then("topic-a", record(0, 0, "CREATE TABLE t (a INT)"));
+    h = h.then("topic-a", record(1, 2, "INSERT INTO t VALUES (1)"));
+    // stored with the offset and read back
+    assertEquals(h, LogHistory.parse(h.mark(), 1));
+    assertEquals(LogHistory.unknown(7), LogHistory.parse(h.mark(), 7), "a mark of another offset");
+    assertEquals(LogHistory.unknown(1), LogHistory.parse("", 1));
+    assertNull(h.differs("topic-a", record(1, 2, "INSERT INTO t VALUES (1)")));
+    String rewritten = h.differs("topic-a", record(1, 3, "INSERT INTO t VALUES (2)"));
+    assertTrue(rewritten != null && rewritten.contains("offset 1"), rewritten);
+    assertNull(h.otherTopic("g", "topic-a"));
+    String other = h.otherTopic("g", "topic-b");
+    assertTrue(other != null && other.contains("topic-b") && other.contains("topic-a"), other);
+    assertNull(LogHistory.unknown(1).otherTopic("g", "topic-b"), "nothing known, nothing to say");
+    assertNull(h.cannotFollow(record(2, 2, "x")));
+    String older = h.cannotFollow(record(2, 0, "x"));
+    assertTrue(older != null && older.contains("epoch 0"), older);
+    // the chain binds the order: the same records in another order give another chain
+    LogHistory a = LogHistory.unknown(-1).then("t", record(0, 0, "x")).then("t", record(1, 0, "y"));
+    LogHistory b = LogHistory.unknown(-1).then("t", record(0, 0, "y")).then("t", record(1, 0, "x"));
+    assertEquals(a.record(), b.then("t", record(2, 0, "y")).record());
+    assertTrue(!a.chain().equals(b.chain()));
+  }
+
+  @Test
+  void aCopyFilesContentIsCheckedAgainstWhatItsWriterRead() throws Exception {
+    Path f = Files.writeString(dir.resolve("rows.csv"), "1,a\n2,b\n");
+    String logged = SharedData.Content.of(f).header();
+    assertTrue(logged.startsWith("8 "), logged);
+    assertNull(SharedData.Content.differs(f, logged));
+    Files.writeString(f, "3,c\n4,d\n");
+    String changed = SharedData.Content.differs(f, logged);
+    assertTrue(changed != null && changed.contains(f.toString()), changed);
+    Files.delete(f);
+    String gone = SharedData.Content.differs(f, logged);
+    assertTrue(gone != null && gone.contains("cannot be read"), gone);
+    assertTrue(SharedData.Content.differs(f, "nonsense").contains("unreadable content header"));
+  }
+
   @Test
   void aKeyAndAZoneTravelWithTheirStatementAndRecordsWrittenBeforeThemAreStillRead()
       throws Exception {

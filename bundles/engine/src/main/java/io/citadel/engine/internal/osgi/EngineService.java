@@ -391,8 +391,13 @@ public final class EngineService implements CitadelService, Database {
   }
 
   @Override
-  public Outcome apply(String log, long offset, LoggedStatement statement) {
-    return open("apply a statement").apply(log, offset, statement);
+  public String appliedMark(String log) {
+    return open("read an offset").appliedMark(log);
+  }
+
+  @Override
+  public Outcome apply(String log, long offset, String mark, LoggedStatement statement) {
+    return open("apply a statement").apply(log, offset, mark, statement);
   }
 
   @Override
@@ -401,8 +406,8 @@ public final class EngineService implements CitadelService, Database {
   }
 
   @Override
-  public Outcome skip(String log, long offset, Outcome failure) {
-    open("skip a statement").skip(log, offset);
+  public Outcome skip(String log, long offset, String mark, Outcome failure) {
+    open("skip a statement").skip(log, offset, mark);
     return failure;
   }
 

@@ -223,6 +223,17 @@ public final class Engine implements Closeable {
     return "log." + log + ".offset";
   }
 
+  /** The store's key for what the log's reader keeps with that offset. */
+  static String markKey(String log) {
+    return "log." + log + ".mark";
+  }
+
+  /** What was stored with the last applied offset of {@code log}, or "". */
+  public String appliedMark(String log) {
+    String v = store.meta(markKey(log));
+    return v == null ? "" : v;
+  }
+
   /** The last offset of {@code log} applied here, or -1. */
   public long appliedOffset(String log) {
     String v = store.meta(offsetKey(log));
@@ -234,6 +245,14 @@ public final class Engine implements Closeable {
    * statement that fails is recorded at its offset like one that succeeds.
    */
   public Outcome apply(String log, long offset, LoggedStatement statement) {
+    return apply(log, offset, "", statement);
+  }
+
+  /**
+   * {@link #apply(String, long, LoggedStatement)}, keeping {@code mark} with the offset in the same
+   * durable write.
+   */
+  public Outcome apply(String log, long offset, String mark, LoggedStatement statement) {
     applyLock.lock();
     try {
       checkNext(log, offset);
@@ -242,7 +261,7 @@ public final class Engine implements Closeable {
       if (!key.isEmpty()) {
         String first = store.meta(IDEMPOTENCY_PREFIX + key);
         if (first != null) {
-          store.putMeta(offsetKey(log), at);
+          store.putMeta(Map.of(offsetKey(log), at, markKey(log), mark));
           return repeated(key, log, first);
         }
       }
@@ -255,8 +274,8 @@ public final class Engine implements Closeable {
       // the key is recorded in the same write as the data: a crash keeps both or neither
       Map<String, String> stamp =
           key.isEmpty()
-              ? Map.of(offsetKey(log), at)
-              : Map.of(offsetKey(log), at, IDEMPOTENCY_PREFIX + key, at);
+              ? Map.of(offsetKey(log), at, markKey(log), mark)
+              : Map.of(offsetKey(log), at, markKey(log), mark, IDEMPOTENCY_PREFIX + key, at);
       Outcome outcome =
           store.stamped(
               stamp,
@@ -317,10 +336,15 @@ public final class Engine implements Closeable {
 
   /** Records an offset of a log as passed over, without running anything. */
   public void skip(String log, long offset) {
+    skip(log, offset, "");
+  }
+
+  /** {@link #skip(String, long)}, keeping {@code mark} with the offset. */
+  public void skip(String log, long offset, String mark) {
     applyLock.lock();
     try {
       checkNext(log, offset);
-      store.putMeta(offsetKey(log), Long.toString(offset));
+      store.putMeta(Map.of(offsetKey(log), Long.toString(offset), markKey(log), mark));
     } finally {
       applyLock.unlock();
     }

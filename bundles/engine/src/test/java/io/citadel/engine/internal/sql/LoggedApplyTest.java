@@ -37,6 +37,35 @@ class LoggedApplyTest {
   }
 
   @Test
+  void theMarkTravelsWithItsOffsetThroughARestartAndASnapshot() throws Exception {
+    Path db = dir.resolve("db");
+    Path snap = dir.resolve("snap");
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals("", e.appliedMark("g"));
+      e.apply("g", 0, "m0", st("CREATE TABLE t (a INTEGER)"));
+      e.apply("g", 1, "m1", st("INSERT INTO nope VALUES (1)")); // a failure keeps its mark too
+      assertEquals("m1", e.appliedMark("g"));
+      e.snapshot("g", snap);
+      e.skip("g", 2, "m2");
+      LoggedStatement keyed = new LoggedStatement("INSERT INTO t VALUES (1)", "citadel", 1L, "k");
+      e.apply("g", 3, "m3", keyed);
+      e.apply("g", 4, "m4", keyed); // a repeated key is not applied, but its offset and mark are
+      assertEquals("", e.appliedMark("other"));
+    }
+    try (Engine e = Engine.open(db, OPTIONS)) {
+      assertEquals(4, e.appliedOffset("g"));
+      assertEquals("m4", e.appliedMark("g"));
+      assertEquals(1, count(e, "t"));
+    }
+    Path copy = dir.resolve("copy");
+    Store.restore(snap, copy);
+    try (Engine e = Engine.open(copy, OPTIONS)) {
+      assertEquals(1, e.appliedOffset("g"));
+      assertEquals("m1", e.appliedMark("g"));
+    }
+  }
+
+  @Test
   void offsetsSurviveARestartAndAreNeverAppliedTwice() throws Exception {
     Path db = dir.resolve("db");
     try (Engine e = Engine.open(db, OPTIONS)) {

@@ -50,6 +50,11 @@ public class HaMembers implements Action {
     if (m != null && m.settings().group().equals(g)) {
       System.out.println("Topic alarm: " + service.topicAlarm());
     }
+    for (MemberInfo info : MemberInfo.list(service.coordination(), g)) {
+      if (!info.alarm().isEmpty()) {
+        System.out.println("Member alarm on " + info.serverId() + ": " + info.alarm());
+      }
+    }
     return null;
   }
 
@@ -62,6 +67,7 @@ public class HaMembers implements Action {
     t.column("Lag").alignRight();
     t.column("Failed").alignRight();
     t.column("Read-only");
+    t.column("History");
     t.column("Age (s)").alignRight();
     List<MemberInfo> members = MemberInfo.list(service.coordination(), group);
     long now = System.currentTimeMillis();
@@ -75,9 +81,29 @@ public class HaMembers implements Action {
               m.lag(),
               m.failed(),
               m.readOnly(),
+              history(m, members),
               String.format("%.1f", (now - m.updated()) / 1000.0));
     }
     return t;
+  }
+
+  /**
+   * The start of a member's history chain, and whether another member at the same applied offset
+   * holds a different one (they applied different logs: one of them has diverged unnoticed).
+   */
+  static String history(MemberInfo m, List<MemberInfo> all) {
+    if (m.chain().isEmpty()) {
+      return "-";
+    }
+    String shown = m.chain().substring(0, Math.min(12, m.chain().length()));
+    for (MemberInfo o : all) {
+      if (o != m && o.applied() == m.applied() && !o.chain().isEmpty()) {
+        if (!o.chain().equals(m.chain())) {
+          return shown + " DIFFERS from " + o.serverId();
+        }
+      }
+    }
+    return shown;
   }
 
   static String health(ReplicationService service) {

@@ -50,6 +50,11 @@ public class HaStatus implements Action {
     t.addRow().addContent("Topic offsets", s.logStart() + " .. " + (s.logEnd() - 1));
     t.addRow().addContent("Topic replication", service.topicReplication(s.group()));
     t.addRow().addContent("Topic alarm", service.topicAlarm());
+    t.addRow().addContent("Member alarm", s.alarm().isEmpty() ? "none" : s.alarm());
+    t.addRow()
+        .addContent(
+            "Applied history",
+            "topic id " + s.topicId() + ", chain " + (s.chain().isEmpty() ? "-" : s.chain()));
     t.addRow().addContent("Kafka controllers", service.controllerQuorum());
     t.addRow().addContent("Applied offset", s.applied());
     t.addRow().addContent("Lag (records)", s.lag());
