@@ -75,7 +75,7 @@ public final class HaCluster implements AutoCloseable {
             "io.citadel.replication.cfg",
             Map.of(
                 "ha-group-id",
-                i == 1 ? "" : GROUP,
+                GROUP,
                 "ha-unique-server-id",
                 node.name(),
                 "ha-brokers",
@@ -90,6 +90,24 @@ public final class HaCluster implements AutoCloseable {
       first.start(timeout);
       cluster.awaitService(first, "kafka", "running", timeout);
       cluster.awaitService(first, "replication", "running", timeout);
+      // The first node is in the group before its topic exists: its replication waits for it,
+      // up, refusing writes, with ha:create-group at hand.
+      String waiting = "";
+      long waitDeadline = System.nanoTime() + timeout.toNanos();
+      while (!waiting.contains("does not exist") && System.nanoTime() < waitDeadline) {
+        waiting = first.client("ha:status");
+        Thread.sleep(250);
+      }
+      if (!waiting.contains("does not exist")) {
+        throw new AssertionError("replication does not wait for the topic: " + waiting);
+      }
+      try (Connection c = connect(first);
+          java.sql.Statement s = c.createStatement()) {
+        s.executeUpdate("CREATE TABLE before_the_topic (a INTEGER)");
+        throw new AssertionError("a write ran on one member before the group's topic existed");
+      } catch (java.sql.SQLException refused) {
+        // refused: nothing runs on one member alone
+      }
       // The broker may still be starting: ask until it answers (an earlier call that timed out
       // on the client's side may have made the topic).
       String created = "";
@@ -103,7 +121,6 @@ public final class HaCluster implements AutoCloseable {
       if (!made(created)) {
         throw new AssertionError("ha:create-group: " + created);
       }
-      first.cfg("io.citadel.replication.cfg", Map.of("ha-group-id", GROUP));
       for (CitadelNode node : nodes.subList(1, nodes.size())) {
         node.start(timeout);
       }

@@ -122,6 +122,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   private volatile String alarm = "";
 
   private volatile boolean repairRequested;
+
+  /** JOINING because the group's topic does not exist yet. */
+  private volatile boolean awaitingTopic;
+
   private final Object repairSignal = new Object();
   private int statusReads;
 
@@ -332,9 +336,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       claimServerId();
       coordination.curator().getConnectionStateListenable().addListener(sessionListener);
       move(State.JOINING, "checking the topic \"" + settings.group() + "\"");
-      topicId =
-          GroupTopics.check(admin, settings.group(), settings.brokers(), settings.kafkaTimeoutMs());
+      // the engine refuses writes from now on unless this member takes them: none may run on
+      // this server alone while the topic is awaited
       db.setGroup(settings.group());
+      topicId = awaitTopic(admin);
       consumer =
           GroupTopics.consumer(settings.brokers(), settings.serverId(), settings.kafkaTimeoutMs());
       consumer.assign(List.of(partition));
@@ -374,6 +379,46 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
         c.close(Duration.ofSeconds(2));
       }
       failPending();
+    }
+  }
+
+  /** How often a member whose topic does not exist yet looks for it again. */
+  private static final Duration TOPIC_CHECK_EVERY = Duration.ofSeconds(5);
+
+  /**
+   * Waits for the group's topic (ha-group-id set before ha:create-group made it): the member stays
+   * JOINING, degraded rather than failed, so the service and its console commands stay up, and it
+   * joins once the topic is there; answers the topic's id.
+   */
+  private String awaitTopic(Admin admin) throws InterruptedException {
+    while (true) {
+      try {
+        String id =
+            GroupTopics.check(
+                admin, settings.group(), settings.brokers(), settings.kafkaTimeoutMs());
+        awaitingTopic = false;
+        return id;
+      } catch (GroupTopics.NoTopicException e) {
+        if (!awaitingTopic) {
+          LOG.warn(
+              "HA group {}: {}; checking again every {} s",
+              settings.group(),
+              e.getMessage(),
+              TOPIC_CHECK_EVERY.toSeconds());
+        }
+        awaitingTopic = true;
+        move(
+            State.JOINING,
+            e.getMessage() + " (checking again every " + TOPIC_CHECK_EVERY.toSeconds() + " s)");
+        publish();
+        long until = System.nanoTime() + TOPIC_CHECK_EVERY.toNanos();
+        while (!closed && System.nanoTime() < until) {
+          Thread.sleep(100);
+        }
+        if (closed) {
+          throw new InterruptedException("closing");
+        }
+      }
     }
   }
 
@@ -1000,7 +1045,12 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       case ONLINE -> ServiceHealth.running();
       // DIVERGED keeps the service up: it refuses writes, raises its alarm and takes ha:repair
       case CATCHING_UP, LOG_UNREACHABLE, DIVERGED -> ServiceHealth.degraded(state + ": " + detail);
-      case JOINING, BOOTSTRAPPING -> ServiceHealth.starting(state + ": " + detail);
+      // a topic not made yet keeps the service up: ha:create-group is one of its commands
+      case JOINING ->
+          awaitingTopic
+              ? ServiceHealth.degraded(state + ": " + detail)
+              : ServiceHealth.starting(state + ": " + detail);
+      case BOOTSTRAPPING -> ServiceHealth.starting(state + ": " + detail);
       case FAILED, STOPPED -> ServiceHealth.failed(detail);
     };
   }

@@ -110,7 +110,7 @@ final class GroupTopics {
               .get(group);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        throw new GroupException(
+        throw new NoTopicException(
             "the HA group's topic \""
                 + group
                 + "\" does not exist on the brokers "
@@ -279,10 +279,19 @@ final class GroupTopics {
   }
 
   /** A problem of the group that an operator must fix, in their terms. */
-  static final class GroupException extends RuntimeException {
+  static class GroupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     GroupException(String message) {
+      super(message);
+    }
+  }
+
+  /** The group's topic does not exist (yet): a member waits for it rather than fail. */
+  static final class NoTopicException extends GroupException {
+    private static final long serialVersionUID = 1L;
+
+    NoTopicException(String message) {
       super(message);
     }
   }
