@@ -130,6 +130,108 @@ public class CldbFailoverIT {
     return b.append("]}").toString();
   }
 
+  /**
+   * The master frozen (SIGSTOP: a hung machine, a long pause) for 1.5 session timeouts: another
+   * CLDB takes over once the frozen one's session expires, and the frozen one, thawed, does not
+   * answer as master once more (its lease lapsed while it was frozen). Every node's status is
+   * sampled every 50 ms throughout: never do two answer MASTER in one sample.
+   */
+  @Test
+  public void aMasterFrozenPastItsSessionNeverAnswersAsMasterBesideItsSuccessor() throws Exception {
+    CitadelNode frozen = awaitMaster(Duration.ofSeconds(120));
+    long pid = frozen.pid().orElseThrow();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong samples = new AtomicLong();
+    AtomicLong oneMaster = new AtomicLong();
+    List<String> doubles = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                long tick = System.nanoTime();
+                List<java.util.concurrent.CompletableFuture<String>> roles = new ArrayList<>();
+                for (CitadelNode n : cluster.nodes()) {
+                  roles.add(role(n));
+                }
+                List<String> masters = new ArrayList<>();
+                for (int i = 0; i < roles.size(); i++) {
+                  if (roles.get(i).join().equals("MASTER")) {
+                    masters.add(cluster.nodes().get(i).name());
+                  }
+                }
+                samples.incrementAndGet();
+                if (masters.size() == 1) {
+                  oneMaster.incrementAndGet();
+                }
+                if (masters.size() > 1) {
+                  doubles.add(System.currentTimeMillis() + ": " + masters);
+                }
+                long left = 50 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tick);
+                sleep(Math.max(0, left));
+              }
+            },
+            "master-sampler");
+    sampler.start();
+    try {
+      sleep(1_000);
+      long frozenAt = System.nanoTime();
+      assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor());
+      try {
+        down.add(frozen.name());
+        CitadelNode next = awaitMaster(Duration.ofSeconds(60));
+        assertNotEquals(frozen.name(), next.name());
+        long frozenMs = SESSION_TIMEOUT_MS * 3L / 2;
+        sleep(Math.max(0, frozenMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt)));
+      } finally {
+        new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+        down.remove(frozen.name());
+      }
+      Conditions.eventually(
+          frozen.name() + " thawed is a slave",
+          Duration.ofSeconds(30),
+          () ->
+              call(api(frozen), "GET", "/v1/status", null)
+                  .body()
+                  .path("role")
+                  .asText()
+                  .equals("SLAVE"));
+      sleep(2_000);
+    } finally {
+      stop.set(true);
+      sampler.join(10_000);
+    }
+    System.out.printf(
+        "CLDB master frozen for %d ms: %d samples of every node's role, %d with one master, %d"
+            + " with two%n",
+        SESSION_TIMEOUT_MS * 3 / 2, samples.get(), oneMaster.get(), doubles.size());
+    assertEquals("samples with two masters: " + doubles, 0, doubles.size());
+    // a sample waits for the frozen node's timeout: about 6 a second while it is frozen
+    assertTrue("samples with one master: " + oneMaster.get(), oneMaster.get() > 50);
+  }
+
+  /** A node's CLDB role, "-" when it does not answer within 150 ms (frozen, or not up). */
+  private java.util.concurrent.CompletableFuture<String> role(CitadelNode n) {
+    try {
+      HttpRequest r =
+          HttpRequest.newBuilder(URI.create(api(n) + "/v1/status"))
+              .timeout(Duration.ofMillis(150))
+              .GET()
+              .build();
+      return http.sendAsync(r, HttpResponse.BodyHandlers.ofString())
+          .thenApply(
+              reply -> {
+                try {
+                  return json.readTree(reply.body()).path("role").asText("-");
+                } catch (Exception e) {
+                  return "-";
+                }
+              })
+          .exceptionally(e -> "-");
+    } catch (Exception e) {
+      return java.util.concurrent.CompletableFuture.completedFuture("-");
+    }
+  }
+
   @Test
   public void theMasterFailsOverLookupsAnswerThroughoutAndAlarmsFollowHeartbeats()
       throws Exception {

@@ -55,6 +55,16 @@ public final class CldbNode implements AutoCloseable {
   private volatile String detail = "starting";
   private volatile boolean hasState;
   private int seenSerial = -2;
+
+  /**
+   * When the last ZooKeeper request that confirmed this CLDB's master znode was sent (monotonic):
+   * the session lived then, so the ensemble cannot expire it, and no other CLDB can take over,
+   * before a session timeout from then. The master answers as master only within half of that (its
+   * lease), so a master paused (SIGSTOP, a long GC, a frozen VM) longer than that stops answering
+   * as master the moment it runs again, before it has heard that its session ended.
+   */
+  private volatile long leaseFrom;
+
   private long lastReload = System.nanoTime() - RELOAD_EVERY_NS;
   private static final long RELOAD_EVERY_NS = 1_000_000_000L;
 
@@ -118,8 +128,28 @@ public final class CldbNode implements AutoCloseable {
     return model;
   }
 
+  /**
+   * This CLDB's role as it may answer it now: a master whose lease lapsed is not master (reads and
+   * writes alike) until a ZooKeeper round trip confirms its master znode again.
+   */
   public Role role() {
-    return role;
+    Role r = role;
+    return r == Role.MASTER && !leaseHeld() ? Role.STARTING : r;
+  }
+
+  private boolean leaseHeld() {
+    return System.nanoTime() - leaseFrom < leaseNanos();
+  }
+
+  /** Half the session's negotiated timeout. */
+  private long leaseNanos() {
+    long sessionMs;
+    try {
+      sessionMs = curator.getZookeeperClient().getZooKeeper().getSessionTimeout();
+    } catch (Exception e) {
+      sessionMs = 0;
+    }
+    return sessionMs <= 0 ? 0 : sessionMs * 500_000L;
   }
 
   public MasterInfo master() {
@@ -135,6 +165,13 @@ public final class CldbNode implements AutoCloseable {
   }
 
   public String detail() {
+    if (role == Role.MASTER && !leaseHeld()) {
+      return "master lease lapsed: no ZooKeeper round trip confirmed the master znode for "
+          + (System.nanoTime() - leaseFrom) / 1_000_000
+          + " ms (lease "
+          + leaseNanos() / 1_000_000
+          + " ms, half the session timeout); not answering as master until one does";
+    }
     return detail;
   }
 
@@ -183,12 +220,14 @@ public final class CldbNode implements AutoCloseable {
       stepDownWithoutSession(session);
       return;
     }
+    long sent = System.nanoTime();
     if (role == Role.MASTER) {
       Stat held = curator.checkExists().forPath(masterPath);
       if (held == null || held.getEphemeralOwner() != session()) {
         stepDown("the master znode is no longer this CLDB's (its ZooKeeper session ended)");
         return;
       }
+      leaseFrom = sent;
       model.tick(System.currentTimeMillis());
       persist();
       return;
@@ -199,6 +238,7 @@ public final class CldbNode implements AutoCloseable {
           .creatingParentContainersIfNeeded()
           .withMode(CreateMode.EPHEMERAL)
           .forPath(masterPath, json.writeValueAsBytes(new MasterInfo(settings.host(), "", 0)));
+      leaseFrom = sent;
       becomeMaster();
       return;
     } catch (KeeperException.NodeExistsException taken) {
@@ -206,6 +246,7 @@ public final class CldbNode implements AutoCloseable {
       // succeeded before Curator retried it. Then the znode is ours and so is the mastership.
       Stat holder = curator.checkExists().forPath(masterPath);
       if (holder != null && holder.getEphemeralOwner() == session()) {
+        leaseFrom = sent;
         becomeMaster();
         return;
       }
@@ -322,7 +363,7 @@ public final class CldbNode implements AutoCloseable {
   // ------------------------------------------------------------------------------ requests
 
   private void requireMaster() {
-    if (role != Role.MASTER || !coordination.state().isConnected()) {
+    if (role() != Role.MASTER || !coordination.state().isConnected()) {
       MasterInfo m = master;
       throw new CldbException(
           CldbException.NOT_MASTER,
@@ -446,9 +487,9 @@ public final class CldbNode implements AutoCloseable {
         "host",
         settings.host(),
         "role",
-        role.name(),
+        role().name(),
         "detail",
-        detail,
+        detail(),
         "master",
         m == null ? "" : m.host(),
         "masterAddress",
