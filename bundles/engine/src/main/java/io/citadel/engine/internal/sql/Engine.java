@@ -366,18 +366,25 @@ public final class Engine implements Closeable {
 
   /**
    * Copies the database, consistent as of now, into {@code target}; answers the offset of {@code
-   * log} the copy holds. Writes and applies wait while it runs.
+   * log} the copy holds. Writes and applies wait only while the snapshot is staged (a checkpoint
+   * and links to its files), not while it is copied.
    */
   public long snapshot(String log, Path target) throws IOException {
+    Store.StagedSnapshot staged;
+    long offset;
     applyLock.lock();
     writeLock.lock();
     try {
-      store.snapshotTo(target);
-      return appliedOffset(log);
+      staged = store.stageSnapshot();
+      offset = appliedOffset(log);
     } finally {
       writeLock.unlock();
       applyLock.unlock();
     }
+    try (staged) {
+      staged.copyTo(target);
+    }
+    return offset;
   }
 
   public Session openSession(String user) {

@@ -138,6 +138,7 @@ public final class Store implements Closeable {
       throws IOException {
     Store s = new Store(dir, cache, checkpointBytes, Math.min(maxRecordBytes, Wal.MAX_RECORD));
     s.recover();
+    s.removeStaleStaging();
     return s;
   }
 
@@ -1497,42 +1498,116 @@ public final class Store implements Closeable {
   }
 
   /**
-   * Checkpoints, then copies what the checkpoint's manifest names into {@code target} (which must
-   * be absent or empty): a store that {@link #open} recovers as of this moment. Fragment files are
-   * immutable, so they are hard-linked where {@code target} is on the same file system. Writes wait
-   * while it runs.
+   * Copies the store, consistent as of now, into {@code target} (an empty or absent folder), every
+   * file on the device before this returns: {@link #stageSnapshot} then {@link
+   * StagedSnapshot#copyTo}, so writes wait only while the snapshot is staged, not while it is
+   * copied.
    */
   public void snapshotTo(Path target) throws IOException {
+    try (StagedSnapshot staged = stageSnapshot()) {
+      staged.copyTo(target);
+    }
+  }
+
+  /** Where a snapshot is staged, beside the tables: never a table's folder name. */
+  private static final String STAGING_PREFIX = ".snapshot-";
+
+  /**
+   * Takes a snapshot's consistent point: under the store's lock, a checkpoint, then the tables'
+   * files linked into a staging folder beside them (fragments never change once written, so a link
+   * is their copy as of now; dictionaries, which grow, and the manifest are copied). The lock is
+   * held for that alone; the staged files are copied out later, while writes go on, and checkpoints
+   * that replace or drop fragments meanwhile leave the staged links alone.
+   */
+  public StagedSnapshot stageSnapshot() throws IOException {
     lock.lock();
     try {
       checkOpen();
       doCheckpoint();
+      Path staging = dir.resolve(STAGING_PREFIX + System.nanoTime());
+      Files.createDirectories(staging);
+      try {
+        try (var entries = Files.list(dir)) {
+          for (Path p : entries.toList()) {
+            String name = p.getFileName().toString();
+            if (Files.isDirectory(p) && name.matches("t\\d+")) {
+              Path to = Files.createDirectories(staging.resolve(name));
+              try (var files = Files.list(p)) {
+                for (Path f : files.toList()) {
+                  Path copy = to.resolve(f.getFileName());
+                  if (f.toString().endsWith(".dict")) {
+                    Files.copy(f, copy);
+                  } else {
+                    linkOrCopy(f, copy, true);
+                  }
+                }
+              }
+            }
+          }
+        }
+        Files.copy(dir.resolve("MANIFEST"), staging.resolve("MANIFEST"));
+      } catch (IOException | RuntimeException e) {
+        deleteTree(staging);
+        throw e;
+      }
+      return new StagedSnapshot(staging);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A snapshot staged by {@link #stageSnapshot}; closing it removes the staging folder. */
+  public static final class StagedSnapshot implements AutoCloseable {
+    private final Path staging;
+
+    private StagedSnapshot(Path staging) {
+      this.staging = staging;
+    }
+
+    /**
+     * Copies the staged snapshot into {@code target} (an empty or absent folder), linked where it
+     * is on the same file system, and every file and folder forced to the device: whoever renames
+     * the snapshot into place counts on all of it being there.
+     */
+    public void copyTo(Path target) throws IOException {
       Files.createDirectories(target);
       try (var existing = Files.list(target)) {
         if (existing.findAny().isPresent()) {
           throw new IOException(target + " is not empty");
         }
       }
-      try (var entries = Files.list(dir)) {
+      try (var entries = Files.list(staging)) {
         for (Path p : entries.toList()) {
-          String name = p.getFileName().toString();
-          if (Files.isDirectory(p) && name.matches("t\\d+")) {
-            Path to = Files.createDirectories(target.resolve(name));
+          if (Files.isDirectory(p)) {
+            Path to = Files.createDirectories(target.resolve(p.getFileName().toString()));
             try (var files = Files.list(p)) {
               for (Path f : files.toList()) {
-                // dictionaries are appended to: copy; fragments never change: link
-                linkOrCopy(f, to.resolve(f.getFileName()), !f.toString().endsWith(".dict"));
+                // the staged dictionary is this snapshot's own: a link to it is safe too
+                linkOrCopy(f, to.resolve(f.getFileName().toString()), true);
               }
             }
             forceDir(to);
           }
         }
       }
-      // whoever renames the snapshot into place counts on all of it being on the device
-      durableCopy(dir.resolve("MANIFEST"), target.resolve("MANIFEST"));
+      durableCopy(staging.resolve("MANIFEST"), target.resolve("MANIFEST"));
       forceDir(target);
-    } finally {
-      lock.unlock();
+    }
+
+    @Override
+    public void close() throws IOException {
+      deleteTree(staging);
+    }
+  }
+
+  /** Removes snapshot staging folders a crash left behind. */
+  private void removeStaleStaging() throws IOException {
+    try (var entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        if (p.getFileName().toString().startsWith(STAGING_PREFIX)) {
+          deleteTree(p);
+        }
+      }
     }
   }
 

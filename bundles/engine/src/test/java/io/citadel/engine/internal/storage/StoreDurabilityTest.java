@@ -92,6 +92,48 @@ class StoreDurabilityTest {
     assertEquals(expected, seen);
   }
 
+  /**
+   * A snapshot under writes: once staged (the consistent point), writes and checkpoints from
+   * another thread go on while it is copied out, even ones that rewrite the tail and add fragments;
+   * the copy holds exactly the rows of the staged point, and the staging folder goes.
+   */
+  @Test
+  void aSnapshotIsCopiedOutWhileWritesGoOnAndHoldsItsStagedPoint() throws Exception {
+    Path copy = dir.getParent().resolve(dir.getFileName() + "-snapshot");
+    try (Store s = open()) {
+      create(s);
+      insert(s, 0, 10);
+      try (Store.StagedSnapshot staged = s.stageSnapshot()) {
+        java.util.concurrent.ExecutorService other =
+            java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+          other
+              .submit(
+                  () -> {
+                    insert(s, 10, 7);
+                    s.checkpoint();
+                    insert(s, 17, 3);
+                    return null;
+                  })
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+          other.shutdownNow();
+        }
+        assertRows(s, 20);
+        staged.copyTo(copy);
+      }
+      try (var left = Files.list(dir)) {
+        assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".snapshot-")));
+      }
+    }
+    try (Store restored = Store.open(copy, new ColumnCache(1 << 20), 1 << 20)) {
+      assertRows(restored, 10);
+    }
+    try (Store s = open()) {
+      assertRows(s, 20);
+    }
+  }
+
   @Test
   void acknowledgedWritesSurviveACrash() throws IOException {
     Store s = open();
