@@ -13,6 +13,8 @@ need=()
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# iproute2's ip for the fault suite's network namespaces (it runs as root only)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 # Debian's Python clients, which the engine's client tests drive unmodified
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import psycopg2, sqlalchemy, pandas' >/dev/null 2>&1 ||
   need+=(python3 python3-psycopg2 python3-sqlalchemy python3-pandas)
