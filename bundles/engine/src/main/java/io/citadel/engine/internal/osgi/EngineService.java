@@ -8,6 +8,7 @@ import io.citadel.engine.internal.http.HttpSqlServer;
 import io.citadel.engine.internal.pgwire.PgServer;
 import io.citadel.engine.internal.sql.Engine;
 import io.citadel.engine.internal.sql.Session;
+import io.citadel.engine.internal.storage.Snapshots;
 import io.citadel.engine.internal.storage.Store;
 import io.citadel.engine.internal.types.SqlException;
 import io.citadel.fileserver.api.ContainerSource;
@@ -445,7 +446,7 @@ public final class EngineService implements CitadelService, Database {
         engine.close();
         engine = null;
       }
-      Store.restore(snapshot, settings.dataDir());
+      Snapshots.restore(snapshot, settings.dataDir());
       open();
     } catch (IOException e) {
       health = ServiceHealth.failed("restoring " + snapshot + " failed: " + e.getMessage());

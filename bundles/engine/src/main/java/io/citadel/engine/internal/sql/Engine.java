@@ -5,6 +5,7 @@ import io.citadel.engine.api.Outcome;
 import io.citadel.engine.api.WriteRouter;
 import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.storage.ColumnCache;
+import io.citadel.engine.internal.storage.StagedSnapshot;
 import io.citadel.engine.internal.storage.Store;
 import io.citadel.engine.internal.types.SqlException;
 import java.io.Closeable;
@@ -370,7 +371,7 @@ public final class Engine implements Closeable {
    * and links to its files), not while it is copied.
    */
   public long snapshot(String log, Path target) throws IOException {
-    Store.StagedSnapshot staged;
+    StagedSnapshot staged;
     long offset;
     applyLock.lock();
     writeLock.lock();

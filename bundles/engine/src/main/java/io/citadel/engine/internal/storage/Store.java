@@ -138,7 +138,7 @@ public final class Store implements Closeable {
       throws IOException {
     Store s = new Store(dir, cache, checkpointBytes, Math.min(maxRecordBytes, Wal.MAX_RECORD));
     s.recover();
-    s.removeStaleStaging();
+    Snapshots.removeStaleStaging(dir);
     return s;
   }
 
@@ -1509,163 +1509,19 @@ public final class Store implements Closeable {
     }
   }
 
-  /** Where a snapshot is staged, beside the tables: never a table's folder name. */
-  private static final String STAGING_PREFIX = ".snapshot-";
-
   /**
-   * Takes a snapshot's consistent point: under the store's lock, a checkpoint, then the tables'
-   * files linked into a staging folder beside them (fragments never change once written, so a link
-   * is their copy as of now; dictionaries, which grow, and the manifest are copied). The lock is
-   * held for that alone; the staged files are copied out later, while writes go on, and checkpoints
-   * that replace or drop fragments meanwhile leave the staged links alone.
+   * Takes a snapshot's consistent point: under the store's lock, a checkpoint, then its files
+   * staged beside the tables ({@link Snapshots#stage}). The lock is held for that alone; the staged
+   * files are copied out later, while writes go on.
    */
   public StagedSnapshot stageSnapshot() throws IOException {
     lock.lock();
     try {
       checkOpen();
       doCheckpoint();
-      Path staging = dir.resolve(STAGING_PREFIX + System.nanoTime());
-      Files.createDirectories(staging);
-      try {
-        try (var entries = Files.list(dir)) {
-          for (Path p : entries.toList()) {
-            String name = p.getFileName().toString();
-            if (Files.isDirectory(p) && name.matches("t\\d+")) {
-              Path to = Files.createDirectories(staging.resolve(name));
-              try (var files = Files.list(p)) {
-                for (Path f : files.toList()) {
-                  Path copy = to.resolve(f.getFileName());
-                  if (f.toString().endsWith(".dict")) {
-                    Files.copy(f, copy);
-                  } else {
-                    linkOrCopy(f, copy, true);
-                  }
-                }
-              }
-            }
-          }
-        }
-        Files.copy(dir.resolve("MANIFEST"), staging.resolve("MANIFEST"));
-      } catch (IOException | RuntimeException e) {
-        deleteTree(staging);
-        throw e;
-      }
-      return new StagedSnapshot(staging);
+      return Snapshots.stage(dir);
     } finally {
       lock.unlock();
-    }
-  }
-
-  /** A snapshot staged by {@link #stageSnapshot}; closing it removes the staging folder. */
-  public static final class StagedSnapshot implements AutoCloseable {
-    private final Path staging;
-
-    private StagedSnapshot(Path staging) {
-      this.staging = staging;
-    }
-
-    /**
-     * Copies the staged snapshot into {@code target} (an empty or absent folder), linked where it
-     * is on the same file system, and every file and folder forced to the device: whoever renames
-     * the snapshot into place counts on all of it being there.
-     */
-    public void copyTo(Path target) throws IOException {
-      Files.createDirectories(target);
-      try (var existing = Files.list(target)) {
-        if (existing.findAny().isPresent()) {
-          throw new IOException(target + " is not empty");
-        }
-      }
-      try (var entries = Files.list(staging)) {
-        for (Path p : entries.toList()) {
-          if (Files.isDirectory(p)) {
-            Path to = Files.createDirectories(target.resolve(p.getFileName().toString()));
-            try (var files = Files.list(p)) {
-              for (Path f : files.toList()) {
-                // the staged dictionary is this snapshot's own: a link to it is safe too
-                linkOrCopy(f, to.resolve(f.getFileName().toString()), true);
-              }
-            }
-            forceDir(to);
-          }
-        }
-      }
-      durableCopy(staging.resolve("MANIFEST"), target.resolve("MANIFEST"));
-      forceDir(target);
-    }
-
-    @Override
-    public void close() throws IOException {
-      deleteTree(staging);
-    }
-  }
-
-  /** Removes snapshot staging folders a crash left behind. */
-  private void removeStaleStaging() throws IOException {
-    try (var entries = Files.list(dir)) {
-      for (Path p : entries.toList()) {
-        if (p.getFileName().toString().startsWith(STAGING_PREFIX)) {
-          deleteTree(p);
-        }
-      }
-    }
-  }
-
-  /**
-   * Replaces the tables of the (closed) store in {@code dir} by those of a snapshot taken with
-   * {@link #snapshotTo}. Other files of the folder (users, passwords) stay.
-   */
-  public static void restore(Path snapshot, Path dir) throws IOException {
-    if (!Files.isRegularFile(snapshot.resolve("MANIFEST"))) {
-      throw new IOException(snapshot + " holds no MANIFEST: not a snapshot");
-    }
-    Files.createDirectories(dir);
-    try (var entries = Files.list(dir)) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (name.equals("MANIFEST") || name.equals("wal") || name.matches("t\\d+")) {
-          deleteTree(p);
-        }
-      }
-    }
-    try (var entries = Files.list(snapshot)) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isDirectory(p) && name.matches("t\\d+")) {
-          Path to = Files.createDirectories(dir.resolve(name));
-          try (var files = Files.list(p)) {
-            for (Path f : files.toList()) {
-              linkOrCopy(f, to.resolve(f.getFileName()), false);
-            }
-          }
-          forceDir(to);
-        }
-      }
-    }
-    forceDir(dir);
-    // the manifest last: until it is in place, the files it names need not be
-    Path tmp = dir.resolve("MANIFEST.restore");
-    durableCopy(snapshot.resolve("MANIFEST"), tmp);
-    io.citadel.sdk.DurableFiles.move(tmp, dir.resolve("MANIFEST"));
-  }
-
-  /** Links {@code to} to {@code from} where allowed and asked, or copies it, forced either way. */
-  private static void linkOrCopy(Path from, Path to, boolean link) throws IOException {
-    if (link) {
-      try {
-        Files.createLink(to, from);
-        return; // the same, already forced, file
-      } catch (IOException | UnsupportedOperationException e) {
-        // another file system: copy
-      }
-    }
-    durableCopy(from, to);
-  }
-
-  private static void durableCopy(Path from, Path to) throws IOException {
-    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel ch = FileChannel.open(to, StandardOpenOption.WRITE)) {
-      ch.force(true);
     }
   }
 
@@ -1770,7 +1626,7 @@ public final class Store implements Closeable {
     file.put(body).putInt((int) crc.getValue()).flip();
     // the next log segment exists before the manifest that points at it
     Wal next = Wal.open(walDir, wal.segment() + 1);
-    forceDir(walDir);
+    io.citadel.sdk.DurableFiles.forceFolder(walDir);
     Path tmp = dir.resolve("MANIFEST.tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -1784,7 +1640,7 @@ public final class Store implements Closeable {
       ch.force(true);
     }
     for (Table t : all) {
-      forceDir(dir.resolve("t" + t.def().id()));
+      io.citadel.sdk.DurableFiles.forceFolder(dir.resolve("t" + t.def().id()));
     }
     try {
       Files.move(
@@ -1795,7 +1651,7 @@ public final class Store implements Closeable {
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the data folder's file system cannot rename atomically: " + dir, e);
     }
-    forceDir(dir);
+    io.citadel.sdk.DurableFiles.forceFolder(dir);
     tailsWritten.forEach(Runnable::run);
     Wal old = wal;
     wal = next;
@@ -1913,7 +1769,7 @@ public final class Store implements Closeable {
           continue;
         }
         if (!liveDirs.contains(name)) {
-          deleteTree(p);
+          Snapshots.deleteTree(p);
           continue;
         }
         try (var files = Files.list(p)) {
@@ -1939,18 +1795,6 @@ public final class Store implements Closeable {
 
   private boolean isLoadInProgress(Path f) {
     return loadsInProgress.contains(f);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    try (var walk = Files.walk(p)) {
-      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
-  }
-
-  static void forceDir(Path d) throws IOException {
-    io.citadel.sdk.DurableFiles.forceFolder(d);
   }
 
   // ------------------------------------------------------------------------------ recovery

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.citadel.engine.api.LoggedStatement;
 import io.citadel.engine.api.Outcome;
 import io.citadel.engine.api.WriteRefusedException;
-import io.citadel.engine.internal.storage.Store;
+import io.citadel.engine.internal.storage.Snapshots;
 import io.citadel.engine.internal.types.SqlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class LoggedApplyTest {
       assertEquals(1, count(e, "t"));
     }
     Path copy = dir.resolve("copy");
-    Store.restore(snap, copy);
+    Snapshots.restore(snap, copy);
     try (Engine e = Engine.open(copy, OPTIONS)) {
       assertEquals(1, e.appliedOffset("g"));
       assertEquals("m1", e.appliedMark("g"));
@@ -167,7 +167,7 @@ class LoggedApplyTest {
     try (Engine e = Engine.open(b, OPTIONS)) {
       e.apply("g", 0, st("CREATE TABLE junk (x INTEGER)"));
     }
-    Store.restore(snap, b);
+    Snapshots.restore(snap, b);
     try (Engine e = Engine.open(b, OPTIONS)) {
       assertEquals(6, e.appliedOffset("g"));
       assertEquals(4, count(e, "t"));

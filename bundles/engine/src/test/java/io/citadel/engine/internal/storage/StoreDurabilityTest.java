@@ -103,7 +103,7 @@ class StoreDurabilityTest {
     try (Store s = open()) {
       create(s);
       insert(s, 0, 10);
-      try (Store.StagedSnapshot staged = s.stageSnapshot()) {
+      try (StagedSnapshot staged = s.stageSnapshot()) {
         java.util.concurrent.ExecutorService other =
             java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
