@@ -71,13 +71,8 @@ public class FaultSuiteIT {
     boolean ip = new ProcessBuilder("ip", "-V").start().waitFor() == 0;
     assumeTrue("the fault suite needs root and iproute2 (network namespaces)", root && ip);
     local =
-        LocalCluster.in(
-            Path.of("..", "karaf-distro", "citadel-node.sh"),
-            Path.of("target", "fault-suite"),
-            NODES);
-    String out = local.run(Duration.ofMinutes(10), "start", "3", "--no-build", "--netns");
-    System.out.println(out);
-    assertTrue(out, out.contains("a cluster of 3 nodes runs"));
+        LocalCluster.startInNamespaces(
+            Path.of("target", "fault-suite"), NODES, Duration.ofMinutes(10));
   }
 
   @AfterClass

@@ -30,6 +30,21 @@ public record LocalCluster(Path script, Path home, int portBase) {
     return new LocalCluster(script.toAbsolutePath().normalize(), home, freePortBase(nodes));
   }
 
+  /**
+   * Makes and starts a cluster of {@code nodes} under {@code parent} with every node in its own
+   * network namespace ({@code cluster start N --no-build --netns}); prints what the script said.
+   */
+  public static LocalCluster startInNamespaces(Path parent, int nodes, Duration timeout)
+      throws Exception {
+    LocalCluster local = in(Path.of("..", "karaf-distro", "citadel-node.sh"), parent, nodes);
+    String out = local.run(timeout, "start", Integer.toString(nodes), "--no-build", "--netns");
+    System.out.println(out);
+    if (!out.contains("a cluster of " + nodes + " nodes runs")) {
+      throw new AssertionError(out);
+    }
+    return local;
+  }
+
   /** A base at which all of the cluster's ports (base + 100 .. base + 100·(nodes+1)) are free. */
   private static int freePortBase(int nodes) throws IOException {
     Random random = new Random();

@@ -37,14 +37,7 @@ public class LocalClusterPartitionIT {
     assumeTrue(
         "CITADEL_IT_NETNS=1 runs the partition test (root, iproute2)",
         "1".equals(System.getenv("CITADEL_IT_NETNS")));
-    local =
-        LocalCluster.in(
-            Path.of("..", "karaf-distro", "citadel-node.sh"),
-            Path.of("target", "local-cluster-netns"),
-            NODES);
-    String out = local.run(START, "start", Integer.toString(NODES), "--no-build", "--netns");
-    System.out.println(out);
-    assertTrue(out, out.contains("a cluster of 3 nodes runs"));
+    local = LocalCluster.startInNamespaces(Path.of("target", "local-cluster-netns"), NODES, START);
   }
 
   @AfterClass

@@ -764,13 +764,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       move(
           State.BOOTSTRAPPING,
           "repairing: restoring the snapshot " + snap.get().dir() + " over this database");
-      LOG.warn(
-          "HA group {}: repair replaces this server's database with the snapshot {} (offset {})",
-          settings.group(),
-          snap.get().dir(),
-          snap.get().offset());
-      db.restore(snap.get().dir());
-      db.setGroup(settings.group());
+      restore(snap.get(), "to repair it");
       return;
     }
   }
@@ -842,13 +836,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
               + (logStart - 1)
               + ": take one on a live member with ha:snapshot");
     }
-    LOG.info(
-        "HA group {}: restoring the snapshot {} (offset {}) before joining",
-        settings.group(),
-        snap.get().dir(),
-        snap.get().offset());
-    db.restore(snap.get().dir());
-    db.setGroup(settings.group());
+    restore(snap.get(), "before joining");
     applied = db.appliedOffset(settings.group());
     if (applied != snap.get().offset()) {
       throw new GroupException(
@@ -857,6 +845,18 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------- snapshots
+
+  /** Replaces this server's database with {@code snap}, still a member of the group. */
+  private void restore(SharedData.Snapshot snap, String why) {
+    LOG.warn(
+        "HA group {}: replacing this server's database with the snapshot {} (offset {}) {}",
+        settings.group(),
+        snap.dir(),
+        snap.offset(),
+        why);
+    db.restore(snap.dir());
+    db.setGroup(settings.group());
+  }
 
   /** Writes a snapshot into shared data; answers its offset. */
   public long snapshot() throws IOException {

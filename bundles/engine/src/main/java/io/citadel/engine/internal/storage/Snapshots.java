@@ -73,20 +73,8 @@ public final class Snapshots {
         throw new IOException(target + " is not empty");
       }
     }
-    try (var entries = Files.list(staging)) {
-      for (Path p : entries.toList()) {
-        if (isTable(p)) {
-          Path to = Files.createDirectories(target.resolve(p.getFileName().toString()));
-          try (var files = Files.list(p)) {
-            for (Path f : files.toList()) {
-              // the staged dictionary is this snapshot's own: a link to it is safe too
-              linkOrCopy(f, to.resolve(f.getFileName().toString()), true);
-            }
-          }
-          DurableFiles.forceFolder(to);
-        }
-      }
-    }
+    // the staged dictionaries are this snapshot's own: links to them are safe too
+    copyTables(staging, target, true);
     durableCopy(staging.resolve("MANIFEST"), target.resolve("MANIFEST"));
     DurableFiles.forceFolder(target);
   }
@@ -111,23 +99,28 @@ public final class Snapshots {
         }
       }
     }
-    try (var entries = Files.list(snapshot)) {
-      for (Path p : entries.toList()) {
-        if (isTable(p)) {
-          Path to = Files.createDirectories(dir.resolve(p.getFileName().toString()));
-          try (var files = Files.list(p)) {
-            for (Path f : files.toList()) {
-              linkOrCopy(f, to.resolve(f.getFileName().toString()), false);
-            }
-          }
-          DurableFiles.forceFolder(to);
-        }
-      }
-    }
+    copyTables(snapshot, dir, false);
     DurableFiles.forceFolder(dir);
     Path tmp = dir.resolve("MANIFEST.restore");
     durableCopy(snapshot.resolve("MANIFEST"), tmp);
     DurableFiles.move(tmp, dir.resolve("MANIFEST"));
+  }
+
+  /** Copies (or, with {@code link}, links) the table folders of {@code from} into {@code to}. */
+  private static void copyTables(Path from, Path to, boolean link) throws IOException {
+    try (var entries = Files.list(from)) {
+      for (Path p : entries.toList()) {
+        if (isTable(p)) {
+          Path table = Files.createDirectories(to.resolve(p.getFileName().toString()));
+          try (var files = Files.list(p)) {
+            for (Path f : files.toList()) {
+              linkOrCopy(f, table.resolve(f.getFileName().toString()), link);
+            }
+          }
+          DurableFiles.forceFolder(table);
+        }
+      }
+    }
   }
 
   private static boolean isTable(Path p) {
