@@ -101,6 +101,78 @@ public class MultiNodeIT {
     }
   }
 
+  /**
+   * A session move (the node's coordination settings changed live: a new client and session, the
+   * old one closed): the singleton's claim moves to the new session in one ZooKeeper transaction
+   * while the old session still holds it, so the same process runs on and no other node starts the
+   * service. Every node's live singleton processes are sampled every 20 ms.
+   */
+  @Test
+  public void aSessionMoveKeepsTheSingletonWhereItRunsAndStartsItNowhereElse() throws Exception {
+    String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));
+    CitadelNode node = cluster.node(runner);
+    long pid = node.servicePid(SingletonCluster.SERVICE).orElseThrow();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+    List<String> twice = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                List<String> live = new java.util.ArrayList<>();
+                for (CitadelNode n : cluster.nodes()) {
+                  try {
+                    if (n.servicePid(SingletonCluster.SERVICE)
+                        .flatMap(ProcessHandle::of)
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false)) {
+                      live.add(n.name());
+                    }
+                  } catch (Exception e) {
+                    // a pid file being written: not a sample
+                  }
+                }
+                samples.incrementAndGet();
+                if (live.size() > 1) {
+                  twice.add(live.toString());
+                }
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "singleton-process-sampler");
+    sampler.start();
+    try {
+      String moved = Integer.toString(SESSION_TIMEOUT_MS + 1_000);
+      node.cfg("io.citadel.coordination.cfg", java.util.Map.of("session.timeout.ms", moved));
+      Conditions.eventually(
+          runner + " on a new session",
+          Duration.ofSeconds(60),
+          () -> node.client("zk:stat").contains(moved + " ms"));
+      // the old session is closed by now; give anything that would take over time to do it
+      Thread.sleep(2L * SESSION_TIMEOUT_MS);
+    } finally {
+      stop.set(true);
+      sampler.join(5_000);
+    }
+    System.out.printf(
+        "session move on %s: %d samples of every node's singleton process, %d with two%n",
+        runner, samples.get(), twice.size());
+    assertTrue("samples: " + samples.get(), samples.get() > 100);
+    assertEquals("two nodes ran " + SingletonCluster.SERVICE + ": " + twice, 0, twice.size());
+    assertTrue(
+        "the process that ran before the move runs on",
+        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    Conditions.within(
+        "only " + runner + " reported running",
+        Duration.ofSeconds(10),
+        () -> List.of(runner).equals(cluster.runners()));
+  }
+
   @Test
   public void aSingletonWhoseSessionIsSuspendedStopsBeforeTheSessionCanExpire() throws Exception {
     String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));

@@ -83,6 +83,9 @@ final class GroupTopics {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "citadel-ha-apply-" + serverId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    // a group's topic is made on purpose (ha:create-group), never by a reader asking for it: on
+    // an external cluster that auto-creates topics, a deleted one would come back empty
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);

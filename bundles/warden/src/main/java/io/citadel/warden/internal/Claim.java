@@ -2,8 +2,10 @@ package io.citadel.warden.internal;
 
 import io.citadel.coordination.Coordination;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -34,8 +36,16 @@ final class Claim {
   private long heldSession;
 
   Claim(Coordination coordination, String service, int count, String host) {
+    this(coordination, slots(coordination, service, count), host);
+  }
+
+  private Claim(Coordination coordination, List<String> paths, String host) {
     this.coordination = coordination;
     this.host = host;
+    this.paths = paths;
+  }
+
+  private static List<String> slots(Coordination coordination, String service, int count) {
     List<String> slots = new ArrayList<>();
     if (count == 1) {
       slots.add(coordination.clusterPath("masters", service));
@@ -44,7 +54,48 @@ final class Claim {
         slots.add(coordination.clusterPath("slots", service, Integer.toString(i)));
       }
     }
-    this.paths = List.copyOf(slots);
+    return List.copyOf(slots);
+  }
+
+  /** Whether this node holds a slot (as far as it knows without asking ZooKeeper). */
+  boolean held() {
+    return heldPath != null;
+  }
+
+  /**
+   * Moves the slot this node holds to the session of {@code next}, a new client of this node (its
+   * coordination settings changed), while the old session still holds it: in one ZooKeeper
+   * transaction the old session's znode is deleted and the new session's made, so the slot is never
+   * free for another node to take. Answers the claim on the new session, or null when the slot
+   * could not move (the new session not connected within {@code connectWait}, or the slot no longer
+   * the old session's): then the caller stops the service before the old session ends.
+   */
+  Claim moveTo(Coordination next, Duration connectWait) throws Exception {
+    if (heldPath == null) {
+      return null;
+    }
+    CuratorFramework curator = next.curator();
+    if (!curator.blockUntilConnected((int) connectWait.toMillis(), TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+    Stat stat = curator.checkExists().forPath(heldPath);
+    if (stat == null || stat.getEphemeralOwner() != heldSession) {
+      return null;
+    }
+    curator
+        .transaction()
+        .forOperations(
+            curator.transactionOp().delete().withVersion(stat.getVersion()).forPath(heldPath),
+            curator
+                .transactionOp()
+                .create()
+                .withMode(CreateMode.EPHEMERAL)
+                .forPath(heldPath, host.getBytes(StandardCharsets.UTF_8)));
+    Claim moved = new Claim(next, paths, host);
+    moved.hold(heldPath, session);
+    heldPath = null;
+    return moved;
   }
 
   /**

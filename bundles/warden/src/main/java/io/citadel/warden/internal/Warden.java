@@ -164,19 +164,52 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     }
     previous.removeStateListener(stateListener);
     LOG.info("Warden: moving to the new ZooKeeper session of {}", next.connectString());
-    thread.execute(this::movedToNewSession);
+    // The old client is closed once this returns, and its session's claims go with it: they move
+    // (or their services stop) before, on the Warden's thread, waited for here.
+    try {
+      thread.submit(() -> movedToNewSession(next)).get(MOVE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.error("Warden: moving the claims to the new ZooKeeper session did not finish", e);
+    }
   }
+
+  /** How long a session move waits for the new session, and for the claims to move. */
+  private static final Duration MOVE_CONNECT_WAIT = Duration.ofSeconds(10);
+
+  private static final Duration MOVE_WAIT = Duration.ofSeconds(30);
 
   void unbindCoordination(Coordination gone) {
     gone.removeStateListener(stateListener);
   }
 
   // On the Warden's thread.
-  private void movedToNewSession() {
+  private void movedToNewSession(Coordination next) {
     statusNodes.keySet().stream().toList().forEach(this::closeStatus);
     for (ServiceInstance instance : instances.values()) {
-      // the old session's slots go with it; the next pass claims again on the new one
+      Claim claim = instance.claim;
       instance.claim = null;
+      if (claim == null || !claim.held() || !instance.isStarted()) {
+        continue; // nothing held: the next pass claims on the new session
+      }
+      Claim moved = null;
+      try {
+        moved = claim.moveTo(next, MOVE_CONNECT_WAIT);
+      } catch (Exception e) {
+        LOG.warn("Warden: cannot move {}'s claim to the new session: {}", instance.name(), e);
+      }
+      if (moved != null) {
+        instance.claim = moved;
+        LOG.info("Warden: {}'s claim moved to the new ZooKeeper session", instance.name());
+      } else {
+        // the old session's end frees the slot for another node: stop first
+        stopInstance(
+            instance,
+            InstanceState.STANDBY,
+            "stopped: its claim could not move to the new ZooKeeper session before the old one"
+                + " ends");
+      }
     }
     if (!coordination.state().isConnected()) {
       suspendedSince = Instant.now();
