@@ -22,6 +22,9 @@ public final class HaCluster implements AutoCloseable {
 
   public static final String GROUP = "itest-group";
 
+  /** The cluster name every node of the group is configured with. */
+  public static final String CLUSTER_NAME = "ha-itest";
+
   private final StandaloneZooKeeper zooKeeper;
   private final List<CitadelNode> nodes;
   private final Path shared;
@@ -57,6 +60,10 @@ public final class HaCluster implements AutoCloseable {
     try {
       String kafkaPort = Integer.toString(Loopback.freePort());
       String brokers = "127.0.0.1:" + kafkaPort;
+      // A group's members share their users through its log and its snapshots (a member that
+      // restores one takes the group's users): its first superuser's password is chosen once for
+      // every node before their first start, as the cluster command does.
+      String password = java.util.UUID.randomUUID().toString();
       for (int i = 1; i <= count; i++) {
         CitadelNode node =
             CitadelNode.unpack(
@@ -64,10 +71,18 @@ public final class HaCluster implements AutoCloseable {
                 base,
                 "node" + i,
                 Map.of(
-                    "zookeeper.connect", zk.connectString(),
-                    "session.timeout.ms", "6000",
-                    "cluster.name", "ha-itest"));
+                    "zookeeper.connect",
+                    zk.connectString(),
+                    "session.timeout.ms",
+                    "6000",
+                    "cluster.name",
+                    CLUSTER_NAME));
         Files.deleteIfExists(node.etc("conf.d/warden.hoststats.conf"));
+        Path initial =
+            Files.createDirectories(node.home().resolve("data/engine")).resolve("initial-password");
+        Files.writeString(initial, password + "\n");
+        Files.setPosixFilePermissions(
+            initial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         node.cfg(
             "io.citadel.kafka.cfg",
             Map.of("port", kafkaPort, "controller-port", Integer.toString(Loopback.freePort())));
@@ -142,6 +157,11 @@ public final class HaCluster implements AutoCloseable {
 
   public List<CitadelNode> nodes() {
     return nodes;
+  }
+
+  /** The ZooKeeper server the group's nodes use, for another node to join them. */
+  public String zooKeeperConnect() {
+    return zooKeeper.connectString();
   }
 
   public Path shared() {
@@ -228,10 +248,18 @@ public final class HaCluster implements AutoCloseable {
 
   /** A JDBC connection to the node's engine as its superuser. */
   public static Connection connect(CitadelNode node) throws Exception {
+    return connect(
+        node,
+        "citadel",
+        Files.readString(node.home().resolve("data/engine/initial-password")).strip());
+  }
+
+  /** A JDBC connection to the node's engine as {@code user}. */
+  public static Connection connect(CitadelNode node, String user, String password)
+      throws Exception {
     Properties p = new Properties();
-    p.setProperty("user", "citadel");
-    p.setProperty(
-        "password", Files.readString(node.home().resolve("data/engine/initial-password")).strip());
+    p.setProperty("user", user);
+    p.setProperty("password", password);
     p.setProperty("connectTimeout", "5");
     p.setProperty("socketTimeout", "60");
     return DriverManager.getConnection(

@@ -313,7 +313,31 @@ public class HaGroupIT {
         }
       }
     }
-    cluster.awaitAllOnline(Duration.ofSeconds(60));
+    long before = cluster.awaitAllOnline(Duration.ofSeconds(60));
+    for (CitadelNode node : cluster.nodes()) {
+      assertEquals(node.name(), 5_102, count(node, "bulk"));
+    }
+
+    // users travel through the log: one made on node 1 logs in on node 3; what it may not do is
+    // refused on the member it asks, before the log, and the group's offset does not move
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE USER loader WITH PASSWORD 'loader-password'");
+    }
+    long made = cluster.awaitAllOnline(Duration.ofSeconds(60));
+    assertEquals(before + 1, made);
+    try (Connection c = HaCluster.connect(node(2), "loader", "loader-password");
+        Statement s = c.createStatement()) {
+      for (String refused :
+          List.of(
+              "COPY bulk FROM '" + csv + "' WITH (HEADER true)",
+              "CREATE USER other WITH PASSWORD 'other-password'",
+              "DROP USER citadel")) {
+        SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate(refused));
+        assertEquals(e.getMessage(), "42501", e.getSQLState());
+      }
+    }
+    assertEquals("nothing refused reached the log", made, cluster.awaitAllOnline(START));
     for (CitadelNode node : cluster.nodes()) {
       assertEquals(node.name(), 5_102, count(node, "bulk"));
     }

@@ -58,15 +58,10 @@ public class LoadBalancerIT {
     front = cluster.nodes().get(0);
     lbPg = Integer.parseInt(front.cfgValue("io.citadel.loadbalancer.cfg", "pg-port"));
     lbHttp = Integer.parseInt(front.cfgValue("io.citadel.loadbalancer.cfg", "http-port"));
-    // users are each server's own: the same one on every server
-    for (CitadelNode n : cluster.nodes()) {
-      try (Connection c = HaCluster.connect(n);
-          Statement s = c.createStatement()) {
-        s.execute("CREATE USER " + USER + " WITH PASSWORD '" + PASSWORD + "'");
-      }
-    }
     try (Connection c = HaCluster.connect(front);
         Statement s = c.createStatement()) {
+      // made once: it reaches every member through the group's log
+      s.execute("CREATE USER " + USER + " WITH PASSWORD '" + PASSWORD + "'");
       for (String t : List.of("t1", "t2", "t3", "t4")) {
         s.execute("CREATE TABLE " + t + " (id BIGINT, v TEXT)");
         s.execute("INSERT INTO " + t + " VALUES (1, 'a'), (2, 'b'), (3, 'c')");

@@ -47,8 +47,11 @@ public final class SqlStatement {
     SESSION(false),
     /** DECLARE, FETCH, MOVE and CLOSE of cursors. */
     CURSOR(false),
-    /** Users, roles and privileges: CREATE/ALTER/DROP USER or ROLE, GRANT, REVOKE. */
-    ROLES(false),
+    /**
+     * Users, roles and privileges: CREATE/ALTER/DROP USER or ROLE, GRANT, REVOKE. They change the
+     * database's users, which an HA group's members share through its log.
+     */
+    ROLES(true),
     /** Anything else; it may write. */
     OTHER(true);
 
@@ -133,8 +136,8 @@ public final class SqlStatement {
   }
 
   /**
-   * Whether it changes the database: the statements an HA group's log carries and a quota judges.
-   * Users and roles stay with each server, as its password file does.
+   * Whether it changes the database: the statements an HA group's log carries, a read-only server
+   * refuses and (but for users and roles, which take no space) a quota judges.
    */
   public boolean changesData() {
     return kind.changesData;

@@ -63,13 +63,18 @@ class SqlStatementTest {
   }
 
   @Test
-  void usersAndSessionsStayWithTheServer() {
+  void usersTravelWithTheDatabaseAndSessionsStayWithTheServer() {
     for (String sql :
         List.of(
             "CREATE USER bob WITH PASSWORD 'x'",
             "ALTER ROLE bob PASSWORD 'y'",
-            "DROP USER IF EXISTS bob",
-            "GRANT SELECT ON t TO bob",
+            "/* c */ drop user if exists bob",
+            "GRANT SELECT ON t TO bob")) {
+      assertTrue(SqlStatement.of(sql).changesData(), sql);
+      assertEquals(Kind.ROLES, kind(sql), sql);
+    }
+    for (String sql :
+        List.of(
             "SET search_path = s",
             "RESET ALL",
             "DISCARD ALL",

@@ -112,7 +112,7 @@ public final class Engine implements Closeable {
     Store store =
         Store.open(dataDir, new ColumnCache(options.cacheBytes()), options.checkpointBytes());
     try {
-      return new Engine(store, UserStore.open(dataDir), options);
+      return new Engine(store, UserStore.open(store, dataDir), options);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;

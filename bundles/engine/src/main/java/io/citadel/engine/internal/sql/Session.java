@@ -228,12 +228,14 @@ public final class Session implements AutoCloseable {
               + " the group's log, which carries no rows back; run the statement without it");
     }
     if (router != null) {
+      String logged = forLog(statement);
       engine.countStatement();
       runningSql = sql;
       runningSince = now;
       try {
         return result(
-            router.submit(new LoggedStatement(sql, user, now, idempotencyKey, timeZoneSetting())));
+            router.submit(
+                new LoggedStatement(logged, user, now, idempotencyKey, timeZoneSetting())));
       } catch (WriteRefusedException e) {
         throw new SqlException(e.sqlState(), e.getMessage());
       } finally {
@@ -247,6 +249,23 @@ public final class Session implements AutoCloseable {
     } finally {
       engine.writeLock().unlock();
     }
+  }
+
+  /**
+   * What a write is logged as, once this session's user may run it: a statement the user has no
+   * privilege for is refused here and never reaches the group's log (each member checks again where
+   * it applies it, against the users at that offset). Passwords travel as SCRAM verifiers.
+   */
+  private String forLog(SqlStatement statement) {
+    return switch (statement.kind()) {
+      case ROLES -> UserStatements.forLog(engine.users(), user, statement.text());
+      case COPY_FROM_FILE -> {
+        copySource(statement)
+            .ifPresent(file -> SessionCopy.requireReadPrivilege(engine, user, file, true));
+        yield statement.text();
+      }
+      default -> statement.text();
+    };
   }
 
   void refuseUnreplicatedWrite(WriteRouter router) {
@@ -280,10 +299,13 @@ public final class Session implements AutoCloseable {
   /**
    * About how many bytes a statement adds: the file's size for COPY FROM a file, the statement's
    * text for INSERT and UPDATE, nothing for other DDL; -1 for DELETE, DROP and TRUNCATE, which only
-   * free space.
+   * free space, and for users and roles, which are never judged.
    */
   static long growth(SqlStatement statement) {
     String verb = statement.verb();
+    if (statement.kind() == SqlStatement.Kind.ROLES) {
+      return -1; // users take no space worth judging, and an operator must be able to manage them
+    }
     if (verb.equals("DELETE") || verb.equals("TRUNCATE") || verb.startsWith("DROP ")) {
       return -1;
     }

@@ -2,6 +2,7 @@ package io.citadel.engine.internal.sql;
 
 import io.citadel.engine.api.WriteRefusedException;
 import io.citadel.engine.api.WriteRouter;
+import io.citadel.engine.internal.auth.UserStore;
 import io.citadel.engine.internal.exec.ExecContext;
 import io.citadel.engine.internal.storage.BulkLoad;
 import io.citadel.engine.internal.storage.ColumnDef;
@@ -48,18 +49,7 @@ public final class SessionCopy {
               + " needs a client that speaks the PostgreSQL COPY protocol (psql, pgjdbc's"
               + " CopyManager, psycopg2); over HTTP give a server file");
     }
-    // Reading a server-side file is the server's privilege, as in PostgreSQL: superusers only.
-    // (Sessions opened in-process for users the store does not know are the embedding code's.)
-    // (The rows of a client's COPY FROM STDIN that an HA group staged are the client's own; the
-    // group's replication has checked that the file lies under its shared storage.)
-    var known = engine.users().get(session.user());
-    if (known != null
-        && !known.superuser()
-        && !(!engine.group().isEmpty() && staged(Path.of(c.file())))) {
-      throw new SqlException(
-          SqlException.INSUFFICIENT_PRIVILEGE,
-          "permission denied: only a superuser may COPY from a file on the server");
-    }
+    requireReadPrivilege(engine, session.user(), Path.of(c.file()), session.id() == 0);
     if (namesSomeColumns(c)) {
       engine.lockWrites(session.id() == 0);
       try (InputStream in = java.nio.file.Files.newInputStream(Path.of(c.file()))) {
@@ -212,14 +202,30 @@ public final class SessionCopy {
     return session.route(c.asCsv().fromFile(staged.toString()), "");
   }
 
-  /** A file the group staged for a COPY FROM STDIN (see {@link #copyThroughTheGroup}). */
-  private static boolean staged(Path file) {
-    for (Path part : file.normalize()) {
-      if (part.toString().equals(".citadel-copy")) {
-        return true;
-      }
+  /**
+   * Reading a file on the server is the server's privilege, as in PostgreSQL: superusers only; the
+   * rows that a client's COPY FROM STDIN had staged in its HA group's staging folder are the
+   * client's own. An HA group checks this before a COPY is logged, and every member again where it
+   * applies it ({@code fromLog}), against the users as they are at that offset, so all decide
+   * alike. A user the database does not know may read a file only in a session the embedding code
+   * opened in-process, never in a statement from a log.
+   */
+  static void requireReadPrivilege(Engine engine, String user, Path file, boolean fromLog) {
+    UserStore.User known = engine.users().get(user);
+    if (known == null ? !fromLog : known.superuser()) {
+      return;
     }
-    return false;
+    WriteRouter router = engine.writeRouter();
+    Path normal = file.toAbsolutePath().normalize();
+    if (router != null
+        && router.stagingFolder().map(f -> normal.startsWith(f.toAbsolutePath())).orElse(false)) {
+      return;
+    }
+    throw new SqlException(
+        SqlException.INSUFFICIENT_PRIVILEGE,
+        known == null
+            ? "permission denied: role \"" + user + "\" does not exist"
+            : "permission denied: only a superuser may COPY from a file on the server");
   }
 
   /** How many columns a COPY FROM STDIN takes (CopyInResponse says so). */

@@ -215,7 +215,7 @@ final class SessionWrites {
     };
   }
 
-  private static String quoteIdent(String name) {
+  static String quoteIdent(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 

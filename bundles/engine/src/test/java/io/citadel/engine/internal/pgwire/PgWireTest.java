@@ -190,14 +190,48 @@ class PgWireTest {
   void aPasswordWrittenBeforeTheFirstStartIsTheSuperusersAndARandomOneOtherwise() throws Exception {
     Path given = Files.createDirectories(dir.resolve("given"));
     Files.writeString(given.resolve(UserStore.INITIAL_PASSWORD_FILE), "chosen-by-the-operator\n");
-    UserStore store = UserStore.open(given);
-    assertTrue(matches(store, "chosen-by-the-operator"));
-    UserStore random = UserStore.open(Files.createDirectories(dir.resolve("random")));
-    String made =
-        Files.readString(dir.resolve("random").resolve(UserStore.INITIAL_PASSWORD_FILE)).strip();
-    assertTrue(made.length() >= 18, made);
-    assertTrue(matches(random, made));
-    assertFalse(matches(random, "chosen-by-the-operator"));
+    Engine.Options options = new Engine.Options(2, 1000, 1L << 26, 1L << 20, 3);
+    try (Engine e = Engine.open(given, options)) {
+      assertTrue(matches(e.users(), "chosen-by-the-operator"));
+    }
+    Path random = Files.createDirectories(dir.resolve("random"));
+    try (Engine e = Engine.open(random, options)) {
+      String made = Files.readString(random.resolve(UserStore.INITIAL_PASSWORD_FILE)).strip();
+      assertTrue(made.length() >= 18, made);
+      assertTrue(matches(e.users(), made));
+      assertFalse(matches(e.users(), "chosen-by-the-operator"));
+    }
+  }
+
+  @Test
+  void usersLiveInTheDatabaseAndAnEarlierVersionsUsersFileIsTakenOverOnce() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("upgraded"));
+    String verifier = io.citadel.engine.internal.auth.Scram.verifier("old-password").toString();
+    Files.writeString(
+        data.resolve("users"),
+        "# Citadel engine users: name superuser verifier\n"
+            + "citadel true "
+            + verifier
+            + "\nanalyst false "
+            + verifier
+            + "\n");
+    Engine.Options options = new Engine.Options(2, 1000, 1L << 26, 1L << 20, 3);
+    try (Engine e = Engine.open(data, options)) {
+      assertTrue(matches(e.users(), "old-password"));
+      assertFalse(e.users().get("analyst").superuser());
+      assertFalse(Files.exists(data.resolve("users")), "the file is not read again");
+      try (var s = e.openSession(UserStore.ADMIN)) {
+        s.execute("CREATE USER loader WITH PASSWORD 'loader-password'");
+        s.execute("DROP USER analyst");
+      }
+    }
+    try (Engine e = Engine.open(data, options)) {
+      assertTrue(
+          io.citadel.engine.internal.auth.Scram.matches(
+              e.users().get("loader").verifier(), "loader-password"));
+      assertNull(e.users().get("analyst"));
+      assertEquals(2, e.users().list().size());
+    }
   }
 
   private static boolean matches(UserStore store, String password) {

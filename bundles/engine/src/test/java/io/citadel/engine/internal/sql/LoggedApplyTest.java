@@ -226,6 +226,73 @@ class LoggedApplyTest {
   }
 
   @Test
+  void usersTravelThroughTheLogAsVerifiersAndPrivilegesAreJudgedBeforeAndWhereApplied()
+      throws Exception {
+    Path csv = Files.writeString(dir.resolve("rows.csv"), "1\n2\n");
+    try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
+        Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
+      List<LoggedStatement> log = groupOfTwo(a, b);
+      try (Session s = a.openSession("citadel")) {
+        s.execute("CREATE TABLE t (a INTEGER)");
+        s.execute("CREATE USER loader WITH PASSWORD 'loader-password'");
+        s.execute(
+            "/* a comment */ create role Admin2 with login superuser password 'admin-password'");
+        s.execute("ALTER USER loader WITH PASSWORD 'second-password'");
+      }
+      assertEquals(4, log.size());
+      for (LoggedStatement st : log.subList(1, 4)) {
+        // no password crosses the log: a verifier made once, stored alike by every member
+        assertFalse(st.sql().contains("password'"), st.sql());
+        assertTrue(st.sql().contains("SCRAM-SHA-256$"), st.sql());
+      }
+      for (Engine e : List.of(a, b)) {
+        assertTrue(
+            io.citadel.engine.internal.auth.Scram.matches(
+                e.users().get("loader").verifier(), "second-password"));
+        assertTrue(e.users().get("admin2").superuser());
+        assertFalse(e.users().get("loader").superuser());
+      }
+      assertEquals(
+          a.users().get("loader").verifier().toString(),
+          b.users().get("loader").verifier().toString());
+      // refused on the writer, before the log: a COPY from a server file and a users change by a
+      // user who is not a superuser, and a GRANT, which is not supported
+      try (Session s = a.openSession("loader")) {
+        SqlException copy =
+            assertThrows(SqlException.class, () -> s.execute("COPY t FROM '" + csv + "'"));
+        assertEquals("42501", copy.sqlState());
+        SqlException create =
+            assertThrows(
+                SqlException.class,
+                () -> s.execute("CREATE USER other WITH PASSWORD 'other-password'"));
+        assertEquals("42501", create.sqlState());
+        assertEquals(
+            "0A000",
+            assertThrows(SqlException.class, () -> s.execute("GRANT SELECT ON t TO loader"))
+                .sqlState());
+        s.execute("ALTER USER loader WITH PASSWORD 'third-password'"); // their own: allowed
+      }
+      assertEquals(5, log.size(), "nothing refused was logged");
+      try (Session s = a.openSession("admin2")) {
+        assertEquals("COPY 2", s.execute("COPY t FROM '" + csv + "'").tag());
+      }
+      assertEquals(2, count(b, "t"));
+      // where applied, the users at that offset decide, on every member alike: a record (forged,
+      // or logged before its user lost the privilege) is refused on each
+      for (Engine e : List.of(a, b)) {
+        long at = e.appliedOffset("g") + 1;
+        for (String user : List.of("loader", "nobody")) {
+          Outcome o =
+              e.apply("g", at++, new LoggedStatement("COPY t FROM '" + csv + "'", user, 1L));
+          assertTrue(o.isFailure(), user);
+          assertEquals("42501", o.sqlState());
+        }
+        assertEquals(2, count(e, "t"));
+      }
+    }
+  }
+
+  @Test
   void theWritersTimeZoneTravelsWithItsWritesSoEveryMemberStoresTheSameInstants() throws Exception {
     try (Engine a = Engine.open(dir.resolve("a"), OPTIONS);
         Engine b = Engine.open(dir.resolve("b"), OPTIONS)) {
@@ -283,7 +350,7 @@ class LoggedApplyTest {
       assertEquals(4, routed.size());
       assertEquals(2, e.appliedOffset("g"));
       assertFalse(Session.changesState("SELECT 1"));
-      assertFalse(Session.changesState("CREATE USER bob WITH PASSWORD 'x'"));
+      assertTrue(Session.changesState("CREATE USER bob WITH PASSWORD 'x'"));
       assertTrue(Session.changesState("  update t set a = 1"));
       // a comment before the statement does not hide it from the group's log
       assertTrue(Session.changesState("/* x */ INSERT INTO t VALUES (1)"));
