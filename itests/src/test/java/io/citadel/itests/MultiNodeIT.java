@@ -112,40 +112,7 @@ public class MultiNodeIT {
     String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));
     CitadelNode node = cluster.node(runner);
     long pid = node.servicePid(SingletonCluster.SERVICE).orElseThrow();
-    java.util.concurrent.atomic.AtomicBoolean stop =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
-    List<String> twice = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (!stop.get()) {
-                List<String> live = new java.util.ArrayList<>();
-                for (CitadelNode n : cluster.nodes()) {
-                  try {
-                    if (n.servicePid(SingletonCluster.SERVICE)
-                        .flatMap(ProcessHandle::of)
-                        .map(ProcessHandle::isAlive)
-                        .orElse(false)) {
-                      live.add(n.name());
-                    }
-                  } catch (Exception e) {
-                    // a pid file being written: not a sample
-                  }
-                }
-                samples.incrementAndGet();
-                if (live.size() > 1) {
-                  twice.add(live.toString());
-                }
-                try {
-                  Thread.sleep(20);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "singleton-process-sampler");
-    sampler.start();
+    ProcessSampler sampler = new ProcessSampler(cluster);
     try {
       String moved = Integer.toString(SESSION_TIMEOUT_MS + 1_000);
       node.cfg("io.citadel.coordination.cfg", java.util.Map.of("session.timeout.ms", moved));
@@ -156,17 +123,11 @@ public class MultiNodeIT {
       // the old session is closed by now; give anything that would take over time to do it
       Thread.sleep(2L * SESSION_TIMEOUT_MS);
     } finally {
-      stop.set(true);
-      sampler.join(5_000);
+      sampler.close();
     }
-    System.out.printf(
-        "session move on %s: %d samples of every node's singleton process, %d with two%n",
-        runner, samples.get(), twice.size());
-    assertTrue("samples: " + samples.get(), samples.get() > 100);
-    assertEquals("two nodes ran " + SingletonCluster.SERVICE + ": " + twice, 0, twice.size());
-    assertTrue(
-        "the process that ran before the move runs on",
-        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    System.out.printf("session move on %s: %s%n", runner, sampler);
+    sampler.assertNeverTwo();
+    assertTrue("the process that ran before the move runs on", running(pid));
     Conditions.within(
         "only " + runner + " reported running",
         Duration.ofSeconds(10),
@@ -213,6 +174,133 @@ public class MultiNodeIT {
           Duration.ofSeconds(10),
           () -> List.of(runner).equals(cluster.runners()));
       sampler.assertNeverMoreThanOne();
+    }
+  }
+
+  /**
+   * The runner's Karaf JVM frozen (SIGSTOP) for 1.5 session timeouts: its Warden stops nothing, but
+   * the service's lease guard, a process outside the JVM, kills it when the lease (half the session
+   * timeout from the last confirmed ZooKeeper round trip) runs out, before the session can expire
+   * and another node start it. Every node's live singleton processes are sampled every 20 ms.
+   */
+  @Test
+  public void aSingletonOnAFrozenNodeIsStoppedByItsLeaseGuardBeforeAnotherNodeStartsIt()
+      throws Exception {
+    String runner = cluster.awaitSingleRunner(Duration.ofSeconds(120));
+    CitadelNode node = cluster.node(runner);
+    long karaf = node.pid().orElseThrow();
+    long service = node.servicePid(SingletonCluster.SERVICE).orElseThrow();
+    ProcessSampler sampler = new ProcessSampler(cluster);
+    long stoppedMs;
+    String successor;
+    try {
+      signal("STOP", karaf);
+      long frozenAt = System.nanoTime();
+      try {
+        // the guard's parent, the frozen JVM, cannot reap it: it ends as a zombie
+        while (running(service)) {
+          assertTrue(
+              "the service runs on " + SESSION_TIMEOUT_MS + " ms into the freeze",
+              System.nanoTime() - frozenAt < TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS));
+          Thread.sleep(20);
+        }
+        stoppedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
+        Thread.sleep(
+            Math.max(
+                0,
+                SESSION_TIMEOUT_MS * 3L / 2
+                    - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt)));
+      } finally {
+        signal("CONT", karaf);
+      }
+      successor = cluster.awaitRunnerOtherThan(runner, Duration.ofSeconds(60));
+      cluster.awaitState(runner, "standby", Duration.ofSeconds(60));
+    } finally {
+      sampler.close();
+    }
+    System.out.printf(
+        "%s frozen %d ms: its singleton stopped by its lease guard %d ms into the freeze, %s took"
+            + " over; %s%n",
+        runner, SESSION_TIMEOUT_MS * 3 / 2, stoppedMs, successor, sampler);
+    assertTrue("stopped " + stoppedMs + " ms into the freeze", stoppedMs < SESSION_TIMEOUT_MS);
+    sampler.assertNeverTwo();
+    assertEquals(List.of(successor), cluster.runners());
+  }
+
+  /**
+   * Whether a process runs: it exists and is not a zombie (an exited child whose parent, frozen,
+   * has not reaped it, which ProcessHandle still calls alive).
+   */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException | RuntimeException gone) {
+      return false;
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+    assertEquals("kill -" + signal + " " + pid, 0, kill.exitValue());
+  }
+
+  /** Samples, every 20 ms, which nodes have a live process of the singleton service. */
+  private static final class ProcessSampler implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong samples =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final List<String> twice = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    ProcessSampler(SingletonCluster cluster) {
+      thread = new Thread(() -> run(cluster), "singleton-process-sampler");
+      thread.start();
+    }
+
+    private void run(SingletonCluster cluster) {
+      while (!stop.get()) {
+        List<String> live = new java.util.ArrayList<>();
+        for (CitadelNode n : cluster.nodes()) {
+          try {
+            if (n.servicePid(SingletonCluster.SERVICE).map(MultiNodeIT::running).orElse(false)) {
+              live.add(n.name());
+            }
+          } catch (Exception e) {
+            // a pid file being written: not a sample
+          }
+        }
+        samples.incrementAndGet();
+        if (live.size() > 1) {
+          twice.add(live.toString());
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void assertNeverTwo() {
+      assertTrue("samples: " + samples.get(), samples.get() > 100);
+      assertEquals("two nodes ran " + SingletonCluster.SERVICE + ": " + twice, 0, twice.size());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.join(5_000);
+    }
+
+    @Override
+    public String toString() {
+      return samples.get()
+          + " samples of every node's singleton process, "
+          + twice.size()
+          + " with two";
     }
   }
 }

@@ -57,6 +57,16 @@ final class Claim {
     return List.copyOf(slots);
   }
 
+  /** The slot's znode this node holds, or null. */
+  String heldPath() {
+    return heldPath;
+  }
+
+  /** The session that holds {@link #heldPath()}. */
+  long heldSession() {
+    return heldSession;
+  }
+
   /** Whether this node holds a slot (as far as it knows without asking ZooKeeper). */
   boolean held() {
     return heldPath != null;

@@ -2,11 +2,14 @@ package io.citadel.warden.internal;
 
 import io.citadel.warden.internal.conf.ServiceDefinition;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +52,47 @@ final class ProcessRunner implements ServiceRunner {
    */
   private boolean monitorPassed;
 
-  ProcessRunner(ServiceDefinition definition, Path home, Path data, Duration monitorInterval) {
+  /** Where a claimed service's lease ends, for its guard; null for a service every node runs. */
+  private final Path leaseFile;
+
+  ProcessRunner(
+      ServiceDefinition definition,
+      Path home,
+      Path data,
+      Duration monitorInterval,
+      Path leaseFile) {
     this.definition = definition;
     this.workDir = home;
     this.logFile = data.resolve("log").resolve(definition.name() + ".out");
     this.pidFile = data.resolve("warden").resolve(definition.name() + ".pid");
     this.monitorInterval = monitorInterval;
+    this.leaseFile = leaseFile;
+  }
+
+  /** The lease file of a claimed service named {@code service}. */
+  static Path leaseFile(Path data, String service) {
+    return data.resolve("warden").resolve(service + ".lease");
+  }
+
+  /**
+   * How the start command runs: as it is, or, for a claimed service, under the lease guard (see
+   * {@link Lease}), which is written next to the pid files from this bundle.
+   */
+  private List<String> launch() throws IOException {
+    String command = definition.startCommand().orElseThrow();
+    if (leaseFile == null) {
+      return List.of("/bin/sh", "-c", command);
+    }
+    Path guard = pidFile.resolveSibling("lease-guard.sh");
+    try (InputStream in = ProcessRunner.class.getResourceAsStream("lease-guard.sh")) {
+      if (in == null) {
+        throw new IOException("lease-guard.sh is missing from the Warden's bundle");
+      }
+      Path part = guard.resolveSibling("lease-guard.sh.part");
+      Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, guard, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return List.of("/bin/sh", guard.toString(), leaseFile.toString(), command);
   }
 
   @Override
@@ -85,7 +123,7 @@ final class ProcessRunner implements ServiceRunner {
     Files.createDirectories(logFile.getParent());
     Files.createDirectories(pidFile.getParent());
     ProcessBuilder builder =
-        new ProcessBuilder("/bin/sh", "-c", definition.startCommand().orElseThrow())
+        new ProcessBuilder(launch())
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

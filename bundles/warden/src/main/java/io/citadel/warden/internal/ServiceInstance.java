@@ -24,6 +24,10 @@ final class ServiceInstance {
   Instant retryAt;
   boolean stoppedByOperator;
   Claim claim;
+
+  /** The lease on {@link #claim} while the service runs here under it. */
+  Lease lease;
+
   private final Deque<Instant> failures = new ArrayDeque<>();
   private volatile ServiceView view;
 

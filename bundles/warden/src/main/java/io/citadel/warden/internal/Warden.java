@@ -86,6 +86,16 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   private final Path home;
   private final Path data;
   private final ScheduledExecutorService thread;
+
+  /** Renews {@link #leases}, apart from the passes, which may wait on a slow stop. */
+  private final ScheduledExecutorService leaseThread;
+
+  /** The leases of the claimed services that run here. */
+  private final Set<Lease> leases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** How often a lease is renewed: many times within the shortest lease (half of 4 s). */
+  private static final Duration LEASE_RENEWAL = Duration.ofMillis(200);
+
   private final CoordinationStateListener stateListener = this::onCoordinationState;
   private volatile WardenOptions options;
   private ScheduledFuture<?> scan;
@@ -131,6 +141,18 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     this.options = parsed;
     this.memory = MemoryPlan.compute(totalMemoryMb(), catalog.settings(), List.of(), jvmHeapMb());
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "citadel-warden"));
+    this.leaseThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "citadel-warden-leases");
+              t.setDaemon(true);
+              return t;
+            });
+    leaseThread.scheduleWithFixedDelay(
+        this::renewLeases,
+        LEASE_RENEWAL.toMillis(),
+        LEASE_RENEWAL.toMillis(),
+        TimeUnit.MILLISECONDS);
     LOG.info(
         "Warden of {} watching {} and {}",
         options.hostName(),
@@ -201,6 +223,15 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       }
       if (moved != null) {
         instance.claim = moved;
+        Lease before = instance.lease;
+        if (before != null) {
+          // the new session's lease follows on from the old one's, confirmed before it is used
+          Lease after = new Lease(next, instance.name(), moved, before.file(), before.until());
+          after.renew();
+          leases.add(after);
+          leases.remove(before);
+          instance.lease = after;
+        }
         LOG.info("Warden: {}'s claim moved to the new ZooKeeper session", instance.name());
       } else {
         // the old session's end frees the slot for another node: stop first
@@ -246,6 +277,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       LOG.error("Warden: stopping the services did not finish", e);
     }
     thread.shutdownNow();
+    leaseThread.shutdownNow();
   }
 
   private volatile boolean stopping;
@@ -563,6 +595,17 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
             "standby; running on " + String.join(", ", instance.claim.holders()));
         return;
       }
+      if (instance.lease != null && instance.lease.expired()) {
+        // frozen, or cut off, past the lease: another node may take over any moment now
+        stopInstance(
+            instance,
+            InstanceState.STANDBY,
+            "its lease on the claim ran out "
+                + instance.lease.overdueMs()
+                + " ms ago (no ZooKeeper round trip confirmed it for half the session timeout):"
+                + " stopped before another node can take over");
+        return;
+      }
     }
     if (!instance.isStarted()) {
       start(instance);
@@ -591,10 +634,29 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
 
   private void start(ServiceInstance instance) {
     ServiceDefinition definition = instance.definition;
+    Lease lease = null;
+    if (instance.claim != null && instance.claim.held()) {
+      Path file =
+          definition.isProcess() && Uptime.shared()
+              ? ProcessRunner.leaseFile(data, instance.name())
+              : null;
+      lease = new Lease(coordination, instance.name(), instance.claim, file, 0);
+      if (!lease.renew()) {
+        instance.moveTo(
+            InstanceState.STANDBY, "waiting for ZooKeeper to confirm this node's claim");
+        return;
+      }
+      leases.add(lease);
+      instance.lease = lease;
+    }
     ServiceRunner runner =
         definition.isProcess()
             ? new ProcessRunner(
-                definition, home, data, Duration.ofSeconds(options.monitorIntervalSec()))
+                definition,
+                home,
+                data,
+                Duration.ofSeconds(options.monitorIntervalSec()),
+                lease == null ? null : lease.file())
             : new BundleRunner(definition, context, configurationAdmin, scr, options.hostName());
     instance.runner = runner;
     instance.startedAt = Instant.now();
@@ -624,6 +686,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       instance.runner.stop();
       instance.runner = null;
     }
+    endLease(instance);
     if (instance.recordFailure(Instant.now())) {
       if (instance.claim != null) {
         instance.claim.release();
@@ -655,6 +718,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       long began = System.nanoTime();
       instance.runner.stop();
       instance.runner = null;
+      endLease(instance);
       long tookMs = (System.nanoTime() - began) / 1_000_000;
       LOG.info("Warden: stopped {} ({})", instance.name(), why);
       if (tookMs > SLOW_STOP_MS) {
@@ -670,6 +734,36 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
       instance.claim.release();
     }
     instance.moveTo(state, why);
+  }
+
+  /** Lets a stopped service's lease go: it is not renewed, and its guard's file is removed. */
+  private void endLease(ServiceInstance instance) {
+    Lease lease = instance.lease;
+    instance.lease = null;
+    if (lease != null) {
+      leases.remove(lease);
+      if (lease.file() != null) {
+        try {
+          Files.deleteIfExists(lease.file());
+        } catch (java.io.IOException e) {
+          LOG.debug("cannot delete {}", lease.file(), e);
+        }
+      }
+    }
+  }
+
+  // On the lease thread.
+  private void renewLeases() {
+    for (Lease lease : leases) {
+      boolean wasExpired = lease.expired();
+      if (!lease.renew() && !wasExpired && lease.expired()) {
+        LOG.warn(
+            "Warden: {}'s lease ran out: no ZooKeeper round trip confirmed its claim for half the"
+                + " session timeout; it stops",
+            lease.service());
+        wake();
+      }
+    }
   }
 
   /** How long stopping waits for the claims and status znodes to be let go while connected. */

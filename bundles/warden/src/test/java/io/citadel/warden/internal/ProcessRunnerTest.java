@@ -47,7 +47,7 @@ class ProcessRunnerTest {
     Path ok = home.resolve("ok");
     ProcessRunner first =
         new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5), null);
     first.start(0, 0);
     long pid = Long.parseLong(first.describe().replaceAll("\\D", ""));
     ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
@@ -55,7 +55,7 @@ class ProcessRunnerTest {
     // the Warden died: a new one, on the same folders, finds the child
     ProcessRunner second =
         new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5), null);
     try {
       second.start(0, 0);
       assertEquals("pid " + pid + " (adopted)", second.describe());
@@ -65,7 +65,11 @@ class ProcessRunnerTest {
       Files.delete(ok);
       ProcessRunner third =
           new ProcessRunner(
-              definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5));
+              definition("exec sleep 300", "test -f " + ok),
+              home,
+              data,
+              Duration.ofSeconds(5),
+              null);
       try {
         third.start(0, 0);
         assertTrue(child.onExit().isDone() || waitExit(child), "the unhealthy orphan was stopped");
@@ -98,7 +102,7 @@ class ProcessRunnerTest {
     Process orphan = new ProcessBuilder("sleep", "300").start();
     Files.writeString(pidFile, Long.toString(orphan.pid()));
     ProcessRunner runner =
-        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5));
+        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null);
     try {
       runner.start(0, 0);
       assertTrue(orphan.waitFor(20, TimeUnit.SECONDS), "the orphan was stopped");
@@ -115,13 +119,60 @@ class ProcessRunnerTest {
     Files.setLastModifiedTime(
         pidFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
     ProcessRunner again =
-        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5));
+        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null);
     try {
       again.start(0, 0);
       assertFalse(stranger.waitFor(2, TimeUnit.SECONDS), "a stranger is left alone");
     } finally {
       again.stop();
       stranger.destroyForcibly();
+    }
+  }
+
+  /**
+   * A claimed service runs under its lease guard, a process apart from the JVM: while the lease is
+   * renewed the service runs; once its end passes without a renewal (a Warden frozen or cut off),
+   * the guard kills the service's whole process group by itself.
+   */
+  @Test
+  void aGuardedServiceIsKilledByItsGuardWhenItsLeaseRunsOutAndRunsWhileItIsRenewed()
+      throws Exception {
+    Path data = home.resolve("data");
+    Path lease = ProcessRunner.leaseFile(data, "x");
+    Files.createDirectories(lease.getParent());
+    Files.writeString(lease, (Uptime.centis() + 150) + "\n");
+    // not exec'd: the shell's own child must go with it
+    ProcessRunner runner =
+        new ProcessRunner(
+            definition("sleep 300; echo after"), home, data, Duration.ofSeconds(5), lease);
+    try {
+      runner.start(0, 0);
+      ProcessHandle guard =
+          ProcessHandle.of(Long.parseLong(runner.describe().replaceAll("\\D", ""))).orElseThrow();
+      long until = Uptime.centis() + 150;
+      // renewed for 3 s: it runs on
+      for (int i = 0; i < 15; i++) {
+        until = Uptime.centis() + 150;
+        Files.writeString(lease, until + "\n");
+        Thread.sleep(200);
+        assertTrue(guard.isAlive(), "renewed, yet stopped after " + i * 200 + " ms");
+      }
+      java.util.List<ProcessHandle> service = guard.descendants().toList();
+      assertFalse(service.isEmpty());
+      long stoppedRenewing = System.nanoTime();
+      assertTrue(waitExit(guard), "the guard ended when the lease ran out");
+      long tookMs = (System.nanoTime() - stoppedRenewing) / 1_000_000;
+      assertTrue(
+          tookMs >= 1_000 && tookMs < 3_000, "killed " + tookMs + " ms after the last renewal");
+      for (ProcessHandle p : service) {
+        assertTrue(waitExit(p), "the service's process " + p.pid() + " is gone with its group");
+      }
+      assertEquals(InstanceState.FAILED, runner.health().state());
+      assertTrue(
+          Files.readString(data.resolve("log").resolve("x.out")).contains("ran out"),
+          "the guard says why in the service's log");
+    } finally {
+      runner.stop();
     }
   }
 }
