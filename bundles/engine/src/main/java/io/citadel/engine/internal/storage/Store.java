@@ -12,13 +12,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,7 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,27 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Store implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-  private static final int MANIFEST_MAGIC = 0x4D544443; // "CDTM"
-
-  /**
-   * 3: a table's tail is a list of files, each holding consecutive rows; 2: table definitions carry
-   * their constraints. Versions 1 and 2 are still read.
-   */
-  private static final int MANIFEST_VERSION = 3;
-
-  private static final byte OP_CREATE = 1;
-  private static final byte OP_DROP = 2;
-  private static final byte OP_ADD_COLUMN = 3;
-  private static final byte OP_INSERT = 4;
-  private static final byte OP_DELETE = 5;
-  private static final byte OP_META = 6;
-
-  /** CREATE TABLE with constraints and defaults (OP_CREATE, which has none, is still read). */
-  private static final byte OP_CREATE_CONSTRAINED = 7;
-
-  /** A table's whole definition replaced: renames, dropped columns, defaults, constraints. */
-  private static final byte OP_REDEFINE = 8;
-
   private final Path dir;
   private final Path walDir;
   private final ColumnCache cache;
@@ -452,8 +425,8 @@ public final class Store implements Closeable {
       TableDef def = new TableDef(nextTableId, n, fragmentSize, defs.size(), defs, constraints);
       Op op =
           out -> {
-            out.writeByte(OP_CREATE_CONSTRAINED);
-            writeDef(out, def);
+            out.writeByte(LogRecords.OP_CREATE_CONSTRAINED);
+            LogRecords.writeDef(out, def);
           };
       commit(List.of(op));
       return def;
@@ -477,7 +450,7 @@ public final class Store implements Closeable {
       commit(
           List.of(
               out -> {
-                out.writeByte(OP_DROP);
+                out.writeByte(LogRecords.OP_DROP);
                 out.writeInt(id);
               }));
       return true;
@@ -507,8 +480,8 @@ public final class Store implements Closeable {
       commit(
           List.of(
               out -> {
-                out.writeByte(OP_REDEFINE);
-                writeDef(out, def);
+                out.writeByte(LogRecords.OP_REDEFINE);
+                LogRecords.writeDef(out, def);
               }));
       return def;
     } finally {
@@ -613,9 +586,9 @@ public final class Store implements Closeable {
       commit(
           List.of(
               out -> {
-                out.writeByte(OP_ADD_COLUMN);
+                out.writeByte(LogRecords.OP_ADD_COLUMN);
                 out.writeInt(id);
-                writeColumn(out, c);
+                LogRecords.writeColumn(out, c);
               }));
       return t.def();
     } finally {
@@ -665,7 +638,7 @@ public final class Store implements Closeable {
       if (rowIds != null && rowIds.length > 0) {
         ops.add(
             out -> {
-              out.writeByte(OP_DELETE);
+              out.writeByte(LogRecords.OP_DELETE);
               out.writeInt(def.id());
               out.writeInt(rowIds.length);
               for (long id : rowIds) {
@@ -674,7 +647,7 @@ public final class Store implements Closeable {
             });
       }
       if (columns != null && n > 0) {
-        ops.add(out -> writeInsert(out, def, columns, n));
+        ops.add(out -> LogRecords.writeInsert(out, def, columns, n));
       }
       if (metaEntry != null) {
         ops.add(metaOp(metaEntry.getKey(), metaEntry.getValue()));
@@ -1022,11 +995,7 @@ public final class Store implements Closeable {
   }
 
   private static Op metaOp(String key, String value) {
-    return out -> {
-      out.writeByte(OP_META);
-      out.writeUTF(key);
-      out.writeUTF(value);
-    };
+    return out -> LogRecords.writeMeta(out, key, value);
   }
 
   /** A value as a unique key compares it: a numeric by its value (1.0 and 1.00 are one key). */
@@ -1182,92 +1151,6 @@ public final class Store implements Closeable {
     }
   }
 
-  // ---------------------------------------------------------------- encoding of log records
-
-  /** A table definition with its constraints (read back by {@code readDef(in, true)}). */
-  private static void writeDef(DataOutputStream out, TableDef def) throws IOException {
-    out.writeInt(def.id());
-    out.writeUTF(def.name());
-    out.writeInt(def.fragmentSize());
-    out.writeInt(def.nextColumnId());
-    out.writeInt(def.columns().size());
-    for (ColumnDef c : def.columns()) {
-      writeColumn(out, c);
-    }
-    def.constraints().write(out);
-  }
-
-  private static TableDef readDef(DataInputStream in, boolean constrained) throws IOException {
-    int id = in.readInt();
-    String name = in.readUTF();
-    int fragmentSize = in.readInt();
-    int nextColumnId = in.readInt();
-    int n = in.readInt();
-    List<ColumnDef> cols = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      cols.add(readColumn(in));
-    }
-    Constraints constraints = constrained ? Constraints.read(in) : Constraints.NONE;
-    return new TableDef(id, name, fragmentSize, nextColumnId, cols, constraints);
-  }
-
-  private static void writeColumn(DataOutputStream out, ColumnDef c) throws IOException {
-    out.writeInt(c.id());
-    out.writeUTF(c.name());
-    out.writeByte(c.type().kind().ordinal());
-    out.writeInt(c.type().precision());
-    out.writeInt(c.type().scale());
-    out.writeBoolean(c.notNull());
-  }
-
-  private static ColumnDef readColumn(DataInputStream in) throws IOException {
-    int id = in.readInt();
-    String name = in.readUTF();
-    TypeKind kind = TypeKind.values()[in.readByte()];
-    int p = in.readInt();
-    int s = in.readInt();
-    boolean notNull = in.readBoolean();
-    return new ColumnDef(id, name, new ColumnType(kind, p, s), notNull);
-  }
-
-  private static void writeInsert(DataOutputStream out, TableDef def, Object[][] columns, int n)
-      throws IOException {
-    out.writeByte(OP_INSERT);
-    out.writeInt(def.id());
-    out.writeInt(n);
-    out.writeInt(columns.length);
-    for (int c = 0; c < columns.length; c++) {
-      ColumnDef cd = def.columns().get(c);
-      out.writeInt(cd.id());
-      Object[] vals = columns[c];
-      for (int r = 0; r < n; r++) {
-        Object v = vals[r];
-        if (v == null) {
-          out.writeByte(0);
-          continue;
-        }
-        out.writeByte(1);
-        switch (cd.type().kind()) {
-          case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> writeString(out, (String) v);
-          case FLOAT, DOUBLE -> out.writeDouble(((Number) v).doubleValue());
-          default -> out.writeLong(((Number) v).longValue());
-        }
-      }
-    }
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
   private Table tableById(int id) {
     for (Table t : tables.values()) {
       if (t.def().id() == id) {
@@ -1296,15 +1179,15 @@ public final class Store implements Closeable {
     for (int i = 0; i < ops; i++) {
       byte type = in.readByte();
       switch (type) {
-        case OP_CREATE, OP_CREATE_CONSTRAINED -> {
-          TableDef def = readDef(in, type == OP_CREATE_CONSTRAINED);
+        case LogRecords.OP_CREATE, LogRecords.OP_CREATE_CONSTRAINED -> {
+          TableDef def = LogRecords.readDef(in, type == LogRecords.OP_CREATE_CONSTRAINED);
           Table t = new Table(def);
           tables.put(def.name(), t);
           nextTableId = Math.max(nextTableId, def.id() + 1);
           touched.add(t);
         }
-        case OP_REDEFINE -> {
-          TableDef def = readDef(in, true);
+        case LogRecords.OP_REDEFINE -> {
+          TableDef def = LogRecords.readDef(in, true);
           Table t = tableById(def.id());
           tables.remove(t.def().name());
           // rows already in the tail were appended under the old columns: seal them first
@@ -1317,7 +1200,7 @@ public final class Store implements Closeable {
           tables.put(def.name(), t);
           touched.add(t);
         }
-        case OP_DROP -> {
+        case LogRecords.OP_DROP -> {
           Table t = tableById(in.readInt());
           tables.remove(t.def().name());
           for (Fragment f : t.sealed) {
@@ -1326,49 +1209,18 @@ public final class Store implements Closeable {
             }
           }
         }
-        case OP_ADD_COLUMN -> {
+        case LogRecords.OP_ADD_COLUMN -> {
           Table t = tableById(in.readInt());
-          t.addColumn(readColumn(in));
+          t.addColumn(LogRecords.readColumn(in));
           touched.add(t);
         }
-        case OP_INSERT -> {
+        case LogRecords.OP_INSERT -> {
           Table t = tableById(in.readInt());
-          int n = in.readInt();
-          int ncols = in.readInt();
-          TableDef def = t.def();
-          Object[][] cols = new Object[def.columns().size()][];
-          for (int c = 0; c < ncols; c++) {
-            int colId = in.readInt();
-            int idx = -1;
-            for (int k = 0; k < def.columns().size(); k++) {
-              if (def.columns().get(k).id() == colId) {
-                idx = k;
-              }
-            }
-            ColumnType type0 = def.columns().get(idx).type();
-            Object[] vals = new Object[n];
-            for (int r = 0; r < n; r++) {
-              if (in.readByte() == 0) {
-                continue;
-              }
-              vals[r] =
-                  switch (type0.kind()) {
-                    case TEXT, UUID, JSON, JSONB, BYTEA, NUMERIC -> readString(in);
-                    case FLOAT, DOUBLE -> in.readDouble();
-                    default -> in.readLong();
-                  };
-            }
-            cols[idx] = vals;
-          }
-          for (int c = 0; c < cols.length; c++) {
-            if (cols[c] == null) {
-              cols[c] = new Object[n];
-            }
-          }
-          t.append(cols, n);
+          LogRecords.Rows rows = LogRecords.readInsert(in, t.def());
+          t.append(rows.columns(), rows.count());
           touched.add(t);
         }
-        case OP_DELETE -> {
+        case LogRecords.OP_DELETE -> {
           Table t = tableById(in.readInt());
           int n = in.readInt();
           long[] ids = new long[n];
@@ -1378,7 +1230,7 @@ public final class Store implements Closeable {
           deleted += t.delete(ids);
           touched.add(t);
         }
-        case OP_META -> {
+        case LogRecords.OP_META -> {
           Txn x = bound.get();
           (x != null ? x.meta : meta).put(in.readUTF(), in.readUTF());
         }
@@ -1529,8 +1381,7 @@ public final class Store implements Closeable {
     long gen = generation + 1;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream m = new DataOutputStream(bytes);
-    m.writeInt(MANIFEST_MAGIC);
-    m.writeInt(MANIFEST_VERSION);
+    ManifestFile.writeHeader(m);
     m.writeLong(gen);
     m.writeLong(wal.segment() + 1);
     m.writeInt(nextTableId);
@@ -1547,14 +1398,14 @@ public final class Store implements Closeable {
     for (Table t : all) {
       Path tdir = dir.resolve("t" + t.def().id());
       Files.createDirectories(tdir);
-      writeDef(m, t.def());
+      LogRecords.writeDef(m, t.def());
       // full fragments still in memory become files
       for (int i = 0; i < t.sealed.size(); i++) {
         Fragment f = t.sealed.get(i);
         if (f instanceof MemoryFragment mf) {
           Path file = tdir.resolve("f" + f.seq() + ".frag");
           Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
-          writeFragment(file, t.def(), mf);
+          TableFiles.writeFragment(file, t.def(), mf);
           t.sealed.set(i, StoredFragment.open(f.seq(), file, cache));
         }
       }
@@ -1579,7 +1430,7 @@ public final class Store implements Closeable {
         }
         Path file = tdir.resolve("tail-" + gen + ".frag");
         Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
-        writeFragment(file, t.def(), t.tailRange(from, t.tailRows));
+        TableFiles.writeFragment(file, t.def(), t.tailRange(from, t.tailRows));
         tailFiles.add(new Table.TailFile(file.getFileName().toString(), t.tailRows - from));
         tailKept = t.tailRows;
       }
@@ -1600,7 +1451,7 @@ public final class Store implements Closeable {
       for (Map.Entry<Integer, Dictionary> e : new TreeMap<>(t.dictionaries).entrySet()) {
         Path file = tdir.resolve("c" + e.getKey() + ".dict");
         long[] persisted = t.dictionaryPersisted.get(e.getKey());
-        long[] now = appendDictionary(file, e.getValue(), persisted);
+        long[] now = TableFiles.appendDictionary(file, e.getValue(), persisted);
         t.dictionaryPersisted.put(e.getKey(), now);
         keep.add(file);
         m.writeInt(e.getKey());
@@ -1613,45 +1464,20 @@ public final class Store implements Closeable {
       } else {
         Path file = tdir.resolve("deletes-" + gen + ".bin");
         Files.deleteIfExists(file);
-        writeDeletes(file, t.deleted);
+        TableFiles.writeDeletes(file, t.deleted);
         keep.add(file);
         m.writeUTF(file.getFileName().toString());
       }
     }
     m.flush();
-    byte[] body = bytes.toByteArray();
-    CRC32C crc = new CRC32C();
-    crc.update(body);
-    ByteBuffer file = ByteBuffer.allocate(body.length + 4);
-    file.put(body).putInt((int) crc.getValue()).flip();
     // the next log segment exists before the manifest that points at it
     Wal next = Wal.open(walDir, wal.segment() + 1);
     io.citadel.sdk.DurableFiles.forceFolder(walDir);
-    Path tmp = dir.resolve("MANIFEST.tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (file.hasRemaining()) {
-        ch.write(file);
-      }
-      ch.force(true);
-    }
+    Path tmp = ManifestFile.writeTemporary(dir, bytes.toByteArray());
     for (Table t : all) {
       io.citadel.sdk.DurableFiles.forceFolder(dir.resolve("t" + t.def().id()));
     }
-    try {
-      Files.move(
-          tmp,
-          dir.resolve("MANIFEST"),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the data folder's file system cannot rename atomically: " + dir, e);
-    }
-    io.citadel.sdk.DurableFiles.forceFolder(dir);
+    ManifestFile.install(dir, tmp);
     tailsWritten.forEach(Runnable::run);
     Wal old = wal;
     wal = next;
@@ -1666,95 +1492,6 @@ public final class Store implements Closeable {
       t.deletesDirty = false;
     }
     removeOrphans(keep, all);
-  }
-
-  private static void writeFragment(Path file, TableDef def, MemoryFragment f) throws IOException {
-    List<FragmentFile.ColumnToWrite> cols = new ArrayList<>();
-    for (ColumnDef c : def.columns()) {
-      ColumnData d = f.column(c.id());
-      if (d != null) {
-        cols.add(
-            new FragmentFile.ColumnToWrite(
-                c.id(), ColumnData.storageOf(c.type()), d, f.stats(c.id())));
-      }
-    }
-    FragmentFile.write(file, f.rows(), cols);
-  }
-
-  private static long[] appendDictionary(Path file, Dictionary d, long[] persisted)
-      throws IOException {
-    int from = (int) persisted[0];
-    int to = d.size();
-    if (from == to && Files.exists(file)) {
-      return persisted;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    for (String s : d.slice(from, to)) {
-      writeString(out, s);
-    }
-    out.flush();
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ch.truncate(
-          persisted[1]); // drop whatever an interrupted checkpoint left past the last good end
-      ch.position(persisted[1]);
-      ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    return new long[] {to, persisted[1] + bytes.size()};
-  }
-
-  private static void writeDeletes(Path file, Map<Integer, long[]> deleted) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(deleted.size());
-    for (Map.Entry<Integer, long[]> e : new TreeMap<>(deleted).entrySet()) {
-      out.writeInt(e.getKey());
-      out.writeInt(e.getValue().length);
-      for (long w : e.getValue()) {
-        out.writeLong(w);
-      }
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes.toByteArray());
-    out.writeInt((int) crc.getValue());
-    out.flush();
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-  }
-
-  private static Map<Integer, long[]> readDeletes(Path file) throws IOException {
-    byte[] all = Files.readAllBytes(file);
-    if (all.length < 8) {
-      throw new IOException(file + ": truncated");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(all, 0, all.length - 4);
-    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
-      throw new IOException(file + ": checksum mismatch");
-    }
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
-    Map<Integer, long[]> out = new java.util.HashMap<>();
-    int n = in.readInt();
-    for (int i = 0; i < n; i++) {
-      int seq = in.readInt();
-      long[] bits = new long[in.readInt()];
-      for (int k = 0; k < bits.length; k++) {
-        bits[k] = in.readLong();
-      }
-      out.put(seq, bits);
-    }
-    return out;
   }
 
   private void removeOrphans(Set<Path> keep, List<Table> live) throws IOException {
@@ -1801,7 +1538,7 @@ public final class Store implements Closeable {
 
   private void recover() throws IOException {
     Files.createDirectories(walDir);
-    Path manifest = dir.resolve("MANIFEST");
+    Path manifest = dir.resolve(ManifestFile.NAME);
     long firstSegment = 0;
     if (Files.exists(manifest)) {
       firstSegment = readManifest(manifest);
@@ -1868,25 +1605,10 @@ public final class Store implements Closeable {
   private final Map<Integer, Set<Path>> manifestFiles = new java.util.HashMap<>();
 
   private long readManifest(Path manifest) throws IOException {
-    byte[] all = Files.readAllBytes(manifest);
-    if (all.length < 4) {
-      throw new IOException(manifest + " is truncated");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(all, 0, all.length - 4);
-    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
-      throw new IOException(
-          manifest + " fails its checksum; refusing to start on a damaged catalog");
-    }
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 4));
+    ManifestFile.Body body = ManifestFile.read(manifest);
+    DataInputStream in = body.in();
+    int version = body.version();
     try {
-      int version;
-      if (in.readInt() != MANIFEST_MAGIC
-          || (version = in.readInt()) < 1
-          || version > MANIFEST_VERSION) {
-        throw new IOException(
-            manifest + " is not a Citadel manifest of a version this engine reads");
-      }
       generation = in.readLong();
       long segment = in.readLong();
       nextTableId = in.readInt();
@@ -1896,7 +1618,7 @@ public final class Store implements Closeable {
       }
       int ntables = in.readInt();
       for (int i = 0; i < ntables; i++) {
-        TableDef def = readDef(in, version >= 2);
+        TableDef def = LogRecords.readDef(in, version >= 2);
         Table t = new Table(def);
         Path tdir = dir.resolve("t" + def.id());
         Set<Path> files = new HashSet<>();
@@ -1923,7 +1645,7 @@ public final class Store implements Closeable {
           long count = in.readLong();
           long length = in.readLong();
           Path f = tdir.resolve("c" + col + ".dict");
-          loadDictionary(f, t.dictionaries.get(col), count, length);
+          TableFiles.loadDictionary(f, t.dictionaries.get(col), count, length);
           t.dictionaryPersisted.put(col, new long[] {count, length});
           files.add(f);
         }
@@ -1939,7 +1661,7 @@ public final class Store implements Closeable {
         String deletes = in.readUTF();
         if (!deletes.isEmpty()) {
           Path f = tdir.resolve(deletes);
-          t.deleted.putAll(readDeletes(f));
+          t.deleted.putAll(TableFiles.readDeletes(f));
           files.add(f);
         }
         tables.put(def.name(), t);
@@ -1948,27 +1670,6 @@ public final class Store implements Closeable {
       return segment;
     } catch (EOFException e) {
       throw new IOException(manifest + " ends early", e);
-    }
-  }
-
-  private static void loadDictionary(Path file, Dictionary d, long count, long length)
-      throws IOException {
-    if (count == 0) {
-      return;
-    }
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (ch.size() < length) {
-        throw new IOException(
-            file + " is shorter than the manifest says (" + ch.size() + " < " + length + ")");
-      }
-      ch.truncate(length);
-    }
-    try (DataInputStream in =
-        new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      for (long i = 0; i < count; i++) {
-        d.encode(readString(in));
-      }
     }
   }
 
