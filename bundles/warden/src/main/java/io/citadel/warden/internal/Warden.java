@@ -314,7 +314,7 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
   // ---------------------------------------------------------------- the pass
 
   private void pass() {
-    if (stopping) {
+    if (stopping || shuttingDown()) {
       return;
     }
     try {
@@ -681,7 +681,31 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
     return cause == error ? message : error.getMessage() + ": " + message;
   }
 
+  /**
+   * Whether the framework is shutting down or this bundle stopping: the bundles the Warden started
+   * may then be stopped by the framework before the Warden is, and they must not be taken for
+   * failed services and started again (which made a node's stop wait on restarts).
+   */
+  private boolean shuttingDown() {
+    try {
+      return context.getBundle(0).getState() == Bundle.STOPPING
+          || context.getBundle().getState() == Bundle.STOPPING;
+    } catch (IllegalStateException e) {
+      return true; // this bundle's context is no longer valid
+    }
+  }
+
   private void fail(ServiceInstance instance, String why) {
+    if (shuttingDown()) {
+      stopping = true;
+      LOG.info("Warden: {} stopped with the framework ({})", instance.name(), why);
+      if (instance.runner != null) {
+        instance.runner.stop();
+        instance.runner = null;
+      }
+      endLease(instance);
+      return;
+    }
     if (instance.runner != null) {
       instance.runner.stop();
       instance.runner = null;
