@@ -1,6 +1,7 @@
 package io.citadel.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +41,10 @@ import org.junit.Test;
  * other: kill -9 of a member's node (restarted), of the CLDB master's node and of the node whose
  * broker leads the group's topic; kill -9 of a broker alone, and of a Karaf whose broker lives on;
  * SIGSTOP of a member and of the CLDB master for 1.5 session timeouts; a partition cutting one node
- * off, and one cutting off the ZooKeeper leader, for 30 s. A sampler asks every CLDB for its role
- * every 50 ms throughout.
+ * off, and one cutting off the ZooKeeper leader, for 30 s; a shared COPY file rewritten while a
+ * member lags (frozen), which must make that member DIVERGED and be repaired from a healthy
+ * member's snapshot; and (long form only) the machine's clock jumping 30 s ahead and back. A
+ * sampler asks every CLDB for its role every 50 ms throughout.
  *
  * <p>Afterwards a checker of its own (the writers' ledger, then every member's rows read back with
  * plain SQL) counts, per fault: the writes acknowledged while it lasted, those lost (acknowledged,
@@ -49,10 +53,11 @@ import org.junit.Test;
  * longest gap without an acknowledged write; and the samples in which two CLDBs answered MASTER.
  * All but the errors and the gaps must be 0. It prints the table.
  *
- * <p>The short form (CI) injects a kill -9, a SIGSTOP and a partition, once each. The long form
- * repeats every fault for {@code CITADEL_FAULT_MINUTES} (default 10) minutes: {@code
- * CITADEL_FAULTS=long mvn -B verify -pl itests -Dit.test=FaultSuiteIT} (see README). It needs root
- * and iproute2, and owns the namespaces {@code citadel-n1..3} while it runs.
+ * <p>The short form (CI) injects a kill -9, a SIGSTOP and a partition, once each (HaGroupIT checks
+ * the rewritten COPY file on every CI run). The long form repeats every fault for {@code
+ * CITADEL_FAULT_MINUTES} (default 10) minutes: {@code CITADEL_FAULTS=long mvn -B verify -pl itests
+ * -Dit.test=FaultSuiteIT} (see README). It needs root and iproute2, and owns the namespaces {@code
+ * citadel-n1..3} while it runs.
  */
 public class FaultSuiteIT {
 
@@ -180,6 +185,8 @@ public class FaultSuiteIT {
     return List.of(
         new Fault("kill -9 of node 3 (a member), restarted", () -> killAndRestart(3)),
         new Fault("SIGSTOP of node 2 (a member) for 15 s", () -> pause(2)),
+        // a rewritten COPY file and its repair: HaGroupIT f_ checks it on every CI run, without
+        // load
         new Fault("node 1 cut off for 30 s", () -> isolate(1)));
   }
 
@@ -193,10 +200,128 @@ public class FaultSuiteIT {
         new Fault("SIGSTOP of node 2 (a member) for 15 s", () -> pause(2)),
         new Fault("SIGSTOP of the CLDB master for 15 s", () -> pause(cldbMaster())),
         new Fault("node 1 cut off for 30 s", () -> isolate(1)),
-        new Fault("the ZooKeeper leader cut off for 30 s", () -> isolate(zooKeeperLeader())));
+        new Fault("the ZooKeeper leader cut off for 30 s", () -> isolate(zooKeeperLeader())),
+        new Fault(COPY_REWRITTEN, () -> copyRewrittenWhileLagging(3)),
+        new Fault(
+            "the clock 30 s ahead for 20 s, then back", () -> clockJump(Duration.ofSeconds(30))));
   }
 
   // ------------------------------------------------------------------------------- faults
+
+  /**
+   * The machine's clock (the one clock every node shares) jumps ahead, and after a while back by as
+   * much: leases, session expiry and timeouts that read the wall clock instead of a monotonic one
+   * would show it. Long form only: it moves the clock of the whole machine.
+   */
+  private static void clockJump(Duration by) throws Exception {
+    shiftClock(by);
+    try {
+      Thread.sleep(20_000);
+    } finally {
+      shiftClock(by.negated());
+    }
+  }
+
+  private static void shiftClock(Duration by) throws Exception {
+    java.time.Instant target = java.time.Instant.now().plus(by);
+    System.out.println(
+        run(
+            "date",
+            "-u",
+            "-s",
+            String.format("@%d.%09d", target.getEpochSecond(), target.getNano())));
+  }
+
+  private static final String COPY_REWRITTEN = "COPY file rewritten while node 3 lags; repair";
+
+  private static int copies;
+
+  /**
+   * A shared COPY file rewritten while a member lags (its JVM frozen): that member refuses to load
+   * other bytes than the writer logged and goes DIVERGED; the documented repair (a snapshot of a
+   * healthy member, then {@code ha:repair}) brings it back, and every member holds the rows the
+   * writer loaded.
+   */
+  private static void copyRewrittenWhileLagging(int lagging) throws Exception {
+    int n = ++copies;
+    Path csv = local.home().resolve("shared").resolve("rewritten-" + n + ".csv");
+    Files.writeString(csv, csvRows(1, 1_000, "first"));
+    String table = "rewritten_" + n;
+    try (Connection c = connect(engines().get(0));
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + table + " (id INTEGER, v TEXT)");
+    }
+    awaitHealthy();
+    // The member's JVM alone is frozen, not its node's broker: the group goes on taking writes,
+    // and the member lags behind them.
+    String karaf = Files.readString(nodeHome(lagging).resolve("karaf.pid")).strip();
+    run("kill", "-STOP", karaf);
+    try {
+      try (Connection c = connect(engines().get(0));
+          Statement s = c.createStatement()) {
+        assertEquals(1_000, s.executeUpdate("COPY " + table + " FROM '" + csv + "'"));
+      }
+      // Only the frozen member may lag: the others, busy with the writers' load, apply the COPY a
+      // moment after the writer, and one that read the rewritten file would rightly diverge too.
+      for (int node = 1; node <= NODES; node++) {
+        if (node != lagging) {
+          awaitRows(engines().get(node - 1), table, 1_000, Duration.ofSeconds(60));
+        }
+      }
+      Files.writeString(csv, csvRows(5_001, 5_500, "second"));
+    } finally {
+      run("kill", "-CONT", karaf);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    String status = "";
+    while (!status.contains("HA_MEMBER_DIVERGED")) {
+      assertTrue("node " + lagging + " not DIVERGED:\n" + status, System.nanoTime() < deadline);
+      Thread.sleep(1_000);
+      status = client(lagging, "ha:status");
+    }
+    System.out.println(command(1, "ha:snapshot"));
+    System.out.println(command(lagging, "ha:repair --wait 120"));
+    awaitHealthy();
+    for (String engine : engines()) {
+      try (Connection c = connect(engine);
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT count(*) FROM " + table + " WHERE v LIKE 'first-%'")) {
+        rs.next();
+        assertEquals(engine + " holds the rows the writer loaded", 1_000, rs.getLong(1));
+      }
+    }
+  }
+
+  private static void awaitRows(String engine, String table, long rows, Duration bound)
+      throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
+    long held = -1;
+    while (held != rows) {
+      assertTrue(
+          engine + " holds " + held + " rows of " + table + ", not " + rows + ", after " + bound,
+          System.nanoTime() < deadline);
+      try (Connection c = connect(engine);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+        rs.next();
+        held = rs.getLong(1);
+      } catch (SQLException e) {
+        held = -1; // busy or between states: asked again
+      }
+      if (held != rows) {
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static String csvRows(int from, int to, String label) {
+    StringBuilder b = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      b.append(i).append(',').append(label).append('-').append(i).append('\n');
+    }
+    return b.toString();
+  }
 
   private static void killAndRestart(int node) throws Exception {
     System.out.println(local.run(Duration.ofMinutes(1), "kill", Integer.toString(node)));
@@ -249,6 +374,14 @@ public class FaultSuiteIT {
 
   private static String client(int node, String command) throws Exception {
     return local.run(Duration.ofMinutes(1), "client", Integer.toString(node), command);
+  }
+
+  /** {@link #client} for a command that must succeed: the console's error fails the test. */
+  private static String command(int node, String command) throws Exception {
+    String out = client(node, command);
+    assertFalse(
+        command + " on node " + node + " failed:\n" + out, out.contains("Error executing command"));
+    return out;
   }
 
   private static int cldbMaster() throws Exception {

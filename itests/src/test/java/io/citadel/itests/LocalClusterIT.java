@@ -53,6 +53,18 @@ public class LocalClusterIT {
       System.out.printf("cluster stop took %.1f s%n", (System.nanoTime() - t0) / 1e9);
       // every node stops by itself, the last ones without a quorum: none is killed at the bound
       assertTrue(out, !out.contains("still running after"));
+      // nor does a Warden take the bundles the framework stops first for failed and restart them
+      for (int node = 1; node <= NODES; node++) {
+        Path log = local.home().resolve("node" + node).resolve("citadel/data/log/karaf.log");
+        if (Files.isRegularFile(log)) {
+          for (String line :
+              Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            assertTrue(
+                "node " + node + ": " + line,
+                !(line.contains("is stopping") && line.contains("restarting it")));
+          }
+        }
+      }
     }
   }
 
