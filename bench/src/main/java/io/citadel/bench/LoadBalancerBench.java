@@ -27,18 +27,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Citadel's load balancer beside HAProxy (Debian's package) in front of the same three engine
- * servers of one HA group, in the same run: POST /sql requests a second and latency percentiles
- * through each, over kept-alive connections and over a new connection per request; then the
- * requests that fail when a server is killed with kill -9 under load, through Citadel's balancer,
- * HAProxy with its default checks (inter 2 s, fall 3, rise 2) and HAProxy with tightened ones (500
- * ms, 2, 2, as Citadel's).
+ * servers of one HA group, in the same run. Citadel's balancer runs on a node of its own (a fourth
+ * Karaf whose only role is {@code loadbalancer}), not in the JVM of an engine it balances. HAProxy
+ * is configured at its best for the job: checks at the same interval as Citadel's (500 ms, fall 2,
+ * rise 2) that run a query over HTTP, {@code option redispatch 1}, three retries and {@code
+ * retry-on conn-failure empty-response response-timeout}. Both serve POST /sql, over kept-alive
+ * connections and over a new connection a request, for a query over a 1,000-row table and for a
+ * trivial {@code SELECT 1} (so the proxies, not the engines, are the bottleneck): each after a
+ * warm-up, measured in alternating order over several rounds. Then kill -9 of the same member under
+ * a steady load through each, and the requests that failed. Draws target/loadbalancer.svg.
  *
- * <p>Arguments: the citadel tar.gz, the haproxy binary, seconds a phase, client threads.
+ * <p>Arguments: the citadel tar.gz, the haproxy binary, seconds a phase, client threads, rounds.
  */
 public final class LoadBalancerBench {
   private static final String USER = "bench";
   private static final String PASSWORD = "bench-secret";
-  private static final String QUERY = "SELECT count(*), sum(id) FROM t";
+  private static final Map<String, String> QUERIES =
+      new java.util.LinkedHashMap<>(
+          Map.of("1,000-row aggregate", "SELECT count(*), sum(id) FROM t", "SELECT 1", "SELECT 1"));
+  private static final int WARM_UP_SECONDS = 5;
 
   private LoadBalancerBench() {}
 
@@ -47,19 +54,17 @@ public final class LoadBalancerBench {
     String haproxy = args[1];
     int seconds = Integer.parseInt(args[2]);
     int threads = Integer.parseInt(args[3]);
+    int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
     Path base = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "lb-bench");
     System.out.printf(
-        "Load balancer: 3 engine servers, %d s a phase, %d client threads, in %s%n",
-        seconds, threads, base);
+        "Load balancer: 3 engine servers, the balancer on a fourth node; %d s a phase, %d client"
+            + " threads, %d rounds in alternating order after a %d s warm-up; in %s%n",
+        seconds, threads, rounds, WARM_UP_SECONDS, base);
     try (HaCluster cluster = HaCluster.start(distribution, base, 3, Duration.ofSeconds(180))) {
-      for (CitadelNode n : cluster.nodes()) {
-        try (Connection c = HaCluster.connect(n);
-            Statement s = c.createStatement()) {
-          s.execute("CREATE USER " + USER + " WITH PASSWORD '" + PASSWORD + "'");
-        }
-      }
       try (Connection c = HaCluster.connect(cluster.nodes().get(0));
           Statement s = c.createStatement()) {
+        // one user for the group: it reaches every member through the log
+        s.execute("CREATE USER " + USER + " WITH PASSWORD '" + PASSWORD + "'");
         s.execute("CREATE TABLE t (id BIGINT, v TEXT)");
         StringBuilder b = new StringBuilder("INSERT INTO t VALUES ");
         for (int i = 0; i < 1000; i++) {
@@ -73,78 +78,158 @@ public final class LoadBalancerBench {
         s.execute(b.toString());
       }
       cluster.awaitAllOnline(Duration.ofSeconds(60));
-      CitadelNode front = cluster.nodes().get(0);
-      front.cfg(
-          "io.citadel.loadbalancer.cfg",
-          Map.of(
-              "group", HaCluster.GROUP,
-              "algorithm", "round-robin",
-              "check-interval-ms", "500",
-              "fall", "2",
-              "rise", "2"));
-      int citadelPort =
-          Integer.parseInt(front.cfgValue("io.citadel.loadbalancer.cfg", "http-port"));
-      List<String> servers = new ArrayList<>();
-      for (CitadelNode n : cluster.nodes()) {
-        servers.add("127.0.0.1:" + n.cfgValue("io.citadel.engine.cfg", "http-port"));
+      try (CitadelNode front = balancerNode(distribution, base, cluster)) {
+        run(cluster, front, haproxy, base, seconds, threads, rounds);
       }
-      awaitAnswers(citadelPort, Duration.ofSeconds(30));
+    }
+  }
 
-      List<String[]> rows = new ArrayList<>();
-      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 2s fall 3 rise 2")) {
-        awaitAnswers(peer.port, Duration.ofSeconds(30));
+  /** A node of its own for Citadel's balancer: same ZooKeeper, its only role the balancer. */
+  private static CitadelNode balancerNode(Path distribution, Path base, HaCluster cluster)
+      throws Exception {
+    CitadelNode front =
+        CitadelNode.unpack(
+            distribution,
+            base,
+            "front",
+            Map.of(
+                "zookeeper.connect",
+                cluster.zooKeeperConnect(),
+                "session.timeout.ms",
+                "6000",
+                "cluster.name",
+                HaCluster.CLUSTER_NAME));
+    Files.writeString(front.etc("roles"), "loadbalancer\n");
+    front.cfg(
+        "io.citadel.loadbalancer.cfg",
+        Map.of(
+            "group", HaCluster.GROUP,
+            "algorithm", "round-robin",
+            "check-interval-ms", "500",
+            "fall", "2",
+            "rise", "2"));
+    front.start(Duration.ofSeconds(180));
+    return front;
+  }
+
+  private static void run(
+      HaCluster cluster,
+      CitadelNode front,
+      String haproxy,
+      Path base,
+      int seconds,
+      int threads,
+      int rounds)
+      throws Exception {
+    int citadelPort = Integer.parseInt(front.cfgValue("io.citadel.loadbalancer.cfg", "http-port"));
+    List<String> servers = new ArrayList<>();
+    for (CitadelNode n : cluster.nodes()) {
+      servers.add("127.0.0.1:" + n.cfgValue("io.citadel.engine.cfg", "http-port"));
+    }
+    awaitAnswers(citadelPort, Duration.ofSeconds(60));
+    List<String[]> rows = new ArrayList<>();
+    BarChart chart =
+        new BarChart(
+            "POST /sql through each balancer, " + threads + " client threads (req/s)",
+            List.of("Citadel", "HAProxy"));
+    List<String[]> kills = new ArrayList<>();
+    try (HaProxy peer = HaProxy.start(haproxy, base, servers)) {
+      awaitAnswers(peer.port, Duration.ofSeconds(30));
+      for (Map.Entry<String, String> q : QUERIES.entrySet()) {
         for (boolean keepAlive : new boolean[] {true, false}) {
-          String mode = keepAlive ? "keep-alive" : "new connection each";
-          Result h = load(peer.port, threads, seconds, keepAlive, null);
-          Result c = load(citadelPort, threads, seconds, keepAlive, null);
-          rows.add(row("HAProxy, " + mode, h));
-          rows.add(row("Citadel, " + mode, c));
+          String mode = q.getKey() + ", " + (keepAlive ? "keep-alive" : "new connection each");
+          load(peer.port, threads, WARM_UP_SECONDS, keepAlive, q.getValue(), null);
+          load(citadelPort, threads, WARM_UP_SECONDS, keepAlive, q.getValue(), null);
+          List<Result> h = new ArrayList<>();
+          List<Result> c = new ArrayList<>();
+          List<Double> ratios = new ArrayList<>();
+          for (int r = 0; r < rounds; r++) {
+            boolean haproxyFirst = r % 2 == 0;
+            Result first =
+                load(
+                    haproxyFirst ? peer.port : citadelPort,
+                    threads,
+                    seconds,
+                    keepAlive,
+                    q.getValue(),
+                    null);
+            Result second =
+                load(
+                    haproxyFirst ? citadelPort : peer.port,
+                    threads,
+                    seconds,
+                    keepAlive,
+                    q.getValue(),
+                    null);
+            Result hr = haproxyFirst ? first : second;
+            Result cr = haproxyFirst ? second : first;
+            h.add(hr);
+            c.add(cr);
+            ratios.add(cr.perSecond() / hr.perSecond());
+            System.out.printf(
+                Locale.ROOT,
+                "  %s, round %d (%s first): Citadel %,.0f req/s, HAProxy %,.0f req/s, ratio %.2f%n",
+                mode,
+                r + 1,
+                haproxyFirst ? "HAProxy" : "Citadel",
+                cr.perSecond(),
+                hr.perSecond(),
+                cr.perSecond() / hr.perSecond());
+          }
+          Result hAll = Result.merge(h);
+          Result cAll = Result.merge(c);
+          double ratio = median(ratios);
           System.out.printf(
               Locale.ROOT,
-              "%s: Citadel %,.0f req/s, HAProxy %,.0f req/s: ratio %.2f%n",
+              "%s: Citadel %,.0f req/s, HAProxy %,.0f req/s: median ratio %.2f%n",
               mode,
-              c.perSecond(),
-              h.perSecond(),
-              c.perSecond() / h.perSecond());
+              cAll.perSecond(),
+              hAll.perSecond(),
+              ratio);
+          rows.add(row("HAProxy, " + mode, hAll));
+          rows.add(row("Citadel, " + mode, cAll));
+          chart.group(mode, cAll.perSecond(), hAll.perSecond());
         }
       }
       System.out.printf(
-          "%n%-36s %12s %9s %9s %9s %8s%n",
-          "POST /sql", "req/s", "p50 ms", "p99 ms", "max ms", "failed");
+          "%n%-52s %12s %9s %9s %9s %8s%n",
+          "POST /sql (all rounds)", "req/s", "p50 ms", "p99 ms", "max ms", "failed");
       for (String[] r : rows) {
-        System.out.printf("%-36s %12s %9s %9s %9s %8s%n", (Object[]) r);
+        System.out.printf("%-52s %12s %9s %9s %9s %8s%n", (Object[]) r);
       }
 
-      // a server killed under load: the requests that fail, through each
+      // the same member killed under load through each: the requests that fail
       System.out.printf(
           "%nkill -9 of one server under a steady keep-alive load (%d threads, %d s after the kill)%n",
           threads, seconds);
-      List<String[]> kills = new ArrayList<>();
       kills.add(
-          killRun("Citadel (500 ms / 2 / 2)", citadelPort, cluster, 2, threads, seconds, null));
-      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 2s fall 3 rise 2")) {
-        awaitAnswers(peer.port, Duration.ofSeconds(30));
-        kills.add(
-            killRun(
-                "HAProxy default (2 s / 3 / 2)", peer.port, cluster, 1, threads, seconds, peer));
-      }
-      try (HaProxy peer = HaProxy.start(haproxy, base, servers, "inter 500 fall 2 rise 2")) {
-        awaitAnswers(peer.port, Duration.ofSeconds(30));
-        kills.add(
-            killRun(
-                "HAProxy tightened (500 ms / 2 / 2)",
-                peer.port,
-                cluster,
-                2,
-                threads,
-                seconds,
-                peer));
-      }
-      System.out.printf("%-36s %12s %10s %10s%n", "through", "answered", "failed", "failed %");
-      for (String[] r : kills) {
-        System.out.printf("%-36s %12s %10s %10s%n", (Object[]) r);
-      }
+          killRun(
+              "Citadel (500 ms / 2 / 2)", citadelPort, cluster, front, 2, threads, seconds, null));
+      kills.add(
+          killRun(
+              "HAProxy (500 ms / 2 / 2, redispatch, retry-on)",
+              peer.port,
+              cluster,
+              front,
+              2,
+              threads,
+              seconds,
+              peer));
     }
+    System.out.printf("%-52s %12s %10s %10s%n", "through", "answered", "failed", "failed %");
+    for (String[] r : kills) {
+      System.out.printf("%-52s %12s %10s %10s%n", (Object[]) r);
+    }
+    Path svg = Path.of("target", "loadbalancer.svg").toAbsolutePath();
+    Files.writeString(svg, chart.svg());
+    System.out.println("chart: " + svg);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> s = new ArrayList<>(values);
+    java.util.Collections.sort(s);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
   private static String[] row(String name, Result r) {
@@ -166,6 +251,7 @@ public final class LoadBalancerBench {
       String name,
       int port,
       HaCluster cluster,
+      CitadelNode front,
       int victimIndex,
       int threads,
       int seconds,
@@ -179,6 +265,7 @@ public final class LoadBalancerBench {
             threads,
             seconds + 2,
             true,
+            QUERIES.get("SELECT 1"),
             () -> {
               try {
                 victim.kill9();
@@ -198,7 +285,7 @@ public final class LoadBalancerBench {
     cluster.awaitAllOnline(Duration.ofSeconds(120));
     // the balancer measured takes the server back only after its rise checks: wait for that
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (upServers(cluster.nodes().get(0), haproxy) < 3) {
+    while (upServers(front, haproxy) < 3) {
       if (System.nanoTime() > end) {
         throw new IllegalStateException(name + ": " + victim.name() + " not back up within 60 s");
       }
@@ -255,6 +342,18 @@ public final class LoadBalancerBench {
       return ok.get() / seconds;
     }
 
+    /** Several phases as one: their answers over their time together, their latencies pooled. */
+    static Result merge(List<Result> phases) {
+      Result all = new Result();
+      for (Result p : phases) {
+        all.ok.addAndGet(p.ok.get());
+        all.failed.addAndGet(p.failed.get());
+        all.latencies.addAll(p.latencies);
+        all.seconds += p.seconds;
+      }
+      return all;
+    }
+
     long percentile(double p) {
       long[] all =
           latencies.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
@@ -270,12 +369,13 @@ public final class LoadBalancerBench {
    * {@code threads} clients sending the query for {@code seconds}; with {@code midway}, it runs
    * after the first two seconds (the kill).
    */
-  private static Result load(int port, int threads, int seconds, boolean keepAlive, Runnable midway)
+  private static Result load(
+      int port, int threads, int seconds, boolean keepAlive, String query, Runnable midway)
       throws Exception {
     Result r = new Result();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> clients = new ArrayList<>();
-    byte[] request = request(keepAlive);
+    byte[] request = request(keepAlive, query);
     for (int t = 0; t < threads; t++) {
       long[] lat = new long[2_000_000];
       synchronized (r.latencies) {
@@ -350,11 +450,11 @@ public final class LoadBalancerBench {
     return r;
   }
 
-  private static byte[] request(boolean keepAlive) {
+  private static byte[] request(boolean keepAlive, String query) {
     String auth =
         Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    byte[] body = QUERY.getBytes(StandardCharsets.UTF_8);
+    byte[] body = query.getBytes(StandardCharsets.UTF_8);
     String head =
         "POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
             + auth
@@ -399,7 +499,7 @@ public final class LoadBalancerBench {
 
   private static void awaitAnswers(int port, Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
-    byte[] request = request(false);
+    byte[] request = request(false, QUERIES.get("SELECT 1"));
     while (true) {
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.setSoTimeout(5_000);
@@ -430,8 +530,12 @@ public final class LoadBalancerBench {
       this.process = process;
     }
 
-    static HaProxy start(String binary, Path base, List<String> servers, String checks)
-        throws Exception {
+    /**
+     * HAProxy at its best for this job: checks every 500 ms (fall 2, rise 2, as Citadel's) that run
+     * a query, a retried request sent to another server, and retries on a failed connection, an
+     * empty response and a response timeout.
+     */
+    static HaProxy start(String binary, Path base, List<String> servers) throws Exception {
       int port;
       int statsPort;
       try (ServerSocket free = new ServerSocket(0);
@@ -439,26 +543,33 @@ public final class LoadBalancerBench {
         port = free.getLocalPort();
         statsPort = stats.getLocalPort();
       }
+      String auth =
+          Base64.getEncoder()
+              .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
       StringBuilder cfg = new StringBuilder();
       cfg.append("global\n  maxconn 4096\n  nbthread 2\n")
-          .append("defaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n")
-          .append(
-              "  timeout server 60s\n  retries 3\n  option redispatch\n  option http-keep-alive\n")
+          .append("defaults\n  mode http\n  timeout connect 500ms\n  timeout client 60s\n")
+          .append("  timeout server 10s\n  retries 3\n  option redispatch 1\n")
+          .append("  retry-on conn-failure empty-response response-timeout\n")
+          .append("  option http-keep-alive\n")
           .append("frontend stats\n  bind 127.0.0.1:")
           .append(statsPort)
           .append("\n  stats enable\n  stats uri /stats\n")
           .append("frontend sql\n  bind 127.0.0.1:")
           .append(port)
           .append("\n  default_backend engines\n")
-          .append("backend engines\n  balance roundrobin\n");
+          .append("backend engines\n  balance roundrobin\n  option httpchk\n")
+          .append("  http-check send meth POST uri /sql hdr Authorization \"Basic ")
+          .append(auth)
+          .append("\" hdr Content-Type text/plain body \"SELECT 1\"\n")
+          .append("  http-check expect status 200\n")
+          .append("  default-server inter 500 fall 2 rise 2\n");
       for (int i = 0; i < servers.size(); i++) {
         cfg.append("  server s")
             .append(i + 1)
             .append(' ')
             .append(servers.get(i))
-            .append(" check ")
-            .append(checks)
-            .append('\n');
+            .append(" check\n");
       }
       Path file = Files.writeString(base.resolve("haproxy-" + port + ".cfg"), cfg.toString());
       Process p =
