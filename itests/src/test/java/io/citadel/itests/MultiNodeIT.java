@@ -9,23 +9,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.After;
+import org.junit.AfterClass;
 import org.junit.Before;
+import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
  * Three Citadel nodes (three JVMs, separate data folders, loopback) on one ZooKeeper server. A
  * singleton service runs on exactly one; killing that node with kill -9 moves it to another; at no
  * sampled instant do two nodes report it running.
+ *
+ * <p>The tests share one cluster (each start of three nodes costs a minute of CI): each leaves
+ * every node running with its settings as it found them, and each begins by starting any node a
+ * failed test left down.
  */
 public class MultiNodeIT {
 
   private static final int SESSION_TIMEOUT_MS = 6_000;
 
-  private SingletonCluster cluster;
+  private static SingletonCluster cluster;
 
-  @Before
-  public void startCluster() throws Exception {
+  @BeforeClass
+  public static void startCluster() throws Exception {
     Path base =
         Files.createTempDirectory(
             Files.createDirectories(Path.of("target", "cluster-it")).toAbsolutePath(), "cluster");
@@ -34,10 +39,20 @@ public class MultiNodeIT {
             Path.of(System.getProperty("citadel.distribution")), base, 3, SESSION_TIMEOUT_MS);
   }
 
-  @After
-  public void stopCluster() throws Exception {
+  @AfterClass
+  public static void stopCluster() throws Exception {
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  /** Every node runs before a test (one that failed may have left a node killed). */
+  @Before
+  public void everyNodeRuns() throws Exception {
+    for (CitadelNode node : cluster.nodes()) {
+      if (!node.running()) {
+        node.start(Duration.ofSeconds(180));
+      }
     }
   }
 
@@ -99,6 +114,9 @@ public class MultiNodeIT {
           cluster.hostsIn(SingletonCluster.PAIR, "running").size() <= 2);
       Thread.sleep(20);
     }
+    // the killed node back, for the tests that follow on this cluster
+    cluster.node(pair.get(0)).start(Duration.ofSeconds(180));
+    cluster.awaitRunners(SingletonCluster.PAIR, 2, Duration.ofSeconds(60));
   }
 
   /**
@@ -132,6 +150,13 @@ public class MultiNodeIT {
         "only " + runner + " reported running",
         Duration.ofSeconds(10),
         () -> List.of(runner).equals(cluster.runners()));
+    // the session timeout the other tests count on, with another move
+    String back = Integer.toString(SESSION_TIMEOUT_MS);
+    node.cfg("io.citadel.coordination.cfg", java.util.Map.of("session.timeout.ms", back));
+    Conditions.eventually(
+        runner + " back on a " + back + " ms session",
+        Duration.ofSeconds(60),
+        () -> node.client("zk:stat").contains(back + " ms"));
   }
 
   @Test

@@ -336,6 +336,11 @@ public final class CldbNode implements AutoCloseable {
   }
 
   private void releaseMasterZnode() {
+    if (!curator.getZookeeperClient().isConnected()) {
+      // without a session each call waits out Curator's retries (a stop would wait minutes);
+      // the ephemeral znode goes with the session anyway
+      return;
+    }
     try {
       Stat held = curator.checkExists().forPath(masterPath);
       if (held != null && held.getEphemeralOwner() == session()) {

@@ -528,6 +528,11 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       try {
         records = consumer.poll(Duration.ofMillis(200));
       } catch (LogTruncationException e) {
+        // a topic deleted and made again also shows as a truncation: name that cause when it is
+        String id = currentTopicId(admin);
+        if (id != null && !id.equals(topicId)) {
+          throw new Divergence(history.inTopic(topicId).otherTopic(settings.group(), id));
+        }
         throw new Divergence(
             "Kafka reports the log truncated under this server ("
                 + e.getMessage()
@@ -1004,6 +1009,12 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
 
   private void publish() {
     try {
+      if (!coordination.curator().getZookeeperClient().isConnected()) {
+        // without a session every try waits out Curator's retries, and the applier with it (a
+        // stopping member waited minutes so when its node was the last of an ensemble to stop);
+        // the next status period says it again
+        return;
+      }
       coordination.curator().setData().forPath(memberPath, memberJson());
     } catch (Exception e) {
       LOG.debug("HA group {}: cannot update {}: {}", settings.group(), memberPath, e.toString());
@@ -1119,7 +1130,10 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
       p.close(Duration.ofSeconds(5));
     }
     try {
-      coordination.curator().delete().guaranteed().forPath(memberPath);
+      // In the background: the znode is ephemeral and goes with the session anyway, and a stop
+      // must not wait on ZooKeeper (without a quorum the call waited out Curator's retries, and
+      // the node's stop with it). Guaranteed: a delete that fails is tried again on reconnecting.
+      coordination.curator().delete().guaranteed().inBackground().forPath(memberPath);
     } catch (Exception e) {
       LOG.debug("cannot delete {}: {}", memberPath, e.toString());
     }
