@@ -170,6 +170,12 @@ public class FaultSuiteIT {
         String.format(
             "CLDB roles sampled every 50 ms: %d samples, %d with two nodes answering MASTER%s%n",
             masters.samples.get(), masters.doubles.size(), masters.doubles));
+    ledger.causes.entrySet().stream()
+        .sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+        .forEach(
+            e ->
+                table.append(
+                    String.format("client error x%d: %s%n", e.getValue().get(), e.getKey())));
     System.out.print(table);
     Files.writeString(Path.of("target", "fault-suite", "fault-table.txt"), table.toString());
     assertEquals("lost\n" + table, 0, all[1]);
@@ -490,6 +496,10 @@ public class FaultSuiteIT {
     final Map<Long, Long> tried = new ConcurrentHashMap<>();
     final Map<Long, Long> acked = new ConcurrentHashMap<>();
     final AtomicLong errors = new AtomicLong();
+
+    /** How often each kind of client error was seen: SQLSTATE and message, digits blurred. */
+    final Map<String, AtomicLong> causes = new ConcurrentHashMap<>();
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -528,6 +538,7 @@ public class FaultSuiteIT {
           acked.put(id, System.nanoTime());
         } catch (Exception e) {
           errors.incrementAndGet();
+          causes.computeIfAbsent(cause(e), k -> new AtomicLong()).incrementAndGet();
           closeQuietly(c);
           c = null;
           at++;
@@ -535,6 +546,13 @@ public class FaultSuiteIT {
         }
       }
       closeQuietly(c);
+    }
+
+    /** An error's kind: its SQLSTATE and the start of its message, with numbers as "N". */
+    private static String cause(Exception e) {
+      String state = e instanceof SQLException q && q.getSQLState() != null ? q.getSQLState() : "-";
+      String text = String.valueOf(e.getMessage()).replaceAll("\\d+", "N").replaceAll("\\s+", " ");
+      return state + " " + (text.length() > 150 ? text.substring(0, 150) + "…" : text);
     }
 
     void awaitMore(int more, Duration timeout) throws InterruptedException {

@@ -241,7 +241,7 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
     }
     RecordMetadata md;
     try {
-      md = p.send(record).get(settings.kafkaTimeoutMs() + 2_000L, TimeUnit.MILLISECONDS);
+      md = p.send(record).get(settings.writeTimeoutMs() + 2_000L, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       pending.remove(request);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -344,7 +344,11 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
           GroupTopics.consumer(settings.brokers(), settings.serverId(), settings.kafkaTimeoutMs());
       consumer.assign(List.of(partition));
       producer =
-          GroupTopics.producer(settings.brokers(), settings.serverId(), settings.kafkaTimeoutMs());
+          GroupTopics.producer(
+              settings.brokers(),
+              settings.serverId(),
+              settings.kafkaTimeoutMs(),
+              settings.writeTimeoutMs());
       boolean ready = false;
       while (!closed) {
         try {

@@ -58,7 +58,8 @@ final class GroupTopics {
    * The writer's producer: idempotent, every in-sync replica acknowledges, bounded waits so that a
    * lost Kafka refuses writes rather than hanging them.
    */
-  static KafkaProducer<byte[], byte[]> producer(String brokers, String serverId, int timeoutMs) {
+  static KafkaProducer<byte[], byte[]> producer(
+      String brokers, String serverId, int timeoutMs, int writeTimeoutMs) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "citadel-ha-" + serverId);
@@ -68,8 +69,12 @@ final class GroupTopics {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, timeoutMs / 2));
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+    // one produce request may take half the Kafka timeout (and no more than the whole write, as
+    // the producer requires); the write as a whole, retries included, gets its own bound
+    p.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Math.min(writeTimeoutMs, Math.max(500, timeoutMs / 2)));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, writeTimeoutMs);
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES + (64 << 10));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

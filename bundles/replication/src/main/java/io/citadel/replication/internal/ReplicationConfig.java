@@ -63,11 +63,22 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(
       name = "Kafka timeout (ms)",
       description =
-          "How long a write waits for the brokers before it is refused as the log being"
-              + " unreachable.",
+          "How long one request to the brokers (metadata, topic checks, fetches) may take before"
+              + " the log is taken for unreachable.",
       type = AttributeType.INTEGER,
       min = "500")
   int ha$_$kafka$_$timeout$_$ms() default 10_000;
+
+  @AttributeDefinition(
+      name = "Write timeout (ms)",
+      description =
+          "How long a write waits for the in-sync brokers to acknowledge it before it is refused."
+              + " It should outlast one broker's failover: the bundled brokers fence a silent"
+              + " broker after 3 s and drop a lagging follower from the in-sync replicas after"
+              + " 10 s, and a write waits for either.",
+      type = AttributeType.INTEGER,
+      min = "1000")
+  int ha$_$write$_$timeout$_$ms() default 20_000;
 
   @AttributeDefinition(
       name = "Snapshot interval (s)",

@@ -21,6 +21,7 @@ public record ReplicationSettings(
     boolean readOnly,
     int applyTimeoutSec,
     int kafkaTimeoutMs,
+    int writeTimeoutMs,
     int snapshotIntervalSec) {
 
   /** Kafka's rule for topic names, and ZooKeeper's for a path segment. */
@@ -82,6 +83,7 @@ public record ReplicationSettings(
         Boolean.parseBoolean(text(c, "ha-read-only")),
         integer(c, "ha-apply-timeout-sec", 300, 1, problems),
         integer(c, "ha-kafka-timeout-ms", 10_000, 500, problems),
+        integer(c, "ha-write-timeout-ms", 20_000, 1_000, problems),
         integer(c, "ha-snapshot-interval-sec", 0, 0, problems));
   }
 

@@ -183,6 +183,7 @@ class ReplicationPartsTest {
     assertTrue(none.isEmpty(), none.toString());
     assertEquals("127.0.0.1:9092", s.brokers());
     assertEquals(10_000, s.kafkaTimeoutMs());
+    assertEquals(20_000, s.writeTimeoutMs());
   }
 
   @Test
