@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -46,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * writes what the log covers into files, forces them, replaces MANIFEST atomically, and only then
  * drops the old log. COPY writes its fragments first and makes them part of the table with a
  * checkpoint, so a load is all or nothing. Recovery loads MANIFEST, replays the log, and removes
- * files no manifest names.
+ * files no manifest names. The log's framing and replay are {@link Wal}, a checkpoint's files and
+ * manifest {@link Checkpoints}, snapshots and restore {@link Snapshots}.
  *
  * <p>One writer at a time (the store's lock); readers take {@link Table#version()} and never block.
  */
@@ -55,6 +54,7 @@ public final class Store implements Closeable {
   private final Path dir;
   private final Path walDir;
   private final ColumnCache cache;
+  private final Checkpoints checkpoints;
   private final long checkpointBytes;
 
   /**
@@ -92,6 +92,7 @@ public final class Store implements Closeable {
     this.dir = dir;
     this.walDir = dir.resolve("wal");
     this.cache = cache;
+    this.checkpoints = new Checkpoints(dir, cache);
     this.checkpointBytes = checkpointBytes;
     this.maxRecordBytes = maxRecordBytes;
   }
@@ -1379,318 +1380,46 @@ public final class Store implements Closeable {
 
   private void doCheckpoint() throws IOException {
     long gen = generation + 1;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream m = new DataOutputStream(bytes);
-    ManifestFile.writeHeader(m);
-    m.writeLong(gen);
-    m.writeLong(wal.segment() + 1);
-    m.writeInt(nextTableId);
-    m.writeInt(meta.size());
-    for (Map.Entry<String, String> e : new TreeMap<>(meta).entrySet()) {
-      m.writeUTF(e.getKey());
-      m.writeUTF(e.getValue());
-    }
-    List<Table> all = new ArrayList<>(tables.values());
-    m.writeInt(all.size());
-    Set<Path> keep = new HashSet<>();
-    // what the tables learn of their tail files once the manifest naming them is in place
-    List<Runnable> tailsWritten = new ArrayList<>();
-    for (Table t : all) {
-      Path tdir = dir.resolve("t" + t.def().id());
-      Files.createDirectories(tdir);
-      LogRecords.writeDef(m, t.def());
-      // full fragments still in memory become files
-      for (int i = 0; i < t.sealed.size(); i++) {
-        Fragment f = t.sealed.get(i);
-        if (f instanceof MemoryFragment mf) {
-          Path file = tdir.resolve("f" + f.seq() + ".frag");
-          Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
-          TableFiles.writeFragment(file, t.def(), mf);
-          t.sealed.set(i, StoredFragment.open(f.seq(), file, cache));
-        }
-      }
-      m.writeInt(t.sealed.size());
-      for (Fragment f : t.sealed) {
-        Path file = ((StoredFragment) f).file();
-        keep.add(file);
-        m.writeInt(f.seq());
-        m.writeUTF(file.getFileName().toString());
-      }
-      m.writeInt(t.tailSeq);
-      List<Table.TailFile> tailFiles = new ArrayList<>(t.tailFiles);
-      int tailKept = t.tailPersisted;
-      if (tailKept < t.tailRows) {
-        // The new rows, and with them the newest files holding no more rows than they do: files
-        // grow as a binary counter's digits, so a tail is a logarithmic number of files and each
-        // row is written again a logarithmic number of times.
-        int from = tailKept;
-        while (!tailFiles.isEmpty()
-            && tailFiles.get(tailFiles.size() - 1).rows() <= t.tailRows - from) {
-          from -= tailFiles.remove(tailFiles.size() - 1).rows();
-        }
-        Path file = tdir.resolve("tail-" + gen + ".frag");
-        Files.deleteIfExists(file); // an orphan from a checkpoint that never completed
-        TableFiles.writeFragment(file, t.def(), t.tailRange(from, t.tailRows));
-        tailFiles.add(new Table.TailFile(file.getFileName().toString(), t.tailRows - from));
-        tailKept = t.tailRows;
-      }
-      m.writeInt(tailFiles.size());
-      for (Table.TailFile f : tailFiles) {
-        keep.add(tdir.resolve(f.name()));
-        m.writeUTF(f.name());
-      }
-      int rows = tailKept;
-      tailsWritten.add(
-          () -> {
-            t.tailFiles.clear();
-            t.tailFiles.addAll(tailFiles);
-            t.tailPersisted = rows;
-          });
-      // dictionaries: append what is new
-      m.writeInt(t.dictionaries.size());
-      for (Map.Entry<Integer, Dictionary> e : new TreeMap<>(t.dictionaries).entrySet()) {
-        Path file = tdir.resolve("c" + e.getKey() + ".dict");
-        long[] persisted = t.dictionaryPersisted.get(e.getKey());
-        long[] now = TableFiles.appendDictionary(file, e.getValue(), persisted);
-        t.dictionaryPersisted.put(e.getKey(), now);
-        keep.add(file);
-        m.writeInt(e.getKey());
-        m.writeLong(now[0]);
-        m.writeLong(now[1]);
-      }
-      // deleted rows
-      if (t.deleted.isEmpty()) {
-        m.writeUTF("");
-      } else {
-        Path file = tdir.resolve("deletes-" + gen + ".bin");
-        Files.deleteIfExists(file);
-        TableFiles.writeDeletes(file, t.deleted);
-        keep.add(file);
-        m.writeUTF(file.getFileName().toString());
-      }
-    }
-    m.flush();
+    Checkpoints.Written written =
+        checkpoints.write(gen, wal.segment() + 1, nextTableId, meta, tables.values());
     // the next log segment exists before the manifest that points at it
     Wal next = Wal.open(walDir, wal.segment() + 1);
     io.citadel.sdk.DurableFiles.forceFolder(walDir);
-    Path tmp = ManifestFile.writeTemporary(dir, bytes.toByteArray());
-    for (Table t : all) {
-      io.citadel.sdk.DurableFiles.forceFolder(dir.resolve("t" + t.def().id()));
-    }
-    ManifestFile.install(dir, tmp);
-    tailsWritten.forEach(Runnable::run);
+    written.install();
     Wal old = wal;
     wal = next;
     generation = gen;
     old.close();
-    for (long s : Wal.segments(walDir)) {
-      if (s < next.segment()) {
-        Files.deleteIfExists(Wal.segmentFile(walDir, s));
-      }
-    }
-    for (Table t : all) {
-      t.deletesDirty = false;
-    }
-    removeOrphans(keep, all);
+    Wal.deleteBefore(walDir, next.segment());
+    written.removeOrphans();
   }
-
-  private void removeOrphans(Set<Path> keep, List<Table> live) throws IOException {
-    Set<String> liveDirs = new HashSet<>();
-    for (Table t : live) {
-      liveDirs.add("t" + t.def().id());
-    }
-    try (var entries = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        String name = p.getFileName().toString();
-        if (!Files.isDirectory(p) || !name.matches("t\\d+")) {
-          continue;
-        }
-        if (!liveDirs.contains(name)) {
-          Snapshots.deleteTree(p);
-          continue;
-        }
-        try (var files = Files.list(p)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            if (!keep.contains(f) && !isLoadInProgress(f)) {
-              Files.deleteIfExists(f);
-            }
-          }
-        }
-      }
-    }
-  }
-
-  private final Set<Path> loadsInProgress = ConcurrentHashMap.newKeySet();
 
   void loadStarted(Path file) {
-    loadsInProgress.add(file);
+    checkpoints.loadStarted(file);
   }
 
   void loadEnded(Path file) {
-    loadsInProgress.remove(file);
-  }
-
-  private boolean isLoadInProgress(Path f) {
-    return loadsInProgress.contains(f);
+    checkpoints.loadEnded(file);
   }
 
   // ------------------------------------------------------------------------------ recovery
 
+  /** Loads the last checkpoint, replays the log written after it, and removes leftovers. */
   private void recover() throws IOException {
     Files.createDirectories(walDir);
-    Path manifest = dir.resolve(ManifestFile.NAME);
-    long firstSegment = 0;
-    if (Files.exists(manifest)) {
-      firstSegment = readManifest(manifest);
+    Checkpoints.Image image = checkpoints.read();
+    generation = image.generation();
+    nextTableId = image.nextTableId();
+    meta.putAll(image.meta());
+    for (Table t : image.tables()) {
+      tables.put(t.def().name(), t);
     }
-    List<Long> segments = Wal.segments(walDir);
-    long replayed = 0;
-    long last = firstSegment;
-    for (int i = 0; i < segments.size(); i++) {
-      long s = segments.get(i);
-      if (s < firstSegment) {
-        Files.deleteIfExists(Wal.segmentFile(walDir, s));
-        continue;
-      }
-      Path file = Wal.segmentFile(walDir, s);
-      Wal.Contents c = Wal.read(file);
-      for (byte[] r : c.records()) {
-        apply(r);
-        replayed++;
-      }
-      if (c.torn()) {
-        if (i != segments.size() - 1) {
-          throw new IOException(
-              file
-                  + " is damaged at byte "
-                  + c.validLength()
-                  + " and is not the last log segment;"
-                  + " refusing to start rather than skip acknowledged writes");
-        }
-        LOG.warn(
-            "{}: cutting off {} bytes of an incomplete last record",
-            file,
-            c.fileLength() - c.validLength());
-        Wal.truncate(file, c.validLength());
-      }
-      last = s;
-    }
+    long last = Wal.replay(walDir, image.firstSegment(), this::apply);
     for (Table t : tables.values()) {
       t.publish();
     }
     wal = Wal.open(walDir, last);
-    if (replayed > 0) {
-      LOG.info("replayed {} log records from {}", replayed, walDir);
-    }
-    // clean up files of interrupted checkpoints and loads
-    Set<Path> keep = new HashSet<>();
-    for (Table t : tables.values()) {
-      Path tdir = dir.resolve("t" + t.def().id());
-      for (Fragment f : t.sealed) {
-        if (f instanceof StoredFragment sf) {
-          keep.add(sf.file());
-        }
-      }
-      if (Files.isDirectory(tdir)) {
-        keep.addAll(manifestFiles.getOrDefault(t.def().id(), Set.of()));
-        for (Integer col : t.dictionaries.keySet()) {
-          keep.add(tdir.resolve("c" + col + ".dict"));
-        }
-      }
-    }
-    removeOrphans(keep, new ArrayList<>(tables.values()));
-    manifestFiles.clear();
-  }
-
-  private final Map<Integer, Set<Path>> manifestFiles = new java.util.HashMap<>();
-
-  private long readManifest(Path manifest) throws IOException {
-    ManifestFile.Body body = ManifestFile.read(manifest);
-    DataInputStream in = body.in();
-    int version = body.version();
-    try {
-      generation = in.readLong();
-      long segment = in.readLong();
-      nextTableId = in.readInt();
-      int metas = in.readInt();
-      for (int i = 0; i < metas; i++) {
-        meta.put(in.readUTF(), in.readUTF());
-      }
-      int ntables = in.readInt();
-      for (int i = 0; i < ntables; i++) {
-        TableDef def = LogRecords.readDef(in, version >= 2);
-        Table t = new Table(def);
-        Path tdir = dir.resolve("t" + def.id());
-        Set<Path> files = new HashSet<>();
-        int nfrag = in.readInt();
-        for (int k = 0; k < nfrag; k++) {
-          int seq = in.readInt();
-          Path f = tdir.resolve(in.readUTF());
-          t.sealed.add(StoredFragment.open(seq, f, cache));
-          files.add(f);
-        }
-        int tailSeq = in.readInt();
-        List<String> tailFiles = new ArrayList<>();
-        // version 2 names one file for the whole tail, or none
-        int pieces = version >= 3 ? in.readInt() : 1;
-        for (int k = 0; k < pieces; k++) {
-          String name = in.readUTF();
-          if (!name.isEmpty()) {
-            tailFiles.add(name);
-          }
-        }
-        int ndict = in.readInt();
-        for (int k = 0; k < ndict; k++) {
-          int col = in.readInt();
-          long count = in.readLong();
-          long length = in.readLong();
-          Path f = tdir.resolve("c" + col + ".dict");
-          TableFiles.loadDictionary(f, t.dictionaries.get(col), count, length);
-          t.dictionaryPersisted.put(col, new long[] {count, length});
-          files.add(f);
-        }
-        t.newTail(tailSeq);
-        for (String name : tailFiles) {
-          Path f = tdir.resolve(name);
-          int before = t.tailRows;
-          loadTail(t, StoredFragment.open(tailSeq, f, cache));
-          t.tailFiles.add(new Table.TailFile(name, t.tailRows - before));
-          files.add(f);
-        }
-        t.tailPersisted = t.tailRows;
-        String deletes = in.readUTF();
-        if (!deletes.isEmpty()) {
-          Path f = tdir.resolve(deletes);
-          t.deleted.putAll(TableFiles.readDeletes(f));
-          files.add(f);
-        }
-        tables.put(def.name(), t);
-        manifestFiles.put(def.id(), files);
-      }
-      return segment;
-    } catch (EOFException e) {
-      throw new IOException(manifest + " ends early", e);
-    }
-  }
-
-  /** Appends the rows of one of the tail's files to the table's tail. */
-  private void loadTail(Table t, StoredFragment f) {
-    for (ColumnDef c : t.def().columns()) {
-      ColumnBuilder b = t.tail.get(c.id());
-      ColumnData d = f.column(c.id());
-      boolean floating = c.type().kind().isFloating();
-      for (int r = 0; r < f.rows(); r++) {
-        if (d == null || d.isNull(r)) {
-          b.appendNull();
-        } else if (floating) {
-          b.appendDouble(d.doubleAt(r));
-        } else {
-          b.appendLong(d.longAt(r));
-        }
-      }
-    }
-    t.tailRows += f.rows();
-    f.forget();
+    checkpoints.removeLeftovers(tables.values(), image);
   }
 
   private void checkOpen() {

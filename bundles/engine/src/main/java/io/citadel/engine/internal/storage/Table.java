@@ -65,6 +65,26 @@ public final class Table {
     }
   }
 
+  /** Appends the rows of one of the tail's files, read back at recovery, to the tail. */
+  void appendToTail(StoredFragment f) {
+    for (ColumnDef c : def.columns()) {
+      ColumnBuilder b = tail.get(c.id());
+      ColumnData d = f.column(c.id());
+      boolean floating = c.type().kind().isFloating();
+      for (int r = 0; r < f.rows(); r++) {
+        if (d == null || d.isNull(r)) {
+          b.appendNull();
+        } else if (floating) {
+          b.appendDouble(d.doubleAt(r));
+        } else {
+          b.appendLong(d.longAt(r));
+        }
+      }
+    }
+    tailRows += f.rows();
+    f.forget();
+  }
+
   public TableVersion version() {
     return version;
   }

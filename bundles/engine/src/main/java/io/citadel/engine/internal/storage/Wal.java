@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead log: one segment file at a time, {@code wal-<n>.log}. A record is {@code
@@ -19,6 +21,7 @@ import java.util.zip.CRC32C;
  * writing it) is cut off when the log is read back.
  */
 final class Wal implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
   private static final int HEADER = 8;
 
   /** The largest record: reading back stops at a longer length, taken for a torn one. */
@@ -111,45 +114,88 @@ final class Wal implements Closeable {
     return out;
   }
 
-  /** What reading a segment found. */
-  record Contents(List<byte[]> records, long validLength, long fileLength) {
-    boolean torn() {
-      return validLength < fileLength;
+  /** Deletes the segments before {@code segment}: a checkpoint covers their records. */
+  static void deleteBefore(Path dir, long segment) throws IOException {
+    for (long s : segments(dir)) {
+      if (s < segment) {
+        Files.deleteIfExists(segmentFile(dir, s));
+      }
     }
   }
 
+  /** Takes the records of the log as they are read back, in order. */
+  interface Replay {
+    void record(byte[] payload) throws IOException;
+  }
+
   /**
-   * Reads every whole, intact record of a segment, stopping at the first that is not. The file is
-   * read a record at a time, so a segment may be of any size.
+   * Reads back the log from segment {@code first} on, handing each whole, intact record to {@code
+   * replay} as it is read (a record at a time, so segments and records may be of any size), and
+   * answers the segment to append to next. Segments before {@code first}, which a checkpoint
+   * covers, are deleted. A damaged record ends the last segment, which is cut back to the records
+   * before it (the crash came while writing it); one in any other segment is an error, since
+   * acknowledged writes follow it.
    */
-  static Contents read(Path file) throws IOException {
-    List<byte[]> records = new ArrayList<>();
-    long valid = 0;
-    long length;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      length = ch.size();
-      ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      while (length - valid >= HEADER) {
-        header.clear();
-        readFully(ch, header, valid);
-        header.flip();
-        int len = header.getInt();
-        int crc = header.getInt();
-        if (len < 0 || len > MAX_RECORD || len > length - valid - HEADER) {
-          break;
-        }
-        byte[] payload = new byte[len];
-        readFully(ch, ByteBuffer.wrap(payload), valid + HEADER);
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        if ((int) c.getValue() != crc) {
-          break;
-        }
-        records.add(payload);
-        valid += HEADER + len;
+  static long replay(Path dir, long first, Replay replay) throws IOException {
+    List<Long> segments = segments(dir);
+    long last = first;
+    long records = 0;
+    for (int i = 0; i < segments.size(); i++) {
+      long s = segments.get(i);
+      Path file = segmentFile(dir, s);
+      if (s < first) {
+        Files.deleteIfExists(file);
+        continue;
       }
+      long length;
+      long valid = 0;
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        length = ch.size();
+        byte[] payload;
+        while ((payload = next(ch, valid, length)) != null) {
+          replay.record(payload);
+          valid += HEADER + payload.length;
+          records++;
+        }
+      }
+      if (valid < length) {
+        if (i != segments.size() - 1) {
+          throw new IOException(
+              file
+                  + " is damaged at byte "
+                  + valid
+                  + " and is not the last log segment;"
+                  + " refusing to start rather than skip acknowledged writes");
+        }
+        LOG.warn("{}: cutting off {} bytes of an incomplete last record", file, length - valid);
+        truncate(file, valid);
+      }
+      last = s;
     }
-    return new Contents(records, valid, length);
+    if (records > 0) {
+      LOG.info("replayed {} log records from {}", records, dir);
+    }
+    return last;
+  }
+
+  /** The record at {@code at}, or null where none is whole and intact. */
+  private static byte[] next(FileChannel ch, long at, long length) throws IOException {
+    if (length - at < HEADER) {
+      return null;
+    }
+    ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, header, at);
+    header.flip();
+    int len = header.getInt();
+    int crc = header.getInt();
+    if (len < 0 || len > MAX_RECORD || len > length - at - HEADER) {
+      return null;
+    }
+    byte[] payload = new byte[len];
+    readFully(ch, ByteBuffer.wrap(payload), at + HEADER);
+    CRC32C c = new CRC32C();
+    c.update(payload);
+    return (int) c.getValue() == crc ? payload : null;
   }
 
   private static void readFully(FileChannel ch, ByteBuffer into, long position) throws IOException {
@@ -163,7 +209,7 @@ final class Wal implements Closeable {
   }
 
   /** Cuts a segment back to its intact records. */
-  static void truncate(Path file, long length) throws IOException {
+  private static void truncate(Path file, long length) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(length);
       ch.force(true);
