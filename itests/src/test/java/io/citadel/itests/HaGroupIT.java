@@ -343,6 +343,67 @@ public class HaGroupIT {
     }
   }
 
+  /**
+   * Every kind of write, hidden behind comments, odd whitespace or casing, goes through the log and
+   * reaches every member alike; UPSERT, which the engine does not take, is refused before the log.
+   */
+  @Test
+  public void bb_everyKindOfWriteBehindCommentsCaseOrWhitespaceReachesEveryMember()
+      throws Exception {
+    List<String> writes =
+        List.of(
+            "/* a comment */ CREATE TABLE kinds (id INTEGER, v TEXT)",
+            "-- a line comment\n  insert INTO kinds VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+            "\n\t /* one */ /* two */ InSeRt into kinds values (4, 'd'), (5, 'e')",
+            "/* nested /* inner */ still a comment */ UPDATE kinds SET v = 'B' WHERE id = 2",
+            "   --\n\tdelete FROM kinds WHERE id = 3",
+            "/**/ALTER TABLE kinds ADD COLUMN w INTEGER",
+            "/* x */ update kinds set w = id * 10",
+            "/* x */ INSERT INTO kinds SELECT id + 10, v, w FROM kinds WHERE id < 3",
+            "-- x\nCREATE TABLE gone (x INTEGER)",
+            "/* x */ insert into gone values (1), (2)",
+            "/* x */ TRUNCATE TABLE gone",
+            "/* x */ drop TABLE gone");
+    try (Connection c = HaCluster.connect(node(0));
+        Statement s = c.createStatement()) {
+      for (String sql : writes) {
+        s.execute(sql);
+      }
+    }
+    long made = cluster.awaitAllOnline(START);
+    try (Connection c = HaCluster.connect(node(1));
+        Statement s = c.createStatement()) {
+      SQLException e =
+          assertThrows(
+              SQLException.class,
+              () -> s.executeUpdate("/* x */ UPSERT INTO kinds VALUES (9, 'z', 90)"));
+      assertEquals(e.getMessage(), "42601", e.getSQLState());
+    }
+    assertEquals("the refused UPSERT reached the log", made, cluster.awaitAllOnline(START));
+    String first = null;
+    for (CitadelNode node : cluster.nodes()) {
+      StringBuilder rows = new StringBuilder();
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT id, v, w FROM kinds ORDER BY id")) {
+        while (rs.next()) {
+          rows.append(row(rs, 3)).append('\n');
+        }
+      }
+      assertEquals(node.name() + ":\n" + rows, 6, rows.toString().lines().count());
+      if (first == null) {
+        first = rows.toString();
+      }
+      assertEquals(node.name(), first, rows.toString());
+      try (Connection c = HaCluster.connect(node);
+          Statement s = c.createStatement()) {
+        SQLException e =
+            assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM gone"));
+        assertEquals(node.name(), "42P01", e.getSQLState());
+      }
+    }
+  }
+
   @Test
   public void c_aGroupThatLosesKafkaReadsRefusesWritesAndLosesNothing() throws Exception {
     try (Connection c = HaCluster.connect(node(1));

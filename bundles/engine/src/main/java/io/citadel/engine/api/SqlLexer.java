@@ -144,6 +144,33 @@ public final class SqlLexer {
   }
 
   /**
+   * The text with every comment turned into spaces (line breaks kept), so that positions and line
+   * numbers stay where they were: for a parser that does not know PostgreSQL's nested block
+   * comments. Literals, quoted identifiers and dollar-quoted strings are left as written.
+   */
+  public static String blankComments(String sql) {
+    StringBuilder out = new StringBuilder(sql.length());
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      int next = skip(sql, i);
+      boolean comment = sql.startsWith("--", i) || sql.startsWith("/*", i);
+      if (!comment && Character.isWhitespace(sql.charAt(i))) {
+        // a run of whitespace may go on with a comment
+        int text = i;
+        while (text < next && Character.isWhitespace(sql.charAt(text))) text++;
+        comment = text < next;
+      }
+      for (int k = i; k < next; k++) {
+        char c = sql.charAt(k);
+        out.append(!comment || c == '\n' || c == '\r' ? c : ' ');
+      }
+      i = next;
+    }
+    return out.toString();
+  }
+
+  /**
    * Past the token, comment or whitespace run at {@code i}, never failing: an unterminated literal
    * runs to the end of the text. For scans that must step over literals without decoding them.
    */

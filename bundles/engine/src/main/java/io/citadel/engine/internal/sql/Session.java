@@ -219,6 +219,10 @@ public final class Session implements AutoCloseable {
     if (!statement.changesData()) {
       return executeAt(sql, now);
     }
+    if (statement.verb().equals("UPSERT")) {
+      // no member could run it: refused here, before it reaches an HA group's log
+      throw upsertRefused();
+    }
     refuseUnreplicatedWrite(router);
     admit(statement);
     if (router != null && statement.returning()) {
@@ -266,6 +270,14 @@ public final class Session implements AutoCloseable {
       }
       default -> statement.text();
     };
+  }
+
+  /** Calcite parses UPSERT, PostgreSQL does not; the engine takes PostgreSQL's ON CONFLICT. */
+  private static SqlException upsertRefused() {
+    return new SqlException(
+        SqlException.SYNTAX_ERROR,
+        "syntax error at or near \"UPSERT\": use INSERT ... ON CONFLICT (key) DO UPDATE",
+        1);
   }
 
   void refuseUnreplicatedWrite(WriteRouter router) {
@@ -467,10 +479,7 @@ public final class Session implements AutoCloseable {
       return explain(sql.substring(sql.toLowerCase(Locale.ROOT).indexOf("for") + 3), now);
     }
     if (node instanceof org.apache.calcite.sql.SqlInsert insert && insert.isUpsert()) {
-      throw new SqlException(
-          SqlException.SYNTAX_ERROR,
-          "syntax error at or near \"UPSERT\": use INSERT ... ON CONFLICT (key) DO UPDATE",
-          1);
+      throw upsertRefused();
     }
     switch (node.getKind()) {
       case INSERT, UPDATE, DELETE:

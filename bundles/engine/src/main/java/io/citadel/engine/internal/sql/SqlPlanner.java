@@ -1,5 +1,6 @@
 package io.citadel.engine.internal.sql;
 
+import io.citadel.engine.api.SqlLexer;
 import io.citadel.engine.internal.storage.Store;
 import io.citadel.engine.internal.storage.Table;
 import io.citadel.engine.internal.types.SqlException;
@@ -688,7 +689,9 @@ public final class SqlPlanner {
   /** Parses one statement. */
   public static SqlNode parse(String sql) {
     try {
-      return SqlParser.create(PgCasts.labels(sql), parserConfig()).parseStmt();
+      // Calcite ends a block comment at the first "*/"; PostgreSQL's nest
+      String text = sql.contains("/*") ? SqlLexer.blankComments(sql) : sql;
+      return SqlParser.create(PgCasts.labels(text), parserConfig()).parseStmt();
     } catch (SqlParseException e) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof StackOverflowError) {

@@ -345,6 +345,10 @@ class LoggedApplyTest {
         SqlException ro =
             assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (2) -- refuse"));
         assertEquals("25006", ro.sqlState());
+        // UPSERT, which no member runs, is refused before the log, behind a comment too
+        SqlException upsert =
+            assertThrows(SqlException.class, () -> s.execute("/* x */ upsert INTO t VALUES (3)"));
+        assertEquals("42601", upsert.sqlState());
         s.execute("SET execution_mode = cpu");
       }
       assertEquals(4, routed.size());
