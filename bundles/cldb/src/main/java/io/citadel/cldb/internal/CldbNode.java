@@ -353,16 +353,7 @@ public final class CldbNode implements AutoCloseable {
 
   /** Writes what changed; a master that was fenced off steps down. */
   private synchronized void persist() throws Exception {
-    ClusterModel.Changes changes = model.drainChanged();
-    if (!changes.isEmpty()) {
-      try {
-        store.write(changes);
-      } catch (Exception e) {
-        // not in ZooKeeper: the next write (or the next master's load) must still see them
-        model.requeue(changes);
-        throw e;
-      }
-    }
+    store.writeChanged(model);
   }
 
   // ------------------------------------------------------------------------------ requests

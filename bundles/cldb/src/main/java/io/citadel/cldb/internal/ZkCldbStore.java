@@ -134,6 +134,24 @@ final class ZkCldbStore {
   }
 
   /**
+   * Writes what changed in {@code model} since its last write. Changes ZooKeeper does not confirm
+   * go back into the model's queue, so the next write (or, through the model, the next master)
+   * still has them: a failed write loses nothing.
+   */
+  void writeChanged(ClusterModel model) throws Exception {
+    ClusterModel.Changes changes = model.drainChanged();
+    if (changes.isEmpty()) {
+      return;
+    }
+    try {
+      write(changes);
+    } catch (Exception e) {
+      model.requeue(changes);
+      throw e;
+    }
+  }
+
+  /**
    * Writes a batch of changes, fenced by this master's epoch.
    *
    * @throws FencedException when another CLDB has become master since {@link #takeOver}

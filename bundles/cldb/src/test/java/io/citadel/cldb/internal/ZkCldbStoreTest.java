@@ -86,6 +86,41 @@ class ZkCldbStoreTest {
     assertEquals(1_000, second.read().containers().size());
   }
 
+  /**
+   * ZooKeeper goes away while the master writes: the write fails, and what it carried is written
+   * with the master's next write once ZooKeeper is back, although nothing changed in between.
+   */
+  @Test
+  void changesZooKeeperDidNotConfirmGoWithTheNextWrite() throws Exception {
+    CuratorFramework quick =
+        CuratorFrameworkFactory.newClient(
+            server.getConnectString(), 10_000, 1_000, new RetryOneTime(100));
+    quick.start();
+    try {
+      quick.blockUntilConnected();
+      ZkCldbStore store = new ZkCldbStore(quick, ROOT);
+      store.takeOver();
+      ClusterModel m = new ClusterModel("test", 0.9);
+      m.createVolume("before", 0, 1, 1, 5);
+      store.writeChanged(m);
+
+      server.stop();
+      m.createVolume("during", 0, 1, 1, 5);
+      assertThrows(Exception.class, () -> store.writeChanged(m));
+      server.restart();
+      assertTrue(quick.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS));
+      store.writeChanged(m);
+
+      ZkCldbStore next = new ZkCldbStore(b, ROOT);
+      next.takeOver();
+      assertEquals(
+          List.of("before", "during"),
+          next.read().volumes().stream().map(v -> v.name()).sorted().toList());
+    } finally {
+      quick.close();
+    }
+  }
+
   @Test
   void aCorruptZnodeIsNamed() throws Exception {
     ZkCldbStore store = new ZkCldbStore(a, ROOT);

@@ -813,14 +813,25 @@ public final class GroupMember implements WriteRouter, AutoCloseable {
    * second).
    */
   private void updateState() {
+    State next = judge(logReachable, applied, logEnd, logEndBefore);
+    switch (next) {
+      case LOG_UNREACHABLE ->
+          move(State.LOG_UNREACHABLE, "Kafka " + settings.brokers() + " does not answer");
+      case ONLINE -> move(State.ONLINE, "");
+      default -> move(State.CATCHING_UP, "applied " + applied + " of " + (logEnd - 1));
+    }
+  }
+
+  /**
+   * A following member's state from what it applied and the log's end now and one status period ago
+   * ({@code -1}: not known, as after an outage, when the end now is the measure).
+   */
+  static State judge(boolean logReachable, long applied, long logEnd, long logEndBefore) {
     long keptUpTo = logEndBefore < 0 ? logEnd : Math.min(logEnd, logEndBefore);
     if (!logReachable) {
-      move(State.LOG_UNREACHABLE, "Kafka " + settings.brokers() + " does not answer");
-    } else if (applied + 1 >= keptUpTo) {
-      move(State.ONLINE, "");
-    } else {
-      move(State.CATCHING_UP, "applied " + applied + " of " + (logEnd - 1));
+      return State.LOG_UNREACHABLE;
     }
+    return applied + 1 >= keptUpTo ? State.ONLINE : State.CATCHING_UP;
   }
 
   /** The database is behind the topic's start: restore the newest snapshot that reaches it. */

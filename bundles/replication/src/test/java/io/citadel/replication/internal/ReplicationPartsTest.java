@@ -186,6 +186,33 @@ class ReplicationPartsTest {
     assertEquals(20_000, s.writeTimeoutMs());
   }
 
+  /**
+   * Under a steady load the log's end is always some records ahead of what a member applied: a
+   * member that applied what the log held one status period ago keeps up and stays ONLINE (judged
+   * against the newest end, it flipped to CATCHING_UP and back every second); one that falls behind
+   * that is CATCHING_UP; after an outage the end now is the measure.
+   */
+  @Test
+  void aMemberKeepingUpUnderLoadStaysOnlineAndOneFallingBehindCatchesUp() {
+    long before = -1;
+    long applied = -1;
+    for (long end = 0; end <= 6_000; end += 100) {
+      // each period 100 records arrive and the member applies them, trailing by a few
+      applied = Math.max(-1, end - 7);
+      assertEquals(
+          GroupMember.State.ONLINE,
+          GroupMember.judge(true, applied, end, before),
+          "applied " + applied + ", end " + end + ", end a period ago " + before);
+      before = end;
+    }
+    // it stops applying: a period later it has not applied what the log held a period ago
+    assertEquals(GroupMember.State.CATCHING_UP, GroupMember.judge(true, applied, 6_100, 6_000));
+    // after an outage nothing is known of a period ago: the end now decides
+    assertEquals(GroupMember.State.CATCHING_UP, GroupMember.judge(true, 6_000, 6_200, -1));
+    assertEquals(GroupMember.State.ONLINE, GroupMember.judge(true, 6_199, 6_200, -1));
+    assertEquals(GroupMember.State.LOG_UNREACHABLE, GroupMember.judge(false, 6_199, 6_200, 6_200));
+  }
+
   @Test
   void memberJsonRoundTrips() {
     Map<String, Object> m = new LinkedHashMap<>();
