@@ -35,6 +35,13 @@ final class Claim {
 
   private long heldSession;
 
+  /**
+   * The fencing token of the hold: the held znode's creation zxid. ZooKeeper orders every change in
+   * one sequence, so a later hold, on any node, has a larger token than every earlier one, and a
+   * receiver that refuses tokens below the largest it has seen refuses a deposed holder's writes.
+   */
+  private long heldToken;
+
   Claim(Coordination coordination, String service, int count, String host) {
     this(coordination, slots(coordination, service, count), host);
   }
@@ -65,6 +72,11 @@ final class Claim {
   /** The session that holds {@link #heldPath()}. */
   long heldSession() {
     return heldSession;
+  }
+
+  /** The fencing token of the slot this node holds (see {@link #heldToken}); 0 when none. */
+  long token() {
+    return heldPath == null ? 0 : heldToken;
   }
 
   /** Whether this node holds a slot (as far as it knows without asking ZooKeeper). */
@@ -103,7 +115,9 @@ final class Claim {
                 .withMode(CreateMode.EPHEMERAL)
                 .forPath(heldPath, host.getBytes(StandardCharsets.UTF_8)));
     Claim moved = new Claim(next, paths, host);
-    moved.hold(heldPath, session);
+    // a service that goes on running keeps the token it started with: smaller than this one,
+    // larger than every earlier holder's
+    moved.hold(heldPath, session, token(curator, heldPath, session));
     heldPath = null;
     return moved;
   }
@@ -123,7 +137,7 @@ final class Claim {
     for (String path : paths) {
       Stat stat = curator.checkExists().forPath(path);
       if (stat != null && stat.getEphemeralOwner() == session) {
-        hold(path, session);
+        hold(path, session, stat.getCzxid());
         return true;
       }
     }
@@ -134,7 +148,7 @@ final class Claim {
             .creatingParentContainersIfNeeded()
             .withMode(CreateMode.EPHEMERAL)
             .forPath(path, host.getBytes(StandardCharsets.UTF_8));
-        hold(path, session);
+        hold(path, session, token(curator, path, session));
         return true;
       } catch (KeeperException.NodeExistsException taken) {
         // Held by another node: try the next slot.
@@ -146,9 +160,19 @@ final class Claim {
     return false;
   }
 
-  private void hold(String path, long session) {
+  private void hold(String path, long session, long token) {
     heldPath = path;
     heldSession = session;
+    heldToken = token;
+  }
+
+  /** The creation zxid of {@code path}, which {@code session} has just made. */
+  private static long token(CuratorFramework curator, String path, long session) throws Exception {
+    Stat stat = curator.checkExists().forPath(path);
+    if (stat == null || stat.getEphemeralOwner() != session) {
+      throw new KeeperException.NoNodeException(path + " is no longer this node's");
+    }
+    return stat.getCzxid();
   }
 
   /** The hosts holding the slots now. */

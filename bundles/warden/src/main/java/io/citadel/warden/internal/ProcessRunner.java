@@ -55,18 +55,27 @@ final class ProcessRunner implements ServiceRunner {
   /** Where a claimed service's lease ends, for its guard; null for a service every node runs. */
   private final Path leaseFile;
 
+  /**
+   * For a claimed service, its claim's fencing token (see {@link Claim#token}), given to the
+   * process as {@code CITADEL_FENCING_TOKEN} to send with its writes; 0 for a service every node
+   * runs.
+   */
+  private final long fencingToken;
+
   ProcessRunner(
       ServiceDefinition definition,
       Path home,
       Path data,
       Duration monitorInterval,
-      Path leaseFile) {
+      Path leaseFile,
+      long fencingToken) {
     this.definition = definition;
     this.workDir = home;
     this.logFile = data.resolve("log").resolve(definition.name() + ".out");
     this.pidFile = data.resolve("warden").resolve(definition.name() + ".pid");
     this.monitorInterval = monitorInterval;
     this.leaseFile = leaseFile;
+    this.fencingToken = fencingToken;
   }
 
   /** The lease file of a claimed service named {@code service}. */
@@ -141,6 +150,9 @@ final class ProcessRunner implements ServiceRunner {
     }
     if (port > 0) {
       env.put("CITADEL_PORT", Integer.toString(port));
+    }
+    if (fencingToken > 0) {
+      env.put("CITADEL_FENCING_TOKEN", Long.toString(fencingToken));
     }
     process = builder.start();
     handle = process.toHandle();

@@ -656,7 +656,8 @@ public final class Warden implements WardenRuntime, ConfigFileValidator {
                 home,
                 data,
                 Duration.ofSeconds(options.monitorIntervalSec()),
-                lease == null ? null : lease.file())
+                lease == null ? null : lease.file(),
+                instance.claim == null ? 0 : instance.claim.token())
             : new BundleRunner(definition, context, configurationAdmin, scr, options.hostName());
     instance.runner = runner;
     instance.startedAt = Instant.now();

@@ -47,7 +47,12 @@ class ProcessRunnerTest {
     Path ok = home.resolve("ok");
     ProcessRunner first =
         new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5), null);
+            definition("exec sleep 300", "test -f " + ok),
+            home,
+            data,
+            Duration.ofSeconds(5),
+            null,
+            0);
     first.start(0, 0);
     long pid = Long.parseLong(first.describe().replaceAll("\\D", ""));
     ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
@@ -55,7 +60,12 @@ class ProcessRunnerTest {
     // the Warden died: a new one, on the same folders, finds the child
     ProcessRunner second =
         new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5), null);
+            definition("exec sleep 300", "test -f " + ok),
+            home,
+            data,
+            Duration.ofSeconds(5),
+            null,
+            0);
     try {
       second.start(0, 0);
       assertEquals("pid " + pid + " (adopted)", second.describe());
@@ -69,7 +79,8 @@ class ProcessRunnerTest {
               home,
               data,
               Duration.ofSeconds(5),
-              null);
+              null,
+              0);
       try {
         third.start(0, 0);
         assertTrue(child.onExit().isDone() || waitExit(child), "the unhealthy orphan was stopped");
@@ -93,6 +104,32 @@ class ProcessRunnerTest {
     }
   }
 
+  /** A claimed service's process is given its claim's fencing token, to send with its writes. */
+  @Test
+  void aClaimedProcessIsGivenItsFencingToken() throws Exception {
+    Path data = home.resolve("data");
+    Path out = home.resolve("token.txt");
+    ProcessRunner runner =
+        new ProcessRunner(
+            definition("printenv CITADEL_FENCING_TOKEN > " + out + "; exec sleep 300"),
+            home,
+            data,
+            Duration.ofSeconds(5),
+            null,
+            4711);
+    try {
+      runner.start(0, 0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!(Files.exists(out) && Files.readString(out).endsWith("\n"))) {
+        assertTrue(System.nanoTime() < deadline, "the process wrote no token");
+        Thread.sleep(50);
+      }
+      assertEquals("4711", Files.readString(out).strip());
+    } finally {
+      runner.stop();
+    }
+  }
+
   @Test
   void anOrphanThatExecedIsStoppedAndAStrangerWithItsPidIsNot() throws Exception {
     Path data = home.resolve("data");
@@ -102,7 +139,7 @@ class ProcessRunnerTest {
     Process orphan = new ProcessBuilder("sleep", "300").start();
     Files.writeString(pidFile, Long.toString(orphan.pid()));
     ProcessRunner runner =
-        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null);
+        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null, 0);
     try {
       runner.start(0, 0);
       assertTrue(orphan.waitFor(20, TimeUnit.SECONDS), "the orphan was stopped");
@@ -119,7 +156,7 @@ class ProcessRunnerTest {
     Files.setLastModifiedTime(
         pidFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
     ProcessRunner again =
-        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null);
+        new ProcessRunner(definition("exec sleep 300"), home, data, Duration.ofSeconds(5), null, 0);
     try {
       again.start(0, 0);
       assertFalse(stranger.waitFor(2, TimeUnit.SECONDS), "a stranger is left alone");
@@ -144,7 +181,7 @@ class ProcessRunnerTest {
     // not exec'd: the shell's own child must go with it
     ProcessRunner runner =
         new ProcessRunner(
-            definition("sleep 300; echo after"), home, data, Duration.ofSeconds(5), lease);
+            definition("sleep 300; echo after"), home, data, Duration.ofSeconds(5), lease, 0);
     try {
       runner.start(0, 0);
       ProcessHandle guard =
