@@ -104,6 +104,45 @@ public class CitadelDistributionIT extends CitadelTestSupport {
         components.contains("io.citadel.coordination.internal.CoordinationManager"));
   }
 
+  /**
+   * A node may run the balancer alone (its roles file says only {@code loadbalancer}), where the
+   * Warden installs no engine or replication bundle: the balancer is wired to no package of theirs.
+   */
+  @Test
+  public void theBalancerIsWiredToNoEngineOrReplicationBundle() throws Exception {
+    await(
+        "the load balancer's bundle is installed",
+        () ->
+            bundle("io.citadel.loadbalancer") != null
+                && bundle("io.citadel.loadbalancer").getState() == Bundle.ACTIVE);
+    org.osgi.framework.wiring.BundleWiring wiring =
+        bundle("io.citadel.loadbalancer").adapt(org.osgi.framework.wiring.BundleWiring.class);
+    List<String> wires = new ArrayList<>();
+    for (org.osgi.framework.wiring.BundleWire wire :
+        wiring.getRequiredWires(org.osgi.framework.namespace.PackageNamespace.PACKAGE_NAMESPACE)) {
+      String provider = wire.getProvider().getSymbolicName();
+      String pkg =
+          (String)
+              wire.getCapability()
+                  .getAttributes()
+                  .get(org.osgi.framework.namespace.PackageNamespace.PACKAGE_NAMESPACE);
+      wires.add(pkg + " <- " + provider);
+      assertFalse(
+          pkg + " comes from " + provider,
+          provider.equals("io.citadel.engine") || provider.equals("io.citadel.replication"));
+    }
+    assertFalse(wires.isEmpty());
+  }
+
+  private Bundle bundle(String symbolicName) {
+    for (Bundle b : bundleContext.getBundles()) {
+      if (symbolicName.equals(b.getSymbolicName())) {
+        return b;
+      }
+    }
+    return null;
+  }
+
   @Test
   public void coordinationConnectsToTheEmbeddedServer() throws Exception {
     Coordination coordination = awaitService(Coordination.class, "(coordination.embedded=true)");
