@@ -36,6 +36,12 @@ class ProcessRunnerTest {
     return ConfParser.service(file, WardenSettings.DEFAULTS).value().orElseThrow();
   }
 
+  /** A runner of a service every node runs, whose monitor passes while {@code ok} exists. */
+  private ProcessRunner monitored(Path data, Path ok) {
+    return new ProcessRunner(
+        definition("exec sleep 300", "test -f " + ok), home, data, Duration.ofSeconds(5), null, 0);
+  }
+
   /**
    * A child that outlived its Warden and still passes its monitor is adopted, not restarted (a
    * broker that survived its node's Karaf keeps serving); one that fails its monitor is stopped and
@@ -45,27 +51,13 @@ class ProcessRunnerTest {
   void aHealthyOrphanIsAdoptedAndAnUnhealthyOneReplaced() throws Exception {
     Path data = home.resolve("data");
     Path ok = home.resolve("ok");
-    ProcessRunner first =
-        new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok),
-            home,
-            data,
-            Duration.ofSeconds(5),
-            null,
-            0);
+    ProcessRunner first = monitored(data, ok);
     first.start(0, 0);
     long pid = Long.parseLong(first.describe().replaceAll("\\D", ""));
     ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
     Files.writeString(ok, "");
     // the Warden died: a new one, on the same folders, finds the child
-    ProcessRunner second =
-        new ProcessRunner(
-            definition("exec sleep 300", "test -f " + ok),
-            home,
-            data,
-            Duration.ofSeconds(5),
-            null,
-            0);
+    ProcessRunner second = monitored(data, ok);
     try {
       second.start(0, 0);
       assertEquals("pid " + pid + " (adopted)", second.describe());
@@ -73,14 +65,7 @@ class ProcessRunnerTest {
       assertTrue(child.isAlive());
       // it dies again, and this time its monitor fails: stopped, and a new one started
       Files.delete(ok);
-      ProcessRunner third =
-          new ProcessRunner(
-              definition("exec sleep 300", "test -f " + ok),
-              home,
-              data,
-              Duration.ofSeconds(5),
-              null,
-              0);
+      ProcessRunner third = monitored(data, ok);
       try {
         third.start(0, 0);
         assertTrue(child.onExit().isDone() || waitExit(child), "the unhealthy orphan was stopped");
